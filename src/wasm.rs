@@ -1,0 +1,108 @@
+//! The JavaScript edge: every `#[wasm_bindgen]` item lives here.
+//!
+//! Each export does three things: read its input, call the core, write its
+//! output. Outputs are JSON-compatible JS values (no `Map`s, `null` for
+//! absent), so that the CLI and the JS API print the same thing. Spans are
+//! turned into UTF-16 offsets here and nowhere else.
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::{eval, patient, EvalOptions, ParseOptions, Trial};
+
+#[wasm_bindgen(start)]
+fn start() {
+    console_error_panic_hook::set_once();
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&format!("could not convert the result: {e}")))
+}
+
+fn options<T: serde::de::DeserializeOwned + Default>(value: JsValue, what: &str) -> Result<T, JsError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(T::default());
+    }
+    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("invalid {what}: {}", e.to_string().trim_start_matches("Error: "))))
+}
+
+fn core_err(e: crate::Error) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+/// Reads every trial in `input`; returns an array of trials.
+#[wasm_bindgen(js_name = parse)]
+pub fn parse(input: &str, opts: JsValue) -> Result<JsValue, JsError> {
+    let opts: ParseOptions = options(opts, "parse options")?;
+    let trials = crate::parse(input, &opts).map_err(core_err)?;
+    let out: Vec<Trial> = trials.iter().map(Trial::to_utf16).collect();
+    to_js(&out)
+}
+
+/// Parsed trials kept in wasm memory, so that checking one patient against
+/// many trials sends only the patient across the boundary.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct TrialStore {
+    trials: Vec<Trial>,
+}
+
+#[wasm_bindgen]
+impl TrialStore {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> TrialStore {
+        TrialStore::default()
+    }
+
+    /// Parses `input` and keeps its trials; returns their indexes.
+    pub fn add(&mut self, input: &str, opts: JsValue) -> Result<Vec<u32>, JsError> {
+        let opts: ParseOptions = options(opts, "parse options")?;
+        let trials = crate::parse(input, &opts).map_err(core_err)?;
+        let first = self.trials.len() as u32;
+        self.trials.extend(trials);
+        Ok((first..self.trials.len() as u32).collect())
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> u32 {
+        self.trials.len() as u32
+    }
+
+    /// The trial at `index`, with UTF-16 spans.
+    pub fn get(&self, index: u32) -> Result<JsValue, JsError> {
+        let t = self.trials.get(index as usize).ok_or_else(|| JsError::new(&format!("no trial at index {index}")))?;
+        to_js(&t.to_utf16())
+    }
+
+    pub fn remove(&mut self, index: u32) -> Result<(), JsError> {
+        if (index as usize) < self.trials.len() {
+            self.trials.remove(index as usize);
+            Ok(())
+        } else {
+            Err(JsError::new(&format!("no trial at index {index}")))
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.trials.clear();
+    }
+
+    /// Evaluates the trial at `index` for a patient given as JSON text.
+    pub fn evaluate(&self, index: u32, patient_json: &str, opts: JsValue) -> Result<JsValue, JsError> {
+        let t = self.trials.get(index as usize).ok_or_else(|| JsError::new(&format!("no trial at index {index}")))?;
+        let opts: EvalOptions = options(opts, "check options")?;
+        let p = patient::read(patient_json).map_err(core_err)?;
+        let ev = eval::evaluate(t, &p, &opts);
+        to_js(&ev.to_utf16(&t.eligibility_text))
+    }
+
+    /// Checks a patient (JSON text) against every trial kept; ranked.
+    pub fn check(&self, patient_json: &str, opts: JsValue) -> Result<JsValue, JsError> {
+        let opts: EvalOptions = options(opts, "check options")?;
+        let p = patient::read(patient_json).map_err(core_err)?;
+        let result = eval::check(&self.trials, &p, &opts);
+        to_js(&result.to_utf16(&self.trials))
+    }
+}
