@@ -1,0 +1,231 @@
+// Types of the trialsieve package. Spans are UTF-16 offsets into the trial's
+// `eligibilityText`: `trial.eligibilityText.slice(span.start, span.end)`.
+
+import type { Patient } from './patient.js';
+export type { Patient } from './patient.js';
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export type Format = 'auto' | 'ctgov-json' | 'ctgov-xml' | 'markdown' | 'html' | 'text';
+
+export interface ParseOptions {
+  /** The input's format; detected when `auto` or absent. */
+  format?: Format;
+}
+
+export interface CheckOptions {
+  /** Treat conditions and medications the patient does not list as absent (complete EHR extracts). */
+  closedWorld?: boolean;
+  /** The date to evaluate on, `YYYY-MM-DD`; the patient's `asOf`, else today. */
+  today?: string;
+}
+
+/** An age with a UCUM time unit. */
+export interface Age {
+  value: number;
+  unit: 'a' | 'mo' | 'wk' | 'd' | 'h' | 'min';
+}
+
+export interface Location {
+  facility?: string;
+  city?: string;
+  state?: string;
+  country?: string;
+  status?: string;
+}
+
+export interface Diagnostic {
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  span?: Span;
+}
+
+export interface Trial {
+  id: string | null;
+  secondaryIds?: string[];
+  title: string | null;
+  officialTitle?: string;
+  status?: string;
+  phases?: string[];
+  studyType?: string;
+  sponsor?: string;
+  conditions?: string[];
+  enrollment?: number;
+  minimumAge?: Age;
+  maximumAge?: Age;
+  sex?: 'ALL' | 'FEMALE' | 'MALE';
+  healthyVolunteers?: boolean;
+  startDate?: string;
+  completionDate?: string;
+  locations?: Location[];
+  /** The eligibility criteria as published; every span points into it. */
+  eligibilityText: string;
+  criteria: Criterion[];
+  format: Exclude<Format, 'auto'>;
+  diagnostics: Diagnostic[];
+}
+
+export type Section = 'inclusion' | 'exclusion';
+export type NodeKind = 'section' | 'cohort' | 'group' | 'criterion' | 'note';
+
+export interface ConceptRef {
+  id?: string;
+  name: string;
+  /** `SYSTEM:value`: `LOINC:718-7`, `SNOMED:55464009`, `ICD10:M32`, `RXNORM:8640`. */
+  code?: string;
+}
+
+export interface AppliesIf {
+  text: string;
+  span: Span;
+  concept?: ConceptRef;
+  kind?: string;
+}
+
+export interface Criterion {
+  id: string;
+  section: Section;
+  kind: NodeKind;
+  text: string;
+  span: Span;
+  marker?: string;
+  children?: Criterion[];
+  logic?: 'all' | 'any';
+  cohort?: string;
+  appliesIf?: AppliesIf;
+  atoms?: Atom[];
+  understood?: 'full' | 'partial' | 'none';
+  /** Parts of the criterion's own text no atom covers. */
+  uncovered?: Span[];
+}
+
+export type Comparator = '>=' | '<=' | '>' | '<' | '=';
+
+export interface Bound {
+  value: number;
+  inclusive: boolean;
+}
+
+export interface Quantity {
+  value: number;
+  unit: string;
+}
+
+export interface Duration {
+  comparator?: Comparator;
+  value: number;
+  unit: string;
+}
+
+export interface Dose {
+  comparator?: Comparator;
+  value?: number;
+  low?: Bound;
+  high?: Bound;
+  unit: string;
+}
+
+export interface Window {
+  comparator?: Comparator;
+  value: number;
+  unit: string;
+  direction: 'before' | 'after';
+  anchor: string;
+}
+
+export type AtomKind =
+  | 'age' | 'sex' | 'measurement' | 'condition' | 'medication' | 'procedure' | 'immunization'
+  | 'pregnancy' | 'breastfeeding' | 'contraception' | 'consent' | 'judgment' | 'participation';
+
+export interface Atom {
+  kind: AtomKind;
+  concept?: ConceptRef;
+  span: Span;
+  comparator?: Comparator;
+  value?: number;
+  /** UCUM code, or `ULN` for a multiple of the upper limit of normal. */
+  unit?: string;
+  low?: Bound;
+  high?: Bound;
+  alternates?: Quantity[];
+  sex?: 'female' | 'male';
+  status?: string;
+  classification?: string;
+  duration?: Duration;
+  dose?: Dose;
+  qualifier?: string;
+  negated?: boolean;
+  window?: Window;
+  /** On an exception: the index of the atom it excepts, in the same criterion. */
+  excepts?: number;
+  [extra: string]: unknown;
+}
+
+export type Status = 'pass' | 'fail' | 'unknown' | 'not_applicable';
+export type Verdict = 'eligible' | 'undetermined' | 'ineligible';
+
+export interface CriterionResult {
+  id: string;
+  section: Section;
+  status: Status;
+  reason: string;
+  span: Span;
+  facts?: unknown[];
+  children?: CriterionResult[];
+  [extra: string]: unknown;
+}
+
+export interface Question {
+  id: string;
+  text: string;
+  [extra: string]: unknown;
+}
+
+export interface Evaluation {
+  trialId: string | null;
+  trialIndex: number;
+  verdict: Verdict;
+  criteria: CriterionResult[];
+  questions: Question[];
+  toConfirm: unknown[];
+  [extra: string]: unknown;
+}
+
+export interface CheckResult {
+  /** Ranked: eligible, then undetermined by fewest open questions, then ineligible. */
+  evaluations: Evaluation[];
+  /** Open questions across all trials, those that settle the most first. */
+  questions: Question[];
+  [extra: string]: unknown;
+}
+
+/** Loads the wasm module; call once before anything else. */
+export function init(source?: URL | string | BufferSource | WebAssembly.Module): Promise<void>;
+/** Whether `init()` has finished. */
+export function isReady(): boolean;
+/** Reads the one trial in `input`; throws when it holds several. */
+export function parse(input: string, options?: ParseOptions): Trial;
+/** Reads every trial in `input`. */
+export function parseAll(input: string, options?: ParseOptions): Trial[];
+/** Evaluates one trial for `patient`. */
+export function evaluate(input: string, patient: Patient | string, options?: ParseOptions & CheckOptions): Evaluation;
+/** Checks `patient` against several trials, ranked. */
+export function check(inputs: Iterable<string>, patient: Patient | string, options?: ParseOptions & CheckOptions): CheckResult;
+
+/** Parsed trials kept inside wasm memory. */
+export class TrialStore {
+  constructor();
+  /** Parses `input` and keeps its trials; returns their indexes. */
+  add(input: string, options?: ParseOptions): number[];
+  readonly size: number;
+  get(index: number): Trial;
+  remove(index: number): void;
+  clear(): void;
+  evaluate(index: number, patient: Patient | string, options?: CheckOptions): Evaluation;
+  check(patient: Patient | string, options?: CheckOptions): CheckResult;
+  /** Frees the wasm memory the store holds. */
+  free(): void;
+}
