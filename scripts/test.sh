@@ -20,9 +20,9 @@ step "types (tsc --noEmit)"
 node_modules/.bin/tsc -p pkg/tsconfig.json
 
 step "package tests in Node"
-node --test pkg/test/
+node --test pkg/test/*.test.mjs
 
 step "browser tests in Chromium"
-node --test www/test/
+node --test www/test/*.test.mjs
 
 step "done"
