@@ -1,0 +1,458 @@
+//! Pages read as text (aggregator sites, copied pages, HTML after
+//! [`super::html::to_text`], markdown bodies): the facts glued to their
+//! labels, and the criteria between the first criteria header and the point
+//! where the page's own sections resume.
+//!
+//! Which headings open the criteria, which end them and which lines are
+//! page chrome is data (`data/ingest/page_sections.json`), as are the fact
+//! labels (`data/ingest/page_facts.json`); nothing here knows a site.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use super::facts;
+use crate::trial::{Diagnostic, Trial};
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SectionsFile {
+    criteria_headers: Vec<String>,
+    fallback_headers: Vec<String>,
+    end_sections: Vec<String>,
+    chrome_lines: Vec<String>,
+}
+
+/// The fields a page label can name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum Field {
+    Phase,
+    Status,
+    StudyType,
+    Enrollment,
+    Ages,
+    MinimumAge,
+    MaximumAge,
+    Sex,
+    HealthyVolunteers,
+    Sponsor,
+    Id,
+    StartDate,
+    CompletionDate,
+    Conditions,
+    OfficialTitle,
+    Title,
+}
+
+struct Tables {
+    headers: HashSet<String>,
+    fallback: HashSet<String>,
+    ends: HashSet<String>,
+    chrome: HashSet<String>,
+    /// (label, field), longest label first so that "Ages" wins over "Age".
+    labels: Vec<(String, Field)>,
+}
+
+fn tables() -> &'static Tables {
+    static TABLES: OnceLock<Tables> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        // The files are part of the crate and checked by its tests; a broken
+        // file is a build defect, not an input problem.
+        let s: SectionsFile = serde_json::from_str(include_str!("../../data/ingest/page_sections.json"))
+            .expect("data/ingest/page_sections.json is valid");
+        let f: BTreeMap<Field, Vec<String>> = serde_json::from_str(include_str!("../../data/ingest/page_facts.json"))
+            .expect("data/ingest/page_facts.json is valid");
+        let mut labels: Vec<(String, Field)> =
+            f.into_iter().flat_map(|(field, names)| names.into_iter().map(move |n| (n, field))).collect();
+        labels.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        let set = |v: Vec<String>| v.into_iter().collect::<HashSet<_>>();
+        Tables {
+            headers: set(s.criteria_headers),
+            fallback: set(s.fallback_headers),
+            ends: set(s.end_sections),
+            chrome: set(s.chrome_lines),
+            labels,
+        }
+    })
+}
+
+/// Lines longer than this are prose, never a heading or a fact.
+const MAX_LABEL_LINE: usize = 200;
+
+/// A line's heading form: bullets, markdown emphasis and trailing
+/// punctuation dropped, lower case, single spaces.
+pub fn norm(line: &str) -> String {
+    if line.len() > MAX_LABEL_LINE * 2 {
+        return String::new();
+    }
+    let t = line.trim().trim_start_matches(|c: char| c == '•' || c == '*' || c == '#' || c == '>' || c == '·' || c == '-' || c.is_whitespace());
+    let t = t.replace("**", "").replace("__", "");
+    let mut out = String::new();
+    for w in t.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&w.to_lowercase());
+    }
+    while out.ends_with([':', '?', '.', '：', ' ']) {
+        out.pop();
+    }
+    out
+}
+
+/// How a line opens the criteria.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Header {
+    /// "Inclusion Criteria:", "Exclusion criteria", "Inclusion".
+    Section,
+    /// "Eligibility Criteria": used only when no section header exists.
+    Fallback,
+}
+
+fn header(t: &Tables, n: &str) -> Option<Header> {
+    if n.is_empty() {
+        return None;
+    }
+    if t.headers.contains(n) {
+        return Some(Header::Section);
+    }
+    // "Inclusion Criteria 1. Refractory …", "Inclusion criteria: age ≥ 18":
+    // a header with the first criterion run on. Only headers that say
+    // "criteria" qualify, so that prose ("Inclusion of …") does not.
+    for h in t.headers.iter().filter(|h| h.contains("criteria")) {
+        if let Some(rest) = n.strip_prefix(h.as_str()) {
+            if rest.starts_with(':') || rest.starts_with(" (") || rest.starts_with(|c: char| c == ' ') && rest.trim_start().starts_with(|c: char| c.is_ascii_digit() || c == '(' || c == '-' || c == '*' || c == '•') {
+                return Some(Header::Section);
+            }
+        }
+    }
+    if t.fallback.contains(n) {
+        return Some(Header::Fallback);
+    }
+    None
+}
+
+fn is_end(t: &Tables, n: &str, markdown_heading: bool) -> bool {
+    if n.is_empty() {
+        return false;
+    }
+    if t.ends.contains(n) {
+        return true;
+    }
+    // "Locations (1)", "Study contacts — 2 sites".
+    if let Some(i) = n.find(" (") {
+        if t.ends.contains(&n[..i]) {
+            return true;
+        }
+    }
+    markdown_heading && header(t, n).is_none()
+}
+
+/// The line starts with `prefix`, ignoring ASCII case; returns the rest.
+fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    if head.eq_ignore_ascii_case(prefix) { s.get(prefix.len()..) } else { None }
+}
+
+/// One line of the page, without its line break.
+struct Line<'a> {
+    text: &'a str,
+}
+
+/// Where the criteria lie, in lines: `start..end`.
+struct Region {
+    start: usize,
+    end: usize,
+}
+
+/// Options for reading a page.
+#[derive(Default, Clone, Copy)]
+pub struct PageOptions {
+    /// `## ` headings end the criteria (markdown bodies).
+    pub markdown: bool,
+}
+
+/// Reads the page `text` into `t`: facts into the fields `t` does not yet
+/// have, and the criteria into `eligibility_text` when `want_criteria`.
+pub fn read(text: &str, t: &mut Trial, want_criteria: bool, opts: PageOptions) {
+    let tab = tables();
+    let mut lines = Vec::new();
+    for l in text.split_inclusive('\n') {
+        lines.push(Line { text: l.trim_end_matches(['\n', '\r']) });
+    }
+    let norms: Vec<String> = lines.iter().map(|l| norm(l.text)).collect();
+    // Without criteria to find (a markdown body whose criteria sat in a
+    // fence), every line may hold facts.
+    let region = if want_criteria { find_region(tab, &lines, &norms, opts) } else { None };
+    if want_criteria {
+        match &region {
+            Some(r) => {
+                let mut out = String::new();
+                for (l, n) in lines[r.start..r.end].iter().zip(&norms[r.start..r.end]) {
+                    if tab.chrome.contains(n) {
+                        continue;
+                    }
+                    out.push_str(l.text);
+                    out.push('\n');
+                }
+                let keep = out.trim_end().len();
+                out.truncate(keep);
+                t.eligibility_text = out;
+            }
+            None => {}
+        }
+    }
+    let outside = |i: usize| region.as_ref().is_none_or(|r| i < r.start || i >= r.end);
+    scan_facts(tab, &lines, &norms, t, &outside, region.as_ref().map(|r| r.start));
+    // Ages and sex written as the first criteria ("Age: 18~65 years old")
+    // are eligibility facts too; nothing else is read from inside.
+    if t.minimum_age.is_none() && t.maximum_age.is_none() || t.sex.is_none() {
+        if let Some(r) = &region {
+            let inside = |i: usize| i >= r.start && i < r.end;
+            let mut sub = Trial::default();
+            scan_facts(tab, &lines, &norms, &mut sub, &inside, None);
+            if t.minimum_age.is_none() && t.maximum_age.is_none() {
+                t.minimum_age = sub.minimum_age;
+                t.maximum_age = sub.maximum_age;
+            }
+            if t.sex.is_none() {
+                t.sex = sub.sex;
+            }
+        }
+    }
+    if want_criteria && region.is_none() {
+        t.diagnostics.push(Diagnostic::warning(
+            "no criteria header (such as \"Inclusion Criteria\" or \"Exclusion Criteria\") found in the page; eligibility text left empty",
+            None,
+        ));
+    }
+}
+
+fn find_region(tab: &Tables, lines: &[Line<'_>], norms: &[String], opts: PageOptions) -> Option<Region> {
+    let mut first_fallback = None;
+    let mut start = None;
+    for (i, n) in norms.iter().enumerate() {
+        match header(tab, n) {
+            Some(Header::Section) => {
+                start = Some(i);
+                break;
+            }
+            Some(Header::Fallback) if first_fallback.is_none() => first_fallback = Some(i),
+            _ => {}
+        }
+    }
+    let start = start.or(first_fallback)?;
+    let mut end = lines.len();
+    for (i, (l, n)) in lines.iter().zip(norms).enumerate().skip(start + 1) {
+        let md_heading = opts.markdown && l.text.starts_with("## ");
+        if is_end(tab, n, md_heading) {
+            end = i;
+            break;
+        }
+    }
+    Some(Region { start, end })
+}
+
+/// Bullet characters and markdown list marks before a fact label.
+fn strip_bullets(s: &str) -> &str {
+    s.trim().trim_start_matches(|c: char| c == '•' || c == '*' || c == '-' || c == '·' || c.is_whitespace())
+}
+
+fn scan_facts(
+    tab: &Tables,
+    lines: &[Line<'_>],
+    norms: &[String],
+    t: &mut Trial,
+    include: &dyn Fn(usize) -> bool,
+    criteria_start: Option<usize>,
+) {
+    let next_value = |i: usize| -> Option<(usize, &str)> {
+        // The value of a label alone on its line: the next non-blank line,
+        // within a few lines.
+        let mut j = i + 1;
+        while j < lines.len() && j <= i + 3 {
+            let v = strip_bullets(lines[j].text);
+            if !v.is_empty() {
+                return include(j).then_some((j, v));
+            }
+            j += 1;
+        }
+        None
+    };
+    let mut ids_from = None;
+    for i in 0..lines.len() {
+        if !include(i) || lines[i].text.len() > MAX_LABEL_LINE {
+            continue;
+        }
+        let line = strip_bullets(lines[i].text).replace("**", "");
+        let line = line.as_str();
+        for (label, field) in &tab.labels {
+            let Some(rest) = strip_prefix_ci(line, label) else { continue };
+            // A label glued to a word ("Phaseout") is no label; glued to a
+            // capital, digit or symbol ("PhasePHASE1", "SexAll") it is.
+            let glued_ok = rest.is_empty()
+                || rest.starts_with(|c: char| !c.is_alphabetic() || c.is_uppercase())
+                || (label == "sponsor" && !rest.starts_with("s") && !rest.starts_with("ed"));
+            if !glued_ok {
+                continue;
+            }
+            let rest = rest.trim_start_matches([':', '：', ' ', '\t', '-', '–']).trim();
+            let (value, at) = if rest.is_empty() {
+                match next_value(i) {
+                    Some((j, v)) => (v, j),
+                    None => continue,
+                }
+            } else {
+                (rest, i)
+            };
+            if apply(t, *field, value) {
+                if *field == Field::Id {
+                    ids_from = Some(at);
+                }
+                break;
+            }
+        }
+    }
+    // Identifiers listed under the NCT number ("NCT06947460" then
+    // "BJGBYY-IIT-LCYJ-2025-024") are the trial's other ids.
+    if let Some(j) = ids_from {
+        for l in lines.iter().skip(j + 1).take(5) {
+            let v = l.text.trim();
+            let id_like = !v.is_empty()
+                && v.len() <= 60
+                && !v.contains(char::is_whitespace)
+                && v.chars().any(|c| c.is_ascii_digit())
+                && v.chars().any(|c| c.is_ascii_alphabetic())
+                && v.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c));
+            if !id_like {
+                break;
+            }
+            if facts::nct_id(v).as_deref() != Some(v) && !t.secondary_ids.iter().any(|s| s == v) {
+                t.secondary_ids.push(v.to_string());
+            }
+        }
+    }
+    // Values written without a label in the page's header: "Not Applicable",
+    // "Recruiting", "PHASE1 · Sponsor · NCT06056921".
+    let head_end = criteria_start.unwrap_or(lines.len()).min(lines.len());
+    for (i, l) in lines[..head_end].iter().enumerate() {
+        if !include(i) || l.text.len() > MAX_LABEL_LINE || norms[i].is_empty() {
+            continue;
+        }
+        for part in l.text.split(['·', '|']) {
+            let part = strip_bullets(part);
+            let lower = part.to_lowercase();
+            if t.phases.is_empty() && (lower.contains("phase") || lower == "not applicable" || lower == "n/a") {
+                if let Some(p) = facts::phases(part) {
+                    t.phases = p;
+                    continue;
+                }
+            }
+            if t.status.is_none() {
+                if let Some(s) = facts::status(part) {
+                    t.status = Some(s);
+                    continue;
+                }
+            }
+            if t.sex.is_none() && lower.split_whitespace().count() == 2 {
+                if let Some(s) = facts::sex(part) {
+                    t.sex = Some(s);
+                    continue;
+                }
+            }
+            if t.id.is_none() {
+                if let Some(id) = facts::nct_id(part).filter(|id| id == part) {
+                    t.id = Some(id);
+                }
+            }
+        }
+    }
+    // The title: the first line of the page that reads as one.
+    if t.title.is_none() {
+        for (i, n) in norms[..head_end].iter().enumerate() {
+            let words = n.split_whitespace().count();
+            if include(i) && words >= 3 && lines[i].text.len() <= 300 && !tab.ends.contains(n) && !tab.chrome.contains(n) {
+                t.title = Some(strip_bullets(lines[i].text).trim_start_matches('#').trim().to_string());
+                break;
+            }
+        }
+    }
+    if t.id.is_none() {
+        if let Some(l) = lines.iter().enumerate().find(|(i, l)| include(*i) && l.text.contains("NCT") && facts::nct_id(l.text).is_some()) {
+            t.id = facts::nct_id(l.1.text);
+        }
+    }
+}
+
+/// Sets `field` from `value` when the field is still empty and the value
+/// reads as one; says whether the line was used.
+fn apply(t: &mut Trial, field: Field, value: &str) -> bool {
+    match field {
+        Field::Phase => match facts::phases(value) {
+            Some(p) => {
+                if t.phases.is_empty() {
+                    t.phases = p;
+                }
+                true
+            }
+            None => false,
+        },
+        Field::Status => set(&mut t.status, facts::status(value)),
+        Field::StudyType => set(&mut t.study_type, facts::study_type(value)),
+        Field::Enrollment => set(&mut t.enrollment, facts::count(value)),
+        Field::Ages => match facts::age_range(value) {
+            Some((min, max)) => {
+                if t.minimum_age.is_none() && t.maximum_age.is_none() {
+                    t.minimum_age = min;
+                    t.maximum_age = max;
+                }
+                true
+            }
+            None => false,
+        },
+        Field::MinimumAge => set(&mut t.minimum_age, facts::age(value)),
+        Field::MaximumAge => set(&mut t.maximum_age, facts::age(value)),
+        Field::Sex => set(&mut t.sex, facts::sex(value)),
+        Field::HealthyVolunteers => set(&mut t.healthy_volunteers, facts::yes_no(value)),
+        Field::Sponsor => {
+            let v = strip_paren_suffix(value);
+            let ok = !v.is_empty() && v.len() <= 150;
+            ok && set(&mut t.sponsor, Some(v.to_string()))
+        }
+        Field::Id => set(&mut t.id, facts::nct_id(value)),
+        Field::StartDate => set(&mut t.start_date, facts::date(value)),
+        Field::CompletionDate => set(&mut t.completion_date, facts::date(value)),
+        Field::Conditions => {
+            if t.conditions.is_empty() && value.len() <= 150 {
+                t.conditions = value.split([',', ';']).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
+            }
+            true
+        }
+        Field::OfficialTitle => set(&mut t.official_title, Some(value.to_string())),
+        Field::Title => set(&mut t.title, Some(value.to_string())),
+    }
+}
+
+/// Sets an empty slot; true when the value was readable (used or not).
+fn set<T>(slot: &mut Option<T>, value: Option<T>) -> bool {
+    match value {
+        Some(v) => {
+            if slot.is_none() {
+                *slot = Some(v);
+            }
+            true
+        }
+        None => false,
+    }
+}
+
+/// "Chongqing Precision Biotech Co., Ltd (industry)" → without the class.
+fn strip_paren_suffix(s: &str) -> &str {
+    let s = s.trim();
+    match s.rfind(" (") {
+        Some(i) if s.ends_with(')') => s[..i].trim(),
+        _ => s,
+    }
+}
