@@ -181,7 +181,7 @@ fn glued_page_facts() {
     check_fact("SponsorChongqing Precision Biotech Co., Ltd (industry)", json!({"sponsor": "Chongqing Precision Biotech Co., Ltd"}));
     check_fact("PHASE2 · Some Sponsor · NCT01234567", json!({"phases": ["PHASE2"], "id": "NCT01234567"}));
     // Words that merely begin with a label are not facts.
-    check_fact("Sexual dysfunction clinic\nPhaseout programme", json!({"sex": null, "phases": []}));
+    check_fact("Status: Recruiting\nSexual dysfunction clinic\nPhaseout programme", json!({"sex": null, "phases": []}));
     let t = one("A Trial Of Something\nStudy typeObservational\nStart date: Apr 30, 2025\nEnd date\n  July 2027\nInclusion Criteria:\n* x");
     assert_eq!(t.study_type.as_deref(), Some("OBSERVATIONAL"));
     assert_eq!(t.start_date.as_deref(), Some("2025-04-30"));
@@ -191,21 +191,30 @@ fn glued_page_facts() {
 #[test]
 fn criteria_headers_in_many_spellings() {
     for (page, starts) in [
-        ("Title of a trial\nInclusion Criteria:\n* a\nExclusion Criteria:\n* b", "Inclusion Criteria:"),
-        ("Title of a trial\nInclusion\n* a\nExclusion\n* b", "Inclusion\n"),
-        ("Title of a trial\nEligibility Criteria\n* a\nStudy contacts\nx", "Eligibility Criteria\n* a"),
-        ("Title of a trial\nExclusion criteria:\n* b", "Exclusion criteria:"),
-        ("Title of a trial\n## Inclusion Criteria\n* a\n", "## Inclusion Criteria"),
-        ("Title of a trial\nKey Inclusion Criteria\n- a\nKey Exclusion Criteria\n- b\nLocations (3)\nx", "Key Inclusion Criteria"),
+        ("Title of a trial\nStatus: Recruiting\nInclusion Criteria:\n* a\nExclusion Criteria:\n* b", "Inclusion Criteria:"),
+        ("Title of a trial\nStatus: Recruiting\nInclusion\n* a\nExclusion\n* b", "Inclusion\n"),
+        ("Title of a trial\nStatus: Recruiting\nEligibility Criteria\n* a\nStudy contacts\nx", "Eligibility Criteria\n* a"),
+        ("Title of a trial\nStatus: Recruiting\nExclusion criteria:\n* b", "Exclusion criteria:"),
+        ("Title of a trial\nStatus: Recruiting\n## Inclusion Criteria\n* a\n", "## Inclusion Criteria"),
+        ("Title of a trial\nStatus: Recruiting\nKey Inclusion Criteria\n- a\nKey Exclusion Criteria\n- b\nLocations (3)\nx", "Key Inclusion Criteria"),
     ] {
         let t = one(page);
         assert!(t.eligibility_text.starts_with(starts), "{page:?} → {:?}", t.eligibility_text);
         assert!(!t.eligibility_text.contains("Study contacts") && !t.eligibility_text.contains("Locations"), "{page:?}");
     }
-    // Bare criteria, with neither header nor page facts, are read whole.
+    // Bare criteria, with no page facts, are read whole: what precedes the
+    // first header (a cohort's name) belongs to them.
     let t = one("Age 18 or older\nNo pregnancy");
     assert_eq!(t.eligibility_text, "Age 18 or older\nNo pregnancy");
     assert_eq!(t.diagnostics.len(), 1);
+    let t = one("Part A\nInclusion Criteria:\n- x\nExclusion Criteria:\n- y");
+    assert_eq!(t.eligibility_text, "Part A\nInclusion Criteria:\n- x\nExclusion Criteria:\n- y");
+    assert!(t.title.is_none() && t.diagnostics.is_empty());
+    // Headers with a qualifier.
+    for h in ["Resident Inclusion Criteria:", "General Inclusion Criteria", "Inclusion Criteria for families:", "Inclusion Criteria(Only adults):"] {
+        let t = one(&format!("Some trial\nSponsor: X\n{h}\n- a"));
+        assert_eq!(t.eligibility_text, format!("{h}\n- a"));
+    }
 }
 
 #[test]
@@ -301,6 +310,13 @@ fn whitespace_folded(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// White space folded and list markers ("-", "1.") dropped: some sources
+/// republish criteria with their markers stripped.
+fn without_markers(s: &str) -> String {
+    let marker = |w: &&str| *w == "-" || *w == "*" || (w.ends_with('.') && w[..w.len() - 1].chars().all(|c| c.is_ascii_digit()) && w.len() > 1);
+    s.split_whitespace().filter(|w| !marker(w)).collect::<Vec<_>>().join(" ")
+}
+
 #[test]
 fn corpus_ctgov_json_records() {
     let Some(c) = corpus() else { return };
@@ -346,7 +362,7 @@ fn corpus_ctgov_xml_records() {
             }
         }
     }
-    let (mut with_criteria, mut both, mut same) = (0, 0, 0);
+    let (mut with_criteria, mut both, mut same, mut same_items) = (0, 0, 0, 0);
     let mut differ = Vec::new();
     for p in &paths {
         let s = std::fs::read_to_string(p).unwrap();
@@ -368,6 +384,9 @@ fn corpus_ctgov_xml_records() {
             both += 1;
             if whitespace_folded(other) == whitespace_folded(&t.eligibility_text) {
                 same += 1;
+                same_items += 1;
+            } else if without_markers(other) == without_markers(&t.eligibility_text) {
+                same_items += 1;
             } else {
                 differ.push(id);
             }
@@ -382,9 +401,44 @@ fn corpus_ctgov_xml_records() {
         }
     }
     println!(
-        "ctgov-xml: {} records, {with_criteria} with criteria; {both} also in trials.jsonl, {same} with the same criteria text modulo white space; differ: {differ:?}",
+        "ctgov-xml: {} records, {with_criteria} with criteria; {both} also in trials.jsonl, {same} with the same criteria text modulo white space, {same_items} modulo white space and list markers; differ: {differ:?}",
         paths.len()
     );
     assert_eq!(with_criteria, paths.len());
     assert!(same * 10 >= both * 9, "{same}/{both}");
+    assert_eq!(same_items, both, "{differ:?}");
+}
+
+/// Every published criteria text of the corpus, read as a text page: the
+/// criteria must come out whole (bare criteria keep their preamble), and no
+/// end-of-criteria heading or chrome line may cut them short.
+#[test]
+fn corpus_criteria_texts_read_as_text_stay_whole() {
+    let Some(c) = corpus() else { return };
+    let Ok(all) = std::fs::read_to_string(c.join("trials.jsonl")) else {
+        println!("trials.jsonl not found: skipping");
+        return;
+    };
+    let (mut n, mut whole, mut later, mut cut) = (0, 0, 0, Vec::new());
+    for l in all.lines() {
+        let v: Value = serde_json::from_str(l).unwrap();
+        let text = v["eligibilityCriteria"].as_str().unwrap_or("");
+        if text.trim().is_empty() {
+            continue;
+        }
+        n += 1;
+        let t = read(text, Format::Text).unwrap().remove(0);
+        let (a, b) = (whitespace_folded(text), whitespace_folded(&t.eligibility_text));
+        if a == b {
+            whole += 1;
+        } else if a.ends_with(&b) {
+            later += 1;
+        } else {
+            cut.push(v["nctId"].as_str().unwrap_or("").to_string());
+        }
+    }
+    println!("trials.jsonl: {n} criteria texts; {whole} read whole, {later} start at a later header, {} cut: {cut:?}", cut.len());
+    assert!(cut.is_empty());
+    // FIXME: one text opens with "Phase I" and is taken for a page.
+    assert!(later <= 1, "{later}");
 }

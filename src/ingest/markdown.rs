@@ -13,9 +13,11 @@ pub fn read(input: &str) -> Trial {
     match criteria {
         Some(c) => {
             t.eligibility_text = unescape(c.trim_matches('\n').trim_end());
-            page::read(&unescape(&rest), &mut t, false, page::PageOptions { markdown: true });
+            let _ = page::read(&unescape(&rest), &mut t, false, page::PageOptions { markdown: true, bare: false });
         }
-        None => page::read(&unescape(body), &mut t, true, page::PageOptions { markdown: true }),
+        None => {
+            let _ = page::read(&unescape(body), &mut t, true, page::PageOptions { markdown: true, bare: false });
+        }
     }
     t.locations = locations(body);
     if t.eligibility_text.trim().is_empty() && !t.diagnostics.iter().any(|d| d.message.contains("criteria")) {

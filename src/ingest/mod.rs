@@ -68,21 +68,19 @@ pub fn read(input: &str, format: Format) -> Result<Vec<Trial>, Error> {
 /// is taken to be bare criteria.
 fn read_page(text: &str, format: Format) -> Trial {
     let mut t = Trial { format, ..Trial::default() };
-    page::read(text, &mut t, true, page::PageOptions::default());
-    let page_like = t.id.is_some()
-        || t.status.is_some()
-        || !t.phases.is_empty()
-        || t.sponsor.is_some()
-        || t.enrollment.is_some()
-        || t.study_type.is_some();
-    if t.eligibility_text.is_empty() && !page_like {
-        t.diagnostics.retain(|d| !d.message.starts_with("no criteria header"));
-        t.eligibility_text = text.trim_matches(['\n', '\r']).trim_end().to_string();
-        t.title = None;
-        t.diagnostics.push(Diagnostic::info(
-            "no criteria header and no page facts found; the whole text is read as criteria",
-            None,
-        ));
+    let page_like = page::read(text, &mut t, true, page::PageOptions::default());
+    if !page_like {
+        // No page facts: the text is criteria as published, preamble
+        // ("DISEASE CHARACTERISTICS:", "Part A") included.
+        let had_header = !t.eligibility_text.is_empty();
+        t = Trial { format, ..Trial::default() };
+        let _ = page::read(text, &mut t, true, page::PageOptions { bare: true, ..Default::default() });
+        if text.trim_start().starts_with(t.eligibility_text.as_str()) {
+            t.title = None;
+        }
+        if !had_header {
+            t.diagnostics.push(Diagnostic::info("no criteria header found; the whole text is read as criteria", None));
+        }
     }
     t
 }

@@ -111,24 +111,37 @@ enum Header {
     Fallback,
 }
 
-fn header(t: &Tables, n: &str) -> Option<Header> {
+/// `colon` says the raw line ends with a colon, as headers often do.
+fn header(t: &Tables, n: &str, colon: bool) -> Option<Header> {
     if n.is_empty() {
         return None;
     }
     if t.headers.contains(n) {
         return Some(Header::Section);
     }
-    // "Inclusion Criteria 1. Refractory …", "Inclusion criteria: age ≥ 18":
-    // a header with the first criterion run on. Only headers that say
-    // "criteria" qualify, so that prose ("Inclusion of …") does not.
-    for h in t.headers.iter().filter(|h| h.contains("criteria")) {
-        if let Some(rest) = n.strip_prefix(h.as_str()) {
-            if rest.starts_with(':') || rest.starts_with(" (") || rest.starts_with(|c: char| c == ' ') && rest.trim_start().starts_with(|c: char| c.is_ascii_digit() || c == '(' || c == '-' || c == '*' || c == '•') {
-                return Some(Header::Section);
-            }
-        }
-    }
     if t.fallback.contains(n) {
+        return Some(Header::Fallback);
+    }
+    // "Resident Inclusion Criteria:", "Part A exclusion criteria:".
+    let qualified = |h: &str| (colon && n.len() <= 80 && n.contains(h)) || (n.len() <= 60 && n.ends_with(h));
+    if qualified("inclusion criteria") || qualified("exclusion criteria") {
+        return Some(Header::Section);
+    }
+    // "Inclusion Criteria 1. Refractory …", "Inclusion criteria: age ≥ 18",
+    // "Inclusion Criteria for families:", "Inclusion Criteria(Only …)":
+    // a header with a qualifier or the first criterion run on. Only headers
+    // that say "criteria" qualify, so that prose ("Inclusion of …") does not.
+    let runs_on = |h: &String| {
+        let Some(rest) = n.strip_prefix(h.as_str()) else { return false };
+        let after_space = rest.strip_prefix(' ').map(str::trim_start);
+        rest.starts_with([':', '(', '-', '–', '—', ',', '['])
+            || after_space.is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit() || "(-*•[".contains(c)))
+            || ((colon || rest.starts_with(" for ")) && n.len() <= 100)
+    };
+    if t.headers.iter().filter(|h| h.contains("criteria")).any(runs_on) {
+        return Some(Header::Section);
+    }
+    if t.fallback.iter().filter(|h| h.contains("criteria")).any(runs_on) {
         return Some(Header::Fallback);
     }
     None
@@ -147,7 +160,7 @@ fn is_end(t: &Tables, n: &str, markdown_heading: bool) -> bool {
             return true;
         }
     }
-    markdown_heading && header(t, n).is_none()
+    markdown_heading && header(t, n, false).is_none()
 }
 
 /// The line starts with `prefix`, ignoring ASCII case; returns the rest.
@@ -172,11 +185,16 @@ struct Region {
 pub struct PageOptions {
     /// `## ` headings end the criteria (markdown bodies).
     pub markdown: bool,
+    /// The text is the criteria themselves, not a page around them: they
+    /// start at its first line, header or not.
+    pub bare: bool,
 }
 
 /// Reads the page `text` into `t`: facts into the fields `t` does not yet
 /// have, and the criteria into `eligibility_text` when `want_criteria`.
-pub fn read(text: &str, t: &mut Trial, want_criteria: bool, opts: PageOptions) {
+/// Returns whether any fact was found outside the criteria, which tells a
+/// page from bare criteria.
+pub fn read(text: &str, t: &mut Trial, want_criteria: bool, opts: PageOptions) -> bool {
     let tab = tables();
     let mut lines = Vec::new();
     for l in text.split_inclusive('\n') {
@@ -205,7 +223,21 @@ pub fn read(text: &str, t: &mut Trial, want_criteria: bool, opts: PageOptions) {
         }
     }
     let outside = |i: usize| region.as_ref().is_none_or(|r| i < r.start || i >= r.end);
-    scan_facts(tab, &lines, &norms, t, &outside, region.as_ref().map(|r| r.start));
+    let mut found = Trial::default();
+    scan_facts(tab, &lines, &norms, &mut found, &outside, region.as_ref().map(|r| r.start));
+    // Ages and sex are written the same way as criteria ("Age 18 or
+    // older"), so they mark a page only when a criteria header was found.
+    let strong = found.id.is_some()
+        || found.status.is_some()
+        || !found.phases.is_empty()
+        || found.sponsor.is_some()
+        || found.enrollment.is_some()
+        || found.study_type.is_some()
+        || found.start_date.is_some()
+        || found.completion_date.is_some();
+    let weak = found.minimum_age.is_some() || found.maximum_age.is_some() || found.sex.is_some() || found.healthy_volunteers.is_some();
+    let page_like = strong || (weak && region.is_some());
+    merge(t, found);
     // Ages and sex written as the first criteria ("Age: 18~65 years old")
     // are eligibility facts too; nothing else is read from inside.
     if t.minimum_age.is_none() && t.maximum_age.is_none() || t.sex.is_none() {
@@ -222,28 +254,81 @@ pub fn read(text: &str, t: &mut Trial, want_criteria: bool, opts: PageOptions) {
             }
         }
     }
-    if want_criteria && region.is_none() {
+    if want_criteria && region.is_none() && !opts.bare {
         t.diagnostics.push(Diagnostic::warning(
             "no criteria header (such as \"Inclusion Criteria\" or \"Exclusion Criteria\") found in the page; eligibility text left empty",
             None,
         ));
     }
+    page_like
+}
+
+/// Fills the fields of `t` that are still empty from `from`.
+fn merge(t: &mut Trial, from: Trial) {
+    fn fill<T>(slot: &mut Option<T>, v: Option<T>) {
+        if slot.is_none() {
+            *slot = v;
+        }
+    }
+    fill(&mut t.id, from.id);
+    fill(&mut t.title, from.title);
+    fill(&mut t.official_title, from.official_title);
+    fill(&mut t.status, from.status);
+    fill(&mut t.study_type, from.study_type);
+    fill(&mut t.sponsor, from.sponsor);
+    fill(&mut t.enrollment, from.enrollment);
+    fill(&mut t.sex, from.sex);
+    fill(&mut t.healthy_volunteers, from.healthy_volunteers);
+    fill(&mut t.start_date, from.start_date);
+    fill(&mut t.completion_date, from.completion_date);
+    if t.minimum_age.is_none() && t.maximum_age.is_none() {
+        t.minimum_age = from.minimum_age;
+        t.maximum_age = from.maximum_age;
+    }
+    if t.phases.is_empty() {
+        t.phases = from.phases;
+    }
+    if t.conditions.is_empty() {
+        t.conditions = from.conditions;
+    }
+    for id in from.secondary_ids {
+        if !t.secondary_ids.contains(&id) {
+            t.secondary_ids.push(id);
+        }
+    }
 }
 
 fn find_region(tab: &Tables, lines: &[Line<'_>], norms: &[String], opts: PageOptions) -> Option<Region> {
     let mut first_fallback = None;
-    let mut start = None;
-    for (i, n) in norms.iter().enumerate() {
-        match header(tab, n) {
+    let mut first_section = None;
+    for (i, (l, n)) in lines.iter().zip(norms).enumerate() {
+        match header(tab, n, l.text.trim_end().ends_with([':', '：'])) {
             Some(Header::Section) => {
-                start = Some(i);
+                first_section = Some(i);
                 break;
             }
             Some(Header::Fallback) if first_fallback.is_none() => first_fallback = Some(i),
             _ => {}
         }
     }
-    let start = start.or(first_fallback)?;
+    // "Eligibility Criteria" opens the criteria only when something other
+    // than blank lines and chrome lies between it and "Inclusion Criteria".
+    let start = match (first_fallback, first_section) {
+        (Some(f), Some(s)) if f < s => {
+            let only_chrome = norms[f + 1..s]
+                .iter()
+                .all(|n| !n.chars().any(char::is_alphanumeric) || tab.chrome.contains(n));
+            if only_chrome { s } else { f }
+        }
+        (f, s) => match s.or(f) {
+            Some(s) => s,
+            None if opts.bare => 0,
+            None => return None,
+        },
+    };
+    // Bare criteria keep what precedes their first header ("DISEASE
+    // CHARACTERISTICS:", "Part A", a cohort's name).
+    let start = if opts.bare { 0 } else { start };
     let mut end = lines.len();
     for (i, (l, n)) in lines.iter().zip(norms).enumerate().skip(start + 1) {
         let md_heading = opts.markdown && l.text.starts_with("## ");
