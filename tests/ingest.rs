@@ -442,3 +442,26 @@ fn corpus_criteria_texts_read_as_text_stay_whole() {
     // FIXME: one text opens with "Phase I" and is taken for a page.
     assert!(later <= 1, "{later}");
 }
+
+#[test]
+fn markdown_without_a_fence() {
+    let md = "# A Trial of X\n\n**NCT ID:** NCT01234567\n\n## Key Facts\n\n- **Status:** RECRUITING\n- **Phase:** PHASE2\n\n\
+        ## Eligibility\n\n- **Minimum age:** 18 Years\n- **Sex:** FEMALE\n\nInclusion Criteria:\n\n* HbA1c \\> 7\\%\n\n\
+        Exclusion Criteria:\n\n* Pregnancy\n\n## Arms\n\n- Drug X\n";
+    let t = one(md);
+    assert_eq!(
+        key_fields(&t),
+        json!({"format": "markdown", "id": "NCT01234567", "title": "A Trial of X", "status": "RECRUITING", "phases": ["PHASE2"],
+            "sex": "FEMALE", "min": "18 a", "max": null, "enrollment": null, "sponsor": null})
+    );
+    assert_eq!(t.eligibility_text, "Inclusion Criteria:\n\n* HbA1c > 7%\n\nExclusion Criteria:\n\n* Pregnancy");
+}
+
+#[test]
+fn page_locations_with_status() {
+    let t = one(&seed("002_"));
+    let got: Vec<_> = t.locations.iter().map(|l| (l.facility.as_deref(), l.status.as_deref())).collect();
+    // FIXME: "Site Not Available" is no ClinicalTrials.gov status; cities
+    // and countries under the site name are not read.
+    assert_eq!(got, [(Some("北京高博医院"), Some("RECRUITING")), (Some("北京高博医院"), None)]);
+}

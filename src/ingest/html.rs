@@ -6,7 +6,9 @@
 use super::xml::decode_entities;
 
 /// Elements whose content is never page text.
-const DROPPED: &[&str] = &["script", "style", "noscript", "template", "svg", "head", "iframe", "object", "canvas"];
+/// (`<head>` is not among them: browsers close it implicitly, so an
+/// unclosed one must not swallow the page; its `<title>` is dropped.)
+const DROPPED: &[&str] = &["script", "style", "noscript", "template", "svg", "title", "iframe", "object", "canvas"];
 
 /// Elements that start and end a line.
 const BLOCKS: &[&str] = &[

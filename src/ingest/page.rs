@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use super::facts;
-use crate::trial::{Diagnostic, Trial};
+use crate::trial::{Diagnostic, Location, Trial};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -22,6 +22,7 @@ struct SectionsFile {
     fallback_headers: Vec<String>,
     end_sections: Vec<String>,
     chrome_lines: Vec<String>,
+    location_sections: Vec<String>,
 }
 
 /// The fields a page label can name.
@@ -51,6 +52,8 @@ struct Tables {
     fallback: HashSet<String>,
     ends: HashSet<String>,
     chrome: HashSet<String>,
+    /// End sections that list the trial's sites.
+    location_sections: HashSet<String>,
     /// (label, field), longest label first so that "Ages" wins over "Age".
     labels: Vec<(String, Field)>,
 }
@@ -73,6 +76,7 @@ fn tables() -> &'static Tables {
             fallback: set(s.fallback_headers),
             ends: set(s.end_sections),
             chrome: set(s.chrome_lines),
+            location_sections: set(s.location_sections),
             labels,
         }
     })
@@ -223,6 +227,9 @@ pub fn read(text: &str, t: &mut Trial, want_criteria: bool, opts: PageOptions) -
         }
     }
     let outside = |i: usize| region.as_ref().is_none_or(|r| i < r.start || i >= r.end);
+    if want_criteria && t.locations.is_empty() {
+        t.locations = locations(tab, &lines, &norms, region.as_ref().map_or(0, |r| r.end));
+    }
     let mut found = Trial::default();
     scan_facts(tab, &lines, &norms, &mut found, &outside, region.as_ref().map(|r| r.start));
     // Ages and sex are written the same way as criteria ("Age 18 or
@@ -281,6 +288,9 @@ fn merge(t: &mut Trial, from: Trial) {
     fill(&mut t.healthy_volunteers, from.healthy_volunteers);
     fill(&mut t.start_date, from.start_date);
     fill(&mut t.completion_date, from.completion_date);
+    if t.locations.is_empty() {
+        t.locations = from.locations;
+    }
     if t.minimum_age.is_none() && t.maximum_age.is_none() {
         t.minimum_age = from.minimum_age;
         t.maximum_age = from.maximum_age;
@@ -312,12 +322,13 @@ fn find_region(tab: &Tables, lines: &[Line<'_>], norms: &[String], opts: PageOpt
         }
     }
     // "Eligibility Criteria" opens the criteria only when something other
-    // than blank lines and chrome lies between it and "Inclusion Criteria".
+    // than blank lines, chrome and labelled facts ("Minimum age: 18 Years")
+    // lies between it and "Inclusion Criteria".
     let start = match (first_fallback, first_section) {
         (Some(f), Some(s)) if f < s => {
             let only_chrome = norms[f + 1..s]
                 .iter()
-                .all(|n| !n.chars().any(char::is_alphanumeric) || tab.chrome.contains(n));
+                .all(|n| !n.chars().any(char::is_alphanumeric) || tab.chrome.contains(n) || is_fact_line(tab, n));
             if only_chrome { s } else { f }
         }
         (f, s) => match s.or(f) {
@@ -343,6 +354,44 @@ fn find_region(tab: &Tables, lines: &[Line<'_>], norms: &[String], opts: PageOpt
 /// Bullet characters and markdown list marks before a fact label.
 fn strip_bullets(s: &str) -> &str {
     s.trim().trim_start_matches(|c: char| c == '•' || c == '*' || c == '-' || c == '·' || c.is_whitespace())
+}
+
+/// Sites listed as bullet items under a locations heading, each with the
+/// recruitment status written under it ("• Site\n  City\n  Active - Recruiting").
+fn locations(tab: &Tables, lines: &[Line<'_>], norms: &[String], from: usize) -> Vec<Location> {
+    let mut out: Vec<Location> = Vec::new();
+    let mut in_section = false;
+    for (l, n) in lines.iter().zip(norms).skip(from) {
+        let base = n.find(" (").map_or(n.as_str(), |i| &n[..i]);
+        if tab.location_sections.contains(base) {
+            in_section = true;
+            continue;
+        }
+        if !in_section {
+            continue;
+        }
+        if tab.ends.contains(base) {
+            in_section = false;
+            continue;
+        }
+        let t = l.text.trim();
+        if t.starts_with(['•', '*', '-']) && !n.is_empty() {
+            if out.len() >= 1000 {
+                break;
+            }
+            out.push(Location { facility: Some(strip_bullets(t).to_string()), ..Location::default() });
+        } else if let Some(last) = out.last_mut() {
+            if last.status.is_none() {
+                last.status = facts::status(t);
+            }
+        }
+    }
+    out
+}
+
+/// "minimum age: 18 years": a known label, a colon and a value.
+fn is_fact_line(tab: &Tables, n: &str) -> bool {
+    tab.labels.iter().any(|(l, _)| n.strip_prefix(l.as_str()).is_some_and(|r| r.starts_with(':')))
 }
 
 fn scan_facts(
@@ -539,5 +588,30 @@ fn strip_paren_suffix(s: &str) -> &str {
     match s.rfind(" (") {
         Some(i) if s.ends_with(')') => s[..i].trim(),
         _ => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The data files are matched against normalised lines: every entry
+    /// must already be in that form, and no label may name two fields.
+    #[test]
+    fn data_files_are_normalised_and_unambiguous() {
+        let t = tables();
+        for set in [&t.headers, &t.fallback, &t.ends, &t.chrome, &t.location_sections] {
+            for e in set {
+                assert_eq!(&norm(e), e, "{e:?} is not in normal form");
+            }
+        }
+        let mut seen = HashSet::new();
+        for (l, _) in &t.labels {
+            assert_eq!(l, &l.to_lowercase(), "{l:?}");
+            assert!(seen.insert(l.clone()), "label {l:?} names two fields");
+        }
+        for h in t.headers.iter().chain(&t.fallback) {
+            assert!(!t.ends.contains(h), "{h:?} both opens and ends the criteria");
+        }
     }
 }
