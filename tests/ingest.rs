@@ -4,9 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use trialsieve::ingest::read;
-use trialsieve::trial::SexEligibility;
 use trialsieve::{Error, Format, Trial};
 
 /// The shared corpus: `../shared/corpus` from the crate root, else
@@ -24,7 +23,9 @@ fn corpus() -> Option<PathBuf> {
 
 fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == ext)).collect())
+        .map(|d| {
+            d.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == ext)).collect()
+        })
         .unwrap_or_default();
     v.sort();
     v
@@ -32,7 +33,8 @@ fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
 
 fn seed(name: &str) -> String {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seeds");
-    let path = files(&dir, "txt").into_iter().find(|p| p.file_name().is_some_and(|f| f.to_string_lossy().starts_with(name)));
+    let path =
+        files(&dir, "txt").into_iter().find(|p| p.file_name().is_some_and(|f| f.to_string_lossy().starts_with(name)));
     std::fs::read_to_string(path.expect("seed exists")).expect("seed reads")
 }
 
@@ -119,7 +121,11 @@ fn seeds_key_fields() {
     for (name, expected, starts) in cases {
         let t = one(&seed(name));
         assert_eq!(key_fields(&t), expected, "{name}");
-        assert!(t.eligibility_text.starts_with(starts), "{name}: {:?}", &t.eligibility_text.chars().take(80).collect::<String>());
+        assert!(
+            t.eligibility_text.starts_with(starts),
+            "{name}: {:?}",
+            &t.eligibility_text.chars().take(80).collect::<String>()
+        );
         for c in CHROME {
             assert!(!t.eligibility_text.contains(c), "{name}: chrome {c:?} in the criteria");
         }
@@ -146,7 +152,8 @@ fn seeds_metadata_snapshots() {
 
 /// Reads `fact` inside a small page and compares the named fields.
 fn check_fact(fact: &str, expected: Value) {
-    let page = format!("A Trial Of Something\n\n{fact}\n\nInclusion Criteria:\n* Adults\n\nHow to participate\nCall us\n");
+    let page =
+        format!("A Trial Of Something\n\n{fact}\n\nInclusion Criteria:\n* Adults\n\nHow to participate\nCall us\n");
     let t = one(&page);
     let got = key_fields(&t);
     for (k, v) in expected.as_object().unwrap() {
@@ -178,11 +185,16 @@ fn glued_page_facts() {
     check_fact("Overall Status: Active - Recruiting", json!({"status": "RECRUITING"}));
     check_fact("Status: Active, not recruiting", json!({"status": "ACTIVE_NOT_RECRUITING"}));
     check_fact("Study typeInterventional", json!({})); // read below
-    check_fact("SponsorChongqing Precision Biotech Co., Ltd (industry)", json!({"sponsor": "Chongqing Precision Biotech Co., Ltd"}));
+    check_fact(
+        "SponsorChongqing Precision Biotech Co., Ltd (industry)",
+        json!({"sponsor": "Chongqing Precision Biotech Co., Ltd"}),
+    );
     check_fact("PHASE2 · Some Sponsor · NCT01234567", json!({"phases": ["PHASE2"], "id": "NCT01234567"}));
     // Words that merely begin with a label are not facts.
     check_fact("Status: Recruiting\nSexual dysfunction clinic\nPhaseout programme", json!({"sex": null, "phases": []}));
-    let t = one("A Trial Of Something\nStudy typeObservational\nStart date: Apr 30, 2025\nEnd date\n  July 2027\nInclusion Criteria:\n* x");
+    let t = one(
+        "A Trial Of Something\nStudy typeObservational\nStart date: Apr 30, 2025\nEnd date\n  July 2027\nInclusion Criteria:\n* x",
+    );
     assert_eq!(t.study_type.as_deref(), Some("OBSERVATIONAL"));
     assert_eq!(t.start_date.as_deref(), Some("2025-04-30"));
     assert_eq!(t.completion_date.as_deref(), Some("2027-07"));
@@ -191,16 +203,28 @@ fn glued_page_facts() {
 #[test]
 fn criteria_headers_in_many_spellings() {
     for (page, starts) in [
-        ("Title of a trial\nStatus: Recruiting\nInclusion Criteria:\n* a\nExclusion Criteria:\n* b", "Inclusion Criteria:"),
+        (
+            "Title of a trial\nStatus: Recruiting\nInclusion Criteria:\n* a\nExclusion Criteria:\n* b",
+            "Inclusion Criteria:",
+        ),
         ("Title of a trial\nStatus: Recruiting\nInclusion\n* a\nExclusion\n* b", "Inclusion\n"),
-        ("Title of a trial\nStatus: Recruiting\nEligibility Criteria\n* a\nStudy contacts\nx", "Eligibility Criteria\n* a"),
+        (
+            "Title of a trial\nStatus: Recruiting\nEligibility Criteria\n* a\nStudy contacts\nx",
+            "Eligibility Criteria\n* a",
+        ),
         ("Title of a trial\nStatus: Recruiting\nExclusion criteria:\n* b", "Exclusion criteria:"),
         ("Title of a trial\nStatus: Recruiting\n## Inclusion Criteria\n* a\n", "## Inclusion Criteria"),
-        ("Title of a trial\nStatus: Recruiting\nKey Inclusion Criteria\n- a\nKey Exclusion Criteria\n- b\nLocations (3)\nx", "Key Inclusion Criteria"),
+        (
+            "Title of a trial\nStatus: Recruiting\nKey Inclusion Criteria\n- a\nKey Exclusion Criteria\n- b\nLocations (3)\nx",
+            "Key Inclusion Criteria",
+        ),
     ] {
         let t = one(page);
         assert!(t.eligibility_text.starts_with(starts), "{page:?} → {:?}", t.eligibility_text);
-        assert!(!t.eligibility_text.contains("Study contacts") && !t.eligibility_text.contains("Locations"), "{page:?}");
+        assert!(
+            !t.eligibility_text.contains("Study contacts") && !t.eligibility_text.contains("Locations"),
+            "{page:?}"
+        );
     }
     // Bare criteria, with no page facts, are read whole: what precedes the
     // first header (a cohort's name) belongs to them.
@@ -211,7 +235,12 @@ fn criteria_headers_in_many_spellings() {
     assert_eq!(t.eligibility_text, "Part A\nInclusion Criteria:\n- x\nExclusion Criteria:\n- y");
     assert!(t.title.is_none() && t.diagnostics.is_empty());
     // Headers with a qualifier.
-    for h in ["Resident Inclusion Criteria:", "General Inclusion Criteria", "Inclusion Criteria for families:", "Inclusion Criteria(Only adults):"] {
+    for h in [
+        "Resident Inclusion Criteria:",
+        "General Inclusion Criteria",
+        "Inclusion Criteria for families:",
+        "Inclusion Criteria(Only adults):",
+    ] {
         let t = one(&format!("Some trial\nSponsor: X\n{h}\n- a"));
         assert_eq!(t.eligibility_text, format!("{h}\n- a"));
     }
@@ -231,7 +260,10 @@ fn html_is_read_as_text() {
         json!({"format": "html", "id": "NCT01234567", "title": "A Study of Drug X in Adults", "status": "RECRUITING",
             "phases": ["PHASE2"], "sex": null, "min": "18 a", "max": null, "enrollment": null, "sponsor": null})
     );
-    assert_eq!(t.eligibility_text, "Inclusion Criteria:\n\n* Age ≥ 18 years\n* HbA1c < 7%\n\nExclusion Criteria\n\n* Pregnancy");
+    assert_eq!(
+        t.eligibility_text,
+        "Inclusion Criteria:\n\n* Age ≥ 18 years\n* HbA1c < 7%\n\nExclusion Criteria\n\n* Pregnancy"
+    );
 }
 
 #[test]
@@ -263,7 +295,10 @@ fn bad_input() {
     // JSON that is not a study record, and JSON that is not JSON.
     for (s, want) in [
         ("{\"foo\": 1}", "JSON has no protocolSection, so it is not a ClinicalTrials.gov API v2 study record"),
-        ("{\"studies\": [{\"protocolSection\": {}}, {\"x\": 1}]}", "JSON studies[1] has no protocolSection, so it is not a ClinicalTrials.gov API v2 study record"),
+        (
+            "{\"studies\": [{\"protocolSection\": {}}, {\"x\": 1}]}",
+            "JSON studies[1] has no protocolSection, so it is not a ClinicalTrials.gov API v2 study record",
+        ),
         ("{\"studies\": 3}", "\"studies\" is not an array of ClinicalTrials.gov study records"),
         ("[]", "JSON holds an empty list of studies"),
     ] {
@@ -279,7 +314,9 @@ fn bad_input() {
     assert_eq!(t.phases, ["PHASE2"]);
     assert!(t.diagnostics.iter().any(|d| d.message.starts_with("no criteria header")));
     // Parsing text never fails.
-    for s in ["<", "<clinical_study", "---\n", "---\ntitle: x\n", "# x\n## Eligibility\n```", "\\", "{", "&#", "Inclusion"] {
+    for s in
+        ["<", "<clinical_study", "---\n", "---\ntitle: x\n", "# x\n## Eligibility\n```", "\\", "{", "&#", "Inclusion"]
+    {
         let r = trialsieve::parse(s, &Default::default());
         assert!(r.is_ok() || s.starts_with('{'), "{s:?}: {r:?}");
     }
@@ -295,7 +332,8 @@ fn large_input_in_linear_time() {
     let started = Instant::now();
     let t = one(&big);
     assert!(t.eligibility_text.starts_with("Inclusion"));
-    let html = format!("<html><body>{}</body></html>", "<p>Lorem <b>ipsum</b> &amp; more</p><li>x</li>".repeat(200_000));
+    let html =
+        format!("<html><body>{}</body></html>", "<p>Lorem <b>ipsum</b> &amp; more</p><li>x</li>".repeat(200_000));
     let t = one(&html);
     assert_eq!(t.format, Format::Html);
     let xml = format!("<clinical_study>{}</clinical_study>", "<a x='1'>t &lt; <![CDATA[c]]></a>".repeat(300_000));
@@ -313,7 +351,11 @@ fn whitespace_folded(s: &str) -> String {
 /// White space folded and list markers ("-", "1.") dropped: some sources
 /// republish criteria with their markers stripped.
 fn without_markers(s: &str) -> String {
-    let marker = |w: &&str| *w == "-" || *w == "*" || (w.ends_with('.') && w[..w.len() - 1].chars().all(|c| c.is_ascii_digit()) && w.len() > 1);
+    let marker = |w: &&str| {
+        *w == "-"
+            || *w == "*"
+            || (w.ends_with('.') && w[..w.len() - 1].chars().all(|c| c.is_ascii_digit()) && w.len() > 1)
+    };
     s.split_whitespace().filter(|w| !marker(w)).collect::<Vec<_>>().join(" ")
 }
 
@@ -326,7 +368,8 @@ fn corpus_ctgov_json_records() {
         let s = std::fs::read_to_string(p).unwrap();
         let raw: Value = serde_json::from_str(&s).unwrap();
         let ts = read(&s, Format::Auto).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-        let studies: Vec<&Value> = raw.get("studies").and_then(Value::as_array).map_or_else(|| vec![&raw], |a| a.iter().collect());
+        let studies: Vec<&Value> =
+            raw.get("studies").and_then(Value::as_array).map_or_else(|| vec![&raw], |a| a.iter().collect());
         assert_eq!(ts.len(), studies.len());
         for (t, raw) in ts.iter().zip(studies) {
             trials += 1;
@@ -342,7 +385,10 @@ fn corpus_ctgov_json_records() {
             assert!(t.status.is_some() && t.title.is_some(), "{}", p.display());
         }
     }
-    println!("ctgov-v2: {} files, {trials} trials, {with_criteria} with criteria, {text_ok} read byte for byte", paths.len());
+    println!(
+        "ctgov-v2: {} files, {trials} trials, {with_criteria} with criteria, {text_ok} read byte for byte",
+        paths.len()
+    );
     assert_eq!(text_ok, with_criteria);
     assert!(trials >= paths.len());
 }
@@ -379,7 +425,12 @@ fn corpus_ctgov_xml_records() {
             // the left margin.
             assert!(!t.eligibility_text.starts_with(' '), "{}", p.display());
         }
-        assert!(!t.diagnostics.iter().any(|d| d.message.starts_with("malformed")), "{}: {:?}", p.display(), t.diagnostics);
+        assert!(
+            !t.diagnostics.iter().any(|d| d.message.starts_with("malformed")),
+            "{}: {:?}",
+            p.display(),
+            t.diagnostics
+        );
         if let Some(other) = published.get(&id) {
             both += 1;
             if whitespace_folded(other) == whitespace_folded(&t.eligibility_text) {
@@ -437,7 +488,10 @@ fn corpus_criteria_texts_read_as_text_stay_whole() {
             cut.push(v["nctId"].as_str().unwrap_or("").to_string());
         }
     }
-    println!("trials.jsonl: {n} criteria texts; {whole} read whole, {later} start at a later header, {} cut: {cut:?}", cut.len());
+    println!(
+        "trials.jsonl: {n} criteria texts; {whole} read whole, {later} start at a later header, {} cut: {cut:?}",
+        cut.len()
+    );
     assert!(cut.is_empty());
     // FIXME: one text opens with "Phase I" and is taken for a page.
     assert!(later <= 1, "{later}");
@@ -464,4 +518,37 @@ fn page_locations_with_status() {
     // FIXME: "Site Not Available" is no ClinicalTrials.gov status; cities
     // and countries under the site name are not read.
     assert_eq!(got, [(Some("北京高博医院"), Some("RECRUITING")), (Some("北京高博医院"), None)]);
+}
+
+/// Every prefix and suffix cut at spread-out places, read in every format:
+/// never a panic, and text formats never fail.
+#[test]
+fn cut_records_never_panic() {
+    let mut inputs: Vec<String> = ["000_", "001_", "002_", "003_", "004_"].iter().map(|n| seed(n)).collect();
+    if let Some(c) = corpus() {
+        for (dir, ext) in [("records/ctgov-v2", "json"), ("records/ctgov-xml", "xml")] {
+            if let Some(p) = files(&c.join(dir), ext).first() {
+                inputs.push(std::fs::read_to_string(p).unwrap());
+            }
+        }
+    }
+    inputs.push("<html><body><h2>Inclusion Criteria</h2><ul><li>Age &ge; 18</li></ul><!-- x --><script>y</script></body></html>".into());
+    let formats = [Format::Auto, Format::Text, Format::Html, Format::Markdown, Format::CtgovXml, Format::CtgovJson];
+    for s in &inputs {
+        let mut cut = 0;
+        while cut < s.len() {
+            while !s.is_char_boundary(cut) {
+                cut += 1;
+            }
+            for part in [&s[..cut], &s[cut..]] {
+                for f in formats {
+                    let r = read(part, f);
+                    if matches!(f, Format::Text | Format::Html | Format::Markdown) {
+                        assert!(r.is_ok(), "{f:?} failed on text");
+                    }
+                }
+            }
+            cut += 101;
+        }
+    }
 }

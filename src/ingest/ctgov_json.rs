@@ -4,8 +4,8 @@
 use serde_json::Value;
 
 use super::facts;
-use crate::trial::{Diagnostic, Format, Location, Trial};
 use crate::Error;
+use crate::trial::{Diagnostic, Format, Location, Trial};
 
 /// Reads every study in `input`. Invalid JSON is `BadJson`; JSON that holds
 /// no study record is `NotATrial`.
@@ -15,7 +15,9 @@ pub fn read(input: &str) -> Result<Vec<Trial>, Error> {
     let (studies, place): (Vec<&Value>, &str) = match &v {
         Value::Object(o) if o.contains_key("studies") => match o.get("studies").and_then(Value::as_array) {
             Some(list) => (list.iter().collect(), "studies"),
-            None => return Err(Error::NotATrial("\"studies\" is not an array of ClinicalTrials.gov study records".into())),
+            None => {
+                return Err(Error::NotATrial("\"studies\" is not an array of ClinicalTrials.gov study records".into()));
+            }
         },
         Value::Array(list) => (list.iter().collect(), ""),
         Value::Object(_) => (vec![&v], ""),
@@ -29,7 +31,11 @@ pub fn read(input: &str) -> Result<Vec<Trial>, Error> {
     let mut out = Vec::new();
     for (i, s) in studies.iter().enumerate() {
         let Some(p) = s.get("protocolSection") else {
-            let at = if place.is_empty() && studies.len() == 1 && !v.is_array() { String::new() } else { format!("{place}[{i}] ") };
+            let at = if place.is_empty() && studies.len() == 1 && !v.is_array() {
+                String::new()
+            } else {
+                format!("{place}[{i}] ")
+            };
             return Err(Error::NotATrial(format!(
                 "JSON {at}has no protocolSection, so it is not a ClinicalTrials.gov API v2 study record"
             )));
@@ -66,7 +72,9 @@ fn text(v: &Value, path: &[&str]) -> Option<String> {
 }
 
 fn strings(v: &Value, path: &[&str]) -> Vec<String> {
-    at(v, path).and_then(Value::as_array).map_or_else(Vec::new, |a| a.iter().filter_map(Value::as_str).map(String::from).collect())
+    at(v, path)
+        .and_then(Value::as_array)
+        .map_or_else(Vec::new, |a| a.iter().filter_map(Value::as_str).map(String::from).collect())
 }
 
 fn study(p: &Value) -> Trial {
@@ -84,7 +92,10 @@ fn study(p: &Value) -> Trial {
         healthy_volunteers: at(p, &["eligibilityModule", "healthyVolunteers"]).and_then(Value::as_bool),
         start_date: text(p, &["statusModule", "startDateStruct", "date"]).and_then(|d| facts::date(&d)),
         completion_date: text(p, &["statusModule", "completionDateStruct", "date"]).and_then(|d| facts::date(&d)),
-        eligibility_text: at(p, &["eligibilityModule", "eligibilityCriteria"]).and_then(Value::as_str).unwrap_or("").to_string(),
+        eligibility_text: at(p, &["eligibilityModule", "eligibilityCriteria"])
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string(),
         ..Trial::default()
     };
     if let Some(org) = text(p, &["identificationModule", "orgStudyIdInfo", "id"]) {
@@ -110,7 +121,8 @@ fn study(p: &Value) -> Trial {
     if let Some(s) = text(p, &["eligibilityModule", "sex"]) {
         t.sex = facts::sex(&s);
         if t.sex.is_none() {
-            t.diagnostics.push(Diagnostic::warning(format!("eligibilityModule.sex {s:?} is not ALL, FEMALE or MALE"), None));
+            t.diagnostics
+                .push(Diagnostic::warning(format!("eligibilityModule.sex {s:?} is not ALL, FEMALE or MALE"), None));
         }
     }
     if let Some(list) = at(p, &["contactsLocationsModule", "locations"]).and_then(Value::as_array) {

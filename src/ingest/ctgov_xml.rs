@@ -3,15 +3,17 @@
 //! the common indentation is taken off, the line breaks are kept.
 
 use super::{facts, xml};
-use crate::trial::{Diagnostic, Format, Location, Trial};
 use crate::Error;
+use crate::trial::{Diagnostic, Format, Location, Trial};
 
 /// Reads a `<clinical_study>` record. Malformed XML is read as far as it
 /// goes, with diagnostics; XML without a `<clinical_study>` is `NotATrial`.
 pub fn read(input: &str) -> Result<Vec<Trial>, Error> {
     let (doc, problems) = xml::parse(input);
     let Some(s) = doc.child("clinical_study") else {
-        return Err(Error::NotATrial("XML has no <clinical_study> element, so it is not a ClinicalTrials.gov record".into()));
+        return Err(Error::NotATrial(
+            "XML has no <clinical_study> element, so it is not a ClinicalTrials.gov record".into(),
+        ));
     };
     let mut t = Trial {
         format: Format::CtgovXml,
@@ -22,7 +24,11 @@ pub fn read(input: &str) -> Result<Vec<Trial>, Error> {
         phases: s.text_at(&["phase"]).and_then(|x| facts::phases(&x)).unwrap_or_default(),
         study_type: s.text_at(&["study_type"]).and_then(|x| facts::study_type(&x)),
         sponsor: s.text_at(&["sponsors", "lead_sponsor", "agency"]),
-        conditions: s.children_named("condition").map(|c| c.text().trim().to_string()).filter(|c| !c.is_empty()).collect(),
+        conditions: s
+            .children_named("condition")
+            .map(|c| c.text().trim().to_string())
+            .filter(|c| !c.is_empty())
+            .collect(),
         enrollment: s.text_at(&["enrollment"]).and_then(|x| facts::count(&x)),
         healthy_volunteers: s.text_at(&["eligibility", "healthy_volunteers"]).and_then(|x| facts::yes_no(&x)),
         start_date: s.text_at(&["start_date"]).and_then(|x| facts::date(&x)),

@@ -36,7 +36,8 @@ pub fn detect(input: &str) -> Format {
         return Format::Markdown;
     }
     // Text with HTML in it: count closing block tags.
-    let tags = ["</p>", "</div>", "</li>", "<br", "</td>", "</h"].iter().map(|tag| lower.matches(tag).count()).sum::<usize>();
+    let tags =
+        ["</p>", "</div>", "</li>", "<br", "</td>", "</h"].iter().map(|tag| lower.matches(tag).count()).sum::<usize>();
     if tags >= 3 {
         return Format::Html;
     }

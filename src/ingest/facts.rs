@@ -80,13 +80,8 @@ pub fn phases(s: &str) -> Option<Vec<String>> {
             }
             _ => return None,
         };
-        let code = if n == 0 {
-            "EARLY_PHASE1".to_string()
-        } else if early && n == 1 {
-            "EARLY_PHASE1".to_string()
-        } else {
-            format!("PHASE{n}")
-        };
+        // "Phase 0" is what ClinicalTrials.gov calls early phase 1.
+        let code = if n == 0 || (early && n == 1) { "EARLY_PHASE1".to_string() } else { format!("PHASE{n}") };
         if !out.contains(&code) {
             out.push(code);
         }
@@ -166,7 +161,10 @@ pub fn age_range(s: &str) -> Option<(Option<Age>, Option<Age>)> {
     let mut words: Vec<String> = Vec::new();
     let mut between: Vec<String> = Vec::new(); // separators seen after the first number
     let mut cur = String::new();
-    let flush = |cur: &mut String, nums: &mut Vec<(f64, Option<&'static str>)>, words: &mut Vec<String>, between: &mut Vec<String>| {
+    let flush = |cur: &mut String,
+                 nums: &mut Vec<(f64, Option<&'static str>)>,
+                 words: &mut Vec<String>,
+                 between: &mut Vec<String>| {
         if cur.is_empty() {
             return;
         }
@@ -207,10 +205,48 @@ pub fn age_range(s: &str) -> Option<(Option<Age>, Option<Age>)> {
     let known = |w: &String| {
         matches!(
             w.as_str(),
-            "-" | "–" | "~" | "～" | "to" | "and" | "up" | "older" | "over" | "above" | "or" | "under" | "younger" | "below"
-                | "old" | "+" | "≥" | ">" | "≤" | "<" | "=" | "from" | "aged" | "age" | "ages" | "between" | "at"
-                | "least" | "most" | "is" | "of" | "minimum" | "maximum" | "min" | "max" | "than" | "(" | ")" | ":"
-                | "adults" | "adult" | "child" | "older_adult"
+            "-" | "–"
+                | "~"
+                | "～"
+                | "to"
+                | "and"
+                | "up"
+                | "older"
+                | "over"
+                | "above"
+                | "or"
+                | "under"
+                | "younger"
+                | "below"
+                | "old"
+                | "+"
+                | "≥"
+                | ">"
+                | "≤"
+                | "<"
+                | "="
+                | "from"
+                | "aged"
+                | "age"
+                | "ages"
+                | "between"
+                | "at"
+                | "least"
+                | "most"
+                | "is"
+                | "of"
+                | "minimum"
+                | "maximum"
+                | "min"
+                | "max"
+                | "than"
+                | "("
+                | ")"
+                | ":"
+                | "adults"
+                | "adult"
+                | "child"
+                | "older_adult"
         )
     };
     if nums.is_empty() || nums.len() > 2 || !words.iter().all(known) {
@@ -221,10 +257,25 @@ pub fn age_range(s: &str) -> Option<(Option<Age>, Option<Age>)> {
     if nums.len() == 2 {
         return Some((Some(mk(nums[0])), Some(mk(nums[1]))));
     }
-    let max = has("under") || has("younger") || has("below") || has("≤") || has("<") || has("most") || has("max")
-        || has("maximum") || (has("up") && has("to"));
-    let min = has("older") || has("over") || has("above") || has("+") || has("≥") || has(">") || has("least")
-        || has("min") || has("minimum") || (has("up") && !has("to"));
+    let max = has("under")
+        || has("younger")
+        || has("below")
+        || has("≤")
+        || has("<")
+        || has("most")
+        || has("max")
+        || has("maximum")
+        || (has("up") && has("to"));
+    let min = has("older")
+        || has("over")
+        || has("above")
+        || has("+")
+        || has("≥")
+        || has(">")
+        || has("least")
+        || has("min")
+        || has("minimum")
+        || (has("up") && !has("to"));
     match (min, max) {
         (true, false) => Some((Some(mk(nums[0])), None)),
         (false, true) => Some((None, Some(mk(nums[0])))),
@@ -239,7 +290,8 @@ pub fn count(s: &str) -> Option<u64> {
     if s[..start].chars().any(char::is_alphanumeric) {
         return None;
     }
-    let digits: String = s[start..].chars().take_while(|c| c.is_ascii_digit() || *c == ',').filter(|c| *c != ',').collect();
+    let digits: String =
+        s[start..].chars().take_while(|c| c.is_ascii_digit() || *c == ',').filter(|c| *c != ',').collect();
     digits.parse().ok()
 }
 
@@ -291,8 +343,20 @@ fn month_number(tok: &str) -> Option<u32> {
     }
     let i = MONTHS.iter().position(|m| lower.starts_with(m))?;
     // "march" and "mar" but not "market": the rest must spell the month.
-    const FULL: [&str; 12] =
-        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+    const FULL: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
     let ok = FULL[i].starts_with(&lower) || lower == "sept";
     if ok { Some(i as u32 + 1) } else { None }
 }
@@ -308,7 +372,9 @@ pub fn nct_id(s: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn ages(s: &str) -> Option<(Option<(f64, String)>, Option<(f64, String)>)> {
+    type Bound = Option<(f64, String)>;
+
+    fn ages(s: &str) -> Option<(Bound, Bound)> {
         age_range(s).map(|(a, b)| (a.map(|a| (a.value, a.unit)), b.map(|b| (b.value, b.unit))))
     }
 

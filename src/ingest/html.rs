@@ -12,10 +12,53 @@ const DROPPED: &[&str] = &["script", "style", "noscript", "template", "svg", "ti
 
 /// Elements that start and end a line.
 const BLOCKS: &[&str] = &[
-    "address", "article", "aside", "blockquote", "body", "br", "dd", "details", "dialog", "div", "dl", "dt",
-    "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "html",
-    "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "th", "thead", "tfoot", "tr",
-    "ul", "option", "label", "button", "caption", "legend",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "body",
+    "br",
+    "dd",
+    "details",
+    "dialog",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "html",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tfoot",
+    "tr",
+    "ul",
+    "option",
+    "label",
+    "button",
+    "caption",
+    "legend",
 ];
 
 /// The text of an HTML document.
@@ -41,7 +84,8 @@ pub fn to_text(input: &str) -> String {
         let closing = rest.starts_with("</");
         let name_from = if closing { 2 } else { 1 };
         let after = &rest[name_from..];
-        let name_len = after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':')).unwrap_or(after.len());
+        let name_len =
+            after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':')).unwrap_or(after.len());
         if name_len == 0 || !after.starts_with(|c: char| c.is_ascii_alphabetic()) {
             // A '<' that opens no tag is text.
             push_text(&mut out, "<", pre > 0);
@@ -79,8 +123,10 @@ pub fn to_text(input: &str) -> String {
             }
         } else if BLOCKS.contains(&name.as_str()) {
             new_line(&mut out);
-            if matches!(name.as_str(), "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "table" | "ul" | "ol" | "section")
-                && !out.is_empty()
+            if matches!(
+                name.as_str(),
+                "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "table" | "ul" | "ol" | "section"
+            ) && !out.is_empty()
                 && !out.ends_with("\n\n")
             {
                 out.push('\n');

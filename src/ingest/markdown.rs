@@ -58,7 +58,12 @@ fn front_matter<'a>(input: &'a str, t: &mut Trial) -> &'a str {
             "sponsor" | "lead_sponsor" => t.sponsor = Some(v.to_string()),
             "study_type" => t.study_type = facts::study_type(v),
             "primary_condition" | "conditions" | "condition" => {
-                t.conditions = v.trim_matches(['[', ']']).split(',').map(|c| c.trim().trim_matches('"').to_string()).filter(|c| !c.is_empty()).collect()
+                t.conditions = v
+                    .trim_matches(['[', ']'])
+                    .split(',')
+                    .map(|c| c.trim().trim_matches('"').to_string())
+                    .filter(|c| !c.is_empty())
+                    .collect()
             }
             "enrollment" => t.enrollment = facts::count(v),
             "start_date" => t.start_date = facts::date(v),
@@ -174,7 +179,10 @@ mod tests {
 
     #[test]
     fn unescapes_markdown() {
-        assert_eq!(unescape(r"10\^9/L, DAS28\>3.2, 1\~3 g/d, \\ \* \_ \[x\] a\b"), r"10^9/L, DAS28>3.2, 1~3 g/d, \ * _ [x] a\b");
+        assert_eq!(
+            unescape(r"10\^9/L, DAS28\>3.2, 1\~3 g/d, \\ \* \_ \[x\] a\b"),
+            r"10^9/L, DAS28>3.2, 1~3 g/d, \ * _ [x] a\b"
+        );
     }
 
     #[test]

@@ -18,8 +18,8 @@ pub use ctgov_xml::dedent;
 pub use detect::detect;
 pub use markdown::unescape as unescape_markdown;
 
-use crate::trial::{Diagnostic, Format, Trial};
 use crate::Error;
+use crate::trial::{Diagnostic, Format, Trial};
 
 /// Reads every trial in `input`. Detects the format unless `format` names one.
 ///

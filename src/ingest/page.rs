@@ -91,7 +91,9 @@ pub fn norm(line: &str) -> String {
     if line.len() > MAX_LABEL_LINE * 2 {
         return String::new();
     }
-    let t = line.trim().trim_start_matches(|c: char| c == '•' || c == '*' || c == '#' || c == '>' || c == '·' || c == '-' || c.is_whitespace());
+    let t = line.trim().trim_start_matches(|c: char| {
+        c == '•' || c == '*' || c == '#' || c == '>' || c == '·' || c == '-' || c.is_whitespace()
+    });
     let t = t.replace("**", "").replace("__", "");
     let mut out = String::new();
     for w in t.split_whitespace() {
@@ -208,23 +210,18 @@ pub fn read(text: &str, t: &mut Trial, want_criteria: bool, opts: PageOptions) -
     // Without criteria to find (a markdown body whose criteria sat in a
     // fence), every line may hold facts.
     let region = if want_criteria { find_region(tab, &lines, &norms, opts) } else { None };
-    if want_criteria {
-        match &region {
-            Some(r) => {
-                let mut out = String::new();
-                for (l, n) in lines[r.start..r.end].iter().zip(&norms[r.start..r.end]) {
-                    if tab.chrome.contains(n) {
-                        continue;
-                    }
-                    out.push_str(l.text);
-                    out.push('\n');
-                }
-                let keep = out.trim_end().len();
-                out.truncate(keep);
-                t.eligibility_text = out;
+    if let Some(r) = region.as_ref().filter(|_| want_criteria) {
+        let mut out = String::new();
+        for (l, n) in lines[r.start..r.end].iter().zip(&norms[r.start..r.end]) {
+            if tab.chrome.contains(n) {
+                continue;
             }
-            None => {}
+            out.push_str(l.text);
+            out.push('\n');
         }
+        let keep = out.trim_end().len();
+        out.truncate(keep);
+        t.eligibility_text = out;
     }
     let outside = |i: usize| region.as_ref().is_none_or(|r| i < r.start || i >= r.end);
     if want_criteria && t.locations.is_empty() {
@@ -242,7 +239,10 @@ pub fn read(text: &str, t: &mut Trial, want_criteria: bool, opts: PageOptions) -
         || found.study_type.is_some()
         || found.start_date.is_some()
         || found.completion_date.is_some();
-    let weak = found.minimum_age.is_some() || found.maximum_age.is_some() || found.sex.is_some() || found.healthy_volunteers.is_some();
+    let weak = found.minimum_age.is_some()
+        || found.maximum_age.is_some()
+        || found.sex.is_some()
+        || found.healthy_volunteers.is_some();
     let page_like = strong || (weak && region.is_some());
     merge(t, found);
     // Ages and sex written as the first criteria ("Age: 18~65 years old")
@@ -416,11 +416,11 @@ fn scan_facts(
         None
     };
     let mut ids_from = None;
-    for i in 0..lines.len() {
-        if !include(i) || lines[i].text.len() > MAX_LABEL_LINE {
+    for (i, l) in lines.iter().enumerate() {
+        if !include(i) || l.text.len() > MAX_LABEL_LINE {
             continue;
         }
-        let line = strip_bullets(lines[i].text).replace("**", "");
+        let line = strip_bullets(l.text).replace("**", "");
         let line = line.as_str();
         for (label, field) in &tab.labels {
             let Some(rest) = strip_prefix_ci(line, label) else { continue };
@@ -507,14 +507,23 @@ fn scan_facts(
     if t.title.is_none() {
         for (i, n) in norms[..head_end].iter().enumerate() {
             let words = n.split_whitespace().count();
-            if include(i) && words >= 3 && lines[i].text.len() <= 300 && !tab.ends.contains(n) && !tab.chrome.contains(n) {
+            if include(i)
+                && words >= 3
+                && lines[i].text.len() <= 300
+                && !tab.ends.contains(n)
+                && !tab.chrome.contains(n)
+            {
                 t.title = Some(strip_bullets(lines[i].text).trim_start_matches('#').trim().to_string());
                 break;
             }
         }
     }
     if t.id.is_none() {
-        if let Some(l) = lines.iter().enumerate().find(|(i, l)| include(*i) && l.text.contains("NCT") && facts::nct_id(l.text).is_some()) {
+        if let Some(l) = lines
+            .iter()
+            .enumerate()
+            .find(|(i, l)| include(*i) && l.text.contains("NCT") && facts::nct_id(l.text).is_some())
+        {
             t.id = facts::nct_id(l.1.text);
         }
     }
@@ -560,7 +569,8 @@ fn apply(t: &mut Trial, field: Field, value: &str) -> bool {
         Field::CompletionDate => set(&mut t.completion_date, facts::date(value)),
         Field::Conditions => {
             if t.conditions.is_empty() && value.len() <= 150 {
-                t.conditions = value.split([',', ';']).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
+                t.conditions =
+                    value.split([',', ';']).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
             }
             true
         }

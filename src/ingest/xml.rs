@@ -384,7 +384,17 @@ mod tests {
 
     #[test]
     fn malformed_input_is_read_with_problems() {
-        for input in ["<a><b>x</a>", "<a", "</a>", "<a><!-- x", "a < b", "<![CDATA[x", "<a b='x>", "&#xFFFFFFFF; &bogus; &", "<<<>>>"] {
+        for input in [
+            "<a><b>x</a>",
+            "<a",
+            "</a>",
+            "<a><!-- x",
+            "a < b",
+            "<![CDATA[x",
+            "<a b='x>",
+            "&#xFFFFFFFF; &bogus; &",
+            "<<<>>>",
+        ] {
             let (_, problems) = parse(input);
             assert!(!problems.is_empty() || input.starts_with('&'), "{input}");
         }
