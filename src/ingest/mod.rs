@@ -1,97 +1,100 @@
 //! Reading trial records: format detection and one reader per format.
 //!
-//! This first version reads ClinicalTrials.gov API v2 JSON and takes the
-//! criteria of any other text from its first "Inclusion" header on.
+//! Every reader fills the same [`Trial`]: its metadata and the eligibility
+//! text as published; `criteria::build` lays the tree over that text later.
+//! JSON that does not parse or holds no study is an `Err`; everything read
+//! as text (pages, markdown, HTML, XML) yields a trial with diagnostics.
 
-use serde_json::Value;
+mod ctgov_json;
+mod ctgov_xml;
+mod detect;
+pub mod facts;
+pub mod html;
+mod markdown;
+mod page;
+pub mod xml;
 
-use crate::trial::{Age, Diagnostic, Format, SexEligibility, Trial};
+pub use ctgov_xml::dedent;
+pub use detect::detect;
+pub use markdown::unescape as unescape_markdown;
+
 use crate::Error;
+use crate::trial::{Diagnostic, Format, Trial};
 
 /// Reads every trial in `input`. Detects the format unless `format` names one.
+///
+/// ```
+/// use trialsieve::{ingest::read, Format};
+/// let page = "A Study of Something New\nPhasePHASE2\nSexAll\nAges18 Years and up\n\nInclusion Criteria:\n* Adults\n\nHow to participate\nCall us";
+/// let t = &read(page, Format::Auto).unwrap()[0];
+/// assert_eq!(t.phases, ["PHASE2"]);
+/// assert_eq!(t.eligibility_text, "Inclusion Criteria:\n* Adults");
+/// ```
 pub fn read(input: &str, format: Format) -> Result<Vec<Trial>, Error> {
-    let format = if format == Format::Auto { detect(input) } else { format };
+    let explicit = format != Format::Auto;
+    let format = if explicit { format } else { detect(input) };
+    if input.trim_start_matches('\u{feff}').trim().is_empty() {
+        let mut t = Trial { format, ..Trial::default() };
+        t.diagnostics.push(Diagnostic::warning("input is empty", None));
+        return Ok(vec![t]);
+    }
+    if let Some(bad) = binary(input) {
+        let mut t = Trial { format, ..Trial::default() };
+        t.diagnostics.push(Diagnostic::error(
+            format!("input looks binary ({bad} control characters in its first 8 KB); nothing was read"),
+            None,
+        ));
+        return Ok(vec![t]);
+    }
     match format {
-        Format::CtgovJson => read_ctgov_json(input),
-        _ => Ok(vec![read_text(input, format)]),
-    }
-}
-
-pub fn detect(input: &str) -> Format {
-    let t = input.trim_start_matches('\u{feff}').trim_start();
-    if t.starts_with('{') || t.starts_with('[') {
-        Format::CtgovJson
-    } else if t.contains("<clinical_study") {
-        Format::CtgovXml
-    } else if t.starts_with("---") || t.starts_with('#') {
-        Format::Markdown
-    } else if t.starts_with('<') {
-        Format::Html
-    } else {
-        Format::Text
-    }
-}
-
-fn read_ctgov_json(input: &str) -> Result<Vec<Trial>, Error> {
-    let v: Value = serde_json::from_str(input).map_err(|e| Error::BadJson(e.to_string()))?;
-    let studies: Vec<&Value> = match v.get("studies").and_then(Value::as_array) {
-        Some(list) => list.iter().collect(),
-        None => vec![&v],
-    };
-    let mut out = Vec::new();
-    for s in studies {
-        let p = s.get("protocolSection").ok_or_else(|| Error::NotATrial("JSON has no protocolSection".into()))?;
-        let str_at = |path: &[&str]| -> Option<String> {
-            let mut cur = p;
-            for k in path {
-                cur = cur.get(k)?;
+        Format::CtgovJson => ctgov_json::read(input),
+        Format::CtgovXml => match ctgov_xml::read(input) {
+            Err(e) if !explicit => {
+                // Detection saw "<clinical_study" but no record was there:
+                // read the input as a page rather than fail on text.
+                let mut t = read_page(&html::to_text(input), Format::Html);
+                t.diagnostics.push(Diagnostic::warning(format!("read as HTML because {e}"), None));
+                Ok(vec![t])
             }
-            cur.as_str().map(str::to_string)
-        };
-        let mut t = Trial {
-            format: Format::CtgovJson,
-            id: str_at(&["identificationModule", "nctId"]),
-            title: str_at(&["identificationModule", "briefTitle"]),
-            eligibility_text: str_at(&["eligibilityModule", "eligibilityCriteria"]).unwrap_or_default(),
-            minimum_age: str_at(&["eligibilityModule", "minimumAge"]).and_then(|s| parse_age(&s)),
-            maximum_age: str_at(&["eligibilityModule", "maximumAge"]).and_then(|s| parse_age(&s)),
-            sex: str_at(&["eligibilityModule", "sex"]).and_then(|s| match s.as_str() {
-                "ALL" => Some(SexEligibility::All),
-                "FEMALE" => Some(SexEligibility::Female),
-                "MALE" => Some(SexEligibility::Male),
-                _ => None,
-            }),
-            ..Trial::default()
-        };
-        if t.eligibility_text.is_empty() {
-            t.diagnostics.push(Diagnostic::warning("record has no eligibility criteria", None));
-        }
-        out.push(t);
+            other => other,
+        },
+        Format::Markdown => Ok(vec![markdown::read(input)]),
+        Format::Html => Ok(vec![read_page(&html::to_text(input), Format::Html)]),
+        Format::Text | Format::Auto => Ok(vec![read_page(input, Format::Text)]),
     }
-    Ok(out)
 }
 
-fn read_text(input: &str, format: Format) -> Trial {
-    let start = input.find("Inclusion Criteria").or_else(|| input.find("Inclusion")).unwrap_or(0);
-    let mut t = Trial { format, eligibility_text: input[start..].to_string(), ..Trial::default() };
-    if start == 0 {
-        t.diagnostics.push(Diagnostic::warning("no inclusion header found; the whole text is read as criteria", None));
+/// A page read as text. A text with no criteria header and no page facts
+/// is taken to be bare criteria.
+fn read_page(text: &str, format: Format) -> Trial {
+    let mut t = Trial { format, ..Trial::default() };
+    let page_like = page::read(text, &mut t, true, page::PageOptions::default());
+    if !page_like {
+        // No page facts: the text is criteria as published, preamble
+        // ("DISEASE CHARACTERISTICS:", "Part A") included.
+        let had_header = !t.eligibility_text.is_empty();
+        t = Trial { format, ..Trial::default() };
+        let _ = page::read(text, &mut t, true, page::PageOptions { bare: true, ..Default::default() });
+        if text.trim_start().starts_with(t.eligibility_text.as_str()) {
+            t.title = None;
+        }
+        if !had_header {
+            t.diagnostics.push(Diagnostic::info("no criteria header found; the whole text is read as criteria", None));
+        }
     }
     t
 }
 
-/// "18 Years" → 18 a; "6 Months" → 6 mo.
-pub fn parse_age(s: &str) -> Option<Age> {
-    let mut it = s.split_whitespace();
-    let value: f64 = it.next()?.parse().ok()?;
-    let unit = match it.next()?.to_lowercase().trim_end_matches('s') {
-        "year" => "a",
-        "month" => "mo",
-        "week" => "wk",
-        "day" => "d",
-        "hour" => "h",
-        "minute" => "min",
-        _ => return None,
-    };
-    Some(Age { value, unit: unit.into() })
+/// The number of control characters in the first 8 KB when they make up
+/// more than a tenth of it.
+fn binary(input: &str) -> Option<usize> {
+    let mut total = 0usize;
+    let mut bad = 0usize;
+    for c in input.chars().take(8192) {
+        total += 1;
+        if (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || c == '\u{fffd}' {
+            bad += 1;
+        }
+    }
+    (bad * 10 > total).then_some(bad)
 }
