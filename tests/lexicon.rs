@@ -287,6 +287,11 @@ fn finds_conditions_drugs_and_procedures() {
     check("type 2 diabetes mellitus on metformin", &["type_2_diabetes", "metformin"]);
     check("NYHA class III or IV heart failure", &["nyha", "heart_failure"]);
     check("anabolic steroids", &["anabolic_steroids"]);
+    check("Portal hypertension or intracranial hypertension", &["portal_hypertension", "intracranial_hypertension"]);
+    check("mPAP ≥ 20 mmHg, PAWP ≤ 15 mmHg, PVR > 2 WU, RAP < 8 mmHg and CI ≥ 2.5 L/min/m2", &["mpap", "pawp", "pvr", "rap", "cardiac_index"]);
+    check("sodium chloride 0.9%", &["saline"]);
+    check("HBe-Ab, TP-Ab", &["anti_hbe", "syphilis_serology"]);
+    check("in the biologic era; ERA or PDE-5 inhibitors", &["biologics", "endothelin_receptor_antagonists", "pde5_inhibitors"]);
     check("RF ablation", &["radiofrequency_ablation"]);
     check("RF positive", &["rheumatoid_factor"]);
     check("IgG4-related disease; IgG < 5 g/L", &["igg4_related_disease", "igg"]);
@@ -325,6 +330,11 @@ fn does_not_find_names_inside_words() {
     check("CD45 and CD4+ count > 200", &["cd4"]);
     check("CD4", &["cd4"]);
     check("a rapper", &[]);
+    check("ct_last_update_post_date", &[]);
+    check("staged cT2N0; CT scan", &["ct_scan"]);
+    check("EGFR mutation; eGFR ≥ 45", &["egfr"]);
+    check("cervical levels C3-C7, C4-5", &[]);
+    check("DAS28up to week 12", &[]);
 }
 
 #[test]

@@ -37,7 +37,7 @@ pub(crate) const SEP: char = ' ';
 
 fn is_separator(c: char) -> bool {
     c.is_whitespace()
-        || matches!(c, '-' | '‐' | '‑' | '‒' | '–' | '—' | '―' | '_' | '\u{3000}' | '\u{200b}' | '\u{00ad}')
+        || matches!(c, '-' | '‐' | '‑' | '‒' | '–' | '—' | '―' | '\u{3000}' | '\u{200b}' | '\u{00ad}')
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -50,6 +50,10 @@ fn is_cjk(c: char) -> bool {
 }
 
 fn class_of(c: char) -> Class {
+    // `_` joins identifiers (`ct_last_update`): a name glued to it is part of a word.
+    if c == '_' {
+        return Class::Letter;
+    }
     if c.is_numeric() {
         Class::Digit
     } else if c.is_alphabetic() && !is_cjk(c) {
