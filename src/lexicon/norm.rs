@@ -127,6 +127,13 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         let end = i + c.len_utf8();
+        // Most text is ASCII letters, digits and spaces: settle those without
+        // the Unicode tables below.
+        if c.is_ascii_alphanumeric() {
+            let class = if c.is_ascii_digit() { Class::Digit } else { Class::Letter };
+            out.push(Unit { lc: c.to_ascii_lowercase(), cs: c, class, start: i as u32, end: end as u32 });
+            continue;
+        }
         let c = plain(c);
         if is_separator(c) {
             match out.last_mut() {
