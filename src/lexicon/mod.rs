@@ -1,12 +1,25 @@
-//! Concepts (labs, scores, conditions, drugs, procedures) with codes and
-//! synonyms, read from the JSON files in `data/lexicon/` at build time.
+//! Concepts (labs, vitals, scores, conditions, infections, drugs and drug
+//! classes, procedures, immunizations) with codes and synonyms, read from the
+//! JSON files in `data/lexicon/` at build time (schema: `data/lexicon/README.md`).
+//!
+//! ```
+//! let lex = trialsieve::lexicon::get();
+//! let text = "Hb≥90 g/L and ALT ≤ 3×ULN";
+//! let ids: Vec<&str> = lex.find_all(text).iter().map(|m| m.concept.id.as_str()).collect();
+//! assert_eq!(ids, ["hemoglobin", "alt"]);
+//! assert_eq!(lex.lookup("SGPT").map(|c| c.id.as_str()), Some("alt"));
+//! ```
 
+mod norm;
+
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
 
 use crate::atoms::ConceptRef;
 use crate::span::Span;
+use norm::{Class, SEP, Trie, Unit};
 
 /// One concept of the lexicon.
 #[derive(Clone, Debug, Deserialize)]
@@ -17,10 +30,14 @@ pub struct Concept {
     pub kind: ConceptKind,
     /// Display name.
     pub name: String,
+    /// The usual short form (`Hb`, `ALT`, `SLE`), for display.
+    #[serde(default)]
+    pub abbreviation: Option<String>,
     /// Main code, `SYSTEM:value` (`LOINC:718-7`, `SNOMED:55464009`, `ICD10:M32`, `RXNORM:8640`).
     #[serde(default)]
     pub code: Option<String>,
-    /// Further codes that mean the same concept (other systems, children).
+    /// Further codes that mean the same concept (other systems, other
+    /// specimens or methods of the same measurement).
     #[serde(default)]
     pub codes: Vec<String>,
     /// Names and abbreviations as they appear in text. Matching ignores case
@@ -33,12 +50,35 @@ pub struct Concept {
     /// Canonical UCUM unit for measurements (`g/L`, `10*9/L`, `{score}`).
     #[serde(default)]
     pub unit: Option<String>,
+    /// Other UCUM units the measurement is commonly reported in (`g/dL` for
+    /// hemoglobin), so that a reader can tell a plausible unit from a stray one.
+    #[serde(default)]
+    pub alt_units: Vec<String>,
+    /// Default adult upper limit of normal in `unit`, for criteria written
+    /// against the ULN when the patient's own lab range is unknown.
+    #[serde(default)]
+    pub default_uln: Option<f64>,
+    /// Default adult lower limit of normal in `unit`.
+    #[serde(default)]
+    pub default_lln: Option<f64>,
+    /// For an analyte: molar mass in g/mol, to convert mass and molar
+    /// concentrations (creatinine 113.12: 1 mg/dL = 88.4 µmol/L).
+    #[serde(default)]
+    pub molar_mass: Option<f64>,
+    /// For a glucocorticoid: mg of prednisone equivalent to 1 mg of this drug
+    /// (methylprednisolone 1.25, dexamethasone 6.67).
+    #[serde(default)]
+    pub prednisone_equivalent_factor: Option<f64>,
     /// Ids of broader concepts this one belongs to (a drug's class, a
     /// disease's group), so that "glucocorticoids" matches prednisone.
     #[serde(default)]
     pub parents: Vec<String>,
+    /// Where a number or a choice came from, or why a code is left out.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
+/// What kind of thing a concept is; one lexicon file per kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ConceptKind {
@@ -54,6 +94,7 @@ pub enum ConceptKind {
 }
 
 impl Concept {
+    /// The reference atoms carry: id, name and main code.
     pub fn to_ref(&self) -> ConceptRef {
         ConceptRef { id: Some(self.id.clone()), name: self.name.clone(), code: self.code.clone() }
     }
@@ -66,36 +107,51 @@ pub struct Match<'a> {
     pub concept: &'a Concept,
 }
 
+/// The loaded lexicon: concepts, and the indexes over them.
 pub struct Lexicon {
     pub concepts: Vec<Concept>,
-    /// (folded synonym, concept index, case-sensitive original or empty)
-    entries: Vec<(String, usize, bool)>,
+    by_id: HashMap<String, usize>,
+    by_code: HashMap<String, usize>,
+    children: Vec<Vec<usize>>,
+    /// Case-insensitive synonyms, keyed by their folded units.
+    folded: Trie,
+    /// Case-sensitive synonyms, keyed by their case-preserving units.
+    exact: Trie,
 }
 
 /// The lexicon files, embedded at build time. One file per kind of concept.
-const FILES: &[(&str, &str)] = &[("labs.json", include_str!("../../data/lexicon/labs.json"))];
+pub const FILES: &[(&str, &str)] = &[
+    ("labs.json", include_str!("../../data/lexicon/labs.json")),
+    ("vitals.json", include_str!("../../data/lexicon/vitals.json")),
+    ("scores.json", include_str!("../../data/lexicon/scores.json")),
+];
 
 static LEXICON: OnceLock<Lexicon> = OnceLock::new();
 
-/// The embedded lexicon, loaded on first use.
+/// The embedded lexicon, built on first use and shared afterwards.
 pub fn get() -> &'static Lexicon {
     LEXICON.get_or_init(|| Lexicon::from_files(FILES).expect("embedded lexicon is checked by tests"))
 }
 
-/// Folds a name for matching: lower case, typographic variants made plain.
+/// Folds a name for matching: lower case, diacritics, full-width and
+/// typographic variants made plain, runs of spaces and hyphens made one
+/// space, possessive `'s` and other apostrophes dropped, Greek letters
+/// spelt out.
+///
+/// ```
+/// use trialsieve::lexicon::fold;
+/// assert_eq!(fold("Sjögren’s  Syndrome"), "sjogren syndrome");
+/// assert_eq!(fold("β-HCG"), "beta hcg");
+/// assert_eq!(fold("Ｈｂ"), "hb");
+/// ```
 pub fn fold(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '’' | '‘' | '`' => out.push('\''),
-            '–' | '—' | '‐' => out.push('-'),
-            _ => out.extend(c.to_lowercase()),
-        }
-    }
-    out
+    norm::key(&norm::units(s), false).into_iter().collect()
 }
 
 impl Lexicon {
+    /// Reads and indexes lexicon files (name, JSON text). Fails on malformed
+    /// JSON, a repeated id, a synonym given to two concepts, or a parent
+    /// that does not exist.
     pub fn from_files(files: &[(&str, &str)]) -> Result<Lexicon, String> {
         let mut concepts: Vec<Concept> = Vec::new();
         for (name, text) in files {
@@ -103,84 +159,209 @@ impl Lexicon {
                 serde_json::from_str(text).map_err(|e| format!("lexicon file {name}: {e}"))?;
             concepts.append(&mut part);
         }
-        let mut entries = Vec::new();
+        let mut by_id = HashMap::with_capacity(concepts.len());
+        let mut by_code = HashMap::new();
         for (i, c) in concepts.iter().enumerate() {
-            for s in &c.synonyms {
-                entries.push((fold(s), i, false));
+            if by_id.insert(c.id.clone(), i).is_some() {
+                return Err(format!("lexicon concept id {:?} is used twice", c.id));
             }
-            for s in &c.case_sensitive {
-                entries.push((s.clone(), i, true));
+            for code in c.code.iter().chain(&c.codes) {
+                if let Some(j) = by_code.insert(code.clone(), i) {
+                    if j != i {
+                        return Err(format!("lexicon code {code} is given to both {:?} and {:?}", concepts[j].id, c.id));
+                    }
+                }
             }
         }
-        // Longest first, so that a scan prefers "total bilirubin" to "bilirubin".
-        entries.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
-        Ok(Lexicon { concepts, entries })
+        let mut children = vec![Vec::new(); concepts.len()];
+        for (i, c) in concepts.iter().enumerate() {
+            for p in &c.parents {
+                let Some(&j) = by_id.get(p) else {
+                    return Err(format!("lexicon concept {:?} has unknown parent {p:?}", c.id));
+                };
+                children[j].push(i);
+            }
+        }
+        let mut folded = Trie::new();
+        let mut exact = Trie::new();
+        let mut folded_names: HashMap<Vec<char>, usize> = HashMap::new();
+        for (i, c) in concepts.iter().enumerate() {
+            let syns = c.synonyms.iter().map(|s| (s, false)).chain(c.case_sensitive.iter().map(|s| (s, true)));
+            for (s, cs) in syns {
+                let units = norm::units(s);
+                let k = norm::key(&units, cs);
+                if k.is_empty() {
+                    return Err(format!("lexicon concept {:?} has an empty synonym", c.id));
+                }
+                // A name folded the same way must not mean two concepts,
+                // whatever its case, or text would be read by chance.
+                let fk = norm::key(&units, false);
+                if let Some(&j) = folded_names.get(&fk) {
+                    if j != i {
+                        return Err(format!(
+                            "lexicon synonym {s:?} of {:?} already names {:?}",
+                            c.id, concepts[j].id
+                        ));
+                    }
+                }
+                folded_names.insert(fk, i);
+                let trie = if cs { &mut exact } else { &mut folded };
+                trie.insert(&k, i as u32);
+            }
+        }
+        Ok(Lexicon { concepts, by_id, by_code, children, folded, exact })
     }
 
+    /// The concept with this id.
     pub fn by_id(&self, id: &str) -> Option<&Concept> {
-        self.concepts.iter().find(|c| c.id == id)
+        self.by_id.get(id).map(|&i| &self.concepts[i])
     }
 
-    /// The concept a whole name stands for ("Hb", "hemoglobin", "LOINC:718-7").
+    /// The concept with this code, main or further (`LOINC:718-7`).
+    pub fn by_code(&self, code: &str) -> Option<&Concept> {
+        self.by_code.get(code.trim()).map(|&i| &self.concepts[i])
+    }
+
+    /// The concept a whole name stands for ("Hb", "hemoglobin",
+    /// "LOINC:718-7", or an id).
     pub fn lookup(&self, name: &str) -> Option<&Concept> {
         let name = name.trim();
-        if let Some(c) = self.concepts.iter().find(|c| c.code.as_deref() == Some(name) || c.codes.iter().any(|k| k == name)) {
+        if let Some(c) = self.by_code(name) {
             return Some(c);
         }
-        let folded = fold(name);
-        self.entries
-            .iter()
-            .find(|(s, _, cs)| if *cs { s == name } else { *s == folded })
-            .map(|(_, i, _)| &self.concepts[*i])
+        let units = norm::units(name);
+        let hit = self.exact.get(&norm::key(&units, true)).or_else(|| self.folded.get(&norm::key(&units, false)));
+        hit.map(|i| &self.concepts[i as usize]).or_else(|| self.by_id(name))
     }
 
-    /// Every concept named in `text`, longest match first, not overlapping,
-    /// on word boundaries, in text order.
-    pub fn find_all<'a>(&'a self, text: &str) -> Vec<Match<'a>> {
-        let folded = fold(text);
-        // `fold` may change byte lengths for rare characters; fall back to
-        // case-sensitive matching on the original text when it does.
-        let same = folded.len() == text.len();
-        let mut taken: Vec<Span> = Vec::new();
-        let mut out = Vec::new();
-        for (syn, idx, cs) in &self.entries {
-            let hay = if *cs || !same { text } else { folded.as_str() };
-            let mut from = 0;
-            while let Some(pos) = hay[from..].find(syn.as_str()) {
-                let start = from + pos;
-                let end = start + syn.len();
-                from = start + syn.len().max(1);
-                if !is_boundary(text, start, end) {
-                    continue;
-                }
-                let span = Span::new(start, end);
-                if taken.iter().any(|t| t.start < end && start < t.end) {
-                    continue;
-                }
-                taken.push(span);
-                out.push(Match { span, concept: &self.concepts[*idx] });
+    /// Whether `concept` is `ancestor_id` or lies below it through `parents`
+    /// (prednisone is a glucocorticoid).
+    pub fn is_a(&self, concept: &Concept, ancestor_id: &str) -> bool {
+        if concept.id == ancestor_id {
+            return true;
+        }
+        let Some(&start) = self.by_id.get(&concept.id) else { return false };
+        let mut seen = vec![false; self.concepts.len()];
+        let mut stack = vec![start];
+        while let Some(i) = stack.pop() {
+            if std::mem::replace(&mut seen[i], true) {
+                continue;
             }
+            for p in &self.concepts[i].parents {
+                if p == ancestor_id {
+                    return true;
+                }
+                if let Some(&j) = self.by_id.get(p) {
+                    stack.push(j);
+                }
+            }
+        }
+        false
+    }
+
+    /// Every concept below `id` through `parents`, each once, nearest first.
+    pub fn descendants(&self, id: &str) -> Vec<&Concept> {
+        let Some(&start) = self.by_id.get(id) else { return Vec::new() };
+        let mut seen = vec![false; self.concepts.len()];
+        seen[start] = true;
+        let mut queue = std::collections::VecDeque::from([start]);
+        let mut out = Vec::new();
+        while let Some(i) = queue.pop_front() {
+            for &k in &self.children[i] {
+                if !std::mem::replace(&mut seen[k], true) {
+                    out.push(&self.concepts[k]);
+                    queue.push_back(k);
+                }
+            }
+        }
+        out
+    }
+
+    /// Every concept named in `text`, in text order, not overlapping. Where
+    /// names overlap the longest wins ("serum creatinine clearance" is
+    /// creatinine clearance). A name must not be glued to letters; it may
+    /// be glued to operators and to digits ("Hb≥60", "PLT<50", "eGFR≥30")
+    /// unless the name itself ends (or starts) with a digit there ("CD4"
+    /// is not found in "CD45").
+    ///
+    /// Time is linear in the length of the text: each start position walks
+    /// the synonym trie at most as deep as the longest synonym.
+    pub fn find_all<'a>(&'a self, text: &str) -> Vec<Match<'a>> {
+        let units = norm::units(text);
+        // (start unit, end unit exclusive, concept, case-sensitive)
+        let mut found: Vec<(usize, usize, u32, bool)> = Vec::new();
+        for i in 0..units.len() {
+            let first = units[i];
+            if first.lc == SEP || !can_start(i.checked_sub(1).map(|p| units[p]), first) {
+                continue;
+            }
+            for (trie, cs) in [(&self.folded, false), (&self.exact, true)] {
+                let mut node = 0u32;
+                for (j, u) in units[i..].iter().enumerate() {
+                    let Some(next) = trie.step(node, if cs { u.cs } else { u.lc }) else { break };
+                    node = next;
+                    if let Some(concept) = trie.term(node) {
+                        let end = i + j + 1;
+                        if can_end(*u, units.get(end).copied()) {
+                            found.push((i, end, concept, cs));
+                        }
+                    }
+                }
+            }
+        }
+        // Longest first; on a tie the case-sensitive name, then the earlier.
+        found.sort_by(|a, b| (b.1 - b.0).cmp(&(a.1 - a.0)).then(b.3.cmp(&a.3)).then(a.0.cmp(&b.0)));
+        let mut taken = vec![false; units.len()];
+        let mut out = Vec::new();
+        for (s, e, concept, _) in found {
+            if taken[s..e].iter().any(|&t| t) {
+                continue;
+            }
+            taken[s..e].iter_mut().for_each(|t| *t = true);
+            let span = Span::new(units[s].start as usize, units[e - 1].end as usize);
+            out.push(Match { span, concept: &self.concepts[concept as usize] });
         }
         out.sort_by_key(|m| m.span);
         out
     }
 }
 
-fn is_boundary(text: &str, start: usize, end: usize) -> bool {
-    let before = text[..start].chars().next_back();
-    let after = text[end..].chars().next();
-    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
-    !word(before) && !word(after)
+/// Whether a name may start at `first` after `prev`: not inside a word,
+/// and not inside a number when the name starts with a digit.
+fn can_start(prev: Option<Unit>, first: Unit) -> bool {
+    match prev {
+        None => true,
+        Some(p) => !(p.class == Class::Letter || (p.class == Class::Digit && first.class == Class::Digit)),
+    }
+}
+
+/// Whether a name ending with `last` may be followed by `next`.
+fn can_end(last: Unit, next: Option<Unit>) -> bool {
+    match next {
+        None => true,
+        Some(n) => !(n.class == Class::Letter || (n.class == Class::Digit && last.class == Class::Digit)),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn ids(text: &str) -> Vec<String> {
+        get().find_all(text).iter().map(|m| m.concept.id.clone()).collect()
+    }
+
     #[test]
     fn finds_longest_match_on_word_boundaries() {
-        let lex = get();
-        let found: Vec<_> = lex.find_all("Hemoglobin ≥ 60g/L; Hb2 no").iter().map(|m| m.concept.id.as_str()).collect();
-        assert_eq!(found, ["hemoglobin"]);
+        assert_eq!(ids("Hemoglobin ≥ 60g/L; Hbx no"), ["hemoglobin"]);
+        assert_eq!(ids("Hb≥60"), ["hemoglobin"]);
+    }
+
+    #[test]
+    fn spans_cover_the_source_text() {
+        let text = "血红蛋白Ｈｂ＞90";
+        let m = get().find_all(text);
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].span.slice(text), "Ｈｂ");
     }
 }

@@ -1,0 +1,233 @@
+//! Normalisation of text for matching, and the character trie the matcher
+//! walks.
+//!
+//! Text and synonyms go through the same [`units`] function, so that both
+//! sides agree on what is "the same" name: case, diacritics, full-width
+//! forms, typographic quotes and dashes, runs of white space and hyphens,
+//! possessive `'s` and Greek letters written out (`β` = `beta`).
+
+/// What a source character is, for word-boundary decisions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Class {
+    /// A letter of a script that separates words with spaces (Latin, Greek,
+    /// Cyrillic…). Letters glued to a name make it part of a longer word.
+    Letter,
+    Digit,
+    /// Anything else, including separators, operators and CJK characters
+    /// (Chinese text glues names to the words around them without spaces).
+    Other,
+}
+
+/// One normalised character, with the byte range of the source text it
+/// stands for. Several units may share one source character (`β` gives
+/// `b`,`e`,`t`,`a`); one unit may stand for several (a run of spaces).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Unit {
+    /// Lower-cased form, for case-insensitive synonyms.
+    pub lc: char,
+    /// Case-preserving form, for case-sensitive synonyms.
+    pub cs: char,
+    pub class: Class,
+    pub start: u32,
+    pub end: u32,
+}
+
+/// The separator every run of white space, hyphens and dashes becomes.
+pub(crate) const SEP: char = ' ';
+
+fn is_separator(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(c, '-' | '‐' | '‑' | '‒' | '–' | '—' | '―' | '_' | '\u{3000}' | '\u{200b}' | '\u{00ad}')
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '’' | '‘' | '`' | '´' | 'ʼ' | '＇')
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFF66..=0xFF9F | 0x20000..=0x2FA1F)
+}
+
+fn class_of(c: char) -> Class {
+    if c.is_numeric() {
+        Class::Digit
+    } else if c.is_alphabetic() && !is_cjk(c) {
+        Class::Letter
+    } else {
+        Class::Other
+    }
+}
+
+/// Full-width ASCII forms (`＞`, `Ｈｂ`) to ASCII; `µ` (micro sign) to `μ`.
+fn plain(c: char) -> char {
+    match c as u32 {
+        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        0x00B5 => 'μ',
+        _ => strip_diacritic(c),
+    }
+}
+
+/// Letters with diacritics to their base letter (`ö` → `o`), for the Latin
+/// letters that occur in medical names (Sjögren, Ménétrier, Behçet).
+fn strip_diacritic(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => 'a',
+        'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' | 'Ā' | 'Ă' | 'Ą' => 'A',
+        'ç' | 'ć' | 'č' => 'c',
+        'Ç' | 'Ć' | 'Č' => 'C',
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' => 'e',
+        'È' | 'É' | 'Ê' | 'Ë' | 'Ē' | 'Ė' | 'Ę' | 'Ě' => 'E',
+        'ì' | 'í' | 'î' | 'ï' | 'ī' | 'į' => 'i',
+        'Ì' | 'Í' | 'Î' | 'Ï' | 'Ī' | 'Į' => 'I',
+        'ñ' | 'ń' | 'ň' => 'n',
+        'Ñ' | 'Ń' | 'Ň' => 'N',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => 'o',
+        'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' | 'Ø' | 'Ō' | 'Ő' => 'O',
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' => 'u',
+        'Ù' | 'Ú' | 'Û' | 'Ü' | 'Ū' | 'Ů' | 'Ű' => 'U',
+        'ý' | 'ÿ' => 'y',
+        'Ý' => 'Y',
+        'š' | 'ś' => 's',
+        'Š' | 'Ś' => 'S',
+        'ž' | 'ź' | 'ż' => 'z',
+        'Ž' | 'Ź' | 'Ż' => 'Z',
+        _ => c,
+    }
+}
+
+/// Greek letters that names write either way (`β-hCG`, `beta-hCG`).
+fn greek(c: char) -> Option<&'static str> {
+    Some(match c {
+        'α' | 'Α' => "alpha",
+        'β' | 'Β' | 'ß' => "beta",
+        'γ' | 'Γ' => "gamma",
+        'δ' | 'Δ' => "delta",
+        'κ' | 'Κ' => "kappa",
+        'λ' | 'Λ' => "lambda",
+        _ => return None,
+    })
+}
+
+fn lower(c: char) -> char {
+    let mut it = c.to_lowercase();
+    match (it.next(), it.next()) {
+        (Some(l), None) => l,
+        _ => c,
+    }
+}
+
+/// Normalises `text` into units. Linear in the length of the text.
+pub(crate) fn units(text: &str) -> Vec<Unit> {
+    let mut out: Vec<Unit> = Vec::with_capacity(text.len());
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let end = i + c.len_utf8();
+        let c = plain(c);
+        if is_separator(c) {
+            match out.last_mut() {
+                // A run of separators is one unit.
+                Some(u) if u.lc == SEP => u.end = end as u32,
+                _ => out.push(Unit { lc: SEP, cs: SEP, class: Class::Other, start: i as u32, end: end as u32 }),
+            }
+            continue;
+        }
+        if is_apostrophe(c) {
+            // A possessive `'s` goes with its apostrophe ("Sjögren's" is
+            // "Sjögren"), any other apostrophe is dropped ("Crohn’s" and
+            // "Crohns" differ only in the possessive).
+            if let Some(&(_, s)) = chars.peek() {
+                if s == 's' || s == 'S' {
+                    let mut ahead = chars.clone();
+                    ahead.next();
+                    let after = ahead.peek().map(|&(_, a)| class_of(plain(a)));
+                    if after != Some(Class::Letter) && after != Some(Class::Digit) {
+                        chars.next();
+                    }
+                }
+            }
+            continue;
+        }
+        let class = class_of(c);
+        if let Some(name) = greek(c) {
+            for g in name.chars() {
+                out.push(Unit { lc: g, cs: g, class, start: i as u32, end: end as u32 });
+            }
+            continue;
+        }
+        out.push(Unit { lc: lower(c), cs: c, class, start: i as u32, end: end as u32 });
+    }
+    out
+}
+
+/// The key a synonym is stored under: its units without leading or
+/// trailing separators.
+pub(crate) fn key(units: &[Unit], case_sensitive: bool) -> Vec<char> {
+    let mut k: Vec<char> = units.iter().map(|u| if case_sensitive { u.cs } else { u.lc }).collect();
+    while k.last() == Some(&SEP) {
+        k.pop();
+    }
+    let lead = k.iter().take_while(|&&c| c == SEP).count();
+    k.drain(..lead);
+    k
+}
+
+/// A character trie over synonym keys. Each node's edges are kept sorted
+/// for binary search; a node may end one synonym (the concept index).
+#[derive(Default)]
+pub(crate) struct Trie {
+    edges: Vec<Vec<(char, u32)>>,
+    term: Vec<Option<u32>>,
+}
+
+impl Trie {
+    pub fn new() -> Trie {
+        Trie { edges: vec![Vec::new()], term: vec![None] }
+    }
+
+    /// Adds `key` for `value`; returns the value already stored under the
+    /// same key, if any (the key is then left as it was).
+    pub fn insert(&mut self, key: &[char], value: u32) -> Option<u32> {
+        let mut node = 0usize;
+        for &c in key {
+            node = match self.edges[node].binary_search_by_key(&c, |e| e.0) {
+                Ok(at) => self.edges[node][at].1 as usize,
+                Err(at) => {
+                    let next = self.edges.len();
+                    self.edges.push(Vec::new());
+                    self.term.push(None);
+                    self.edges[node].insert(at, (c, next as u32));
+                    next
+                }
+            };
+        }
+        match self.term[node] {
+            Some(old) => Some(old),
+            None => {
+                self.term[node] = Some(value);
+                None
+            }
+        }
+    }
+
+    /// The node reached from `node` by `c`.
+    #[inline]
+    pub fn step(&self, node: u32, c: char) -> Option<u32> {
+        let edges = &self.edges[node as usize];
+        edges.binary_search_by_key(&c, |e| e.0).ok().map(|at| edges[at].1)
+    }
+
+    #[inline]
+    pub fn term(&self, node: u32) -> Option<u32> {
+        self.term[node as usize]
+    }
+
+    /// The value stored under exactly `key`.
+    pub fn get(&self, key: &[char]) -> Option<u32> {
+        let mut node = 0u32;
+        for &c in key {
+            node = self.step(node, c)?;
+        }
+        self.term(node)
+    }
+}

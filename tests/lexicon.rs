@@ -1,0 +1,374 @@
+//! The lexicon: every data file checked, and the matcher on small texts and
+//! on the whole corpus.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use trialsieve::lexicon::{self, ConceptKind, FILES, Lexicon, fold};
+
+/// UCUM codes the lexicon may use as a unit.
+const UCUM: &[&str] = &[
+    "%", "/min", "/uL", "/mm3", "10*3/uL", "10*9/L", "10*12/L", "10*6/L", "g/L", "g/dL", "mg/dL", "mg/L", "ug/L", "ng/L",
+    "ng/mL", "ng/dL", "pg/mL", "umol/L", "mmol/L", "nmol/L", "pmol/L", "mmol/mol", "U/L", "U/mL", "[IU]/L", "[IU]/mL",
+    "m[IU]/L", "m[IU]/mL", "u[IU]/mL", "{copies}/mL", "{titer}", "{INR}", "{score}", "s", "ms", "mm/h", "mL/min",
+    "mL/min/{1.73_m2}", "g/(24.h)", "mg/(24.h)", "mg/g", "g/g", "mg/mg", "mg/mmol", "g/mmol", "mm[Hg]", "kg/m2", "kg", "g",
+    "[lb_av]", "cm", "m", "[in_i]", "mm", "L", "L/min", "L/min/m2", "[wood'U]", "dyn.s/cm5", "mL/min/mm[Hg]", "Cel", "a",
+    "mg", "mg/d", "mg/kg", "mg/kg/d", "mg/m2", "[iU]",
+];
+
+fn lex() -> &'static Lexicon {
+    lexicon::get()
+}
+
+/// The ids `find_all` reports for `text`, in order.
+fn check(text: &str, expected: &[&str]) {
+    let found = lex().find_all(text);
+    let ids: Vec<&str> = found.iter().map(|m| m.concept.id.as_str()).collect();
+    assert_eq!(ids, expected, "concepts found in {text:?}");
+    for m in &found {
+        assert!(text.get(m.span.start..m.span.end).is_some(), "span {:?} of {text:?} is not on char boundaries", m.span);
+    }
+}
+
+/// The text each match covers.
+fn check_spans(text: &str, expected: &[&str]) {
+    let found: Vec<&str> = lex().find_all(text).iter().map(|m| m.span.slice(text)).collect();
+    assert_eq!(found, expected, "spans found in {text:?}");
+}
+
+fn luhn_ok(digits: &str, check: u32) -> bool {
+    let mut sum = 0;
+    for (i, c) in digits.chars().rev().enumerate() {
+        let Some(d) = c.to_digit(10) else { return false };
+        sum += if i % 2 == 0 { let x = d * 2; x / 10 + x % 10 } else { d };
+    }
+    (10 - sum % 10) % 10 == check
+}
+
+fn verhoeff_ok(num: &str) -> bool {
+    const D: [[u8; 10]; 10] = [
+        [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+        [1, 2, 3, 4, 0, 6, 7, 8, 9, 5],
+        [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
+        [3, 4, 0, 1, 2, 8, 9, 5, 6, 7],
+        [4, 0, 1, 2, 3, 9, 5, 6, 7, 8],
+        [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
+        [6, 5, 9, 8, 7, 1, 0, 4, 3, 2],
+        [7, 6, 5, 9, 8, 2, 1, 0, 4, 3],
+        [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
+        [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
+    ];
+    const P: [[u8; 10]; 8] = [
+        [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+        [1, 5, 7, 6, 2, 8, 3, 0, 9, 4],
+        [5, 8, 0, 3, 7, 9, 6, 2, 1, 4],
+        [8, 9, 1, 6, 0, 4, 3, 5, 2, 7],
+        [9, 4, 5, 3, 1, 2, 6, 8, 7, 0],
+        [4, 2, 8, 6, 5, 7, 3, 9, 0, 1],
+        [2, 7, 9, 3, 8, 0, 6, 4, 1, 5],
+        [7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
+    ];
+    let mut c = 0u8;
+    for (i, ch) in num.chars().rev().enumerate() {
+        let Some(d) = ch.to_digit(10) else { return false };
+        c = D[c as usize][P[i % 8][d as usize] as usize];
+    }
+    c == 0
+}
+
+/// Why `code` is not well formed, if it is not.
+fn code_problem(code: &str) -> Option<String> {
+    let Some((system, value)) = code.split_once(':') else { return Some("no SYSTEM: prefix".into()) };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    match system {
+        "LOINC" => {
+            let Some((num, check)) = value.split_once('-') else { return Some("LOINC code without check digit".into()) };
+            if !digits(num) || num.len() > 7 || check.len() != 1 || !digits(check) {
+                return Some("LOINC code is not digits-dash-digit".into());
+            }
+            (!luhn_ok(num, check.parse().unwrap_or(99))).then(|| "LOINC check digit is wrong".into())
+        }
+        "SNOMED" => {
+            if !digits(value) || value.len() < 6 || value.len() > 18 {
+                return Some("SNOMED id is not 6 to 18 digits".into());
+            }
+            let partition = &value[value.len() - 3..value.len() - 1];
+            if partition != "00" && partition != "10" {
+                return Some(format!("SNOMED partition {partition} is not a concept"));
+            }
+            (!verhoeff_ok(value)).then(|| "SNOMED Verhoeff check digit is wrong".into())
+        }
+        "ICD10" => {
+            let b = value.as_bytes();
+            let head = b.len() >= 3 && b[0].is_ascii_uppercase() && b[1].is_ascii_digit() && b[2].is_ascii_alphanumeric();
+            let tail = match value.get(3..) {
+                Some("") => true,
+                Some(t) => t.len() >= 2 && t.len() <= 5 && t.starts_with('.') && t[1..].bytes().all(|c| c.is_ascii_alphanumeric()),
+                None => false,
+            };
+            (!(head && tail)).then(|| "ICD10 code is not letter, two digits, optional .suffix".into())
+        }
+        "RXNORM" => (!digits(value)).then(|| "RXNORM code is not digits".into()),
+        "CVX" => (!(digits(value) && value.len() <= 3)).then(|| "CVX code is not 1 to 3 digits".into()),
+        _ => Some(format!("unknown code system {system}")),
+    }
+}
+
+#[test]
+fn code_checks_catch_mistakes() {
+    assert_eq!(code_problem("LOINC:718-7"), None);
+    assert_eq!(code_problem("LOINC:2160-0"), None);
+    assert!(code_problem("LOINC:718-6").is_some());
+    assert_eq!(code_problem("SNOMED:55464009"), None);
+    assert_eq!(code_problem("SNOMED:840539006"), None);
+    assert!(code_problem("SNOMED:55464008").is_some());
+    assert_eq!(code_problem("ICD10:M32"), None);
+    assert_eq!(code_problem("ICD10:M32.14"), None);
+    assert!(code_problem("ICD10:32").is_some());
+    assert_eq!(code_problem("RXNORM:8640"), None);
+    assert!(code_problem("RXNORM:86a").is_some());
+    assert!(code_problem("MESH:D008180").is_some());
+}
+
+#[test]
+fn every_lexicon_file_is_well_formed() {
+    // Each file alone must parse (so an error names its file), and all of
+    // them together must load: unique ids and codes, no synonym naming two
+    // concepts, every parent known.
+    for (name, text) in FILES {
+        let concepts: Vec<lexicon::Concept> =
+            serde_json::from_str(text).unwrap_or_else(|e| panic!("lexicon file {name}: {e}"));
+        assert!(!concepts.is_empty(), "lexicon file {name} is empty");
+        let kinds: HashSet<ConceptKind> = concepts.iter().map(|c| c.kind).collect();
+        assert_eq!(kinds.len(), 1, "lexicon file {name} mixes kinds {kinds:?}");
+    }
+    let lex = Lexicon::from_files(FILES).unwrap_or_else(|e| panic!("{e}"));
+    let ucum: HashSet<&str> = UCUM.iter().copied().collect();
+    let mut problems = Vec::new();
+    for c in &lex.concepts {
+        if c.id.is_empty() || !c.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+            problems.push(format!("{}: id is not snake_case", c.id));
+        }
+        for code in c.code.iter().chain(&c.codes) {
+            if let Some(p) = code_problem(code) {
+                problems.push(format!("{}: {code}: {p}", c.id));
+            }
+        }
+        for u in c.unit.iter().chain(&c.alt_units) {
+            if !ucum.contains(u.as_str()) {
+                problems.push(format!("{}: unit {u} is not in the known UCUM list", c.id));
+            }
+        }
+        if c.synonyms.is_empty() && c.case_sensitive.is_empty() {
+            problems.push(format!("{}: no synonyms", c.id));
+        }
+        for s in &c.synonyms {
+            if s.trim() != s || s.is_empty() {
+                problems.push(format!("{}: synonym {s:?} has stray spaces", c.id));
+            }
+        }
+        if c.parents.contains(&c.id) {
+            problems.push(format!("{}: is its own parent", c.id));
+        }
+        let measured = matches!(c.kind, ConceptKind::Lab | ConceptKind::Vital | ConceptKind::Score);
+        if (c.default_uln.is_some() || c.default_lln.is_some()) && c.unit.is_none() {
+            problems.push(format!("{}: a default limit without a unit", c.id));
+        }
+        if c.prednisone_equivalent_factor.is_some() && c.kind != ConceptKind::Drug {
+            problems.push(format!("{}: prednisoneEquivalentFactor on a non-drug", c.id));
+        }
+        if !measured && c.unit.is_some() {
+            problems.push(format!("{}: a unit on a {:?}", c.id, c.kind));
+        }
+        // Every concept is found by its own name and synonyms.
+        for s in c.synonyms.iter().chain(&c.case_sensitive) {
+            match lex.lookup(s) {
+                Some(hit) if hit.id == c.id => {}
+                other => problems.push(format!("{}: lookup({s:?}) gives {:?}", c.id, other.map(|o| &o.id))),
+            }
+        }
+    }
+    assert!(problems.is_empty(), "lexicon problems:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn lookup_by_name_code_and_id() {
+    let lex = lex();
+    for (name, id) in [
+        ("Hb", "hemoglobin"),
+        ("  HEMOGLOBIN ", "hemoglobin"),
+        ("LOINC:718-7", "hemoglobin"),
+        ("LOINC:38483-4", "creatinine"),
+        ("SGPT", "alt"),
+        ("T-Bil", "total_bilirubin"),
+        ("t bil", "total_bilirubin"),
+        ("β-hCG", "hcg"),
+        ("beta-HCG", "hcg"),
+        ("CI", "cardiac_index"),
+        ("eGFR CKD-EPI", "egfr"),
+        ("total_bilirubin", "total_bilirubin"),
+    ] {
+        assert_eq!(lex.lookup(name).map(|c| c.id.as_str()), Some(id), "lookup({name:?})");
+    }
+    for name in ["ci", "Pt", "", "no such thing"] {
+        assert_eq!(lex.lookup(name).map(|c| c.id.as_str()), None, "lookup({name:?})");
+    }
+    assert_eq!(lex.by_code("LOINC:1742-6").map(|c| c.id.as_str()), Some("alt"));
+    assert_eq!(lex.by_id("alt").map(|c| c.name.as_str()), Some("Alanine aminotransferase"));
+}
+
+#[test]
+fn hierarchy() {
+    let lex = lex();
+    let das = lex.by_id("das28_crp").unwrap();
+    assert!(lex.is_a(das, "das28"));
+    assert!(lex.is_a(das, "das28_crp"));
+    assert!(!lex.is_a(das, "sledai"));
+    let below: Vec<&str> = lex.descendants("sledai").iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(below, ["sledai_2k", "selena_sledai"]);
+    assert!(lex.descendants("no_such_id").is_empty());
+}
+
+#[test]
+fn fold_makes_variants_equal() {
+    assert_eq!(fold("Sjögren’s  Syndrome"), "sjogren syndrome");
+    assert_eq!(fold("Sjogren's syndrome"), "sjogren syndrome");
+    assert_eq!(fold("NT–proBNP"), "nt probnp");
+    assert_eq!(fold("ＡＬＴ"), "alt");
+    assert_eq!(fold("β2"), "beta2");
+    assert_eq!(fold(" - "), "");
+}
+
+#[test]
+fn finds_labs_glued_to_numbers_and_operators() {
+    check("Hb≥60 g/L", &["hemoglobin"]);
+    check("ALT≤3×ULN and AST≤3×ULN", &["alt", "ast"]);
+    check("eGFR≥30 mL/min/1.73m2", &["egfr"]);
+    check("PLT<50×10^9/L", &["platelets"]);
+    check("PLT50", &["platelets"]);
+    check("Hb＞90g/L，PLT＞100×10⁹/L", &["hemoglobin", "platelets"]);
+    check("血红蛋白(Hb)≥90g/L", &["hemoglobin"]);
+    check("(ANC)>1.5", &["anc"]);
+    check("ANC/PLT", &["anc", "platelets"]);
+    check_spans("TBIL≤1.5×ULN", &["TBIL"]);
+}
+
+#[test]
+fn does_not_find_names_inside_words() {
+    check("HbA1c < 7%", &["hba1c"]);
+    check("ALTERNATIVE halt SALT alternate", &[]);
+    check("ANCA-associated", &["anca"]);
+    check("thrombocytopenia", &[]);
+    check("CD45 and CD4+ count > 200", &["cd4"]);
+    check("CD4", &["cd4"]);
+    check("a rapper", &[]);
+}
+
+#[test]
+fn case_sensitive_abbreviations() {
+    check("PT and aPTT ≤ 1.5 ULN", &["pt", "aptt"]);
+    check("pt with prior therapy", &[]);
+    check("CI ≥ 2.0 L/min/m2", &["cardiac_index"]);
+    check("95% ci", &[]);
+    check("EF ≥ 50%", &["lvef"]);
+    check("Cr ≤ 1.5 mg/dL", &["creatinine"]);
+    check("CR or PR", &[]);
+    check("vitamin K antagonist", &[]);
+    check("RAP > 15 mmHg; rap", &["rap"]);
+}
+
+#[test]
+fn longest_match_wins() {
+    check("total bilirubin ≤ 1.5 × ULN", &["total_bilirubin"]);
+    check("direct bilirubin and bilirubin", &["direct_bilirubin", "total_bilirubin"]);
+    check("serum creatinine clearance", &["creatinine_clearance"]);
+    check("creatinine or creatinine clearance", &["creatinine", "creatinine_clearance"]);
+    check("DAS28-CRP > 3.2", &["das28_crp"]);
+    check("DAS28 (ESR) ≥ 5.1", &["das28_esr"]);
+    check("SLEDAI-2K ≥ 6 or SLEDAI", &["sledai_2k", "sledai"]);
+    check("SELENA-SLEDAI score ≥ 6", &["selena_sledai"]);
+    check("urine protein-to-creatinine ratio", &["upcr"]);
+    check("HIV-1 RNA and HIV-1 viral load", &["hiv_viral_load", "hiv_viral_load"]);
+    check("fasting plasma glucose", &["fasting_glucose"]);
+    check_spans("Serum total bilirubin ≤ 2", &["Serum total bilirubin"]);
+}
+
+#[test]
+fn typographic_and_non_ascii_variants() {
+    check("NT–proBNP ≥ 300 pg/mL", &["nt_probnp"]);
+    check("β-hCG negative", &["hcg"]);
+    check("ß-HCG negative", &["hcg"]);
+    check("γ-GT ≤ 2.5 × ULN", &["ggt"]);
+    check("ＡＬＴ≤２×ＵＬＮ", &["alt"]);
+    check("Hemoglobin\n  A1c", &["hba1c"]);
+    check("white  blood\tcells", &["wbc"]);
+    check("6-minute walk distance ≥ 150 m (6MWD)", &["six_minute_walk_distance", "six_minute_walk_distance"]);
+    check_spans("µ ＨＢ ≥ 9", &["ＨＢ"]);
+}
+
+#[test]
+fn empty_and_odd_texts() {
+    check("", &[]);
+    check(" ", &[]);
+    check("---", &[]);
+    check("’s", &[]);
+    check("Hb", &["hemoglobin"]);
+    check("hb's", &["hemoglobin"]);
+}
+
+/// The shared corpus, if present.
+fn corpus_dir() -> Option<PathBuf> {
+    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    [here.join("../shared/corpus"), PathBuf::from("/work/shared/corpus")].into_iter().find(|p| p.join("trials.jsonl").is_file())
+}
+
+#[test]
+fn corpus_matches_are_sound_and_fast_enough() {
+    let Some(dir) = corpus_dir() else {
+        println!("skipped: no shared corpus at ../shared/corpus or /work/shared/corpus");
+        return;
+    };
+    let text = std::fs::read_to_string(dir.join("trials.jsonl")).expect("read trials.jsonl");
+    let criteria: Vec<String> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v.get("eligibilityCriteria").and_then(|c| c.as_str()).map(str::to_owned))
+        .collect();
+    assert!(criteria.len() > 4000, "only {} trials read", criteria.len());
+    let lex = lex();
+    let bytes: usize = criteria.iter().map(String::len).sum();
+    let started = Instant::now();
+    let mut total = 0usize;
+    let mut with_measure = 0usize;
+    for c in &criteria {
+        let found = lex.find_all(c);
+        total += found.len();
+        if found.iter().any(|m| matches!(m.concept.kind, ConceptKind::Lab | ConceptKind::Score)) {
+            with_measure += 1;
+        }
+        let mut last_end = 0;
+        for m in &found {
+            assert!(m.span.start >= last_end && m.span.start < m.span.end, "overlapping or empty span {:?}", m.span);
+            assert!(c.get(m.span.start..m.span.end).is_some(), "span {:?} not on char boundaries", m.span);
+            last_end = m.span.end;
+        }
+    }
+    let took = started.elapsed();
+    println!(
+        "lexicon: {} concepts; {} trials, {:.1} MB of criteria in {:.2?}: {} matches, {} trials ({:.1}%) with a lab or score",
+        lex.concepts.len(),
+        criteria.len(),
+        bytes as f64 / 1e6,
+        took,
+        total,
+        with_measure,
+        100.0 * with_measure as f64 / criteria.len() as f64
+    );
+    // A generous bound that still catches a return to scanning per synonym
+    // (debug builds are ~10× slower than release).
+    assert!(took.as_secs() < 60, "find_all over the corpus took {took:?}");
+    // Measured share at the time of writing: 42%; many corpus trials
+    // (ophthalmic, behavioural) name no lab or score at all.
+    assert!(with_measure * 100 > criteria.len() * 35, "only {with_measure} trials with a lab or score");
+}
