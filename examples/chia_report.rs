@@ -15,11 +15,12 @@ fn main() {
     println!("recall    {:.3} ({} of {})", r.recall(), r.found_values, r.gold_values);
     println!("precision {:.3} ({} of {})", r.precision(), r.atoms_on_gold, r.atoms);
     println!("\nmost common misses (gold values no atom covers):");
-    for (shape, n, example) in chia::Report::top(&r.misses, 20) {
+    let top: usize = std::env::var("CHIA_TOP").ok().and_then(|s| s.parse().ok()).unwrap_or(20);
+    for (shape, n, example) in chia::Report::top(&r.misses, top) {
         println!("{n:5}  {shape:30}  e.g. {example}");
     }
     println!("\nmost common false positives (numeric atoms on no gold value or temporal):");
-    for (shape, n, example) in chia::Report::top(&r.false_pos, 20) {
+    for (shape, n, example) in chia::Report::top(&r.false_pos, top) {
         println!("{n:5}  {shape:30}  e.g. {example}");
     }
 }

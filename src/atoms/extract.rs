@@ -272,17 +272,19 @@ impl<'t> Extractor<'t> {
         out
     }
 
-    /// The words before `x` that name what it measures, when the lexicon
-    /// does not know them ("Karnofsky performance status > 60").
+    /// The words before `at` that name what a threshold measures, when the
+    /// lexicon does not know them ("Karnofsky performance status > 60").
+    /// A threshold in parentheses takes the name before them
+    /// ("bradycardia (< 50 beats/min)").
     fn name_before(&self, at: usize) -> Option<(usize, usize)> {
-        let t = super::lex::get();
         let mut i = self.f.skip_spaces_back(at);
-        // Drop filler right before the threshold ("of", "is", ":", "must be").
-        let end_limit = i;
+        if i > 0 && self.f.get(i - 1) == '(' {
+            i = self.f.skip_spaces_back(i - 1);
+        }
         let mut words: Vec<(usize, usize)> = Vec::new();
         while i > 0 && words.len() < 6 {
             let c = self.f.get(i - 1);
-            if matches!(c, ';' | '.' | ',' | '\n' | '(' | ')' | '[' | ']') && !(c == ')' && words.is_empty()) {
+            if matches!(c, ';' | '.' | ',' | '\n' | '(' | ')' | '[' | ']' | ':' | '=' | '<' | '>' | '≤' | '≥') {
                 break;
             }
             if self.f.is_word(i - 1) {
@@ -290,46 +292,86 @@ impl<'t> Extractor<'t> {
                 while i > 0 && (self.f.is_word(i - 1) || matches!(self.f.get(i - 1), '-' | '\'' | '/')) {
                     i -= 1;
                 }
+                if (i..e).any(|k| self.f.get(k).is_ascii_digit()) && !(i..e).any(|k| self.f.get(k).is_alphabetic()) {
+                    break;
+                }
                 words.push((i, e));
             } else {
                 i -= 1;
             }
-            if self.f.get(i.saturating_sub(1)).is_ascii_digit() {
-                break;
-            }
         }
-        let _ = end_limit;
-        // Keep the last run of content words, dropping filler at both ends.
-        let is_stop = |w: &(usize, usize)| t.stop.contains(&self.f.string(w.0, w.1)) || self.f.get(w.0).is_ascii_digit();
-        let mut run: Vec<(usize, usize)> = Vec::new();
-        for w in &words {
-            if is_stop(w) {
-                if run.is_empty() {
+        words.reverse();
+        self.clean_name(words)
+    }
+
+    /// The words right after a threshold that name what it counts
+    /// ("> 7 metabolic equivalents", "≥ 3 swollen joints").
+    fn name_after(&self, at: usize) -> Option<(usize, usize)> {
+        let mut i = self.f.skip_spaces(at);
+        let mut words = Vec::new();
+        while i < self.f.len() && words.len() < 3 {
+            if !self.f.is_word(i) {
+                if self.f.get(i) == ' ' {
+                    i += 1;
                     continue;
                 }
-                let s = self.f.string(w.0, w.1);
-                if matches!(s.as_str(), "of" | "the" | "in" | "on" | "at" | "per") {
-                    run.push(*w);
-                    continue;
-                }
                 break;
             }
-            run.push(*w);
+            let s = i;
+            while self.f.is_word(i) || (self.f.get(i) == '-' && self.f.is_word(i + 1)) {
+                i += 1;
+            }
+            let w = self.f.string(s, i);
+            if super::lex::get().function.contains(&w) || super::lex::get().stop.contains(&w) {
+                break;
+            }
+            words.push((s, i));
         }
-        while run.last().is_some_and(|w| is_stop(w)) {
-            run.pop();
+        self.clean_name(words)
+    }
+
+    /// Trims function words from both ends of a run of words; `None` when
+    /// nothing that could name a concept is left.
+    fn clean_name(&self, mut words: Vec<(usize, usize)>) -> Option<(usize, usize)> {
+        let t = super::lex::get();
+        let func = |w: &(usize, usize)| t.function.contains(&self.f.string(w.0, w.1));
+        // Keep the words after the last function word that is not "of"/"in"
+        // ("of Karnofsky score" -> "Karnofsky score", but "duration of symptoms" stays).
+        if let Some(cut) = words.iter().rposition(|w| func(w) && !matches!(self.f.string(w.0, w.1).as_str(), "of" | "in" | "on" | "at" | "the")) {
+            words.drain(..=cut);
         }
-        let first = run.last()?;
-        let last = run.first()?;
-        Some((first.0, last.1))
+        while words.first().is_some_and(|w| func(w)) {
+            words.remove(0);
+        }
+        while words.last().is_some_and(|w| func(w)) {
+            words.pop();
+        }
+        let named = words.iter().any(|w| {
+            let s = self.f.string(w.0, w.1);
+            !t.stop.contains(&s) && !self.cues.iter().any(|c| c.a <= w.0 && w.1 <= c.b)
+        });
+        if !named {
+            return None;
+        }
+        Some((words.first()?.0, words.last()?.1))
     }
 
     fn place_expr(&self, x: &Expr, drafts: &mut Vec<Draft>, mods: &mut Vec<Modifier>, used_hits: &mut [bool], used_cues: &mut [bool]) {
         let dim = x.dim;
         // Ages: "aged 18-65 years", "≥18 years old", "18 years of age or older".
         let age_cue = self.cue_before(x.a, 2, &[Cue::Age]).map(|c| (c.a, c.b)).or_else(|| self.cue_after(x.b, 1, &[Cue::Age]).map(|c| (c.a, c.b)));
-        let yearish = x.unit.as_deref() == Some("a") || (x.unit.is_none() && self.cue_before(x.a, 2, &[Cue::Age]).is_some() && !x.is_uln());
-        if yearish && (age_cue.is_some() || x.unit.is_some() && self.clause_has(x.a, Cue::Age)) && !self.has_window_cue(x) {
+        let written = self.f.string(x.a, x.b);
+        let older = written.contains("older") || written.contains("younger") || written.contains("age");
+        let yearish = x.unit.as_deref() == Some("a")
+            || (x.unit.is_none() && (older || self.cue_before(x.a, 2, &[Cue::Age]).is_some()) && !x.is_uln())
+            || (dim == Some(Dim::Time) && self.cue_before(x.a, 1, &[Cue::Age]).is_some());
+        // "= 18yrs" alone: a bound in years with nothing it could be the duration of.
+        let lone_years = x.unit.as_deref() == Some("a")
+            && (x.cmp.is_some() || x.is_range())
+            && self.cue_before(x.a, 3, &[Cue::DurationPre, Cue::WindowPre]).is_none()
+            && !self.hits.iter().any(|h| h.b <= x.a && self.same_clause(h.b, x.a) && !matches!(h.concept.kind, ConceptKind::Lab | ConceptKind::Vital | ConceptKind::Score));
+        let leads = (self.words_between(0, x.a) == 0 || lone_years) && (x.cmp.is_some() || x.is_range());
+        if yearish && (age_cue.is_some() || older || leads || x.unit.is_some() && self.clause_has(x.a, Cue::Age)) && !self.has_window_cue(x) {
             let mut atom = Atom { kind: AtomKind::Age, concept: Some(ConceptRef { id: None, name: "Age".into(), code: Some("LOINC:30525-0".into()) }), ..Atom::default() };
             self.fill_value(&mut atom, x);
             atom.unit = Some(x.unit.clone().unwrap_or_else(|| "a".into()));
@@ -373,21 +415,18 @@ impl<'t> Extractor<'t> {
                     high: x.high,
                     unit: x.unit.clone().unwrap_or_default(),
                 };
-                mods.push(Modifier { a: x.a, b: x.b, window: None, duration: None, dose: Some(dose), name: None });
+                mods.push(Modifier { a: x.a, b: x.b, window: None, duration: None, dose: Some(dose), name: self.name_before(x.a) });
                 return;
             }
         }
         let subjects = self.subjects(x);
         if subjects.is_empty() {
-            if x.is_uln() {
-                // A multiple of ULN without its lab is meaningless.
-                return;
-            }
-            let Some((na, nb)) = self.name_before(x.a) else { return };
+            let named = self.name_before(x.a).or_else(|| if x.is_uln() { None } else { self.name_after(x.b) });
+            let Some((na, nb)) = named else { return };
             let name = self.span(na, nb).slice(self.text).to_string();
             let mut atom = Atom { kind: AtomKind::Measurement, concept: Some(ConceptRef { id: None, name, code: None }), ..Atom::default() };
             self.fill_value(&mut atom, x);
-            drafts.push(Draft { atom, a: na, b: x.b, val: Some((x.a, x.b)) });
+            drafts.push(Draft { atom, a: na.min(x.a), b: nb.max(x.b), val: Some((x.a, x.b)) });
             return;
         }
         for k in subjects {
@@ -621,6 +660,21 @@ impl<'t> Extractor<'t> {
                     } else if let Some(dose) = m.dose {
                         d.atom.dose = Some(dose);
                         d.atom.dose_span = Some(self.span(m.a, m.b));
+                    }
+                }
+                None if m.dose.is_some() => {
+                    // "Leflunomide ≤ 20mg/day" with a drug the lexicon does not know.
+                    if let (Some(dose), Some((na, nb))) = (m.dose, m.name) {
+                        let name = self.span(na, nb).slice(self.text).to_string();
+                        let atom = Atom {
+                            kind: AtomKind::Medication,
+                            concept: Some(ConceptRef { id: None, name, code: None }),
+                            dose: Some(dose),
+                            dose_span: Some(self.span(m.a, m.b)),
+                            ..Atom::default()
+                        };
+                        let pos = drafts.partition_point(|d| d.a <= na);
+                        drafts.insert(pos, Draft { atom, a: na, b: m.b, val: None });
                     }
                 }
                 None => {

@@ -59,6 +59,8 @@ pub struct Tables {
     /// (word, value), longest first.
     pub numbers: Vec<(Vec<char>, f64)>,
     pub stop: HashSet<String>,
+    /// Words a name read from the text may not begin or end with.
+    pub function: HashSet<String>,
     /// Cue indices by first character, so a scan tries only the phrases that can match.
     cue_first: HashMap<char, Vec<usize>>,
 }
@@ -76,6 +78,7 @@ const CUES: &str = include_str!("../../data/atoms/cues.tsv");
 const ULN: &str = include_str!("../../data/atoms/uln.txt");
 const NUMBERS: &str = include_str!("../../data/atoms/numbers.tsv");
 const STOP: &str = include_str!("../../data/atoms/stopwords.txt");
+const FUNCTION: &str = include_str!("../../data/atoms/function_words.txt");
 
 static TABLES: OnceLock<Tables> = OnceLock::new();
 
@@ -171,6 +174,7 @@ pub fn load() -> Result<Tables, String> {
         numbers.push((fold_str(cols[0]), v));
     }
     numbers.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+    let function = rows(FUNCTION).map(|(_, cols)| cols[0].trim().to_lowercase()).collect();
     let stop = rows(STOP).map(|(_, cols)| cols[0].trim().to_lowercase()).collect();
     let mut cue_first: HashMap<char, Vec<usize>> = HashMap::new();
     for (k, (p, _)) in cues.iter().enumerate() {
@@ -178,7 +182,7 @@ pub fn load() -> Result<Tables, String> {
             cue_first.entry(c).or_default().push(k);
         }
     }
-    Ok(Tables { units, comparators, cues, uln, numbers, stop, cue_first })
+    Ok(Tables { units, comparators, cues, uln, numbers, stop, function, cue_first })
 }
 
 pub fn parse_comparator(s: &str) -> Option<Comparator> {

@@ -410,7 +410,7 @@ fn expr_at(f: &Folded, i: usize, floor: usize) -> Option<Expr> {
                         (Some(a), Some(b)) => a.0 == b.0,
                         _ => true,
                     };
-                    if v2 >= v1 && unit_ok && (u1.is_some() || u2.is_some() || sl == 1 || between.is_some() || word_before(f, start, "aged").is_some() || word_before(f, start, "age").is_some()) {
+                    if v2 > v1 && unit_ok {
                         x.low = Some(Bound { value: v1, inclusive: true });
                         x.high = Some(Bound { value: v2, inclusive: true });
                         x.value = None;

@@ -107,7 +107,7 @@ pub fn measure(chia: &Path) -> Report {
             let mut head = cols[1].split(' ');
             let kind = head.next().unwrap_or("");
             let nums: Vec<usize> = cols[1].split([' ', ';']).skip(1).filter_map(|n| n.parse().ok()).collect();
-            let (Some(&s), Some(&e)) = (nums.first(), nums.last()) else { continue };
+            let (Some(&s), Some(&e)) = (nums.iter().min(), nums.iter().max()) else { continue };
             let span = Span::new(to_byte(s), to_byte(e));
             match kind {
                 "Value" => {
