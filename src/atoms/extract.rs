@@ -278,7 +278,7 @@ impl<'t> Extractor<'t> {
     /// ("bradycardia (< 50 beats/min)").
     fn name_before(&self, at: usize) -> Option<(usize, usize)> {
         let mut i = self.f.skip_spaces_back(at);
-        if i > 0 && self.f.get(i - 1) == '(' {
+        if i > 0 && matches!(self.f.get(i - 1), '(' | ':') {
             i = self.f.skip_spaces_back(i - 1);
         }
         let mut words: Vec<(usize, usize)> = Vec::new();
@@ -514,7 +514,7 @@ impl<'t> Extractor<'t> {
             mods.push(Modifier { a, b, window: Some(window), duration: None, dose: None, name: None });
         } else {
             let duration = Duration { comparator: x.cmp.or(if x.is_range() { Some(Comparator::Ge) } else { None }), value: x.value.or(x.low.map(|l| l.value)).unwrap_or(value), unit };
-            let name = if pre.is_none() { self.name_before(x.a) } else { None };
+            let name = self.name_before(x.a);
             mods.push(Modifier { a, b, window: None, duration: Some(duration), dose: None, name });
         }
     }
@@ -822,9 +822,27 @@ impl<'t> Extractor<'t> {
                 while e > s && !self.f.is_word(e - 1) && self.f.get(e - 1) != ')' {
                     e -= 1;
                 }
-                if e > s && self.words_between(s, e) <= 12 {
+                let mut words = Vec::new();
+                let mut i = s;
+                while i < e {
+                    if self.f.is_word(i) {
+                        let w0 = i;
+                        while i < e && (self.f.is_word(i) || (matches!(self.f.get(i), '-' | '\'') && self.f.is_word(i + 1))) {
+                            i += 1;
+                        }
+                        words.push((w0, i));
+                    } else {
+                        i += 1;
+                    }
+                }
+                let named = if words.len() <= 12 { self.clean_name(words) } else { None };
+                if let Some((s, e)) = named {
                     let name = self.span(s, e).slice(self.text).to_string();
-                    let kind = drafts[target].atom.kind;
+                    // What is excepted from a threshold is a condition of the patient.
+                    let kind = match drafts[target].atom.kind {
+                        AtomKind::Measurement | AtomKind::Age | AtomKind::Sex => AtomKind::Condition,
+                        k => k,
+                    };
                     let atom = Atom { kind, concept: Some(ConceptRef { id: None, name, code: None }), excepts: Some(target), ..Atom::default() };
                     drafts.push(Draft { atom, a: c.a, b: e, val: None });
                 }
