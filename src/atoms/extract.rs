@@ -335,9 +335,12 @@ impl<'t> Extractor<'t> {
     fn clean_name(&self, mut words: Vec<(usize, usize)>) -> Option<(usize, usize)> {
         let t = super::lex::get();
         let func = |w: &(usize, usize)| t.function.contains(&self.f.string(w.0, w.1));
+        while words.last().is_some_and(|w| func(w)) {
+            words.pop();
+        }
         // Keep the words after the last function word that is not "of"/"in"
         // ("of Karnofsky score" -> "Karnofsky score", but "duration of symptoms" stays).
-        if let Some(cut) = words.iter().rposition(|w| func(w) && !matches!(self.f.string(w.0, w.1).as_str(), "of" | "in" | "on" | "at" | "the")) {
+        if let Some(cut) = words.iter().rposition(|w| func(w) && !matches!(self.f.string(w.0, w.1).as_str(), "of" | "in" | "on" | "at")) {
             words.drain(..=cut);
         }
         while words.first().is_some_and(|w| func(w)) {
@@ -537,7 +540,7 @@ impl<'t> Extractor<'t> {
                     i += 1;
                 }
                 let w = self.f.string(s, i);
-                if matches!(w.as_str(), "and" | "or" | "with" | "unless" | "except" | "if" | "who" | "which") {
+                if matches!(w.as_str(), "and" | "or" | "with" | "unless" | "except" | "if" | "who" | "which") || w.chars().any(|c| c.is_ascii_digit()) {
                     break;
                 }
                 words += 1;
@@ -645,8 +648,22 @@ impl<'t> Extractor<'t> {
                 };
                 kind_ok
             };
-            let before = drafts.iter().enumerate().rev().find(|(_, d)| d.b <= m.a + 1 && d.a < m.a && self.same_clause(d.b.saturating_sub(1), m.a) && fits(d)).map(|(k, _)| k);
-            let after = || drafts.iter().position(|d| d.a >= m.b && self.same_clause(d.a, m.b) && self.words_between(m.b, d.a) <= 6 && fits(d));
+            // The nearest atom before, in the same clause and not across a comma
+            // ("…, and do not change in 24 weeks after" qualifies no earlier atom).
+            let before = drafts
+                .iter()
+                .enumerate()
+                .rev()
+                .find(|(_, d)| d.b <= m.a + 1 && d.a < m.a && self.same_clause(d.b.saturating_sub(1), m.a) && !(d.b..m.a).any(|i| self.f.get(i) == ',') && fits(d))
+                .map(|(k, _)| k);
+            // A window with its own anchor ("3 months after use of …") never reaches forward.
+            let anchored = m.window.as_ref().is_some_and(|w| w.anchor != "now");
+            let after = || {
+                if anchored {
+                    return None;
+                }
+                drafts.iter().position(|d| d.a >= m.b && self.same_clause(d.a, m.b) && self.words_between(m.b, d.a) <= 6 && fits(d))
+            };
             let target = before.or_else(after);
             match target {
                 Some(k) => {
