@@ -361,6 +361,20 @@ impl<'t> Extractor<'t> {
 
     fn place_expr(&self, x: &Expr, drafts: &mut Vec<Draft>, mods: &mut Vec<Modifier>, used_hits: &mut [bool], used_cues: &mut [bool]) {
         let dim = x.dim;
+        // Life expectancy and the like: a judgment with a threshold.
+        if dim == Some(Dim::Time) {
+            if let Some(c) = self.cue_before(x.a, 3, &[Cue::Judgment]) {
+                let name = self.f.span(c.a, c.b).slice(self.text).to_string();
+                if name.to_lowercase().contains("surviv") || name.to_lowercase().contains("expectancy") {
+                    let mut atom = Atom { kind: AtomKind::Judgment, concept: Some(ConceptRef { id: None, name, code: None }), ..Atom::default() };
+                    self.fill_value(&mut atom, x);
+                    let (a, b) = (c.a, x.b);
+                    self.mark_cues(c.a, c.b, used_cues);
+                    drafts.push(Draft { atom, a, b, val: Some((x.a, x.b)) });
+                    return;
+                }
+            }
+        }
         // Ages: "aged 18-65 years", "≥18 years old", "18 years of age or older".
         let age_cue = self.cue_before(x.a, 2, &[Cue::Age]).map(|c| (c.a, c.b)).or_else(|| self.cue_after(x.b, 1, &[Cue::Age]).map(|c| (c.a, c.b)));
         let written = self.f.string(x.a, x.b);
@@ -369,8 +383,9 @@ impl<'t> Extractor<'t> {
             || (x.unit.is_none() && (older || self.cue_before(x.a, 2, &[Cue::Age]).is_some()) && !x.is_uln())
             || (dim == Some(Dim::Time) && self.cue_before(x.a, 1, &[Cue::Age]).is_some());
         // "= 18yrs" alone: a bound in years with nothing it could be the duration of.
+        // Ages under 12 alone are more often durations ("over 2 years").
         let lone_years = x.unit.as_deref() == Some("a")
-            && (x.cmp.is_some() || x.is_range())
+            && (x.cmp.is_some() && x.value.is_some_and(|v| v >= 12.0) || x.is_range())
             && self.cue_before(x.a, 3, &[Cue::DurationPre, Cue::WindowPre]).is_none()
             && !self.hits.iter().any(|h| h.b <= x.a && self.same_clause(h.b, x.a) && !matches!(h.concept.kind, ConceptKind::Lab | ConceptKind::Vital | ConceptKind::Score));
         let leads = (self.words_between(0, x.a) == 0 || lone_years) && (x.cmp.is_some() || x.is_range());
@@ -387,20 +402,6 @@ impl<'t> Extractor<'t> {
             drafts.push(Draft { atom, a, b, val: Some((x.a, x.b)) });
             return;
         }
-        // Life expectancy and the like: a judgment with a threshold.
-        if dim == Some(Dim::Time) {
-            if let Some(c) = self.cue_before(x.a, 3, &[Cue::Judgment]) {
-                let name = self.f.span(c.a, c.b).slice(self.text).to_string();
-                if name.to_lowercase().contains("surviv") || name.to_lowercase().contains("expectancy") {
-                    let mut atom = Atom { kind: AtomKind::Judgment, concept: Some(ConceptRef { id: None, name, code: None }), ..Atom::default() };
-                    self.fill_value(&mut atom, x);
-                    let (a, b) = (c.a, x.b);
-                    self.mark_cues(c.a, c.b, used_cues);
-                    drafts.push(Draft { atom, a, b, val: Some((x.a, x.b)) });
-                    return;
-                }
-            }
-        }
         if dim == Some(Dim::Time) {
             self.time_modifier(x, mods, used_cues);
             return;
@@ -410,7 +411,9 @@ impl<'t> Extractor<'t> {
             let drug_near = self.hits.iter().rev().any(|h| {
                 matches!(h.concept.kind, ConceptKind::Drug | ConceptKind::DrugClass) && h.b <= x.a && self.same_clause(h.b, x.a) && self.words_between(h.b, x.a) <= 12
             });
-            if dim == Some(Dim::Dose) || drug_near {
+            // "Adalimumab 40 mg": a mass of something named reads as a dose too.
+            let mass_named = dim == Some(Dim::Mass) && x.unit.as_deref().is_some_and(|u| matches!(u, "mg" | "ug" | "g")) && self.name_before(x.a).is_some();
+            if dim == Some(Dim::Dose) || drug_near || mass_named {
                 let dose = Dose {
                     comparator: if x.is_range() { None } else { x.cmp },
                     value: if x.is_range() { None } else { x.value },
@@ -643,7 +646,7 @@ impl<'t> Extractor<'t> {
                 let kind_ok = match (&m.dose, d.atom.kind) {
                     (Some(_), AtomKind::Medication) => d.atom.dose.is_none(),
                     (Some(_), _) => false,
-                    (None, AtomKind::Age | AtomKind::Sex | AtomKind::Consent) => false,
+                    (None, AtomKind::Age | AtomKind::Sex | AtomKind::Consent | AtomKind::Judgment) => false,
                     (None, _) => if m.window.is_some() { d.atom.window.is_none() } else { d.atom.duration.is_none() },
                 };
                 kind_ok

@@ -437,8 +437,9 @@ fn expr_at(f: &Folded, i: usize, floor: usize) -> Option<Expr> {
             if f.get(j) == ',' {
                 j = f.skip_spaces(j + 1);
             }
-            if word_at(f, j, "or") || word_at(f, j, "and") {
-                j = f.skip_spaces(j + if f.get(j) == 'o' { 2 } else { 3 });
+            // "0, 1 or 2"; not "and" ("codons 12 and 13").
+            if word_at(f, j, "or") {
+                j = f.skip_spaces(j + 2);
             }
             if j == f.skip_spaces(k) || !f.get(j).is_ascii_digit() {
                 break;

@@ -134,6 +134,9 @@ pub fn measure(chia: &Path) -> Report {
                 if p.iter().any(|x| gold_any.iter().any(|g| overlaps(*x, *g))) {
                     r.atoms_on_gold += 1;
                 } else {
+                    if std::env::var_os("CHIA_PRINT_FP").is_some() {
+                        println!("FP {}  «{}»  | {}", atoms::render(&a), a.span.slice(&text), span.slice(&text).chars().take(140).collect::<String>());
+                    }
                     let first = p[0].slice(&text).to_string();
                     let e = r.false_pos.entry(format!("{:?} {}", a.kind, shape(&first))).or_insert((0, String::new()));
                     e.0 += 1;
