@@ -231,6 +231,68 @@ fn hierarchy() {
 }
 
 #[test]
+fn drug_classes_and_kinds() {
+    let lex = lex();
+    let is = |id: &str, class: &str| lex.is_a(lex.by_id(id).unwrap_or_else(|| panic!("no concept {id}")), class);
+    assert!(is("prednisone", "glucocorticoids"));
+    assert!(is("methylprednisolone", "immunosuppressants"));
+    assert!(is("rituximab", "b_cell_therapy"));
+    assert!(is("rituximab", "biologics"));
+    assert!(is("belimumab", "b_cell_therapy"));
+    assert!(is("pembrolizumab", "checkpoint_inhibitors"));
+    assert!(is("apixaban", "anticoagulants"));
+    assert!(is("cyclophosphamide", "chemotherapy"));
+    assert!(is("mmr_vaccine", "vaccination"));
+    assert!(is("laiv", "live_vaccine"));
+    assert!(!is("zoster_vaccine_recombinant", "live_vaccine"));
+    assert!(is("gpa", "aav"));
+    assert!(is("lupus_nephritis", "sle"));
+    assert!(is("esrd", "ckd"));
+    assert!(is("bcc", "malignancy"));
+    assert!(is("hsct_allogeneic", "transplantation"));
+    assert!(is("latent_tuberculosis", "tuberculosis"));
+    assert!(!is("hydroxychloroquine", "immunosuppressants"));
+    assert!(!is("topical_corticosteroids", "glucocorticoids"));
+    let factor = |id: &str| lex.by_id(id).and_then(|c| c.prednisone_equivalent_factor);
+    assert_eq!(factor("prednisone"), Some(1.0));
+    assert_eq!(factor("methylprednisolone"), Some(1.25));
+    assert_eq!(factor("dexamethasone"), Some(6.67));
+    let live: Vec<&str> = lex.descendants("live_vaccine").iter().map(|c| c.id.as_str()).collect();
+    assert!(live.contains(&"mmr_vaccine") && live.contains(&"bcg_vaccine"), "{live:?}");
+    for class in lex.concepts.iter().filter(|c| c.kind == ConceptKind::DrugClass) {
+        // A class with members must reach each of them.
+        for d in lex.descendants(&class.id) {
+            assert!(lex.is_a(d, &class.id), "{} below {} but not is_a", d.id, class.id);
+        }
+    }
+}
+
+#[test]
+fn finds_conditions_drugs_and_procedures() {
+    check(
+        "Prior treatment with rituximab, belimumab or other B-cell targeted therapy",
+        &["rituximab", "belimumab", "b_cell_therapy"],
+    );
+    check("prednisone ≤ 10 mg/day (or equivalent)", &["prednisone"]);
+    check("prednisone or equivalent ≤ 10 mg/day", &["prednisone"]);
+    check("MMF, AZA, MTX or CTX", &["mycophenolate_mofetil", "azathioprine", "methotrexate", "cyclophosphamide"]);
+    check("Active hepatitis B or C, HIV", &["hepatitis_b", "hiv"]);
+    check("HBsAg positive or anti-HBc positive with HBV DNA", &["hbsag", "anti_hbc", "hbv_dna"]);
+    check("active or latent TB", &["latent_tuberculosis"]);
+    check("history of malignancy except basal cell carcinoma or cervical carcinoma in situ", &["malignancy", "bcc", "cervical_carcinoma_in_situ"]);
+    check("Sjögren’s syndrome (pSS)", &["sjogren", "sjogren"]);
+    check("ANCA-associated vasculitis (GPA or MPA)", &["aav", "gpa", "mpa"]);
+    check("live or live-attenuated vaccine within 4 weeks", &["live_vaccine"]);
+    check("CAR-T cell therapy or HSCT", &["car_t", "hsct"]);
+    check("type 2 diabetes mellitus on metformin", &["type_2_diabetes", "metformin"]);
+    check("NYHA class III or IV heart failure", &["nyha", "heart_failure"]);
+    check("anabolic steroids", &["anabolic_steroids"]);
+    check("RF ablation", &["radiofrequency_ablation"]);
+    check("RF positive", &["rheumatoid_factor"]);
+    check("IgG4-related disease; IgG < 5 g/L", &["igg4_related_disease", "igg"]);
+}
+
+#[test]
 fn fold_makes_variants_equal() {
     assert_eq!(fold("Sjögren’s  Syndrome"), "sjogren syndrome");
     assert_eq!(fold("Sjogren's syndrome"), "sjogren syndrome");
@@ -274,7 +336,10 @@ fn case_sensitive_abbreviations() {
     check("EF ≥ 50%", &["lvef"]);
     check("Cr ≤ 1.5 mg/dL", &["creatinine"]);
     check("CR or PR", &[]);
-    check("vitamin K antagonist", &[]);
+    check("vitamin K deficiency", &[]);
+    check("vitamin K antagonist", &["vitamin_k_antagonists"]);
+    check("PsA or PSA > 4 ng/mL", &["psoriatic_arthritis", "psa"]);
+    check("RA patients on room air", &["rheumatoid_arthritis"]);
     check("RAP > 15 mmHg; rap", &["rap"]);
 }
 

@@ -124,6 +124,12 @@ pub const FILES: &[(&str, &str)] = &[
     ("labs.json", include_str!("../../data/lexicon/labs.json")),
     ("vitals.json", include_str!("../../data/lexicon/vitals.json")),
     ("scores.json", include_str!("../../data/lexicon/scores.json")),
+    ("conditions.json", include_str!("../../data/lexicon/conditions.json")),
+    ("infections.json", include_str!("../../data/lexicon/infections.json")),
+    ("drug_classes.json", include_str!("../../data/lexicon/drug_classes.json")),
+    ("drugs.json", include_str!("../../data/lexicon/drugs.json")),
+    ("procedures.json", include_str!("../../data/lexicon/procedures.json")),
+    ("immunizations.json", include_str!("../../data/lexicon/immunizations.json")),
 ];
 
 static LEXICON: OnceLock<Lexicon> = OnceLock::new();
@@ -184,27 +190,25 @@ impl Lexicon {
         }
         let mut folded = Trie::new();
         let mut exact = Trie::new();
-        let mut folded_names: HashMap<Vec<char>, usize> = HashMap::new();
+        // A name must not mean two concepts: no two case-insensitive
+        // synonyms fold alike, no two case-sensitive ones are equal. A
+        // case-sensitive synonym may fold like another concept's
+        // case-insensitive one on purpose (`PsA` psoriatic arthritis, `psa`
+        // the antigen): on its exact spelling it wins.
+        let mut names: [HashMap<Vec<char>, usize>; 2] = [HashMap::new(), HashMap::new()];
         for (i, c) in concepts.iter().enumerate() {
             let syns = c.synonyms.iter().map(|s| (s, false)).chain(c.case_sensitive.iter().map(|s| (s, true)));
             for (s, cs) in syns {
-                let units = norm::units(s);
-                let k = norm::key(&units, cs);
+                let k = norm::key(&norm::units(s), cs);
                 if k.is_empty() {
                     return Err(format!("lexicon concept {:?} has an empty synonym", c.id));
                 }
-                // A name folded the same way must not mean two concepts,
-                // whatever its case, or text would be read by chance.
-                let fk = norm::key(&units, false);
-                if let Some(&j) = folded_names.get(&fk) {
+                if let Some(&j) = names[cs as usize].get(&k) {
                     if j != i {
-                        return Err(format!(
-                            "lexicon synonym {s:?} of {:?} already names {:?}",
-                            c.id, concepts[j].id
-                        ));
+                        return Err(format!("lexicon synonym {s:?} of {:?} already names {:?}", c.id, concepts[j].id));
                     }
                 }
-                folded_names.insert(fk, i);
+                names[cs as usize].insert(k.clone(), i);
                 let trie = if cs { &mut exact } else { &mut folded };
                 trie.insert(&k, i as u32);
             }
