@@ -170,9 +170,9 @@ fn sex_restrictions_only_when_restrictive() {
 #[test]
 fn doses_of_medications() {
     check_all(&[
-        ("prednisone ≤ 7.5 mg/day", "medication \"prednisone\" dose <= 7.5 mg/d"),
-        ("MTX ≤15mg/week", "medication \"MTX\" dose <= 15 mg/wk"),
-        ("AZP ≤2mg/kg/day", "medication \"AZP\" dose <= 2 mg/kg/d"),
+        ("prednisone ≤ 7.5 mg/day", "medication prednisone dose <= 7.5 mg/d"),
+        ("MTX ≤15mg/week", "medication methotrexate dose <= 15 mg/wk"),
+        ("AZP ≤2mg/kg/day", "medication azathioprine dose <= 2 mg/kg/d"),
         ("Stable oral leflunomide 10-20 mg/day for at least 4 weeks", "medication \"leflunomide\" dose [10, 20] mg/d for >= 4 wk"),
     ]);
 }
@@ -195,7 +195,12 @@ fn reproduction_consent_judgment_participation() {
 #[test]
 fn windows_and_durations() {
     check_all(&[
-        ("Centrocyte count ≥1×10\\^9/L (no colony-stimulating factor received within 2 weeks prior to screening)", "measurement \"Centrocyte count\" >= 1 10*9/L window <= 2 wk before screening"),
+        (
+            "Centrocyte count ≥1×10\\^9/L (no colony-stimulating factor received within 2 weeks prior to screening)",
+            "measurement \"Centrocyte count\" >= 1 10*9/L\nmedication not colony_stimulating_factors window <= 2 wk before screening",
+        ),
+        ("Live vaccines within 4 weeks prior to screening", "immunization live_vaccine window <= 4 wk before screening"),
+        ("History of systemic lupus erythematosus for at least 6 months", "condition sle status history for >= 6 mo"),
         ("Duration of symptoms: 6 or more weeks.", "measurement \"Duration of symptoms\" >= 6 wk"),
     ]);
 }
@@ -204,8 +209,24 @@ fn windows_and_durations() {
 fn exceptions_link_to_what_they_except() {
     check_all(&[(
         "T-Bil ≤2 timesULN, unless the patient has a record of Gilbert syndrome",
-        "measurement total_bilirubin <= 2 ULN\ncondition \"record of Gilbert syndrome\" excepts 0",
-    )]);
+        "measurement total_bilirubin <= 2 ULN\ncondition gilbert_syndrome excepts 0",
+    ),
+    (
+        "History of malignancy within 5 years, except adequately treated cervical carcinoma in situ",
+        "condition malignancy status history window <= 5 a before now\ncondition cervical_carcinoma_in_situ excepts 0",
+    ),
+    ("Received CAR-T therapy except CD19-CART", "procedure car_t\nprocedure \"CD19-CART\" excepts 0"),
+    ("Prior stem cell transplantation, excluding bone marrow transplant", "procedure hsct\nprocedure hsct excepts 0"),
+    ]);
+}
+
+#[test]
+fn conditions_with_status_and_classification() {
+    check_all(&[
+        ("Diagnosis of SLE according to the 2019 EULAR/ACR classification criteria", "condition sle class 2019 EULAR/ACR"),
+        ("HIV positive", "condition hiv status positive"),
+        ("No history of tuberculosis", "condition not tuberculosis status history"),
+    ]);
 }
 
 #[test]

@@ -202,10 +202,14 @@ impl<'t> Extractor<'t> {
                 continue;
             }
             let mut atom = Atom { kind, concept: Some(h.concept.to_ref()), span: self.span(h.a, h.b), ..Atom::default() };
+            let mut a = h.a;
             if kind == AtomKind::Condition {
-                atom.status = self.status_of(h.a, h.b, &mut used_cues);
+                if let Some((status, at)) = self.status_of(h.a, h.b, &mut used_cues) {
+                    atom.status = Some(status);
+                    a = a.min(at);
+                }
             }
-            drafts.push(Draft { atom, a: h.a, b: h.b, val: None });
+            drafts.push(Draft { atom, a, b: h.b, val: None });
         }
         self.cue_atoms(&mut drafts, &mut used_cues);
         self.sex_atom(&mut drafts, &mut used_cues);
@@ -555,9 +559,13 @@ impl<'t> Extractor<'t> {
         (start, end)
     }
 
-    fn status_of(&self, a: usize, b: usize, used: &mut [bool]) -> Option<String> {
+    /// The status written next to a condition, with where its cue starts.
+    fn status_of(&self, a: usize, b: usize, used: &mut [bool]) -> Option<(String, usize)> {
         let found = self
-            .cue_before(a, 2, &[Cue::History, Cue::Active, Cue::Positive, Cue::Negative])
+            .cues
+            .iter()
+            .find(|c| c.a >= a && c.b <= b && matches!(c.cue, Cue::Positive | Cue::Negative | Cue::History | Cue::Active))
+            .or_else(|| self.cue_before(a, 2, &[Cue::History, Cue::Active, Cue::Positive, Cue::Negative]))
             .or_else(|| self.cue_after(b, 1, &[Cue::Positive, Cue::Negative]))?;
         let s = match found.cue {
             Cue::History => "history",
@@ -568,7 +576,7 @@ impl<'t> Extractor<'t> {
         };
         let (ca, cb) = (found.a, found.b);
         self.mark_cues(ca, cb, used);
-        Some(s.into())
+        Some((s.into(), ca))
     }
 
     fn cue_atoms(&self, drafts: &mut Vec<Draft>, used: &mut [bool]) {
@@ -793,6 +801,9 @@ impl<'t> Extractor<'t> {
             for d in drafts.iter_mut() {
                 if d.a >= c.b && d.a < stop && self.words_between(c.b, d.a) <= 6 && !matches!(d.atom.kind, AtomKind::Measurement | AtomKind::Age | AtomKind::Sex) {
                     d.atom.negated = true;
+                    if self.words_between(c.b, d.a) <= 3 {
+                        d.a = d.a.min(c.a);
+                    }
                 }
             }
         }
