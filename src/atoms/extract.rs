@@ -1,29 +1,51 @@
-//! Finds atoms in the text of one criterion.
-//!
-//! This first version knows ages ("≥18 years old", "aged 18-65 years").
+//! Finds the atoms of one criterion: thresholds first (they are the most
+//! reliable), then the concepts the lexicon names, then the cue phrases
+//! (pregnancy, consent, …), and last the modifiers that hang on other atoms
+//! (negation, exceptions, time windows, durations, doses).
 
-use super::{Atom, AtomKind, Bound, Comparator, ConceptRef};
-use crate::criteria::{Criterion, NodeKind, Understood};
+use super::cues::{self, CueHit};
+use super::lex::{Cue, Dim};
+use super::quantity::{self, Expr};
+use super::text::Folded;
+use super::{Atom, AtomKind, Comparator, ConceptRef, Direction, Dose, Duration, Sex, Window};
+use crate::criteria::{Criterion, NodeKind};
+use crate::lexicon::{self, ConceptKind};
 use crate::span::Span;
 use crate::trial::Trial;
 
-/// Fills `atoms` and `understood` on every criterion of the trial's tree.
+/// Fills `atoms`, `understood` and `uncovered` on every criterion (and on
+/// the lead-in text of every group) of the trial's tree.
 pub fn annotate(trial: &mut Trial) {
-    let text = trial.eligibility_text.clone();
+    let text = std::mem::take(&mut trial.eligibility_text);
     for node in &mut trial.criteria {
         node.walk_mut(&mut |c: &mut Criterion| {
-            if c.kind != NodeKind::Criterion {
+            if !matches!(c.kind, NodeKind::Criterion | NodeKind::Group) {
                 return;
             }
             let spans = c.own_spans();
             let mut atoms = Vec::new();
-            for s in spans {
-                atoms.extend(extract(&text, s));
+            for s in &spans {
+                let mut found = extract(&text, *s);
+                let base = atoms.len();
+                for a in &mut found {
+                    if let Some(e) = a.excepts.as_mut() {
+                        *e += base;
+                    }
+                }
+                atoms.extend(found);
             }
-            c.understood = Some(if atoms.is_empty() { Understood::None } else { Understood::Partial });
+            let (understood, uncovered) = super::coverage::judge(&text, &spans, &atoms);
+            if c.kind == NodeKind::Group && atoms.is_empty() {
+                // A group's lead-in often only introduces its items.
+                c.uncovered = Vec::new();
+                return;
+            }
+            c.understood = Some(understood);
+            c.uncovered = uncovered;
             c.atoms = atoms;
         });
     }
+    trial.eligibility_text = text;
 }
 
 /// The atoms found in `span` of `text`; atom spans point into `text`.
@@ -35,63 +57,827 @@ pub fn annotate(trial: &mut Trial) {
 /// assert_eq!(found[0].low.unwrap().value, 18.0);
 /// ```
 pub fn extract(text: &str, span: Span) -> Vec<Atom> {
-    let s = span.slice(text);
-    let lower = s.to_lowercase();
-    if lower.len() != s.len() {
+    let span = Span::new(span.start.min(text.len()), span.end.min(text.len()));
+    if text.get(span.start..span.end).is_none() {
         return Vec::new();
     }
-    let mut out = Vec::new();
-    for key in ["years", "year"] {
-        let mut from = 0;
-        while let Some(p) = lower[from..].find(key) {
-            let at = from + p;
-            from = at + key.len();
-            if let Some(atom) = age_before(s, at, span.start) {
-                out.push(atom);
+    let f = Folded::new(text, span);
+    let ex = Extractor::new(text, span, &f);
+    ex.run()
+}
+
+/// A found concept in folded indices.
+#[derive(Clone, Copy)]
+struct Hit<'a> {
+    a: usize,
+    b: usize,
+    concept: &'a lexicon::Concept,
+}
+
+/// An atom under construction, in folded indices.
+struct Draft {
+    atom: Atom,
+    a: usize,
+    b: usize,
+    /// The threshold's folded range, when there is one.
+    val: Option<(usize, usize)>,
+}
+
+/// A window or duration waiting for an atom to hang on.
+struct Modifier {
+    a: usize,
+    b: usize,
+    window: Option<Window>,
+    duration: Option<Duration>,
+    dose: Option<Dose>,
+    /// What came right before, as written, when no atom takes the modifier.
+    name: Option<(usize, usize)>,
+}
+
+struct Extractor<'t> {
+    text: &'t str,
+    f: &'t Folded,
+    hits: Vec<Hit<'static>>,
+    cues: Vec<CueHit>,
+    exprs: Vec<Expr>,
+    /// Folded index of the clause each character belongs to (split at ; . newline).
+    clause: Vec<u32>,
+}
+
+impl<'t> Extractor<'t> {
+    fn new(text: &'t str, span: Span, f: &'t Folded) -> Extractor<'t> {
+        let lex = lexicon::get();
+        let hits = lex
+            .find_all(span.slice(text))
+            .into_iter()
+            .map(|m| Hit { a: f.index_of(span.start + m.span.start), b: f.index_end(span.start + m.span.end), concept: m.concept })
+            .filter(|h| h.a < h.b)
+            .collect();
+        let exprs = quantity::scan(f);
+        let cues = cues::scan(f, &exprs);
+        let mut clause = Vec::with_capacity(f.len());
+        let mut n = 0u32;
+        for i in 0..f.len() {
+            clause.push(n);
+            let c = f.get(i);
+            let decimal = c == '.' && i > 0 && f.get(i - 1).is_ascii_digit() && f.get(i + 1).is_ascii_digit();
+            if matches!(c, ';' | '\n') || (c == '.' && !decimal) {
+                n += 1;
+            }
+        }
+        Extractor { text, f, hits, cues, exprs, clause }
+    }
+
+    fn same_clause(&self, a: usize, b: usize) -> bool {
+        let last = self.clause.len().saturating_sub(1);
+        self.clause.get(a.min(last)) == self.clause.get(b.min(last))
+    }
+
+    fn span(&self, a: usize, b: usize) -> Span {
+        self.f.span(a, b)
+    }
+
+    fn cue_before(&self, at: usize, max_words: usize, want: &[Cue]) -> Option<&CueHit> {
+        self.cues.iter().rev().filter(|c| c.b <= at && want.contains(&c.cue)).find(|c| self.words_between(c.b, at) <= max_words && self.same_clause(c.a, at))
+    }
+
+    fn cue_after(&self, at: usize, max_words: usize, want: &[Cue]) -> Option<&CueHit> {
+        self.cues.iter().filter(|c| c.a >= at && want.contains(&c.cue)).find(|c| self.words_between(at, c.a) <= max_words && self.same_clause(c.a, at))
+    }
+
+    /// Words between two folded indices (bounded: stops counting past 50).
+    fn words_between(&self, a: usize, b: usize) -> usize {
+        let mut n = 0;
+        let mut in_word = false;
+        for i in a..b.min(self.f.len()) {
+            let w = self.f.is_word(i);
+            if w && !in_word {
+                n += 1;
+                if n > 50 {
+                    return n;
+                }
+            }
+            in_word = w;
+        }
+        n
+    }
+
+    /// Whether only filler lies between `a` and `b`: a few words, no digit,
+    /// no clause break.
+    fn filler_between(&self, a: usize, b: usize, max_words: usize) -> bool {
+        if a > b || !self.same_clause(a, b) {
+            return false;
+        }
+        if (a..b).any(|i| self.f.get(i).is_ascii_digit() || matches!(self.f.get(i), ',' | ';')) {
+            // Commas end the reach of a name, except inside parentheses "(ALT)".
+            let paren = (a..b).any(|i| self.f.get(i) == '(');
+            if !paren || (a..b).any(|i| self.f.get(i).is_ascii_digit()) {
+                return false;
+            }
+        }
+        self.words_between(a, b) <= max_words
+    }
+
+    fn run(self) -> Vec<Atom> {
+        let mut drafts: Vec<Draft> = Vec::new();
+        let mut mods: Vec<Modifier> = Vec::new();
+        let mut used_hits = vec![false; self.hits.len()];
+        let mut used_cues = vec![false; self.cues.len()];
+        for x in &self.exprs {
+            self.place_expr(x, &mut drafts, &mut mods, &mut used_hits, &mut used_cues);
+        }
+        // Concepts the lexicon names, not already taken by a threshold.
+        for (k, h) in self.hits.iter().enumerate() {
+            if used_hits[k] {
+                continue;
+            }
+            let kind = match h.concept.kind {
+                ConceptKind::Condition | ConceptKind::Infection => AtomKind::Condition,
+                ConceptKind::Drug | ConceptKind::DrugClass => AtomKind::Medication,
+                ConceptKind::Procedure => AtomKind::Procedure,
+                ConceptKind::Immunization => AtomKind::Immunization,
+                ConceptKind::Lab | ConceptKind::Vital | ConceptKind::Score => continue,
+            };
+            if drafts.iter().any(|d| d.a <= h.a && h.b <= d.b && d.atom.concept.as_ref().is_some_and(|c| c.id.as_deref() == Some(h.concept.id.as_str()))) {
+                continue;
+            }
+            let mut atom = Atom { kind, concept: Some(h.concept.to_ref()), span: self.span(h.a, h.b), ..Atom::default() };
+            let mut a = h.a;
+            if kind == AtomKind::Condition {
+                if let Some((status, at)) = self.status_of(h.a, h.b, &mut used_cues) {
+                    atom.status = Some(status);
+                    a = a.min(at);
+                }
+            }
+            drafts.push(Draft { atom, a, b: h.b, val: None });
+        }
+        self.cue_atoms(&mut drafts, &mut used_cues);
+        self.sex_atom(&mut drafts, &mut used_cues);
+        drafts.sort_by_key(|d| (d.a, d.b));
+        self.attach(&mut drafts, mods);
+        self.classification(&mut drafts);
+        self.negate(&mut drafts);
+        self.exceptions(&mut drafts);
+        drafts
+            .into_iter()
+            .map(|mut d| {
+                d.atom.span = self.span(d.a, d.b);
+                if let Some((a, b)) = d.val {
+                    d.atom.value_span = Some(self.span(a, b));
+                }
+                d.atom
+            })
+            .collect()
+    }
+
+    /// The concepts a threshold at `x` is about: the nearest lab, vital or
+    /// score before it, with any list it ends ("AST, ALT < 2.5 x ULN").
+    fn subjects(&self, x: &Expr) -> Vec<usize> {
+        let measurable = |h: &Hit| matches!(h.concept.kind, ConceptKind::Lab | ConceptKind::Vital | ConceptKind::Score);
+        let mut near = None;
+        for (k, h) in self.hits.iter().enumerate().rev() {
+            if h.b > x.a {
+                continue;
+            }
+            if !self.filler_between(h.b, x.a, 6) {
+                break;
+            }
+            if measurable(h) {
+                near = Some(k);
                 break;
             }
         }
-        if !out.is_empty() {
-            break;
+        let Some(mut k) = near else {
+            // "≥ 3 swollen joints": the concept right after.
+            return self
+                .hits
+                .iter()
+                .position(|h| h.a >= x.b && measurable(h) && self.words_between(x.b, h.a) == 0 && self.same_clause(x.b, h.a))
+                .into_iter()
+                .collect();
+        };
+        let mut out = vec![k];
+        // "AST and ALT", "AST/ALT", "AST, ALT": same threshold for each.
+        while k > 0 {
+            let p = &self.hits[k - 1];
+            let gap = self.f.string(p.b, self.hits[k].a);
+            let g = gap.trim();
+            let joined = matches!(g, "," | "/" | "and" | "or" | "&" | ", and" | ", or" | "and/or" | "")
+                || (g.starts_with('(') && g.ends_with(')') && g.len() < 12);
+            if !joined || !measurable(p) {
+                break;
+            }
+            if p.concept.id != self.hits[k].concept.id {
+                out.push(k - 1);
+            }
+            k -= 1;
+        }
+        out.reverse();
+        out
+    }
+
+    /// The words before `at` that name what a threshold measures, when the
+    /// lexicon does not know them ("Karnofsky performance status > 60").
+    /// A threshold in parentheses takes the name before them
+    /// ("bradycardia (< 50 beats/min)").
+    fn name_before(&self, at: usize) -> Option<(usize, usize)> {
+        let mut i = self.f.skip_spaces_back(at);
+        if i > 0 && matches!(self.f.get(i - 1), '(' | ':') {
+            i = self.f.skip_spaces_back(i - 1);
+        }
+        let mut words: Vec<(usize, usize)> = Vec::new();
+        while i > 0 && words.len() < 6 {
+            let c = self.f.get(i - 1);
+            if matches!(c, ';' | '.' | ',' | '\n' | '(' | ')' | '[' | ']' | ':' | '=' | '<' | '>' | '≤' | '≥') {
+                break;
+            }
+            if self.f.is_word(i - 1) {
+                let e = i;
+                while i > 0 && (self.f.is_word(i - 1) || matches!(self.f.get(i - 1), '-' | '\'' | '/')) {
+                    i -= 1;
+                }
+                if (i..e).any(|k| self.f.get(k).is_ascii_digit()) && !(i..e).any(|k| self.f.get(k).is_alphabetic()) {
+                    break;
+                }
+                words.push((i, e));
+            } else {
+                i -= 1;
+            }
+        }
+        words.reverse();
+        self.clean_name(words)
+    }
+
+    /// The words right after a threshold that name what it counts
+    /// ("> 7 metabolic equivalents", "≥ 3 swollen joints").
+    fn name_after(&self, at: usize) -> Option<(usize, usize)> {
+        let mut i = self.f.skip_spaces(at);
+        let mut words = Vec::new();
+        while i < self.f.len() && words.len() < 3 {
+            if !self.f.is_word(i) {
+                if self.f.get(i) == ' ' {
+                    i += 1;
+                    continue;
+                }
+                break;
+            }
+            let s = i;
+            while self.f.is_word(i) || (self.f.get(i) == '-' && self.f.is_word(i + 1)) {
+                i += 1;
+            }
+            let w = self.f.string(s, i);
+            if super::lex::get().function.contains(&w) || super::lex::get().stop.contains(&w) {
+                break;
+            }
+            words.push((s, i));
+        }
+        self.clean_name(words)
+    }
+
+    /// Trims function words from both ends of a run of words; `None` when
+    /// nothing that could name a concept is left.
+    fn clean_name(&self, mut words: Vec<(usize, usize)>) -> Option<(usize, usize)> {
+        let t = super::lex::get();
+        let func = |w: &(usize, usize)| t.function.contains(&self.f.string(w.0, w.1));
+        while words.last().is_some_and(|w| func(w)) {
+            words.pop();
+        }
+        // Keep the words after the last function word that is not "of"/"in"
+        // ("of Karnofsky score" -> "Karnofsky score", but "duration of symptoms" stays).
+        if let Some(cut) = words.iter().rposition(|w| func(w) && !matches!(self.f.string(w.0, w.1).as_str(), "of" | "in" | "on" | "at")) {
+            words.drain(..=cut);
+        }
+        while words.first().is_some_and(|w| func(w)) {
+            words.remove(0);
+        }
+        while words.last().is_some_and(|w| func(w)) {
+            words.pop();
+        }
+        let named = words.iter().any(|w| {
+            let s = self.f.string(w.0, w.1);
+            !t.stop.contains(&s) && !self.cues.iter().any(|c| c.a <= w.0 && w.1 <= c.b)
+        });
+        if !named {
+            return None;
+        }
+        Some((words.first()?.0, words.last()?.1))
+    }
+
+    fn place_expr(&self, x: &Expr, drafts: &mut Vec<Draft>, mods: &mut Vec<Modifier>, used_hits: &mut [bool], used_cues: &mut [bool]) {
+        let dim = x.dim;
+        // Life expectancy and the like: a judgment with a threshold.
+        if dim == Some(Dim::Time) {
+            if let Some(c) = self.cue_before(x.a, 3, &[Cue::Judgment]) {
+                let name = self.f.span(c.a, c.b).slice(self.text).to_string();
+                if name.to_lowercase().contains("surviv") || name.to_lowercase().contains("expectancy") {
+                    let mut atom = Atom { kind: AtomKind::Judgment, concept: Some(ConceptRef { id: None, name, code: None }), ..Atom::default() };
+                    self.fill_value(&mut atom, x);
+                    let (a, b) = (c.a, x.b);
+                    self.mark_cues(c.a, c.b, used_cues);
+                    drafts.push(Draft { atom, a, b, val: Some((x.a, x.b)) });
+                    return;
+                }
+            }
+        }
+        // Ages: "aged 18-65 years", "≥18 years old", "18 years of age or older".
+        let age_cue = self.cue_before(x.a, 2, &[Cue::Age]).map(|c| (c.a, c.b)).or_else(|| self.cue_after(x.b, 1, &[Cue::Age]).map(|c| (c.a, c.b)));
+        let written = self.f.string(x.a, x.b);
+        let older = written.contains("older") || written.contains("younger") || written.contains("age");
+        let yearish = x.unit.as_deref() == Some("a")
+            || (x.unit.is_none() && (older || self.cue_before(x.a, 2, &[Cue::Age]).is_some()) && !x.is_uln())
+            || (dim == Some(Dim::Time) && self.cue_before(x.a, 1, &[Cue::Age]).is_some());
+        // "= 18yrs" alone: a bound in years with nothing it could be the duration of.
+        // Ages under 12 alone are more often durations ("over 2 years").
+        let lone_years = x.unit.as_deref() == Some("a")
+            && (x.cmp.is_some() && x.value.is_some_and(|v| v >= 12.0) || x.is_range())
+            && self.cue_before(x.a, 3, &[Cue::DurationPre, Cue::WindowPre]).is_none()
+            && !self.hits.iter().any(|h| h.b <= x.a && self.same_clause(h.b, x.a) && !matches!(h.concept.kind, ConceptKind::Lab | ConceptKind::Vital | ConceptKind::Score));
+        let leads = (self.words_between(0, x.a) == 0 || lone_years) && (x.cmp.is_some() || x.is_range());
+        if yearish && (age_cue.is_some() || older || leads || x.unit.is_some() && self.clause_has(x.a, Cue::Age)) && !self.has_window_cue(x) {
+            let mut atom = Atom { kind: AtomKind::Age, concept: Some(ConceptRef { id: None, name: "Age".into(), code: Some("LOINC:30525-0".into()) }), ..Atom::default() };
+            self.fill_value(&mut atom, x);
+            atom.unit = Some(x.unit.clone().unwrap_or_else(|| "a".into()));
+            let (mut a, mut b) = (x.a, x.b);
+            if let Some((ca, cb)) = age_cue {
+                a = a.min(ca);
+                b = b.max(cb);
+                self.mark_cues(ca, cb, used_cues);
+            }
+            drafts.push(Draft { atom, a, b, val: Some((x.a, x.b)) });
+            return;
+        }
+        if dim == Some(Dim::Time) {
+            self.time_modifier(x, mods, used_cues);
+            return;
+        }
+        // Doses: a rate of a drug ("prednisone ≤ 7.5 mg/day"), or a mass after a drug.
+        if matches!(dim, Some(Dim::Dose) | Some(Dim::Mass)) {
+            let drug_near = self.hits.iter().rev().any(|h| {
+                matches!(h.concept.kind, ConceptKind::Drug | ConceptKind::DrugClass) && h.b <= x.a && self.same_clause(h.b, x.a) && self.words_between(h.b, x.a) <= 12
+            });
+            // "Adalimumab 40 mg": a mass of something named reads as a dose too.
+            let mass_named = dim == Some(Dim::Mass) && x.unit.as_deref().is_some_and(|u| matches!(u, "mg" | "ug" | "g")) && self.name_before(x.a).is_some();
+            if dim == Some(Dim::Dose) || drug_near || mass_named {
+                let dose = Dose {
+                    comparator: if x.is_range() { None } else { x.cmp },
+                    value: if x.is_range() { None } else { x.value },
+                    low: x.low,
+                    high: x.high,
+                    unit: x.unit.clone().unwrap_or_default(),
+                };
+                mods.push(Modifier { a: x.a, b: x.b, window: None, duration: None, dose: Some(dose), name: self.name_before(x.a) });
+                return;
+            }
+        }
+        let subjects = self.subjects(x);
+        if subjects.is_empty() {
+            let named = self.name_before(x.a).or_else(|| if x.is_uln() { None } else { self.name_after(x.b) });
+            let Some((na, nb)) = named else { return };
+            let name = self.span(na, nb).slice(self.text).to_string();
+            let mut atom = Atom { kind: AtomKind::Measurement, concept: Some(ConceptRef { id: None, name, code: None }), ..Atom::default() };
+            self.fill_value(&mut atom, x);
+            drafts.push(Draft { atom, a: na.min(x.a), b: nb.max(x.b), val: Some((x.a, x.b)) });
+            return;
+        }
+        for k in subjects {
+            used_hits[k] = true;
+            let h = self.hits[k];
+            let mut atom = Atom { kind: AtomKind::Measurement, concept: Some(h.concept.to_ref()), ..Atom::default() };
+            self.fill_value(&mut atom, x);
+            if atom.unit.is_none() && h.concept.kind == ConceptKind::Score {
+                atom.unit = Some("{score}".into());
+            }
+            let a = h.a.min(x.a);
+            drafts.push(Draft { atom, a, b: x.b.max(h.b), val: Some((x.a, x.b)) });
         }
     }
-    out
-}
 
-fn age_before(s: &str, unit_at: usize, base: usize) -> Option<Atom> {
-    let head = s[..unit_at].trim_end();
-    let (hi, hi_start) = number_at_end(head)?;
-    let before = head[..hi_start].trim_end();
-    let mut atom = Atom { kind: AtomKind::Age, unit: Some("a".into()), concept: Some(ConceptRef { id: None, name: "Age".into(), code: Some("LOINC:30525-0".into()) }), ..Atom::default() };
-    let start;
-    if let Some(b) = before.strip_suffix(['-', '~', '–']) {
-        let (lo, lo_start) = number_at_end(b.trim_end())?;
-        atom.low = Some(Bound { value: lo, inclusive: true });
-        atom.high = Some(Bound { value: hi, inclusive: true });
-        start = lo_start;
-    } else {
-        let (cmp, cmp_start) = if let Some(b) = before.strip_suffix('≥') {
-            (Comparator::Ge, b.len())
-        } else if let Some(b) = before.strip_suffix(">=") {
-            (Comparator::Ge, b.len())
-        } else if let Some(b) = before.to_lowercase().strip_suffix("at least") {
-            (Comparator::Ge, b.len())
+    fn clause_has(&self, at: usize, cue: Cue) -> bool {
+        self.cues.iter().any(|c| c.cue == cue && self.same_clause(c.a, at))
+    }
+
+    fn has_window_cue(&self, x: &Expr) -> bool {
+        self.cue_before(x.a, 3, &[Cue::WindowPre]).is_some()
+            || self.cue_after(x.b, 0, &[Cue::WindowBefore, Cue::WindowAfter]).is_some_and(|c| {
+                let s = self.f.string(c.a, c.b);
+                s != "of" && s != "from"
+            })
+    }
+
+    fn fill_value(&self, atom: &mut Atom, x: &Expr) {
+        atom.comparator = if x.is_range() { None } else { Some(x.cmp.unwrap_or(Comparator::Eq)) };
+        atom.value = if x.is_range() { None } else { x.value };
+        atom.low = x.low;
+        atom.high = x.high;
+        atom.unit = x.unit.clone();
+        atom.alternates = x.alternates.clone();
+        if let (Some(v), Some(o)) = (x.value, x.over) {
+            atom.qualifier = Some(format!("{v}/{o}"));
+        }
+    }
+
+    fn mark_cues(&self, a: usize, b: usize, used: &mut [bool]) {
+        for (k, c) in self.cues.iter().enumerate() {
+            if c.a >= a && c.b <= b {
+                used[k] = true;
+            }
+        }
+    }
+
+    /// A time quantity: a window ("within 4 weeks prior to screening"), or a
+    /// duration ("for at least 6 months").
+    fn time_modifier(&self, x: &Expr, mods: &mut Vec<Modifier>, used_cues: &mut [bool]) {
+        let value = x.value.or(x.high.map(|h| h.value)).unwrap_or(0.0);
+        let unit = x.unit.clone().unwrap_or_default();
+        let pre = self.cue_before(x.a, 3, &[Cue::WindowPre, Cue::DurationPre]).map(|c| (c.a, c.b, c.cue));
+        let post = self.cue_after(x.b, 0, &[Cue::WindowBefore, Cue::WindowAfter]).map(|c| (c.a, c.b, c.cue));
+        let mut a = x.a;
+        let mut b = x.b;
+        if let Some((pa, pb, _)) = pre {
+            a = pa;
+            self.mark_cues(pa, pb, used_cues);
+        }
+        let is_within = pre.is_some_and(|p| p.2 == Cue::WindowPre);
+        let post = post.filter(|p| {
+            let s = self.f.string(p.0, p.1);
+            (s != "of" && s != "from") || is_within
+        });
+        if is_within || post.is_some() {
+            let direction = match post {
+                Some((_, _, Cue::WindowAfter)) if !matches!(self.f.string(post.unwrap().0, post.unwrap().1).as_str(), "of" | "from") => Direction::After,
+                _ => Direction::Before,
+            };
+            let mut anchor = "now".to_string();
+            if let Some((pa, pb, _)) = post {
+                self.mark_cues(pa, pb, used_cues);
+                b = pb;
+                if self.f.string(pa, pb) != "ago" {
+                    let (an, ae) = self.anchor_after(pb);
+                    if ae > an {
+                        anchor = self.span(an, ae).slice(self.text).trim().to_string();
+                        b = ae;
+                    }
+                }
+            }
+            let comparator = if is_within { Some(Comparator::Le) } else { x.cmp.or(Some(Comparator::Eq)) };
+            let window = Window { comparator, value, unit, direction, anchor, span: None };
+            mods.push(Modifier { a, b, window: Some(window), duration: None, dose: None, name: None });
         } else {
-            return None;
-        };
-        atom.comparator = Some(cmp);
-        atom.value = Some(hi);
-        start = cmp_start;
+            let duration = Duration { comparator: x.cmp.or(if x.is_range() { Some(Comparator::Ge) } else { None }), value: x.value.or(x.low.map(|l| l.value)).unwrap_or(value), unit };
+            let name = self.name_before(x.a);
+            mods.push(Modifier { a, b, window: None, duration: Some(duration), dose: None, name });
+        }
     }
-    atom.span = Span::new(base + start, base + unit_at + "years".len().min(s.len() - unit_at));
-    Some(atom)
-}
 
-fn number_at_end(s: &str) -> Option<(f64, usize)> {
-    let digits = s.bytes().rev().take_while(|b| b.is_ascii_digit() || *b == b'.').count();
-    if digits == 0 {
-        return None;
+    /// The anchor event after "prior to" / "after": up to five words, to the
+    /// end of the clause or a comma.
+    fn anchor_after(&self, at: usize) -> (usize, usize) {
+        let start = self.f.skip_spaces(at);
+        let mut i = start;
+        let mut words = 0;
+        let mut end = start;
+        while i < self.f.len() && words < 5 {
+            let c = self.f.get(i);
+            if matches!(c, ',' | ';' | '.' | '(' | ')' | '\n' | ':') && !(c == '.' && self.f.get(i + 1).is_ascii_digit()) {
+                break;
+            }
+            if self.f.is_word(i) {
+                let s = i;
+                while self.f.is_word(i) || self.f.get(i) == '-' {
+                    i += 1;
+                }
+                let w = self.f.string(s, i);
+                if matches!(w.as_str(), "and" | "or" | "with" | "unless" | "except" | "if" | "who" | "which") || w.chars().any(|c| c.is_ascii_digit()) {
+                    break;
+                }
+                words += 1;
+                end = i;
+            } else {
+                i += 1;
+            }
+        }
+        (start, end)
     }
-    let start = s.len() - digits;
-    s[start..].parse().ok().map(|v| (v, start))
+
+    /// The status written next to a condition, with where its cue starts.
+    fn status_of(&self, a: usize, b: usize, used: &mut [bool]) -> Option<(String, usize)> {
+        let found = self
+            .cues
+            .iter()
+            .find(|c| c.a >= a && c.b <= b && matches!(c.cue, Cue::Positive | Cue::Negative | Cue::History | Cue::Active))
+            .or_else(|| self.cue_before(a, 2, &[Cue::History, Cue::Active, Cue::Positive, Cue::Negative]))
+            .or_else(|| self.cue_after(b, 1, &[Cue::Positive, Cue::Negative]))?;
+        let s = match found.cue {
+            Cue::History => "history",
+            Cue::Active => "active",
+            Cue::Positive => "positive",
+            Cue::Negative => "negative",
+            _ => return None,
+        };
+        let (ca, cb) = (found.a, found.b);
+        self.mark_cues(ca, cb, used);
+        Some((s.into(), ca))
+    }
+
+    fn cue_atoms(&self, drafts: &mut Vec<Draft>, used: &mut [bool]) {
+        let mut last: Option<(AtomKind, usize)> = None;
+        for (k, c) in self.cues.iter().enumerate() {
+            if used[k] {
+                continue;
+            }
+            let kind = match c.cue {
+                Cue::Pregnancy => AtomKind::Pregnancy,
+                Cue::Breastfeeding => AtomKind::Breastfeeding,
+                Cue::Contraception => AtomKind::Contraception,
+                Cue::Consent => AtomKind::Consent,
+                Cue::Judgment => AtomKind::Judgment,
+                Cue::Participation => AtomKind::Participation,
+                _ => continue,
+            };
+            // One atom per kind and clause.
+            if let Some((lk, ld)) = last {
+                if lk == kind && self.same_clause(drafts[ld].a, c.a) {
+                    drafts[ld].b = drafts[ld].b.max(c.b);
+                    continue;
+                }
+            }
+            let mut atom = Atom { kind, ..Atom::default() };
+            if kind == AtomKind::Pregnancy {
+                if let Some(n) = self.cue_before(c.a, 2, &[Cue::Negative, Cue::Positive]) {
+                    atom.status = Some(if n.cue == Cue::Negative { "negative test".into() } else { "positive test".into() });
+                }
+            }
+            drafts.push(Draft { atom, a: c.a, b: c.b, val: None });
+            last = Some((kind, drafts.len() - 1));
+        }
+    }
+
+    /// "Women only", "Female, 18 to 45": a sex restriction when a sex word
+    /// leads the criterion and nothing about pregnancy or contraception
+    /// follows (then the word only names who the rest applies to).
+    fn sex_atom(&self, drafts: &mut Vec<Draft>, used: &mut [bool]) {
+        if self.cues.iter().any(|c| c.cue == Cue::BothSexes) {
+            for (k, c) in self.cues.iter().enumerate() {
+                if c.cue == Cue::BothSexes {
+                    used[k] = true;
+                }
+            }
+            return;
+        }
+        let reproductive = self.cues.iter().any(|c| matches!(c.cue, Cue::Pregnancy | Cue::Breastfeeding | Cue::Contraception));
+        if reproductive {
+            return;
+        }
+        let sexes: Vec<&CueHit> = self.cues.iter().filter(|c| matches!(c.cue, Cue::Female | Cue::Male)).collect();
+        let Some(first) = sexes.first() else { return };
+        if sexes.iter().any(|c| c.cue != first.cue) || self.words_between(0, first.a) > 2 {
+            return;
+        }
+        // "Women who …", "Men with …" describe a subgroup, not a restriction.
+        let after = self.f.skip_spaces(first.b);
+        for w in ["who", "with", "if", "whose", "that"] {
+            let p: Vec<char> = w.chars().collect();
+            if self.f.phrase_at(after, &p) {
+                return;
+            }
+        }
+        let sex = if first.cue == Cue::Female { Sex::Female } else { Sex::Male };
+        let atom = Atom { kind: AtomKind::Sex, sex: Some(sex), ..Atom::default() };
+        drafts.push(Draft { atom, a: first.a, b: first.b, val: None });
+    }
+
+    /// Hangs windows, durations and doses on the atom they qualify: the
+    /// nearest atom before them in the same clause, else the next after.
+    fn attach(&self, drafts: &mut Vec<Draft>, mods: Vec<Modifier>) {
+        for m in mods {
+            let fits = |d: &Draft| {
+                let kind_ok = match (&m.dose, d.atom.kind) {
+                    (Some(_), AtomKind::Medication) => d.atom.dose.is_none(),
+                    (Some(_), _) => false,
+                    (None, AtomKind::Age | AtomKind::Sex | AtomKind::Consent | AtomKind::Judgment) => false,
+                    (None, _) => if m.window.is_some() { d.atom.window.is_none() } else { d.atom.duration.is_none() },
+                };
+                kind_ok
+            };
+            // The nearest atom before, in the same clause and not across a comma
+            // ("…, and do not change in 24 weeks after" qualifies no earlier atom).
+            let before = drafts
+                .iter()
+                .enumerate()
+                .rev()
+                .find(|(_, d)| d.b <= m.a + 1 && d.a < m.a && self.same_clause(d.b.saturating_sub(1), m.a) && !(d.b..m.a).any(|i| self.f.get(i) == ',') && fits(d))
+                .map(|(k, _)| k);
+            // A window with its own anchor ("3 months after use of …") never reaches forward.
+            let anchored = m.window.as_ref().is_some_and(|w| w.anchor != "now");
+            let after = || {
+                if anchored {
+                    return None;
+                }
+                drafts.iter().position(|d| d.a >= m.b && self.same_clause(d.a, m.b) && self.words_between(m.b, d.a) <= 6 && fits(d))
+            };
+            let target = before.or_else(after);
+            match target {
+                Some(k) => {
+                    let d = &mut drafts[k];
+                    if let Some(mut w) = m.window {
+                        w.span = Some(self.span(m.a, m.b));
+                        d.atom.window = Some(w);
+                    } else if let Some(dur) = m.duration {
+                        d.atom.duration = Some(dur);
+                        d.atom.duration_span = Some(self.span(m.a, m.b));
+                    } else if let Some(dose) = m.dose {
+                        d.atom.dose = Some(dose);
+                        d.atom.dose_span = Some(self.span(m.a, m.b));
+                    }
+                }
+                None if m.dose.is_some() => {
+                    // "Leflunomide ≤ 20mg/day" with a drug the lexicon does not know.
+                    if let (Some(dose), Some((na, nb))) = (m.dose, m.name) {
+                        let name = self.span(na, nb).slice(self.text).to_string();
+                        let atom = Atom {
+                            kind: AtomKind::Medication,
+                            concept: Some(ConceptRef { id: None, name, code: None }),
+                            dose: Some(dose),
+                            dose_span: Some(self.span(m.a, m.b)),
+                            ..Atom::default()
+                        };
+                        let pos = drafts.partition_point(|d| d.a <= na);
+                        drafts.insert(pos, Draft { atom, a: na, b: m.b, val: None });
+                    }
+                }
+                None => {
+                    // "Duration of symptoms: 6 or more weeks": a measurement of a time.
+                    if let (Some(dur), Some((na, nb))) = (m.duration, m.name) {
+                        let name = self.span(na, nb).slice(self.text).to_string();
+                        let atom = Atom {
+                            kind: AtomKind::Measurement,
+                            concept: Some(ConceptRef { id: None, name, code: None }),
+                            comparator: Some(dur.comparator.unwrap_or(Comparator::Eq)),
+                            value: Some(dur.value),
+                            unit: Some(dur.unit),
+                            ..Atom::default()
+                        };
+                        let pos = drafts.partition_point(|d| d.a <= na);
+                        drafts.insert(pos, Draft { atom, a: na, b: m.b, val: Some((m.a, m.b)) });
+                    }
+                }
+            }
+        }
+    }
+
+    /// "2019 EULAR/ACR", "2010 American College of Rheumatology (ACR)/European
+    /// League Against Rheumatism (EULAR)": the classification criteria a
+    /// diagnosis follows, set on the conditions of the same clause.
+    fn classification(&self, drafts: &mut [Draft]) {
+        const BODIES: &[&str] = &["acr", "eular", "slicc", "aecg", "isn", "rps", "isn/rps", "acr/eular", "eular/acr", "esc", "who", "nyha", "ilae", "ada", "mcdonald", "gold", "idsa", "kdigo", "iwg", "imwg", "cdc"];
+        let f = self.f;
+        let mut i = 0;
+        while i + 4 <= f.len() {
+            let year = (0..4).all(|k| f.get(i + k).is_ascii_digit()) && matches!(f.get(i), '1' | '2') && (i == 0 || !f.is_word(i - 1)) && !f.is_word(i + 4);
+            if !year {
+                i += 1;
+                continue;
+            }
+            let mut names: Vec<String> = Vec::new();
+            let mut j = i + 4;
+            let mut words = 0;
+            let mut end = j;
+            while j < f.len() && words < 14 && self.same_clause(i, j) {
+                if f.is_word(j) {
+                    let s = j;
+                    while f.is_word(j) {
+                        j += 1;
+                    }
+                    let w = f.string(s, j);
+                    words += 1;
+                    if BODIES.contains(&w.as_str()) {
+                        let up = w.to_uppercase();
+                        if !names.contains(&up) {
+                            names.push(up);
+                        }
+                        end = j;
+                    } else if w == "criteria" || w == "classification" {
+                        end = j;
+                        if w == "criteria" {
+                            break;
+                        }
+                    } else if (f.get(s).is_ascii_digit()) && names.is_empty() {
+                        break;
+                    }
+                } else {
+                    j += 1;
+                }
+            }
+            if !names.is_empty() {
+                let label = format!("{} {}", f.string(i, i + 4), names.join("/"));
+                // The condition it classifies: nearest in the clause.
+                let target = drafts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, d)| d.atom.kind == AtomKind::Condition && d.atom.classification.is_none() && self.same_clause(d.a, i))
+                    .min_by_key(|(_, d)| if d.a >= i { d.a - i } else { i - d.a })
+                    .map(|(k, _)| k);
+                if let Some(k) = target {
+                    drafts[k].atom.classification = Some(label);
+                    drafts[k].atom.classification_span = Some(self.span(i, end));
+                }
+            }
+            i = end.max(i + 4);
+        }
+    }
+
+    /// "no", "without", "never": the atoms after the cue in its clause,
+    /// up to a comma or "but", are negated.
+    fn negate(&self, drafts: &mut [Draft]) {
+        for c in self.cues.iter().filter(|c| c.cue == Cue::Negation) {
+            let mut stop = self.f.len();
+            for i in c.b..self.f.len() {
+                let ch = self.f.get(i);
+                if matches!(ch, ';' | '\n') || (ch == '.' && !self.f.get(i + 1).is_ascii_digit()) {
+                    stop = i;
+                    break;
+                }
+            }
+            for d in drafts.iter_mut() {
+                if d.a >= c.b && d.a < stop && self.words_between(c.b, d.a) <= 6 && !matches!(d.atom.kind, AtomKind::Measurement | AtomKind::Age | AtomKind::Sex) {
+                    d.atom.negated = true;
+                    if self.words_between(c.b, d.a) <= 3 {
+                        d.a = d.a.min(c.a);
+                    }
+                }
+            }
+        }
+    }
+
+    /// "except …", "unless …", "excluding …": the atoms in the cue's scope
+    /// are exceptions to the nearest atom before the cue.
+    fn exceptions(&self, drafts: &mut Vec<Draft>) {
+        for c in self.cues.iter().filter(|c| c.cue == Cue::Exception) {
+            let Some(target) = drafts.iter().rposition(|d| d.a < c.a && d.atom.excepts.is_none()) else { continue };
+            // Scope: to the end of the clause, or of the parenthesis the cue is in.
+            let in_paren = {
+                let mut depth = 0i32;
+                let mut open = false;
+                for i in (0..c.a).rev() {
+                    match self.f.get(i) {
+                        ')' => depth += 1,
+                        '(' if depth == 0 => {
+                            open = true;
+                            break;
+                        }
+                        '(' => depth -= 1,
+                        ';' | '\n' => break,
+                        _ => {}
+                    }
+                }
+                open
+            };
+            let mut stop = self.f.len();
+            for i in c.b..self.f.len() {
+                let ch = self.f.get(i);
+                if matches!(ch, ';' | '\n') || (ch == '.' && !self.f.get(i + 1).is_ascii_digit()) || (in_paren && ch == ')') {
+                    stop = i;
+                    break;
+                }
+            }
+            let mut any = false;
+            for (k, d) in drafts.iter_mut().enumerate() {
+                if k != target && d.a >= c.b && d.a < stop && d.atom.excepts.is_none() {
+                    d.atom.excepts = Some(target);
+                    any = true;
+                }
+            }
+            if !any {
+                let s = self.f.skip_spaces(c.b);
+                let mut e = stop;
+                while e > s && !self.f.is_word(e - 1) && self.f.get(e - 1) != ')' {
+                    e -= 1;
+                }
+                let mut words = Vec::new();
+                let mut i = s;
+                while i < e {
+                    if self.f.is_word(i) {
+                        let w0 = i;
+                        while i < e && (self.f.is_word(i) || (matches!(self.f.get(i), '-' | '\'') && self.f.is_word(i + 1))) {
+                            i += 1;
+                        }
+                        words.push((w0, i));
+                    } else {
+                        i += 1;
+                    }
+                }
+                let named = if words.len() <= 12 { self.clean_name(words) } else { None };
+                if let Some((s, e)) = named {
+                    let name = self.span(s, e).slice(self.text).to_string();
+                    // What is excepted from a threshold is a condition of the patient.
+                    let kind = match drafts[target].atom.kind {
+                        AtomKind::Measurement | AtomKind::Age | AtomKind::Sex => AtomKind::Condition,
+                        k => k,
+                    };
+                    let atom = Atom { kind, concept: Some(ConceptRef { id: None, name, code: None }), excepts: Some(target), ..Atom::default() };
+                    drafts.push(Draft { atom, a: c.a, b: e, val: None });
+                }
+            }
+        }
+    }
 }

@@ -7,9 +7,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::span::Span;
 
+mod coverage;
+mod cues;
 mod extract;
+mod lex;
+mod quantity;
+mod render;
+mod text;
 
 pub use extract::{annotate, extract};
+pub use render::render;
 
 /// A typed fact that the evaluator can test against a patient.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -62,6 +69,18 @@ pub struct Atom {
     /// the atom it excepts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excepts: Option<usize>,
+    /// Where the threshold itself stands ("≥ 60g/L"), inside `span`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_span: Option<Span>,
+    /// Where the duration is written ("for at least 6 months").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_span: Option<Span>,
+    /// Where the dose is written ("≤ 7.5 mg/day").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dose_span: Option<Span>,
+    /// Where the classification criteria are named ("2019 EULAR/ACR").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classification_span: Option<Span>,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -204,6 +223,9 @@ pub struct Window {
     pub direction: Direction,
     /// `screening`, `enrollment`, `first dose`, `infusion`, `consent`, … as written; `now` when unnamed.
     pub anchor: String,
+    /// Where the window is written ("within 4 weeks prior to screening").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub span: Option<Span>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

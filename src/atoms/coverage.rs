@@ -1,0 +1,80 @@
+//! How much of a criterion its atoms capture: the content words of its own
+//! text that no atom covers stay visible as `uncovered` spans.
+
+use super::Atom;
+use super::lex::get;
+use crate::criteria::Understood;
+use crate::span::Span;
+
+/// Every span an atom accounts for: the atom itself and its parts.
+fn covered(atoms: &[Atom]) -> Vec<Span> {
+    let mut out = Vec::new();
+    for a in atoms {
+        out.push(a.span);
+        out.extend(a.value_span);
+        out.extend(a.window.as_ref().and_then(|w| w.span));
+        out.extend(a.duration_span);
+        out.extend(a.dose_span);
+        out.extend(a.classification_span);
+    }
+    out.sort();
+    out
+}
+
+/// `full` when every content word is covered, `none` when there is no
+/// atom, else `partial`; with the uncovered runs of content words.
+pub fn judge(text: &str, spans: &[Span], atoms: &[Atom]) -> (Understood, Vec<Span>) {
+    let cov = covered(atoms);
+    let stop = &get().stop;
+    let mut uncovered: Vec<Span> = Vec::new();
+    let mut content = 0usize;
+    for s in spans {
+        let own = s.slice(text);
+        let mut words: Vec<(usize, usize)> = Vec::new();
+        let mut start = None;
+        for (i, c) in own.char_indices().chain(std::iter::once((own.len(), ' '))) {
+            let w = c.is_alphanumeric() || ((c == '\'' || c == '-') && start.is_some());
+            match (w, start) {
+                (true, None) => start = Some(i),
+                (false, Some(st)) => {
+                    words.push((st, i));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        let mut run: Option<Span> = None;
+        for (k, &(ws, we)) in words.iter().enumerate() {
+            let word = own[ws..we].trim_end_matches(['-', '\'']);
+            let lower = word.to_lowercase();
+            let marker = k == 0 && word.chars().count() <= 3 && own[we..].starts_with(['.', ')', '）']);
+            let is_content = !stop.contains(&lower) && !marker && !lower.chars().all(|c| c.is_ascii_punctuation());
+            let span = Span::new(s.start + ws, s.start + we);
+            let is_cov = cov.iter().any(|c| c.start <= span.start && span.end <= c.end);
+            if is_content {
+                content += 1;
+            }
+            if is_content && !is_cov {
+                run = Some(match run {
+                    Some(r) => r.cover(span),
+                    None => span,
+                });
+            } else if is_cov {
+                if let Some(r) = run.take() {
+                    uncovered.push(r);
+                }
+            }
+        }
+        if let Some(r) = run {
+            uncovered.push(r);
+        }
+    }
+    let understood = if atoms.is_empty() {
+        Understood::None
+    } else if uncovered.is_empty() || content == 0 {
+        Understood::Full
+    } else {
+        Understood::Partial
+    };
+    (understood, uncovered)
+}

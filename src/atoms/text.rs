@@ -1,0 +1,167 @@
+//! A folded view of a criterion's text for scanning: lower case, full-width
+//! forms and typographic variants made plain, markdown escapes dropped, with
+//! every folded character mapped back to its bytes in the original text.
+
+use crate::span::Span;
+
+/// The folded characters of one span of text, each with the original byte
+/// range it came from.
+pub struct Folded {
+    pub c: Vec<char>,
+    start: Vec<usize>,
+    end: Vec<usize>,
+    /// Original byte offset where the folded text ends.
+    limit: usize,
+}
+
+/// Folds one character to the character the scanner reads, or `None` to drop it.
+pub fn fold_char(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' | '\u{A0}' | '\u{2002}'..='\u{200B}' | '\t' | '\r' => ' ',
+        '。' | '·' | '•' => '.',
+        '、' => ',',
+        '【' | '〔' | '「' => '(',
+        '】' | '〕' | '」' => ')',
+        '≧' | '⩾' => '≥',
+        '≦' | '⩽' => '≤',
+        '–' | '—' | '‐' | '‑' | '−' => '-',
+        '〜' => '~',
+        '×' | '✕' | '╳' => 'x',
+        'µ' | 'μ' => 'u',
+        '’' | '‘' | '`' | '′' => '\'',
+        '“' | '”' => '"',
+        '⁰' => '0',
+        '¹' => '1',
+        '²' => '2',
+        '³' => '3',
+        '⁴' => '4',
+        '⁵' => '5',
+        '⁶' => '6',
+        '⁷' => '7',
+        '⁸' => '8',
+        '⁹' => '9',
+        '⁻' => '-',
+        _ => c,
+    }
+}
+
+/// Folds a phrase of a data file the same way the scanner folds text.
+pub fn fold_str(s: &str) -> Vec<char> {
+    let mut out = Vec::new();
+    for c in s.chars() {
+        for l in fold_char(c).to_lowercase() {
+            out.push(l);
+        }
+    }
+    out
+}
+
+impl Folded {
+    pub fn new(text: &str, span: Span) -> Folded {
+        let s = span.slice(text);
+        let base = if s.is_empty() { span.start.min(text.len()) } else { span.start };
+        let mut f = Folded { c: Vec::with_capacity(s.len()), start: Vec::new(), end: Vec::new(), limit: base + s.len() };
+        let mut it = s.char_indices().peekable();
+        while let Some((i, ch)) = it.next() {
+            // Markdown escapes ("10\^9", "\>3.2", "1\~3") carry no meaning.
+            if ch == '\\' && it.peek().is_some_and(|(_, n)| n.is_ascii_punctuation()) {
+                continue;
+            }
+            let from = base + i;
+            let to = from + ch.len_utf8();
+            for l in fold_char(ch).to_lowercase() {
+                f.c.push(l);
+                f.start.push(from);
+                f.end.push(to);
+            }
+        }
+        f
+    }
+
+    pub fn len(&self) -> usize {
+        self.c.len()
+    }
+
+    /// The original byte span of folded characters `a..b`.
+    pub fn span(&self, a: usize, b: usize) -> Span {
+        let a = a.min(self.c.len());
+        let b = b.min(self.c.len()).max(a);
+        if a == b {
+            let at = self.start.get(a).copied().unwrap_or(self.limit);
+            return Span::new(at, at);
+        }
+        Span::new(self.start[a], self.end[b - 1])
+    }
+
+    /// The folded index of the character at original byte offset `byte`
+    /// (the first character starting at or after it).
+    pub fn index_of(&self, byte: usize) -> usize {
+        self.start.partition_point(|&s| s < byte)
+    }
+
+    /// The folded index just past the character that ends at or before `byte`.
+    pub fn index_end(&self, byte: usize) -> usize {
+        self.end.partition_point(|&e| e <= byte)
+    }
+
+    pub fn get(&self, i: usize) -> char {
+        self.c.get(i).copied().unwrap_or('\0')
+    }
+
+    pub fn is_word(&self, i: usize) -> bool {
+        i < self.c.len() && self.c[i].is_alphanumeric()
+    }
+
+    /// Whether `phrase` stands at `i` on word boundaries (a boundary is only
+    /// needed where the phrase itself begins or ends with a word character).
+    pub fn phrase_at(&self, i: usize, phrase: &[char]) -> bool {
+        let n = phrase.len();
+        if n == 0 || i + n > self.c.len() || self.c[i..i + n] != *phrase {
+            return false;
+        }
+        let left_ok = !phrase[0].is_alphanumeric() || i == 0 || !self.c[i - 1].is_alphanumeric();
+        let right_ok = !phrase[n - 1].is_alphanumeric() || !self.is_word(i + n);
+        left_ok && right_ok
+    }
+
+    /// Whether `phrase` ends exactly at `i` on word boundaries.
+    pub fn phrase_ending(&self, i: usize, phrase: &[char]) -> bool {
+        i >= phrase.len() && self.phrase_at(i - phrase.len(), phrase)
+    }
+
+    pub fn skip_spaces(&self, mut i: usize) -> usize {
+        while i < self.c.len() && self.c[i] == ' ' {
+            i += 1;
+        }
+        i
+    }
+
+    pub fn skip_spaces_back(&self, mut i: usize) -> usize {
+        while i > 0 && self.c[i - 1] == ' ' {
+            i -= 1;
+        }
+        i
+    }
+
+    /// The folded text `a..b` as a string.
+    pub fn string(&self, a: usize, b: usize) -> String {
+        self.c[a.min(self.c.len())..b.min(self.c.len())].iter().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_and_maps_back() {
+        let text = "Hb ＞10\\^9 µmol";
+        let f = Folded::new(text, Span::new(0, text.len()));
+        assert_eq!(f.string(0, f.len()), "hb >10^9 umol");
+        let gt = f.c.iter().position(|&c| c == '>').unwrap();
+        assert_eq!(f.span(gt, gt + 1).slice(text), "＞");
+        let caret = f.c.iter().position(|&c| c == '^').unwrap();
+        assert_eq!(f.span(caret, caret + 1).slice(text), "^");
+    }
+}

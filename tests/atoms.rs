@@ -1,0 +1,240 @@
+//! Atom extraction, one criterion string at a time, through one helper:
+//! `check(text, expected)` with the atoms rendered one a line
+//! (`measurement hemoglobin >= 60 g/L`).
+
+use trialsieve::{Span, atoms};
+
+/// Extracts the atoms of `text` and compares their renderings, one a line.
+fn check(text: &str, expected: &str) {
+    let found = atoms::extract(text, Span::new(0, text.len()));
+    let got: Vec<String> = found.iter().map(atoms::render).collect();
+    let want: Vec<&str> = expected.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    assert_eq!(got, want, "atoms of {text:?}");
+    for a in &found {
+        assert!(text.get(a.span.start..a.span.end).is_some(), "atom span {:?} off char boundaries in {text:?}", a.span);
+        if let Some(v) = a.value_span {
+            assert!(a.span.contains(v), "value span {v:?} outside atom span {:?} in {text:?}", a.span);
+        }
+    }
+}
+
+fn check_all(cases: &[(&str, &str)]) {
+    for (text, expected) in cases {
+        check(text, expected);
+    }
+}
+
+#[test]
+fn comparator_spellings() {
+    check_all(&[
+        ("Hemoglobin ≥ 60g/L", "measurement hemoglobin >= 60 g/L"),
+        ("Hb >= 9 g/dl", "measurement hemoglobin >= 9 g/dL"),
+        ("Hb ≧ 9 g/dL", "measurement hemoglobin >= 9 g/dL"),
+        ("Hb ＞ 9 g/dL", "measurement hemoglobin > 9 g/dL"),
+        ("Hb ＜ 9 g/dL", "measurement hemoglobin < 9 g/dL"),
+        ("Hb ≦ 9 g/dL", "measurement hemoglobin <= 9 g/dL"),
+        ("Hb =< 9 g/dL", "measurement hemoglobin <= 9 g/dL"),
+        ("hemoglobin at least 9.0 gm/dL", "measurement hemoglobin >= 9 g/dL"),
+        ("hemoglobin no less than 90 g/L", "measurement hemoglobin >= 90 g/L"),
+        ("hemoglobin not less than 90 g/L", "measurement hemoglobin >= 90 g/L"),
+        ("hemoglobin more than 90 g/L", "measurement hemoglobin > 90 g/L"),
+        ("hemoglobin greater than 90 g/L", "measurement hemoglobin > 90 g/L"),
+        ("hemoglobin exceeding 90 g/L", "measurement hemoglobin > 90 g/L"),
+        ("hemoglobin above 90 g/L", "measurement hemoglobin > 90 g/L"),
+        ("hemoglobin below 90 g/L", "measurement hemoglobin < 90 g/L"),
+        ("hemoglobin less than 90 g/L", "measurement hemoglobin < 90 g/L"),
+        ("hemoglobin under 90 g/L", "measurement hemoglobin < 90 g/L"),
+        ("hemoglobin up to 90 g/L", "measurement hemoglobin <= 90 g/L"),
+        ("hemoglobin no more than 90 g/L", "measurement hemoglobin <= 90 g/L"),
+        ("hemoglobin maximum 90 g/L", "measurement hemoglobin <= 90 g/L"),
+        ("hemoglobin 90 g/L or more", "measurement hemoglobin >= 90 g/L"),
+        ("hemoglobin 90 g/L or greater", "measurement hemoglobin >= 90 g/L"),
+        ("hemoglobin 90 g/L or less", "measurement hemoglobin <= 90 g/L"),
+        ("hemoglobin greater than or equal to 90 g/L", "measurement hemoglobin >= 90 g/L"),
+        ("Hb >/= 9 g/dL", "measurement hemoglobin >= 9 g/dL"),
+        ("DAS28-ESR\\>3.2", "measurement das28_esr > 3.2 {score}"),
+    ]);
+}
+
+#[test]
+fn scientific_notation_in_every_form() {
+    check_all(&[
+        ("platelet count ≥ 100 x 10^9/L", "measurement platelets >= 100 10*9/L"),
+        ("white blood cell count≥3×10\\^9/L", "measurement wbc >= 3 10*9/L"),
+        ("Platelets >= 30×109/L", "measurement platelets >= 30 10*9/L"),
+        ("ANC ≥ 1.5 x 10(9)/L", "measurement anc >= 1.5 10*9/L"),
+        ("WBC ≥ 3.0 x 10E9/L", "measurement wbc >= 3 10*9/L"),
+        ("absolute neutrophil count ≥ 1,500/mm3", "measurement anc >= 1500 /uL"),
+        ("ANC ≥ 1500/μL", "measurement anc >= 1500 /uL"),
+        ("platelet count > 100,000/mm³", "measurement platelets > 100000 /uL"),
+        ("platelets 100,000/mm³ or more", "measurement platelets >= 100000 /uL"),
+        ("ANC ≥ 1500 cells/mm3", "measurement anc >= 1500 /uL"),
+        ("WBC＞3.0×10^9/L，PLT＞80×10^9/L", "measurement wbc > 3 10*9/L\nmeasurement platelets > 80 10*9/L"),
+        ("The lymphocyte count in the subject's blood routine >0.5×109/L", "measurement lymphocytes > 0.5 10*9/L"),
+    ]);
+}
+
+#[test]
+fn multiples_of_the_upper_limit_of_normal() {
+    check_all(&[
+        ("ALT≤3×ULN", "measurement alt <= 3 ULN"),
+        ("AST ≤ 2.5 × ULN", "measurement ast <= 2.5 ULN"),
+        ("ALT < 3.0 ULN", "measurement alt < 3 ULN"),
+        ("total bilirubin ≤ 1.5 times ULN", "measurement total_bilirubin <= 1.5 ULN"),
+        ("bilirubin < 1.5 x upper limit of normal", "measurement total_bilirubin < 1.5 ULN"),
+        ("serum creatinine ≤ 3 times the upper limit of normal (ULN)", "measurement creatinine <= 3 ULN"),
+        ("T-Bil ≤2 timesULN", "measurement total_bilirubin <= 2 ULN"),
+        ("INR≤1.5×ULN , PT≤1.5×ULN.", "measurement inr <= 1.5 ULN\nmeasurement pt <= 1.5 ULN"),
+        ("(3)ALT≤3×ULN; AST≤3×ULN； TBIL≤3×ULN。", "measurement alt <= 3 ULN\nmeasurement ast <= 3 ULN\nmeasurement total_bilirubin <= 3 ULN"),
+    ]);
+}
+
+#[test]
+fn shared_thresholds_apply_to_each() {
+    check_all(&[
+        ("AST and ALT≤3.0 ULN", "measurement ast <= 3 ULN\nmeasurement alt <= 3 ULN"),
+        ("AST, ALT<2.5X ULN", "measurement ast < 2.5 ULN\nmeasurement alt < 2.5 ULN"),
+        ("AST/ALT below 3 times the upper limit of normal", "measurement ast < 3 ULN\nmeasurement alt < 3 ULN"),
+    ]);
+}
+
+#[test]
+fn units_map_to_ucum() {
+    check_all(&[
+        ("serum creatinine <221.0μmol/L (2.5mg/dl)", "measurement creatinine < 221 umol/L (2.5 mg/dL)"),
+        ("creatinine clearance ≥ 30 ml/min", "measurement creatinine_clearance >= 30 mL/min"),
+        ("creatinine clearance CrCl≥30mL/min.", "measurement creatinine_clearance >= 30 mL/min"),
+        ("eGFR ≥ 30 mL/min/1.73m2", "measurement egfr >= 30 mL/min/{1.73_m2}"),
+        ("eGFR < 60 ml/min/1.73 m^2", "measurement egfr < 60 mL/min/{1.73_m2}"),
+        ("anti-dsDNA ≥30IU/mL", "measurement anti_dsdna >= 30 [IU]/mL"),
+        ("systolic blood pressure > 160 mmHg", "measurement sbp > 160 mm[Hg]"),
+        ("heart rate < 50 bpm", "measurement heart_rate < 50 /min"),
+        ("LVEF ≥ 50%", "measurement lvef >= 50 %"),
+        ("BMI 18-30 kg/m2", "measurement bmi [18, 30] kg/m2"),
+        ("SLEDAI-2K score ≥ 6 points", "measurement sledai_2k >= 6 {score}"),
+        ("PVR at rest>2WUs", "measurement pvr > 2 [wood'U]"),
+        ("mPAP at rest ≥20mmHg", "measurement mpap >= 20 mm[Hg]"),
+    ]);
+}
+
+#[test]
+fn titres_and_fractions() {
+    check_all(&[
+        ("ANA titer≥ 1:80", "measurement ana >= 80 {titer}"),
+        ("ANA titer<1:80", "measurement ana < 80 {titer}"),
+        // FIXME: a bare fraction without a named measure gives no atom.
+        ("less than 125/150", ""),
+    ]);
+}
+
+#[test]
+fn ranges() {
+    check_all(&[
+        ("body mass index between 18.5 and 30 kg/m^2", "measurement bmi [18.5, 30] kg/m2"),
+        ("HbA1c between 7.0% and 10.0%", "measurement hba1c [7, 10] %"),
+        ("ECOG performance status 0-2", "measurement ecog [0, 2] {score}"),
+        ("ECOG score: 0-2", "measurement ecog [0, 2] {score}"),
+        ("ECOG 0, 1 or 2", "measurement ecog [0, 2] {score}"),
+        ("ECOG 0 to 1", "measurement ecog [0, 1] {score}"),
+        ("PT 10-35 (including the boundary value)", "measurement pt [10, 35]"),
+    ]);
+}
+
+#[test]
+fn ages() {
+    check_all(&[
+        ("Aged 18 to 65 years", "age [18, 65] a"),
+        ("age between 18 and 65", "age [18, 65] a"),
+        ("18 years or older", "age >= 18 a"),
+        ("≥ 18 years of age", "age >= 18 a"),
+        ("Age ≥ 18 years old", "age >= 18 a"),
+        ("under the age of 21", "age < 21 a"),
+        ("At the time of signing the informed consent form, be at least 18 years of age, both male and female.", "consent\nage >= 18 a"),
+        ("Male or female, aged 10-65 years;", "age [10, 65] a"),
+        // The Chia texts lost "≥" to "=" in a copy; read as written.
+        ("Female patient who is = 18yrs, and = 65yrs.", "sex female\nage = 18 a\nage = 65 a"),
+    ]);
+}
+
+#[test]
+fn sex_restrictions_only_when_restrictive() {
+    check_all(&[
+        ("Women only", "sex female"),
+        ("Male or female, aged 18-75 years", "age [18, 75] a"),
+        ("Both sexes", ""),
+        ("Female patients must have a negative serum pregnancy test at screening.", "pregnancy status negative test"),
+        ("Women who are pregnant", "pregnancy"),
+    ]);
+}
+
+#[test]
+fn doses_of_medications() {
+    check_all(&[
+        ("prednisone ≤ 7.5 mg/day", "medication prednisone dose <= 7.5 mg/d"),
+        ("MTX ≤15mg/week", "medication methotrexate dose <= 15 mg/wk"),
+        ("AZP ≤2mg/kg/day", "medication azathioprine dose <= 2 mg/kg/d"),
+        ("Stable oral leflunomide 10-20 mg/day for at least 4 weeks", "medication \"leflunomide\" dose [10, 20] mg/d for >= 4 wk"),
+    ]);
+}
+
+#[test]
+fn reproduction_consent_judgment_participation() {
+    check_all(&[
+        ("Pregnant or breastfeeding women", "pregnancy\nbreastfeeding"),
+        ("Lactating women", "breastfeeding"),
+        ("Must agree to use effective contraception", "contraception"),
+        ("Signed informed consent", "consent"),
+        ("Participation in another clinical trial within 30 days", "participation window <= 30 d before now"),
+        ("Life expectancy < 3 months", "judgment \"Life expectancy\" < 3 mo"),
+        ("Must have a life expectancy of greater than three (3) months", "judgment \"life expectancy\" > 3 mo"),
+        ("Expected survival ≥90 days:", "judgment \"Expected survival\" >= 90 d"),
+        ("Any condition that, in the opinion of the investigator, would interfere", "judgment"),
+    ]);
+}
+
+#[test]
+fn windows_and_durations() {
+    check_all(&[
+        (
+            "Centrocyte count ≥1×10\\^9/L (no colony-stimulating factor received within 2 weeks prior to screening)",
+            "measurement \"Centrocyte count\" >= 1 10*9/L\nmedication not colony_stimulating_factors window <= 2 wk before screening",
+        ),
+        ("Live vaccines within 4 weeks prior to screening", "immunization live_vaccine window <= 4 wk before screening"),
+        ("History of systemic lupus erythematosus for at least 6 months", "condition sle status history for >= 6 mo"),
+        ("Duration of symptoms: 6 or more weeks.", "measurement \"Duration of symptoms\" >= 6 wk"),
+    ]);
+}
+
+#[test]
+fn exceptions_link_to_what_they_except() {
+    check_all(&[(
+        "T-Bil ≤2 timesULN, unless the patient has a record of Gilbert syndrome",
+        "measurement total_bilirubin <= 2 ULN\ncondition gilbert_syndrome excepts 0",
+    ),
+    (
+        "History of malignancy within 5 years, except adequately treated cervical carcinoma in situ",
+        "condition malignancy status history window <= 5 a before now\ncondition cervical_carcinoma_in_situ excepts 0",
+    ),
+    ("Received CAR-T therapy except CD19-CART", "procedure car_t\nprocedure \"CD19-CART\" excepts 0"),
+    ("Prior stem cell transplantation, excluding bone marrow transplant", "procedure hsct\nprocedure hsct excepts 0"),
+    ]);
+}
+
+#[test]
+fn conditions_with_status_and_classification() {
+    check_all(&[
+        ("Diagnosis of SLE according to the 2019 EULAR/ACR classification criteria", "condition sle class 2019 EULAR/ACR"),
+        ("HIV positive", "condition hiv status positive"),
+        ("No history of tuberculosis", "condition not tuberculosis status history"),
+    ]);
+}
+
+#[test]
+fn never_panics_on_odd_text() {
+    for text in ["", "≥", "10^", "1:", "x10^9/L", "((((", "3×", "Hb ≥", "1,", "1.", "between and", "😀 ≥ 5 mg/dL", "\\", "1~", "AST≤", "(≤5)"] {
+        let _ = atoms::extract(text, Span::new(0, text.len()));
+    }
+    // A span past the end of the text is clamped; one inside a character yields nothing.
+    assert_eq!(atoms::extract("Hb ≥ 9 g/dL", Span::new(0, 99)).len(), 1);
+    assert!(atoms::extract("Hb ≥ 9 g/dL", Span::new(4, 99)).is_empty());
+}

@@ -1,0 +1,22 @@
+//! The extractor measured on the Chia corpus (gold BRAT annotations):
+//! prints recall of numeric gold values and precision of numeric atoms, and
+//! holds the line against regressions.
+
+mod common;
+
+#[test]
+fn chia_recall_and_precision() {
+    let Some(dir) = common::chia::corpus_dir() else {
+        println!("no corpus at ../shared/corpus or /work/shared/corpus; skipping the Chia measurement");
+        return;
+    };
+    let r = common::chia::measure(&dir.join("chia"));
+    println!("chia: {} files, recall {:.3} ({} of {}), precision {:.3} ({} of {})", r.files, r.recall(), r.found_values, r.gold_values, r.precision(), r.atoms_on_gold, r.atoms);
+    for (shape, n, example) in common::chia::Report::top(&r.misses, 20) {
+        println!("miss {n:4}  {shape}  e.g. {example}");
+    }
+    assert!(r.files >= 1600, "expected the 1600 Chia texts, found {}", r.files);
+    // Floors a little under today's figures, so that a regression fails.
+    assert!(r.recall() >= 0.88, "Chia recall fell to {:.3}", r.recall());
+    assert!(r.precision() >= 0.85, "Chia precision fell to {:.3}", r.precision());
+}
