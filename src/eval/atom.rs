@@ -588,7 +588,7 @@ fn measurement(a: &Atom, section: Section, ctx: &Ctx) -> Outcome {
         let c = a.comparator.unwrap_or(Comparator::Eq);
         targets.push((alt.unit.clone(), vec![(c, alt.value)]));
     }
-    let dimensionless = |u: &str| units::parse(u).is_some_and(|p| p.dims == [0; 7] && p.factor == 1.0);
+    let dimensionless = |u: &str| units::parse(u).is_some_and(|p| p.is_dimensionless() && p.factor == 1.0);
     for (tu, tt) in &targets {
         let converted = if from.is_empty() {
             if tu.is_empty() || dimensionless(tu) { Some(x) } else { None }
@@ -920,13 +920,13 @@ fn medication(a: &Atom, section: Section, ctx: &Ctx, except: &[String]) -> Outco
                 unknown = Some(i);
                 continue;
             };
-            let per_kg_target = units::parse(&d.unit).is_some_and(|x| x.dims[0] == 0);
-            let conv = if per_kg_target { units::convert(dose, u, &d.unit, None).ok() } else {
-                units::convert(dose, u, &d.unit, None).ok().or_else(|| {
-                    let (w, _) = latest_number(ctx, "body_weight", "kg")?;
-                    units::convert(dose * w, &u.replacen("/kg", "", 1), &d.unit, None).ok()
-                })
-            };
+            // Per-kilogram doses meet plain ones through the patient's weight.
+            let conv = units::convert(dose, u, &d.unit, None).ok().or_else(|| {
+                let (w, _) = latest_number(ctx, "body_weight", "kg")?;
+                units::convert(dose / w, &format!("{u}/kg"), &d.unit, None)
+                    .or_else(|_| units::convert(dose * w, &format!("{u}.kg"), &d.unit, None))
+                    .ok()
+            });
             let Some(mut x) = conv else {
                 unknown = Some(i);
                 continue;

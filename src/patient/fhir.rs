@@ -258,7 +258,7 @@ fn medication(r: &Value, here: &str, p: &mut Patient) {
         let period_unit = rep.and_then(|r| s(r, "periodUnit"));
         // A dose becomes a daily rate only when its unit is a mass and the timing is known.
         if let (Some(v), Some(u), Some(period), Some(pu)) = (v, u, period, period_unit) {
-            let is_mass = crate::units::parse(u).is_some_and(|x| x.dims == [1, 0, 0, 0, 0, 0, 0]);
+            let is_mass = crate::units::parse(u).is_some_and(|x| x.is_mass());
             if is_mass && period > 0.0 {
                 if let Ok(mg) = crate::units::convert(v * freq / period, &format!("{u}/{pu}"), "mg/d", None) {
                     dose = Some((mg * 1000.0).round() / 1000.0);

@@ -354,7 +354,7 @@ fn obs_key(o: &Observation) -> Option<String> {
 fn unit_expected(o: &Observation) -> bool {
     let Some(k) = obs_key(o) else { return false };
     crate::units::analyte(&k).and_then(|a| a.plausible.as_ref()).is_some_and(|r| {
-        crate::units::parse(&r.unit).is_some_and(|u| u.dims != [0; 7])
+        crate::units::parse(&r.unit).is_some_and(|u| !u.is_dimensionless())
     })
 }
 

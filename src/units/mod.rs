@@ -15,16 +15,33 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 /// Dimension exponents: mass, length, time, amount, enzyme activity,
-/// pressure, and `X` for units that are not physical (`ULN`).
-const DIMS: [&str; 7] = ["M", "L", "T", "N", "U", "P", "X"];
+/// pressure, `X` for units that are not physical (`ULN`), and temperature
+/// (`Cel` only: scales with an offset are not converted).
+const DIMS: [&str; 8] = ["M", "L", "T", "N", "U", "P", "X", "K"];
 const MASS: usize = 0;
+const TIME: usize = 2;
 const AMOUNT: usize = 3;
 
 /// A parsed unit: `value × factor` is the quantity in base units.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Unit {
     pub factor: f64,
-    pub dims: [i8; 7],
+    pub dims: [i8; 8],
+}
+
+impl Unit {
+    /// A pure number (`{score}`, `%`, `10*3`): no dimension at all.
+    pub fn is_dimensionless(&self) -> bool {
+        self.dims.iter().all(|d| *d == 0)
+    }
+    /// A mass (`mg`, `g`), as a drug dose is.
+    pub fn is_mass(&self) -> bool {
+        self.dims.iter().enumerate().all(|(i, d)| *d == if i == MASS { 1 } else { 0 })
+    }
+    /// A mass per time (`mg/d`), as a daily dose is.
+    pub fn is_mass_rate(&self) -> bool {
+        self.dims.iter().enumerate().all(|(i, d)| *d == if i == MASS { 1 } else if i == TIME { -1 } else { 0 })
+    }
 }
 
 #[derive(Deserialize)]
@@ -109,7 +126,7 @@ fn tables() -> &'static Tables {
         prefixes.sort_by(|x, y| y.0.len().cmp(&x.0.len()).then(x.0.cmp(&y.0)));
         let mut units = HashMap::new();
         for u in f.units {
-            let mut dims = [0i8; 7];
+            let mut dims = [0i8; 8];
             for (k, v) in &u.dims {
                 if let Some(i) = DIMS.iter().position(|d| d == k) {
                     dims[i] = *v;
@@ -142,16 +159,19 @@ pub fn analyte(key: &str) -> Option<&'static Analyte> {
 pub fn normalize(unit: &str) -> String {
     let mut s = String::with_capacity(unit.len());
     for c in unit.trim().chars() {
+        let sup = "⁰¹²³⁴⁵⁶⁷⁸⁹".chars().position(|x| x == c);
+        if let Some(d) = sup {
+            // A superscript after "10" is its exponent: 10⁹ = 10*9.
+            if s.ends_with("10") {
+                s.push('*');
+            }
+            s.push(char::from(b'0' + d as u8));
+            continue;
+        }
         match c {
             'µ' | 'μ' => s.push('u'),
             '^' => s.push('*'),
             '·' => s.push('.'),
-            '²' => s.push('2'),
-            '³' => s.push('3'),
-            '⁹' => s.push('9'),
-            '⁶' => s.push('6'),
-            '¹' => s.push('1'),
-            '⁰' => s.push('0'),
             ' ' => {}
             _ => s.push(c),
         }
@@ -170,14 +190,14 @@ pub fn normalize(unit: &str) -> String {
 pub fn parse(unit: &str) -> Option<Unit> {
     let s = normalize(unit);
     if s.is_empty() {
-        return Some(Unit { factor: 1.0, dims: [0; 7] });
+        return Some(Unit { factor: 1.0, dims: [0; 8] });
     }
     parse_ucum(&s)
 }
 
 fn parse_ucum(s: &str) -> Option<Unit> {
     let t = tables();
-    let mut out = Unit { factor: 1.0, dims: [0; 7] };
+    let mut out = Unit { factor: 1.0, dims: [0; 8] };
     let mut sign: i8 = 1;
     let mut term = String::new();
     let mut depth = 0usize;
@@ -189,7 +209,7 @@ fn parse_ucum(s: &str) -> Option<Unit> {
         }
         let u = term_unit(t, term)?;
         out.factor *= u.factor.powi(sign as i32);
-        for i in 0..7 {
+        for i in 0..8 {
             out.dims[i] += u.dims[i] * sign;
         }
         term.clear();
@@ -222,7 +242,7 @@ fn parse_ucum(s: &str) -> Option<Unit> {
 fn term_unit(t: &Tables, term: &str) -> Option<Unit> {
     // Annotations are dimensionless: {score}, {cells}, {1.73_m2}.
     if term.starts_with('{') && term.ends_with('}') {
-        return Some(Unit { factor: 1.0, dims: [0; 7] });
+        return Some(Unit { factor: 1.0, dims: [0; 8] });
     }
     // An atom followed by an annotation ("U{37Cel}") keeps the atom.
     if let Some(i) = term.find('{') {
@@ -233,7 +253,7 @@ fn term_unit(t: &Tables, term: &str) -> Option<Unit> {
     // Powers of ten: 10*9, 10*3.
     if let Some(exp) = term.strip_prefix("10*").or_else(|| term.strip_prefix("10**")) {
         let e: i32 = exp.parse().ok()?;
-        return Some(Unit { factor: 10f64.powi(e), dims: [0; 7] });
+        return Some(Unit { factor: 10f64.powi(e), dims: [0; 8] });
     }
     if let Some(u) = atom(t, term) {
         return Some(u);
@@ -243,8 +263,8 @@ fn term_unit(t: &Tables, term: &str) -> Option<Unit> {
     if digits.len() < term.len() && !digits.is_empty() {
         let e: i32 = term[digits.len()..].parse().ok()?;
         let u = atom(t, digits)?;
-        let mut dims = [0i8; 7];
-        for i in 0..7 {
+        let mut dims = [0i8; 8];
+        for i in 0..8 {
             dims[i] = u.dims[i].checked_mul(e as i8)?;
         }
         return Some(Unit { factor: u.factor.powi(e), dims });
@@ -298,14 +318,14 @@ pub fn convert(value: f64, from: &str, to: &str, analyte: Option<&str>) -> Resul
     }
     let mm = analyte.and_then(self::analyte).and_then(|a| a.molar_mass);
     if let Some(mm) = mm {
-        let mut diff = [0i8; 7];
-        for i in 0..7 {
+        let mut diff = [0i8; 8];
+        for i in 0..8 {
             diff[i] = f.dims[i] - t.dims[i];
         }
-        let mut mass_to_molar = [0i8; 7];
+        let mut mass_to_molar = [0i8; 8];
         mass_to_molar[MASS] = 1;
         mass_to_molar[AMOUNT] = -1;
-        let molar_to_mass: [i8; 7] = std::array::from_fn(|i| -mass_to_molar[i]);
+        let molar_to_mass: [i8; 8] = std::array::from_fn(|i| -mass_to_molar[i]);
         if diff == mass_to_molar {
             return Ok(base / mm / t.factor);
         }
