@@ -176,4 +176,5 @@ fn loads_every_synthea_bundle() {
     assert_eq!(totals[3], 70);
     assert_eq!(totals[4], 143);
     assert!(totals[1] >= 1032, "{totals:?}");
+    assert_eq!(totals[5], 0, "no warnings expected on the Synthea bundles");
 }

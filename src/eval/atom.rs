@@ -312,7 +312,7 @@ fn readings(a: &Atom, ctx: &Ctx, slug: &str) -> Vec<Reading> {
         if !meets(&ctx.idx.observations[i], &keys) {
             continue;
         }
-        let name = o.name.clone().unwrap_or_else(|| concept_name(a));
+        let name = concept_name(a);
         let v = match &o.value {
             ObsValue::Number(x) => with_unit(*x, o.unit.as_deref().unwrap_or("")),
             ObsValue::Bool(b) => if *b { "positive".into() } else { "negative".into() },
@@ -598,7 +598,9 @@ fn measurement(a: &Atom, section: Section, ctx: &Ctx) -> Outcome {
             units::convert(x, &from, tu, Some(&slug)).ok()
         };
         let Some(v) = converted else { continue };
-        let shown = if from == *tu || from.is_empty() {
+        let shown = if r.fact.field.starts_with("computed:") {
+            r.fact.text.clone()
+        } else if from == *tu || from.is_empty() {
             format!("{} {}", r.name, with_unit(x, tu))
         } else {
             format!("{} {} ({})", r.name, with_unit(x, &from), with_unit((v * 1000.0).round() / 1000.0, tu))

@@ -31,7 +31,8 @@ struct SteroidFile {
 #[serde(deny_unknown_fields)]
 struct SteroidDrug {
     names: Vec<String>,
-    factor: f64,
+    /// The mg of the drug as potent as 5 mg of prednisone.
+    equivalent: f64,
 }
 
 static LEX: OnceLock<LexIndex> = OnceLock::new();
@@ -57,7 +58,7 @@ pub(crate) fn lex() -> &'static LexIndex {
         let mut steroid_factor = HashMap::new();
         for d in s.drugs {
             for n in d.names {
-                steroid_factor.insert(fold(&n), d.factor);
+                steroid_factor.insert(fold(&n), 5.0 / d.equivalent);
             }
         }
         LexIndex { by_id, by_code, by_name, steroid_factor, steroid_class: s.class_names.iter().map(|n| fold(n)).collect() }
@@ -137,6 +138,12 @@ pub(crate) fn keys(id: Option<&str>, code: Option<&str>, name: Option<&str>, wit
     }
     if let Some(id) = id {
         out.push(format!("id:{id}"));
+    }
+    // The analyte table names labs the lexicon may not know yet.
+    for n in [id, name].into_iter().flatten() {
+        if let Some(an) = crate::units::analyte(n.trim()) {
+            out.push(format!("id:{}", an.id));
+        }
     }
     let core = name.map(|n| if drug { drug_name(n) } else { core_name(n) });
     if let Some(c) = lx.resolve(id, code, name).or_else(|| lx.resolve(None, None, core.as_deref())) {

@@ -697,7 +697,13 @@ impl Walk<'_, '_> {
     }
 }
 
+/// Upper-cases the first letter, unless the first word has capitals of its
+/// own ("eGFR", "pH").
 fn capitalize(s: &str) -> String {
+    let first_word = s.split(' ').next().unwrap_or("");
+    if first_word.chars().skip(1).any(char::is_uppercase) {
+        return s.to_string();
+    }
     let mut c = s.chars();
     match c.next() {
         Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
