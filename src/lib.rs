@@ -15,6 +15,7 @@ pub mod lexicon;
 pub mod patient;
 pub mod span;
 pub mod trial;
+pub mod units;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

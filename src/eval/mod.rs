@@ -1,26 +1,77 @@
 //! Checking a patient against a trial: three-valued results per criterion,
 //! a verdict per trial, reasons in words, questions for what is unknown.
 //!
-//! This first version judges age atoms only; everything else is unknown.
+//! How a criterion is judged:
+//! - Each atom's statement holds, does not hold, or is unknown (missing data
+//!   is unknown; `closedWorld` makes absent conditions, drugs, procedures
+//!   and immunizations absent). Atoms of one leaf combine by the leaf's
+//!   `logic` when given, else all-of in inclusions and any-of in exclusions
+//!   (an exclusion listing "HIV, hepatitis B or C" excludes on any).
+//! - Inclusion: holds → `pass`, fails → `fail`. Exclusion: holds → `fail`
+//!   (the excluding condition is present), fails → `pass`.
+//! - A criterion not fully understood never passes on its atoms (its
+//!   unknown part stays unknown); it can still fail.
+//! - Consent, judgment and participation atoms never block a verdict: their
+//!   criteria go to `toConfirm`.
+//! - Exclusion groups exclude when any sub-item does (they are lists of
+//!   reasons to exclude); inclusion groups follow their `logic`.
+//! - Cohorts: the shared criteria and every criterion of at least one cohort.
+//!
+//! ```
+//! use trialsieve::{eval, patient};
+//! let trials = trialsieve::parse("Inclusion Criteria:\n* Aged 18-65 years\n", &Default::default()).unwrap();
+//! let p = patient::read(r#"{"asOf": "2026-11-22", "age": 45}"#).unwrap();
+//! let e = eval::evaluate(&trials[0], &p, &eval::EvalOptions::default());
+//! assert_eq!(e.trial_id, trials[0].id);
+//! ```
+
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use crate::atoms::AtomKind;
-use crate::criteria::{Criterion, Logic, NodeKind, Section};
+use crate::atoms::{AtomKind, Sex};
+use crate::criteria::{Criterion, Logic, NodeKind, Section, Understood};
+use crate::patient::date::{self, Date};
 use crate::patient::Patient;
 use crate::span::Span;
-use crate::trial::Trial;
+use crate::trial::{SexEligibility, Trial};
+
+mod atom;
+mod index;
+
+use atom::Truth;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EvalOptions {
-    /// Treat conditions and medications the patient record does not list as
-    /// absent (for complete EHR extracts). Off by default: missing is unknown.
+    /// Treat conditions, medications, procedures and immunizations the
+    /// patient record does not list as absent (for complete EHR extracts).
+    /// Off by default: missing is unknown.
     #[serde(default)]
     pub closed_world: bool,
+    /// Today's date (`YYYY-MM-DD`), used when the patient has no `asOf`.
+    /// Required on wasm (the JS layer passes it); on native targets the
+    /// system date is used when it is absent (see [`today`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub today: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// The system date, `YYYY-MM-DD`: the one place the core reads a clock.
+/// `None` on wasm32, where there is no clock to read (`SystemTime` panics
+/// there); the JS layer passes `today` in [`EvalOptions`] instead.
+pub fn today() -> Option<String> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?.as_secs() as i64;
+        Some(Date::from_day(secs.div_euclid(86400)).to_iso())
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        None
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Pass,
@@ -46,9 +97,19 @@ pub struct Evaluation {
     /// The trial's position in the list checked.
     pub trial_index: usize,
     pub verdict: Verdict,
+    /// The trial's structured limits (`trial.minimumAge`, `trial.maximumAge`,
+    /// `trial.sex`, with empty spans) then the criteria tree.
     pub criteria: Vec<CriterionResult>,
+    /// The criteria that fail (all of them), when the verdict is `ineligible`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failing: Vec<CriterionRef>,
+    /// What to ask to settle what is unknown; most criteria settled first.
     pub questions: Vec<Question>,
+    /// Criteria only the study team can judge.
     pub to_confirm: Vec<CriterionRef>,
+    /// What limits the evaluation (no date to count from, doubtful input).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// The result for one node of the criteria tree.
@@ -60,10 +121,28 @@ pub struct CriterionResult {
     pub status: Status,
     pub reason: String,
     pub span: Span,
+    /// The patient facts used.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub facts: Vec<String>,
+    pub facts: Vec<Fact>,
+    /// Only the study team can judge it; it does not count toward the verdict.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub to_confirm: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<CriterionResult>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// A patient fact a result rests on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Fact {
+    /// Where it is in the patient JSON (`observations[0]`, `answers.pregnant`,
+    /// `birthDate`), or `computed:…` for derived values.
+    pub field: String,
+    pub text: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -74,70 +153,263 @@ pub struct CriterionRef {
     pub span: Span,
 }
 
+/// How a question is answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AnswerKind {
+    /// `true`, `false` or `"not sure"`.
+    YesNo,
+    /// A number in the first of `units`, or `{ "value", "unit" }`.
+    Number,
+    /// `YYYY-MM-DD`, or `false` for never, `true` for ongoing.
+    Date,
+    /// One of `choices`.
+    Choice,
+}
+
+/// A question whose answer settles unknown criteria. Answers go back in the
+/// patient's `answers` under `id`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Question {
+    /// Stable, from the concept: `obs:hemoglobin`, `cond:sle`, `med:glucocorticoids:window`, `pregnant`.
     pub id: String,
     pub text: String,
-    pub answer: String,
+    pub answer: AnswerKind,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub choices: Vec<String>,
+    /// The criteria it bears on (ids; `trialId#criterionId` in a check).
     pub criteria: Vec<String>,
+    /// In a check: the trials it bears on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trials: Vec<String>,
+}
+
+/// What judging needs, computed once per patient.
+pub(crate) struct Ctx<'a> {
+    pub p: &'a Patient,
+    pub idx: &'a index::PatientIndex,
+    pub as_of: Option<Date>,
+    pub opts: &'a EvalOptions,
+}
+
+impl Ctx<'_> {
+    /// Age in years on asOf: from the birth date, else `age`, else the answer.
+    pub fn age(&self) -> Option<(f64, Fact)> {
+        if let (Some(b), Some(t)) = (self.p.birth_date.as_deref().and_then(Date::parse), self.as_of) {
+            let a = atom::date_age(b, t);
+            return Some((a, Fact { field: "birthDate".into(), text: format!("born {} (age {a} on {})", b.to_iso(), t.to_iso()) }));
+        }
+        if let Some(a) = self.p.age {
+            return Some((a, Fact { field: "age".into(), text: format!("age {a}") }));
+        }
+        match self.p.answers.get("age") {
+            Some(serde_json::Value::Number(n)) => n.as_f64().map(|a| (a, Fact { field: "answers.age".into(), text: format!("age {a} (answer)") })),
+            Some(serde_json::Value::Object(o)) => {
+                let v = o.get("value")?.as_f64()?;
+                let u = o.get("unit").and_then(|u| u.as_str()).unwrap_or("a");
+                let a = crate::units::years(v, u)?;
+                Some((a, Fact { field: "answers.age".into(), text: format!("age {a} (answer)") }))
+            }
+            _ => None,
+        }
+    }
+
+    pub fn sex(&self) -> Option<(Sex, Fact)> {
+        if let Some(s) = self.p.sex {
+            return Some((s, Fact { field: "sex".into(), text: format!("{}", if s == Sex::Female { "female" } else { "male" }) }));
+        }
+        match self.p.answers.get("sex").and_then(|v| v.as_str()) {
+            Some("female") => Some((Sex::Female, Fact { field: "answers.sex".into(), text: "female (answer)".into() })),
+            Some("male") => Some((Sex::Male, Fact { field: "answers.sex".into(), text: "male (answer)".into() })),
+            _ => None,
+        }
+    }
 }
 
 /// Evaluates one trial for one patient.
-pub fn evaluate(trial: &Trial, patient: &Patient, _options: &EvalOptions) -> Evaluation {
-    let age = patient.age;
-    let criteria: Vec<CriterionResult> = trial.criteria.iter().map(|c| node(c, age)).collect();
-    let statuses: Vec<Status> = criteria.iter().map(|c| c.status).collect();
-    let verdict = if statuses.contains(&Status::Fail) {
-        Verdict::Ineligible
-    } else if statuses.iter().all(|s| matches!(s, Status::Pass | Status::NotApplicable)) && !statuses.is_empty() {
-        Verdict::Eligible
-    } else {
-        Verdict::Undetermined
-    };
-    Evaluation { trial_id: trial.id.clone(), trial_index: 0, verdict, criteria, questions: Vec::new(), to_confirm: Vec::new() }
+pub fn evaluate(trial: &Trial, patient: &Patient, options: &EvalOptions) -> Evaluation {
+    let idx = index::PatientIndex::new(patient);
+    let (as_of, warnings) = as_of(patient, options);
+    let ctx = Ctx { p: patient, idx: &idx, as_of, opts: options };
+    let mut e = evaluate_with(trial, &ctx);
+    e.warnings = warnings;
+    e
 }
 
-fn node(c: &Criterion, age: Option<f64>) -> CriterionResult {
-    let children: Vec<CriterionResult> = c.children.iter().map(|ch| node(ch, age)).collect();
-    let (mut status, reason) = if c.kind == NodeKind::Criterion && c.children.is_empty() {
-        leaf(c, age)
-    } else {
-        let s = combine(c.logic.unwrap_or(Logic::All), children.iter().map(|r| r.status));
-        (s, String::new())
-    };
-    // An exclusion criterion that holds excludes the patient.
-    if c.section == Section::Exclusion && c.kind != NodeKind::Section && c.children.is_empty() {
-        status = match status {
-            Status::Pass => Status::Fail,
-            Status::Fail => Status::Pass,
-            s => s,
-        };
+fn as_of(p: &Patient, o: &EvalOptions) -> (Option<Date>, Vec<String>) {
+    let mut w: Vec<String> = p.warnings.iter().map(|x| format!("{}: {}", x.field, x.message)).collect();
+    let d = p.as_of.clone().or_else(|| o.today.clone()).or_else(today);
+    let parsed = d.as_deref().and_then(Date::parse);
+    if parsed.is_none() {
+        w.push("no screening date (asOf) and no today given: ages from birth dates and time windows are unknown".into());
     }
-    CriterionResult { id: c.id.clone(), section: c.section, status, reason, span: c.span, facts: Vec::new(), children }
+    (parsed, w)
 }
 
-fn leaf(c: &Criterion, age: Option<f64>) -> (Status, String) {
-    let understood_fully = c.understood == Some(crate::criteria::Understood::Full);
-    for a in &c.atoms {
-        if a.kind == AtomKind::Age {
-            let Some(age) = age else { return (Status::Unknown, "age is not known".into()) };
-            let ok_low = a.low.is_none_or(|b| if b.inclusive { age >= b.value } else { age > b.value });
-            let ok_high = a.high.is_none_or(|b| if b.inclusive { age <= b.value } else { age < b.value });
-            let ok_cmp = match (a.comparator, a.value) {
-                (Some(cmp), Some(v)) => cmp.holds(age, v),
-                _ => true,
-            };
-            let ok = ok_low && ok_high && ok_cmp;
-            if !ok {
-                return (Status::Fail, format!("age {age} does not meet \"{}\"", c.text));
+struct Walk<'a, 'b> {
+    ctx: &'a Ctx<'b>,
+    trial_id: String,
+    questions: Vec<Question>,
+    to_confirm: Vec<CriterionRef>,
+    failing: Vec<CriterionRef>,
+    /// cohort name → statuses of its nodes.
+    cohorts: BTreeMap<String, Vec<Status>>,
+}
+
+fn evaluate_with(trial: &Trial, ctx: &Ctx) -> Evaluation {
+    let mut w = Walk {
+        ctx,
+        trial_id: trial.id.clone().unwrap_or_default(),
+        questions: Vec::new(),
+        to_confirm: Vec::new(),
+        failing: Vec::new(),
+        cohorts: BTreeMap::new(),
+    };
+    let mut criteria = structured(trial, ctx, &mut w);
+    for c in &trial.criteria {
+        criteria.push(w.node(c, None));
+    }
+    let mut top: Vec<Status> = criteria.iter().filter(|r| counts(r)).map(|r| r.status).collect();
+    if !w.cohorts.is_empty() {
+        let per: Vec<Status> = w.cohorts.values().map(|v| combine(Logic::All, v.iter().copied())).collect();
+        top.push(combine(Logic::Any, per.into_iter()));
+    }
+    let has_criteria = !trial.criteria.is_empty();
+    let status = combine(Logic::All, top.into_iter());
+    let verdict = match status {
+        Status::Fail => Verdict::Ineligible,
+        Status::Pass | Status::NotApplicable if has_criteria => Verdict::Eligible,
+        _ => Verdict::Undetermined,
+    };
+    let mut questions = if verdict == Verdict::Ineligible { Vec::new() } else { merge_questions(w.questions) };
+    questions.sort_by(|a, b| b.criteria.len().cmp(&a.criteria.len()).then(a.id.cmp(&b.id)));
+    Evaluation {
+        trial_id: trial.id.clone(),
+        trial_index: 0,
+        verdict,
+        criteria,
+        failing: if verdict == Verdict::Ineligible { w.failing } else { Vec::new() },
+        questions,
+        to_confirm: w.to_confirm,
+        warnings: Vec::new(),
+    }
+}
+
+fn counts(r: &CriterionResult) -> bool {
+    !r.to_confirm
+}
+
+fn merge_questions(qs: Vec<Question>) -> Vec<Question> {
+    let mut out: Vec<Question> = Vec::new();
+    let mut at: HashMap<String, usize> = HashMap::new();
+    for q in qs {
+        match at.get(&q.id) {
+            Some(&i) => {
+                for c in q.criteria {
+                    if !out[i].criteria.contains(&c) {
+                        out[i].criteria.push(c);
+                    }
+                }
             }
-            if understood_fully {
-                return (Status::Pass, format!("age {age} meets \"{}\"", c.text));
+            None => {
+                at.insert(q.id.clone(), out.len());
+                out.push(q);
             }
         }
     }
-    (Status::Unknown, "not yet understood".into())
+    out
+}
+
+/// The trial's structured age and sex limits, as criteria.
+fn structured(trial: &Trial, ctx: &Ctx, w: &mut Walk) -> Vec<CriterionResult> {
+    let mut out = Vec::new();
+    let mk = |id: &str, status: Status, reason: String, facts: Vec<Fact>| CriterionResult {
+        id: id.into(),
+        section: Section::Inclusion,
+        status,
+        reason,
+        span: Span::new(0, 0),
+        facts,
+        to_confirm: false,
+        children: Vec::new(),
+    };
+    for (id, age, is_min) in [("trial.minimumAge", &trial.minimum_age, true), ("trial.maximumAge", &trial.maximum_age, false)] {
+        let Some(limit) = age.as_ref().and_then(|a| a.in_years()) else { continue };
+        let shown = age.as_ref().map(|a| format!("{} {}", a.value, atom_unit(&a.unit))).unwrap_or_default();
+        let r = match ctx.age() {
+            None => {
+                w.questions.push(Question {
+                    id: "age".into(),
+                    text: "How old is the patient (years)?".into(),
+                    answer: AnswerKind::Number,
+                    units: vec!["a".into()],
+                    choices: Vec::new(),
+                    criteria: vec![id.into()],
+                    trials: Vec::new(),
+                });
+                mk(id, Status::Unknown, format!("age is not known (the trial takes {} {shown})", if is_min { "from" } else { "up to" }), Vec::new())
+            }
+            Some((a, f)) => {
+                // An age limit "65 years" includes the whole 65th year.
+                let ok = if is_min { a >= limit } else { a < limit + 1.0 || a <= limit };
+                let reason = if ok {
+                    format!("Age {} meets the trial's {} age of {shown}", a.floor(), if is_min { "minimum" } else { "maximum" })
+                } else {
+                    format!("Age {} is {} the trial's {} age of {shown}", a.floor(), if is_min { "below" } else { "above" }, if is_min { "minimum" } else { "maximum" })
+                };
+                mk(id, if ok { Status::Pass } else { Status::Fail }, reason, vec![f])
+            }
+        };
+        if r.status == Status::Fail {
+            w.failing.push(CriterionRef { id: id.into(), text: r.reason.clone(), span: r.span });
+        }
+        out.push(r);
+    }
+    if let Some(s) = trial.sex.filter(|s| *s != SexEligibility::All) {
+        let want = if s == SexEligibility::Female { Sex::Female } else { Sex::Male };
+        let name = |x: Sex| if x == Sex::Female { "female" } else { "male" };
+        let r = match ctx.sex() {
+            None => {
+                w.questions.push(Question {
+                    id: "sex".into(),
+                    text: "What is the patient's sex?".into(),
+                    answer: AnswerKind::Choice,
+                    units: Vec::new(),
+                    choices: vec!["female".into(), "male".into()],
+                    criteria: vec!["trial.sex".into()],
+                    trials: Vec::new(),
+                });
+                mk("trial.sex", Status::Unknown, format!("sex is not known (the trial takes {} patients only)", name(want)), Vec::new())
+            }
+            Some((x, f)) if x == want => mk("trial.sex", Status::Pass, format!("Sex {} matches the trial's sex", name(x)), vec![f]),
+            Some((x, f)) => mk("trial.sex", Status::Fail, format!("Sex {} does not match the trial ({} only)", name(x), name(want)), vec![f]),
+        };
+        if r.status == Status::Fail {
+            w.failing.push(CriterionRef { id: "trial.sex".into(), text: r.reason.clone(), span: r.span });
+        }
+        out.push(r);
+    }
+    out
+}
+
+fn atom_unit(u: &str) -> &str {
+    match u {
+        "a" => "years",
+        "mo" => "months",
+        "wk" => "weeks",
+        "d" => "days",
+        _ => u,
+    }
+}
+
+/// "inc.3.2" → "Inclusion 3.2".
+fn label(c: &Criterion) -> String {
+    let sec = if c.section == Section::Inclusion { "Inclusion" } else { "Exclusion" };
+    let rest = c.id.split_once('.').map(|x| x.1).unwrap_or("");
+    if rest.is_empty() { sec.to_string() } else { format!("{sec} {rest}") }
 }
 
 fn combine(logic: Logic, it: impl Iterator<Item = Status>) -> Status {
@@ -154,29 +426,337 @@ fn combine(logic: Logic, it: impl Iterator<Item = Status>) -> Status {
     }
 }
 
+fn to_status(section: Section, t: Truth) -> Status {
+    match (section, t) {
+        (_, Truth::Unknown) => Status::Unknown,
+        (Section::Inclusion, Truth::Yes) | (Section::Exclusion, Truth::No) => Status::Pass,
+        _ => Status::Fail,
+    }
+}
+
+impl Walk<'_, '_> {
+    fn node(&mut self, c: &Criterion, cohort: Option<&str>) -> CriterionResult {
+        let cohort_here = if c.kind == NodeKind::Cohort { c.cohort.as_deref().or(Some(c.id.as_str())) } else { None };
+        let children: Vec<CriterionResult> = c.children.iter().map(|ch| self.node(ch, cohort_here.or(cohort))).collect();
+        let mut r = CriterionResult {
+            id: c.id.clone(),
+            section: c.section,
+            status: Status::NotApplicable,
+            reason: String::new(),
+            span: c.span,
+            facts: Vec::new(),
+            to_confirm: false,
+            children,
+        };
+        let mut qs: Vec<Question> = Vec::new();
+        if c.kind == NodeKind::Note {
+            r.reason = "not a criterion".into();
+        } else if !c.children.is_empty() || matches!(c.kind, NodeKind::Section | NodeKind::Cohort) {
+            let logic = match (c.kind, c.section) {
+                (NodeKind::Group, Section::Exclusion) | (NodeKind::Section, _) | (NodeKind::Cohort, _) => Logic::All,
+                _ => c.logic.unwrap_or(Logic::All),
+            };
+            let kids = r.children.iter().zip(&c.children).filter(|(x, ch)| counts(x) && ch.kind != NodeKind::Cohort).map(|(x, _)| x.status);
+            r.status = combine(logic, kids);
+            // A group's own atoms (a lead-in with a threshold) count too.
+            if !c.atoms.is_empty() {
+                let (st, reason, facts, q, confirm) = self.leaf(c);
+                r.status = combine(Logic::All, [r.status, st].into_iter());
+                r.reason = reason;
+                r.facts = facts;
+                qs = q;
+                r.to_confirm = confirm && r.children.iter().all(|x| x.to_confirm);
+            }
+            if r.reason.is_empty() {
+                r.reason = match r.status {
+                    Status::Pass => "all that applies is met".into(),
+                    Status::Fail => "not met".into(),
+                    Status::Unknown => "not yet settled".into(),
+                    Status::NotApplicable => "nothing here applies".into(),
+                };
+                if logic == Logic::Any && c.kind == NodeKind::Group {
+                    r.reason.push_str(" (any one of these suffices)");
+                }
+            }
+        } else {
+            let (st, reason, facts, q, confirm) = self.leaf(c);
+            r.status = st;
+            r.reason = reason;
+            r.facts = facts;
+            r.to_confirm = confirm;
+            qs = q;
+        }
+        // appliesIf: a criterion for patients the patient is not among does not apply.
+        if let Some(ai) = &c.applies_if {
+            let (t, why, q) = self.applies(ai, c.section);
+            match t {
+                Truth::No => {
+                    r.status = Status::NotApplicable;
+                    r.reason = format!("does not apply: {why} ({})", label(c));
+                    qs.clear();
+                }
+                Truth::Unknown if r.status != Status::Pass && r.status != Status::NotApplicable => {
+                    r.status = Status::Unknown;
+                    r.reason = format!("{}; whether it applies is not known ({why})", r.reason);
+                    qs.extend(q);
+                }
+                _ => {}
+            }
+        }
+        if r.to_confirm {
+            self.to_confirm.push(CriterionRef { id: c.id.clone(), text: c.text.clone(), span: c.span });
+        }
+        if r.status == Status::Unknown && !r.to_confirm {
+            for mut q in qs {
+                q.criteria = vec![c.id.clone()];
+                self.questions.push(q);
+            }
+        }
+        if r.status == Status::Fail && c.children.is_empty() {
+            self.failing.push(CriterionRef { id: c.id.clone(), text: r.reason.clone(), span: c.span });
+        }
+        if let Some(name) = cohort_here {
+            self.cohorts.entry(name.to_string()).or_default().push(r.status);
+        }
+        r
+    }
+
+    /// Judges a node's own atoms.
+    fn leaf(&mut self, c: &Criterion) -> (Status, String, Vec<Fact>, Vec<Question>, bool) {
+        let ctx = self.ctx;
+        let lab = label(c);
+        let crit_q = format!("crit:{}:{}", self.trial_id, c.id);
+        // An answer about the whole criterion settles it.
+        if let Some(v) = ctx.p.answers.get(&crit_q) {
+            let t = match v {
+                serde_json::Value::Bool(b) => Some(Truth::from(*b)),
+                _ => None,
+            };
+            if let Some(t) = t {
+                let st = to_status(c.section, t);
+                return (
+                    st,
+                    format!("answered {}: \"{}\" ({lab})", if t == Truth::Yes { "yes" } else { "no" }, c.text),
+                    vec![Fact { field: format!("answers.{crit_q}"), text: format!("{}", t == Truth::Yes) }],
+                    Vec::new(),
+                    false,
+                );
+            }
+        }
+        let ask_crit = |qs: &mut Vec<Question>| {
+            if !ctx.p.answers.contains_key(&crit_q) {
+                qs.push(Question {
+                    id: crit_q.clone(),
+                    text: format!("Is this true for the patient: \"{}\"?", c.text),
+                    answer: AnswerKind::YesNo,
+                    units: Vec::new(),
+                    choices: Vec::new(),
+                    criteria: Vec::new(),
+                    trials: Vec::new(),
+                });
+            }
+        };
+        let understood = c.understood.unwrap_or(if !c.atoms.is_empty() && c.uncovered.is_empty() { Understood::Full } else { Understood::Partial });
+        if c.atoms.is_empty() {
+            let mut qs = Vec::new();
+            ask_crit(&mut qs);
+            return (Status::Unknown, format!("not understood; to check by hand ({lab})"), Vec::new(), qs, false);
+        }
+        let only_confirm = c.atoms.iter().all(|a| matches!(a.kind, AtomKind::Consent | AtomKind::Judgment | AtomKind::Participation));
+        if only_confirm {
+            return (Status::Unknown, format!("for the study team to confirm ({lab})"), Vec::new(), Vec::new(), true);
+        }
+        let logic = c.logic.unwrap_or(if c.section == Section::Exclusion { Logic::Any } else { Logic::All });
+        let neutral = if logic == Logic::All { Truth::Yes } else { Truth::No };
+        let mut truth = neutral;
+        let mut reasons = Vec::new();
+        let mut facts = Vec::new();
+        let mut qs = Vec::new();
+        let mut confirm = false;
+        for (i, a) in c.atoms.iter().enumerate() {
+            if a.excepts.is_some() || matches!(a.kind, AtomKind::Consent | AtomKind::Judgment | AtomKind::Participation) {
+                if matches!(a.kind, AtomKind::Consent | AtomKind::Judgment | AtomKind::Participation) {
+                    confirm = true;
+                }
+                continue;
+            }
+            // Exceptions of the same kind take matching facts out; others waive the atom.
+            let excepts: Vec<&crate::atoms::Atom> = c.atoms.iter().filter(|e| e.excepts == Some(i)).collect();
+            let mut except_keys = Vec::new();
+            let mut waivers = Vec::new();
+            for e in &excepts {
+                if e.kind == a.kind && a.kind != AtomKind::Measurement {
+                    let ec = e.concept.as_ref();
+                    except_keys.extend(index::keys(ec.and_then(|x| x.id.as_deref()), ec.and_then(|x| x.code.as_deref()), ec.map(|x| x.name.as_str()), false, a.kind == AtomKind::Medication));
+                } else {
+                    waivers.push(*e);
+                }
+            }
+            except_keys.sort();
+            let mut o = atom::judge(a, c.section, ctx, &except_keys);
+            for e in waivers {
+                let eo = atom::judge(e, c.section, ctx, &[]);
+                match eo.truth {
+                    Truth::Yes => {
+                        o.truth = neutral;
+                        o.reason = format!("{} — waived: {}", o.reason, eo.reason);
+                        o.facts.extend(eo.facts);
+                    }
+                    Truth::Unknown if o.truth != neutral => {
+                        o.truth = Truth::Unknown;
+                        o.reason = format!("{}, unless {}", o.reason, eo.reason);
+                        o.questions.extend(eo.questions);
+                    }
+                    _ => {}
+                }
+            }
+            if !except_keys.is_empty() {
+                let names: Vec<String> = excepts.iter().filter(|e| e.kind == a.kind).map(|e| atom::concept_name(e)).collect();
+                o.reason = format!("{} (not counting {})", o.reason, names.join(", "));
+            }
+            confirm |= o.confirm;
+            truth = if logic == Logic::All { truth.and(o.truth) } else { truth.or(o.truth) };
+            reasons.push(capitalize(&o.reason));
+            facts.extend(o.facts);
+            qs.extend(o.questions);
+        }
+        let mut status = to_status(c.section, truth);
+        let mut reason = reasons.join("; ");
+        if understood != Understood::Full && status == Status::Pass {
+            status = Status::Unknown;
+            reason.push_str("; the rest of the criterion is not understood");
+            ask_crit(&mut qs);
+        }
+        if status == Status::Unknown && understood != Understood::Full && !qs.iter().any(|q| q.id == crit_q) {
+            ask_crit(&mut qs);
+        }
+        reason.push_str(&format!(" ({lab})"));
+        if confirm {
+            self.to_confirm.push(CriterionRef { id: c.id.clone(), text: c.text.clone(), span: c.span });
+        }
+        (status, reason, facts, qs, false)
+    }
+
+    fn applies(&mut self, ai: &crate::criteria::AppliesIf, section: Section) -> (Truth, String, Vec<Question>) {
+        let ctx = self.ctx;
+        let kind = ai.kind.as_deref().unwrap_or("condition");
+        let text = ai.text.to_lowercase();
+        let is_female_text = ["women", "woman", "female", "girls"].iter().any(|w| text.contains(w));
+        let is_male_text = !is_female_text && ["men", "man", "male", "boys"].iter().any(|w| text.split(|c: char| !c.is_alphanumeric()).any(|x| x == *w));
+        if kind == "sex" || kind == "childbearing" || is_female_text || is_male_text {
+            let sex = ctx.sex().map(|s| s.0);
+            let want = if is_male_text { Sex::Male } else { Sex::Female };
+            let sex_t = match sex {
+                Some(s) => Truth::from(s == want),
+                None => Truth::Unknown,
+            };
+            if sex_t == Truth::No {
+                return (Truth::No, format!("the patient is not among \"{}\"", ai.text), Vec::new());
+            }
+            if kind == "childbearing" || text.contains("childbearing") || text.contains("child-bearing") {
+                let t = match ctx.p.answers.get("childbearing") {
+                    Some(serde_json::Value::Bool(b)) => Truth::from(*b),
+                    _ if ctx.p.pregnant == Some(true) => Truth::Yes,
+                    _ => Truth::Unknown,
+                };
+                let t = sex_t.and(t);
+                let qs = if t == Truth::Unknown && sex_t != Truth::Unknown {
+                    vec![Question {
+                        id: "childbearing".into(),
+                        text: "Could the patient become pregnant (of childbearing potential)?".into(),
+                        answer: AnswerKind::YesNo,
+                        units: Vec::new(),
+                        choices: Vec::new(),
+                        criteria: Vec::new(),
+                        trials: Vec::new(),
+                    }]
+                } else if sex_t == Truth::Unknown {
+                    vec![Question { id: "sex".into(), text: "What is the patient's sex?".into(), answer: AnswerKind::Choice, units: Vec::new(), choices: vec!["female".into(), "male".into()], criteria: Vec::new(), trials: Vec::new() }]
+                } else {
+                    Vec::new()
+                };
+                return (t, format!("applies to \"{}\"", ai.text), qs);
+            }
+            let qs = if sex_t == Truth::Unknown {
+                vec![Question { id: "sex".into(), text: "What is the patient's sex?".into(), answer: AnswerKind::Choice, units: Vec::new(), choices: vec!["female".into(), "male".into()], criteria: Vec::new(), trials: Vec::new() }]
+            } else {
+                Vec::new()
+            };
+            return (sex_t, format!("applies to \"{}\"", ai.text), qs);
+        }
+        let Some(concept) = &ai.concept else {
+            return (Truth::Unknown, format!("applies to \"{}\"", ai.text), Vec::new());
+        };
+        let a = crate::atoms::Atom { kind: AtomKind::Condition, concept: Some(concept.clone()), span: ai.span, ..Default::default() };
+        let o = atom::judge(&a, section, ctx, &[]);
+        let why = match o.truth {
+            Truth::No => format!("the patient is not among \"{}\"", ai.text),
+            _ => format!("applies to \"{}\"", ai.text),
+        };
+        (o.truth, why, o.questions)
+    }
+}
+
+/// Upper-cases the first letter, unless the first word has capitals of its
+/// own ("eGFR", "pH").
+fn capitalize(s: &str) -> String {
+    let first_word = s.split(' ').next().unwrap_or("");
+    if first_word.chars().skip(1).any(char::is_uppercase) {
+        return s.to_string();
+    }
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
 /// One patient against many trials: evaluations ranked (eligible first,
 /// then undetermined by fewest open questions, then ineligible) and the
-/// questions that would settle the most, first.
+/// questions that would settle the most criteria, across all trials, first.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckResult {
     pub evaluations: Vec<Evaluation>,
     pub questions: Vec<Question>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// Checks a patient against many trials.
 pub fn check(trials: &[Trial], patient: &Patient, options: &EvalOptions) -> CheckResult {
+    let idx = index::PatientIndex::new(patient);
+    let (as_of, warnings) = as_of(patient, options);
+    let ctx = Ctx { p: patient, idx: &idx, as_of, opts: options };
     let mut evaluations: Vec<Evaluation> = trials
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let mut e = evaluate(t, patient, options);
+            let mut e = evaluate_with(t, &ctx);
             e.trial_index = i;
             e
         })
         .collect();
-    evaluations.sort_by_key(|e| (e.verdict as u8, e.questions.len()));
-    CheckResult { evaluations, questions: Vec::new() }
+    evaluations.sort_by_key(|e| (e.verdict as u8, e.questions.len(), e.trial_index));
+    let mut all: Vec<Question> = Vec::new();
+    let mut at: HashMap<String, usize> = HashMap::new();
+    for e in &evaluations {
+        let tid = e.trial_id.clone().unwrap_or_else(|| format!("#{}", e.trial_index));
+        for q in &e.questions {
+            let i = *at.entry(q.id.clone()).or_insert_with(|| {
+                let mut nq = q.clone();
+                nq.criteria.clear();
+                all.push(nq);
+                all.len() - 1
+            });
+            all[i].criteria.extend(q.criteria.iter().map(|c| format!("{tid}#{c}")));
+            if !all[i].trials.contains(&tid) {
+                all[i].trials.push(tid.clone());
+            }
+        }
+    }
+    all.sort_by(|a, b| b.criteria.len().cmp(&a.criteria.len()).then(b.trials.len().cmp(&a.trials.len())).then(a.id.cmp(&b.id)));
+    CheckResult { evaluations, questions: all, warnings }
 }
 
 impl Evaluation {
@@ -193,7 +773,7 @@ impl Evaluation {
         for r in &mut e.criteria {
             walk(r, &map);
         }
-        for c in &mut e.to_confirm {
+        for c in e.to_confirm.iter_mut().chain(e.failing.iter_mut()) {
             c.span = map.span(c.span);
         }
         e
@@ -212,3 +792,6 @@ impl CheckResult {
         r
     }
 }
+
+#[allow(dead_code)]
+fn _uses(_: date::Precision) {}

@@ -1,0 +1,1151 @@
+//! Judging one atom against the patient: does the atom's statement hold
+//! (yes / no / unknown), why, with which facts, and what to ask if unknown.
+
+use serde_json::Value;
+
+use super::index::{self, meets};
+use super::{AnswerKind, Ctx, Fact, Question};
+use crate::atoms::{Atom, AtomKind, Bound, Comparator, Direction, Window};
+use crate::criteria::Section;
+use crate::patient::date::{self, Date};
+use crate::patient::{ConditionStatus, MedicationStatus, ObsValue};
+use crate::units;
+
+/// Three-valued truth of an atom's statement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Truth {
+    Yes,
+    No,
+    Unknown,
+}
+
+impl Truth {
+    pub fn from(b: bool) -> Truth {
+        if b { Truth::Yes } else { Truth::No }
+    }
+    pub fn not(self) -> Truth {
+        match self {
+            Truth::Yes => Truth::No,
+            Truth::No => Truth::Yes,
+            Truth::Unknown => Truth::Unknown,
+        }
+    }
+    pub fn and(self, o: Truth) -> Truth {
+        match (self, o) {
+            (Truth::No, _) | (_, Truth::No) => Truth::No,
+            (Truth::Yes, Truth::Yes) => Truth::Yes,
+            _ => Truth::Unknown,
+        }
+    }
+    pub fn or(self, o: Truth) -> Truth {
+        match (self, o) {
+            (Truth::Yes, _) | (_, Truth::Yes) => Truth::Yes,
+            (Truth::No, Truth::No) => Truth::No,
+            _ => Truth::Unknown,
+        }
+    }
+}
+
+/// What judging an atom found.
+#[derive(Clone, Debug)]
+pub(crate) struct Outcome {
+    pub truth: Truth,
+    pub reason: String,
+    pub facts: Vec<Fact>,
+    pub questions: Vec<Question>,
+    /// Only the study team can settle it (consent, judgment, participation,
+    /// classification criteria).
+    pub confirm: bool,
+}
+
+impl Outcome {
+    fn new(truth: Truth, reason: String) -> Outcome {
+        Outcome { truth, reason, facts: Vec::new(), questions: Vec::new(), confirm: false }
+    }
+    fn fact(mut self, field: impl Into<String>, text: impl Into<String>) -> Outcome {
+        self.facts.push(Fact { field: field.into(), text: text.into() });
+        self
+    }
+    fn ask(mut self, q: Question) -> Outcome {
+        self.questions.push(q);
+        self
+    }
+}
+
+fn q(id: String, text: String, answer: AnswerKind) -> Question {
+    Question { id, text, answer, units: Vec::new(), choices: Vec::new(), criteria: Vec::new(), trials: Vec::new() }
+}
+
+fn fmt(x: f64) -> String {
+    if x == x.round() && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        let s = format!("{:.3}", x);
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+fn unit_label(u: &str) -> String {
+    match u {
+        "a" => "years".into(),
+        "mo" => "months".into(),
+        "wk" => "weeks".into(),
+        "d" => "days".into(),
+        "h" => "hours".into(),
+        "{score}" => String::new(),
+        u => u.replace("{1.73_m2}", "1.73 m²").replace("10*9", "10⁹").replace("10*3", "10³").replace("10*6", "10⁶").replace("10*12", "10¹²"),
+    }
+}
+
+fn with_unit(x: f64, u: &str) -> String {
+    let l = unit_label(u);
+    if l.is_empty() {
+        fmt(x)
+    } else if u == "ULN" || u == "LLN" {
+        format!("{} × {u}", fmt(x))
+    } else {
+        format!("{} {l}", fmt(x))
+    }
+}
+
+/// The condition the atom states on a number, as `(comparator, threshold)` pairs.
+fn thresholds(cmp: Option<Comparator>, value: Option<f64>, low: Option<Bound>, high: Option<Bound>) -> Vec<(Comparator, f64)> {
+    let mut t = Vec::new();
+    if let (Some(c), Some(v)) = (cmp, value) {
+        t.push((c, v));
+    } else if let (None, Some(v)) = (cmp, value) {
+        t.push((Comparator::Eq, v));
+    }
+    if let Some(b) = low {
+        t.push((if b.inclusive { Comparator::Ge } else { Comparator::Gt }, b.value));
+    }
+    if let Some(b) = high {
+        t.push((if b.inclusive { Comparator::Le } else { Comparator::Lt }, b.value));
+    }
+    t
+}
+
+fn requirement(t: &[(Comparator, f64)], unit: &str) -> String {
+    t.iter().map(|(c, v)| format!("{} {}", c.symbol(), with_unit(*v, unit))).collect::<Vec<_>>().join(" and ")
+}
+
+/// Tests `x` against the thresholds; the failing one, if any.
+fn test(x: f64, t: &[(Comparator, f64)]) -> Option<(Comparator, f64)> {
+    // A tolerance for values that went through unit conversion.
+    t.iter().copied().find(|(c, v)| {
+        let eps = 1e-9 * v.abs().max(1.0);
+        match c {
+            Comparator::Ge => x < v - eps,
+            Comparator::Gt => x <= v + eps && !(x > *v),
+            Comparator::Le => x > v + eps,
+            Comparator::Lt => x >= v - eps && !(x < *v),
+            Comparator::Eq => (x - v).abs() > eps,
+        }
+    })
+}
+
+fn word(section: Section) -> &'static str {
+    match section {
+        Section::Inclusion => "the required",
+        Section::Exclusion => "the excluding",
+    }
+}
+
+fn answer_bool(v: &Value) -> Option<Truth> {
+    match v {
+        Value::Bool(b) => Some(Truth::from(*b)),
+        Value::String(s) => match s.trim().to_lowercase().as_str() {
+            "yes" | "true" => Some(Truth::Yes),
+            "no" | "false" => Some(Truth::No),
+            _ => Some(Truth::Unknown),
+        },
+        _ => None,
+    }
+}
+
+fn is_not_sure(v: &Value) -> bool {
+    matches!(v, Value::String(s) if s.trim().eq_ignore_ascii_case("not sure") || s.trim().eq_ignore_ascii_case("unknown"))
+}
+
+/// Judges one atom. `except` are keys of facts that an exception atom takes out.
+pub(crate) fn judge(a: &Atom, section: Section, ctx: &Ctx, except: &[String]) -> Outcome {
+    let mut o = match a.kind {
+        AtomKind::Age => age(a, section, ctx),
+        AtomKind::Sex => sex(a, ctx),
+        AtomKind::Measurement => measurement(a, section, ctx),
+        AtomKind::Condition => condition(a, ctx, except),
+        AtomKind::Medication => medication(a, section, ctx, except),
+        AtomKind::Procedure | AtomKind::Immunization => event(a, ctx, except),
+        AtomKind::Pregnancy | AtomKind::Breastfeeding | AtomKind::Contraception => reproductive(a, ctx),
+        AtomKind::Consent | AtomKind::Judgment | AtomKind::Participation => {
+            let mut o = Outcome::new(Truth::Unknown, "for the study team to confirm".into());
+            o.confirm = true;
+            o
+        }
+    };
+    if a.negated && !o.confirm {
+        o.truth = o.truth.not();
+        o.reason = format!("not: {}", o.reason);
+    }
+    o
+}
+
+pub(crate) fn concept_name(a: &Atom) -> String {
+    a.concept.as_ref().map(|c| c.name.clone()).unwrap_or_else(|| "it".into())
+}
+
+fn atom_keys(a: &Atom, drug: bool) -> Vec<String> {
+    let c = a.concept.as_ref();
+    index::keys(
+        c.and_then(|c| c.id.as_deref()),
+        c.and_then(|c| c.code.as_deref()),
+        c.map(|c| c.name.as_str()),
+        false,
+        drug,
+    )
+}
+
+pub(crate) fn atom_slug(a: &Atom) -> String {
+    let c = a.concept.as_ref();
+    let s = index::slug(c.and_then(|c| c.id.as_deref()), c.and_then(|c| c.code.as_deref()), c.map(|c| c.name.as_str()));
+    if s.is_empty() { "unnamed".into() } else { s }
+}
+
+// ---- age and sex ----
+
+fn age(a: &Atom, section: Section, ctx: &Ctx) -> Outcome {
+    let unit = a.unit.as_deref().unwrap_or("a");
+    let to_years = |v: f64| units::years(v, unit).unwrap_or(v);
+    let t: Vec<(Comparator, f64)> = thresholds(a.comparator, a.value, a.low, a.high).into_iter().map(|(c, v)| (c, to_years(v))).collect();
+    let Some((years, fact)) = ctx.age() else {
+        return Outcome::new(Truth::Unknown, "age is not known".into())
+            .ask(q("age".into(), "How old is the patient (years)?".into(), AnswerKind::Number).with_units(&["a"]));
+    };
+    let req = requirement(&t, "a");
+    let out = match test(years, &t) {
+        None => Outcome::new(Truth::Yes, format!("Age {} years meets {req}", fmt(years.floor()))),
+        Some(_) => Outcome::new(Truth::No, format!("Age {} years is outside {} {req}", fmt(years.floor()), word(section))),
+    };
+    out.fact(fact.field, fact.text)
+}
+
+fn sex(a: &Atom, ctx: &Ctx) -> Outcome {
+    let Some(want) = a.sex else { return Outcome::new(Truth::Unknown, "the sex required is not stated".into()) };
+    let want_s = if want == crate::atoms::Sex::Female { "female" } else { "male" };
+    match ctx.sex() {
+        Some((s, f)) => Outcome::new(Truth::from(s == want), format!("Sex is {}; {want_s} required", if s == crate::atoms::Sex::Female { "female" } else { "male" }))
+            .fact(f.field, f.text),
+        None => Outcome::new(Truth::Unknown, "sex is not known".into()).ask(Question {
+            choices: vec!["female".into(), "male".into()],
+            ..q("sex".into(), "What is the patient's sex?".into(), AnswerKind::Choice)
+        }),
+    }
+}
+
+// ---- measurements ----
+
+/// One value of a measurement, from the record, an answer or a formula.
+struct Reading {
+    value: ObsValue,
+    unit: Option<String>,
+    date: Option<Date>,
+    reference_high: Option<f64>,
+    reference_low: Option<f64>,
+    fact: Fact,
+    name: String,
+}
+
+fn qualitative(v: &ObsValue) -> Option<bool> {
+    match v {
+        ObsValue::Bool(b) => Some(*b),
+        ObsValue::Text(t) => {
+            let t = t.trim().to_lowercase();
+            if ["negative", "non-reactive", "nonreactive", "not detected", "undetectable", "absent", "neg", "no"].iter().any(|w| t == *w || t.starts_with(&format!("{w} "))) {
+                Some(false)
+            } else if ["positive", "reactive", "detected", "present", "pos", "yes"].iter().any(|w| t == *w || t.starts_with(&format!("{w} "))) {
+                Some(true)
+            } else {
+                None
+            }
+        }
+        ObsValue::Number(_) => None,
+    }
+}
+
+fn window_range(w: &Window, as_of: Option<Date>) -> Option<(i64, i64, bool)> {
+    let as_of = as_of?;
+    if !anchor_is_now(&w.anchor) {
+        return None;
+    }
+    let days = units::days(w.value, &w.unit)?.round() as i64;
+    // `within` (≤, <, or none): inside [as_of - days, as_of]; `more than` (>, ≥): before it.
+    let more_than = matches!(w.comparator, Some(Comparator::Gt) | Some(Comparator::Ge));
+    match w.direction {
+        Direction::Before => Some((as_of.day - days, as_of.day, more_than)),
+        Direction::After => Some((as_of.day, as_of.day + days, more_than)),
+    }
+}
+
+/// Anchors read as the screening date. Enrollment, consent, first dose and
+/// the like are days or weeks after screening; using screening is the
+/// closest date a pre-screen has.
+fn anchor_is_now(anchor: &str) -> bool {
+    let a = anchor.to_lowercase();
+    ["now", "screening", "enrol", "consent", "random", "baseline", "study entry", "entry", "first dose", "day 1", "registration", "study drug", "study treatment", "inclusion", "visit", "signing", "treatment start", "start of treatment", "first administration", "infusion", "dosing", "today", "present"]
+        .iter()
+        .any(|w| a.contains(w))
+}
+
+fn window_text(w: &Window) -> String {
+    let c = match w.comparator {
+        Some(Comparator::Gt) | Some(Comparator::Ge) => "more than",
+        _ => "within",
+    };
+    let dir = if w.direction == Direction::Before { "before" } else { "after" };
+    format!("{c} {} {dir} {}", with_unit(w.value, &w.unit), w.anchor)
+}
+
+fn readings(a: &Atom, ctx: &Ctx, slug: &str) -> Vec<Reading> {
+    let keys = atom_keys(a, false);
+    let mut out = Vec::new();
+    for (i, o) in ctx.p.observations.iter().enumerate() {
+        if !meets(&ctx.idx.observations[i], &keys) {
+            continue;
+        }
+        let name = concept_name(a);
+        let v = match &o.value {
+            ObsValue::Number(x) => with_unit(*x, o.unit.as_deref().unwrap_or("")),
+            ObsValue::Bool(b) => if *b { "positive".into() } else { "negative".into() },
+            ObsValue::Text(t) => t.clone(),
+        };
+        let date = o.date.as_deref().and_then(Date::parse);
+        let text = match &o.date {
+            Some(d) => format!("{name} {v} on {d}"),
+            None => format!("{name} {v}"),
+        };
+        out.push(Reading {
+            value: o.value.clone(),
+            unit: o.unit.clone(),
+            date,
+            reference_high: o.reference_high,
+            reference_low: o.reference_low,
+            fact: Fact { field: format!("observations[{i}]"), text },
+            name,
+        });
+    }
+    // The latest first; undated last.
+    out.sort_by(|x, y| y.date.map(|d| d.day).unwrap_or(i64::MIN).cmp(&x.date.map(|d| d.day).unwrap_or(i64::MIN)));
+    if out.is_empty() {
+        if let Some(r) = derived(a, ctx, slug) {
+            out.push(r);
+        }
+    }
+    out
+}
+
+fn latest_number(ctx: &Ctx, id: &str, unit: &str) -> Option<(f64, Fact)> {
+    let keys = index::keys(Some(id), None, Some(id), false, false);
+    let mut best: Option<(i64, f64, Fact)> = None;
+    for (i, o) in ctx.p.observations.iter().enumerate() {
+        if !meets(&ctx.idx.observations[i], &keys) {
+            continue;
+        }
+        let ObsValue::Number(x) = o.value else { continue };
+        let Ok(v) = units::convert(x, o.unit.as_deref().unwrap_or(""), unit, Some(id)) else { continue };
+        let d = o.date.as_deref().and_then(Date::parse).map(|d| d.day).unwrap_or(i64::MIN);
+        if best.as_ref().is_none_or(|b| d > b.0) {
+            let text = format!("{} {}", o.name.clone().unwrap_or(id.into()), with_unit(x, o.unit.as_deref().unwrap_or("")));
+            best = Some((d, v, Fact { field: format!("observations[{i}]"), text }));
+        }
+    }
+    if best.is_none() {
+        if let Some(v) = ctx.p.answers.get(&format!("obs:{id}")) {
+            if let Some((x, u)) = number_answer(v, unit) {
+                if let Ok(v) = units::convert(x, &u, unit, Some(id)) {
+                    return Some((v, Fact { field: format!("answers.obs:{id}"), text: format!("{id} {}", with_unit(x, &u)) }));
+                }
+            }
+        }
+    }
+    best.map(|(_, v, f)| (v, f))
+}
+
+/// eGFR (CKD-EPI 2021, race-free; MDRD when the criterion names it) from
+/// creatinine, age and sex; creatinine clearance (Cockcroft-Gault) with weight.
+fn derived(a: &Atom, ctx: &Ctx, slug: &str) -> Option<Reading> {
+    let name = concept_name(a).to_lowercase();
+    let is_egfr = slug == "egfr" || name.contains("egfr") || name.contains("glomerular filtration");
+    let is_crcl = slug == "creatinine_clearance" || name.contains("creatinine clearance") || name == "crcl";
+    if !is_egfr && !is_crcl {
+        return None;
+    }
+    let (scr, sf) = latest_number(ctx, "creatinine", "mg/dL")?;
+    let (age, af) = ctx.age()?;
+    let (sex, xf) = ctx.sex()?;
+    let female = sex == crate::atoms::Sex::Female;
+    let mdrd = [a.qualifier.as_deref(), a.classification.as_deref(), Some(name.as_str())]
+        .iter()
+        .flatten()
+        .any(|s| s.to_uppercase().contains("MDRD"));
+    let (value, unit, text) = if is_crcl {
+        let (wt, _) = latest_number(ctx, "body_weight", "kg")?;
+        let v = (140.0 - age) * wt / (72.0 * scr) * if female { 0.85 } else { 1.0 };
+        (v, "mL/min", format!("creatinine clearance {} mL/min (Cockcroft-Gault from creatinine {} mg/dL, age {}, weight {} kg)", fmt(v.round()), fmt(scr), fmt(age.floor()), fmt(wt)))
+    } else if mdrd {
+        let v = 175.0 * scr.powf(-1.154) * age.powf(-0.203) * if female { 0.742 } else { 1.0 };
+        (v, "mL/min/{1.73_m2}", format!("eGFR {} mL/min/1.73 m² (MDRD from creatinine {} mg/dL, age {}, {})", fmt(v.round()), fmt(scr), fmt(age.floor()), if female { "female" } else { "male" }))
+    } else {
+        let (k, alpha) = if female { (0.7, -0.241) } else { (0.9, -0.302) };
+        let r = scr / k;
+        let v = 142.0 * r.min(1.0).powf(alpha) * r.max(1.0).powf(-1.2) * 0.9938f64.powf(age) * if female { 1.012 } else { 1.0 };
+        (v, "mL/min/{1.73_m2}", format!("eGFR {} mL/min/1.73 m² (CKD-EPI 2021 from creatinine {} mg/dL, age {}, {})", fmt(v.round()), fmt(scr), fmt(age.floor()), if female { "female" } else { "male" }))
+    };
+    let _ = (af, xf);
+    Some(Reading {
+        value: ObsValue::Number(value),
+        unit: Some(unit.into()),
+        date: None,
+        reference_high: None,
+        reference_low: None,
+        fact: Fact { field: format!("computed:{}", sf.field), text },
+        name: if is_crcl { "Creatinine clearance".into() } else { "eGFR".into() },
+    })
+}
+
+/// A number answer: `55` (in `default_unit`) or `{ "value": 55, "unit": "g/L" }`.
+fn number_answer(v: &Value, default_unit: &str) -> Option<(f64, String)> {
+    match v {
+        Value::Number(n) => Some((n.as_f64()?, default_unit.to_string())),
+        Value::Object(o) => Some((
+            o.get("value")?.as_f64()?,
+            o.get("unit").and_then(Value::as_str).unwrap_or(default_unit).to_string(),
+        )),
+        _ => None,
+    }
+}
+
+/// The unit to ask a measurement in: the atom's (unless ULN), else the
+/// lexicon's, else the analyte table's.
+fn ask_units(a: &Atom, slug: &str) -> Vec<String> {
+    let mut u = Vec::new();
+    if let Some(x) = a.unit.as_deref().filter(|x| *x != "ULN" && *x != "LLN") {
+        u.push(x.to_string());
+    }
+    for alt in &a.alternates {
+        u.push(alt.unit.clone());
+    }
+    if let Some(c) = index::lex().resolve(Some(slug), None, None) {
+        if let Some(x) = &c.unit {
+            u.push(x.clone());
+        }
+    }
+    if let Some(r) = units::analyte(slug).and_then(|an| an.plausible.as_ref()) {
+        u.push(r.unit.clone());
+    }
+    let mut seen = Vec::new();
+    for x in u {
+        if !seen.contains(&x) {
+            seen.push(x);
+        }
+    }
+    seen
+}
+
+fn measurement(a: &Atom, section: Section, ctx: &Ctx) -> Outcome {
+    let slug = atom_slug(a);
+    let qid = format!("obs:{slug}");
+    let name = concept_name(a);
+    let t = thresholds(a.comparator, a.value, a.low, a.high);
+    let unit = a.unit.clone().unwrap_or_default();
+    let qunits = ask_units(a, &slug);
+    let ask = |reason: String| {
+        let qualitative_q = t.is_empty();
+        let mut question = if qualitative_q {
+            Question {
+                choices: vec!["positive".into(), "negative".into()],
+                ..q(qid.clone(), format!("What was the latest {name} result?"), AnswerKind::Choice)
+            }
+        } else {
+            q(qid.clone(), format!("What is the patient's latest {name}?"), AnswerKind::Number).with_units(&qunits.iter().map(String::as_str).collect::<Vec<_>>())
+        };
+        if let Some(w) = &a.window {
+            question.text = format!("{} (measured {})", question.text.trim_end_matches('?'), window_text(w)) + "?";
+        }
+        let o = Outcome::new(Truth::Unknown, reason);
+        if ctx.p.answers.get(&qid).is_some_and(is_not_sure) { o } else { o.ask(question) }
+    };
+    // An answer outranks the record: it is the newest word.
+    let mut rs: Vec<Reading> = Vec::new();
+    if let Some(v) = ctx.p.answers.get(&qid) {
+        if let Some((x, u)) = number_answer(v, qunits.first().map(String::as_str).unwrap_or("")) {
+            rs.push(Reading {
+                value: ObsValue::Number(x),
+                unit: Some(u.clone()),
+                date: None,
+                reference_high: None,
+                reference_low: None,
+                fact: Fact { field: format!("answers.{qid}"), text: format!("{name} {} (answer)", with_unit(x, &u)) },
+                name: name.clone(),
+            });
+        } else if let Value::String(s) = v {
+            if !is_not_sure(v) {
+                rs.push(Reading {
+                    value: ObsValue::Text(s.clone()),
+                    unit: None,
+                    date: None,
+                    reference_high: None,
+                    reference_low: None,
+                    fact: Fact { field: format!("answers.{qid}"), text: format!("{name} {s} (answer)") },
+                    name: name.clone(),
+                });
+            }
+        } else if let Value::Bool(b) = v {
+            rs.push(Reading {
+                value: ObsValue::Bool(*b),
+                unit: None,
+                date: None,
+                reference_high: None,
+                reference_low: None,
+                fact: Fact { field: format!("answers.{qid}"), text: format!("{name} {} (answer)", if *b { "positive" } else { "negative" }) },
+                name: name.clone(),
+            });
+        }
+    }
+    if rs.is_empty() {
+        rs = readings(a, ctx, &slug);
+    }
+    if rs.is_empty() {
+        return ask(format!("{name} is not known"));
+    }
+    // Only readings inside the atom's window count.
+    if let Some(w) = &a.window {
+        match window_range(w, ctx.as_of) {
+            Some((lo, hi, more_than)) => {
+                let before = rs.len();
+                let first = rs[0].fact.clone();
+                rs.retain(|r| r.fact.field.starts_with("answers.") || r.date.is_some_and(|d| if more_than { d.last_day() < lo } else { d.day >= lo && d.last_day() <= hi }));
+                if rs.is_empty() {
+                    let o = ask(format!("no {name} result {} (latest: {}; {} in the record)", window_text(w), first.text, before));
+                    return o.fact(first.field, first.text);
+                }
+            }
+            None => return ask(format!("the window \"{}\" cannot be placed in time", window_text(w))),
+        }
+    }
+    let r = &rs[0];
+    // Qualitative: positive / negative.
+    if t.is_empty() {
+        let want_positive = !a.status.as_deref().is_some_and(|s| {
+            let s = s.to_lowercase();
+            s.contains("negative") || s.contains("non-reactive") || s.contains("undetectable")
+        });
+        return match qualitative(&r.value) {
+            Some(pos) => Outcome::new(
+                Truth::from(pos == want_positive),
+                format!("{} is {}; {} {}", r.name, if pos { "positive" } else { "negative" }, word(section), if want_positive { "positive" } else { "negative" }),
+            )
+            .fact(r.fact.field.clone(), r.fact.text.clone()),
+            None => ask(format!("{} has no positive/negative result", r.name)).fact(r.fact.field.clone(), r.fact.text.clone()),
+        };
+    }
+    let ObsValue::Number(x) = r.value else {
+        return ask(format!("{} is not a number", r.fact.text)).fact(r.fact.field.clone(), r.fact.text.clone());
+    };
+    let from = r.unit.clone().unwrap_or_default();
+    // Thresholds relative to the upper (lower) limit of normal.
+    if unit == "ULN" || unit == "LLN" {
+        let (limit, limit_unit, assumed) = match (unit.as_str(), r.reference_high, r.reference_low) {
+            ("ULN", Some(h), _) => (h, from.clone(), false),
+            ("LLN", _, Some(l)) => (l, from.clone(), false),
+            ("ULN", None, _) => match units::analyte(&slug).and_then(|an| an.uln.as_ref()) {
+                Some(d) => (d.value, d.unit.clone(), true),
+                None => return ask(format!("{} has no reference range and no default upper limit of normal is known", r.fact.text)).fact(r.fact.field.clone(), r.fact.text.clone()),
+            },
+            _ => return ask(format!("{} has no lower limit of normal", r.fact.text)).fact(r.fact.field.clone(), r.fact.text.clone()),
+        };
+        let Ok(xv) = units::convert(x, &from, &limit_unit, Some(&slug)) else {
+            return ask(format!("cannot compare {} with the limit of normal in {limit_unit}", r.fact.text)).fact(r.fact.field.clone(), r.fact.text.clone());
+        };
+        let ratio = xv / limit;
+        let note = if assumed {
+            format!(" (no reference range given; assuming the usual {unit} of {})", with_unit(limit, &limit_unit))
+        } else {
+            format!(" ({unit} {})", with_unit(limit, &limit_unit))
+        };
+        let req = requirement(&t, &unit);
+        let o = match test(ratio, &t) {
+            None => Outcome::new(Truth::Yes, format!("{} {} is {} × {unit}, meeting {req}{note}", r.name, with_unit(x, &from), fmt((ratio * 100.0).round() / 100.0))),
+            Some((c, _)) => Outcome::new(
+                Truth::No,
+                format!("{} {} is {} × {unit}, {} {} {req}{note}", r.name, with_unit(x, &from), fmt((ratio * 100.0).round() / 100.0), side(c), word(section)),
+            ),
+        };
+        return o.fact(r.fact.field.clone(), r.fact.text.clone());
+    }
+    // Convert to the atom's unit, else to one of its alternates.
+    let mut targets: Vec<(String, Vec<(Comparator, f64)>)> = vec![(unit.clone(), t.clone())];
+    for alt in &a.alternates {
+        let c = a.comparator.unwrap_or(Comparator::Eq);
+        targets.push((alt.unit.clone(), vec![(c, alt.value)]));
+    }
+    let dimensionless = |u: &str| units::parse(u).is_some_and(|p| p.is_dimensionless() && p.factor == 1.0);
+    for (tu, tt) in &targets {
+        let converted = if from.is_empty() {
+            if tu.is_empty() || dimensionless(tu) { Some(x) } else { None }
+        } else if tu.is_empty() {
+            if dimensionless(&from) { Some(x) } else { None }
+        } else {
+            units::convert(x, &from, tu, Some(&slug)).ok()
+        };
+        let Some(v) = converted else { continue };
+        let shown = if r.fact.field.starts_with("computed:") {
+            r.fact.text.clone()
+        } else if from == *tu || from.is_empty() {
+            format!("{} {}", r.name, with_unit(x, tu))
+        } else {
+            format!("{} {} ({})", r.name, with_unit(x, &from), with_unit((v * 1000.0).round() / 1000.0, tu))
+        };
+        let req = requirement(tt, tu);
+        let o = match test(v, tt) {
+            None => Outcome::new(Truth::Yes, format!("{shown} meets {req}")),
+            Some((c, _)) => Outcome::new(Truth::No, format!("{shown} is {} {} {req}", side(c), word(section))),
+        };
+        return o.fact(r.fact.field.clone(), r.fact.text.clone());
+    }
+    ask(format!("cannot convert {} from {} to {}", r.name, if from.is_empty() { "(no unit)" } else { &from }, if unit.is_empty() { "(no unit)".into() } else { unit.clone() }))
+        .fact(r.fact.field.clone(), r.fact.text.clone())
+}
+
+fn side(c: Comparator) -> &'static str {
+    match c {
+        Comparator::Ge | Comparator::Gt => "below",
+        Comparator::Le | Comparator::Lt => "above",
+        Comparator::Eq => "not equal to",
+    }
+}
+
+// ---- conditions ----
+
+fn want_active(a: &Atom) -> bool {
+    a.status.as_deref().is_some_and(|s| {
+        let s = s.to_lowercase();
+        ["active", "current", "ongoing", "uncontrolled", "positive"].iter().any(|w| s.contains(w))
+    })
+}
+
+fn condition(a: &Atom, ctx: &Ctx, except: &[String]) -> Outcome {
+    let name = concept_name(a);
+    let slug = atom_slug(a);
+    let active = want_active(a);
+    let qid = if active { format!("cond:{slug}:active") } else { format!("cond:{slug}") };
+    let keys = atom_keys(a, false);
+    let as_of = ctx.as_of;
+    let mut found: Vec<(usize, Truth)> = Vec::new();
+    let mut absent: Option<usize> = None;
+    for (i, c) in ctx.p.conditions.iter().enumerate() {
+        let k = &ctx.idx.conditions[i];
+        if !meets(k, &keys) || (!except.is_empty() && meets(k, except)) {
+            continue;
+        }
+        if c.status == Some(ConditionStatus::Absent) {
+            absent = Some(i);
+            continue;
+        }
+        let end = c.end.as_deref().and_then(Date::parse);
+        let is_active = match c.status {
+            Some(ConditionStatus::Active | ConditionStatus::Recurrence | ConditionStatus::Relapse) => Truth::Yes,
+            Some(_) => Truth::No,
+            None => match (end, as_of) {
+                (None, _) => Truth::Yes,
+                (Some(e), Some(t)) => Truth::from(e.last_day() >= t.day),
+                (Some(_), None) => Truth::Unknown,
+            },
+        };
+        let mut holds = if active { is_active } else { Truth::Yes };
+        // Window: present at some time inside it.
+        if let Some(w) = &a.window {
+            holds = holds.and(match window_range(w, as_of) {
+                Some((lo, hi, false)) => {
+                    let onset = c.onset.as_deref().and_then(Date::parse);
+                    let starts_ok = onset.map(|o| Truth::from(o.day <= hi)).unwrap_or(Truth::Unknown);
+                    let ends_ok = match end {
+                        Some(e) => Truth::from(e.last_day() >= lo),
+                        None if is_active == Truth::Yes => Truth::Yes,
+                        None => Truth::Unknown,
+                    };
+                    starts_ok.and(ends_ok)
+                }
+                _ => Truth::Unknown,
+            });
+        }
+        // Duration: onset at least so long before asOf.
+        if let Some(d) = &a.duration {
+            let onset = c.onset.as_deref().and_then(Date::parse);
+            holds = holds.and(match (onset, as_of, units::days(d.value, &d.unit)) {
+                (Some(o), Some(t), Some(days)) => {
+                    let had = (t.day - o.last_day()) as f64;
+                    let c = d.comparator.unwrap_or(Comparator::Ge);
+                    Truth::from(c.holds(had, days.round()))
+                }
+                _ => Truth::Unknown,
+            });
+        }
+        found.push((i, holds));
+    }
+    let facts = |mut o: Outcome, idx: &[usize]| {
+        for &i in idx {
+            let c = &ctx.p.conditions[i];
+            let mut text = c.name.clone().or(c.code.clone()).unwrap_or_default();
+            if let Some(s) = c.status {
+                text.push_str(&format!(" ({})", serde_json::to_value(s).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()));
+            }
+            if let Some(on) = &c.onset {
+                text.push_str(&format!(", onset {on}"));
+            }
+            o = o.fact(format!("conditions[{i}]"), text);
+        }
+        o
+    };
+    let yes: Vec<usize> = found.iter().filter(|f| f.1 == Truth::Yes).map(|f| f.0).collect();
+    let unk: Vec<usize> = found.iter().filter(|f| f.1 == Truth::Unknown).map(|f| f.0).collect();
+    let what = if active { format!("active {name}") } else { name.clone() };
+    if !yes.is_empty() {
+        let mut o = facts(Outcome::new(Truth::Yes, format!("has {what}")), &yes);
+        // A qualifier (a class, a grade, a target) must be in the record to count.
+        if let Some(ql) = &a.qualifier {
+            let qf = crate::lexicon::fold(ql);
+            let named = yes.iter().any(|&i| ctx.p.conditions[i].name.as_deref().is_some_and(|n| crate::lexicon::fold(n).contains(&qf)));
+            if !named {
+                let qq = format!("cond:{slug}:{}", index::slug(None, None, Some(ql)));
+                match ctx.p.answers.get(&qq).and_then(answer_bool) {
+                    Some(Truth::Yes) => o.reason = format!("has {what} ({ql}, answer)"),
+                    Some(Truth::No) => {
+                        o.truth = Truth::No;
+                        o.reason = format!("has {what} but not {ql} (answer)");
+                    }
+                    _ => {
+                        o.truth = Truth::Unknown;
+                        o.reason = format!("has {what}; whether it is {ql} is not recorded");
+                        if !ctx.p.answers.contains_key(&qq) {
+                            o = o.ask(q(qq, format!("Is the patient's {name} {ql}?"), AnswerKind::YesNo));
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(cl) = &a.classification {
+            o.reason.push_str(&format!("; meeting the {cl} classification criteria is for the study team to confirm"));
+            o.confirm = true;
+        }
+        return o;
+    }
+    if let Some(v) = ctx.p.answers.get(&qid).and_then(answer_bool) {
+        if v != Truth::Unknown {
+            return Outcome::new(v, format!("{} {what} (answer)", if v == Truth::Yes { "has" } else { "does not have" }))
+                .fact(format!("answers.{qid}"), format!("{what}: {}", if v == Truth::Yes { "yes" } else { "no" }));
+        }
+    }
+    // `cond:x` = no also settles `cond:x:active`.
+    if active {
+        if let Some(Truth::No) = ctx.p.answers.get(&format!("cond:{slug}")).and_then(answer_bool) {
+            return Outcome::new(Truth::No, format!("does not have {name} (answer)")).fact(format!("answers.cond:{slug}"), format!("{name}: no"));
+        }
+    }
+    if !unk.is_empty() {
+        let o = facts(Outcome::new(Truth::Unknown, format!("has {name}, but whether it meets \"{}\" is not known", a_text(a))), &unk);
+        return if ctx.p.answers.contains_key(&qid) { o } else { o.ask(cond_q(&qid, &what, a)) };
+    }
+    if !found.is_empty() {
+        let idx: Vec<usize> = found.iter().map(|f| f.0).collect();
+        return facts(Outcome::new(Truth::No, format!("{name} is recorded but not {}", if active { "active" } else { "as required" })), &idx);
+    }
+    if let Some(i) = absent {
+        return facts(Outcome::new(Truth::No, format!("{name} is recorded as absent")), &[i]);
+    }
+    if ctx.opts.closed_world {
+        return Outcome::new(Truth::No, format!("no {name} in the record (complete record assumed)"));
+    }
+    let o = Outcome::new(Truth::Unknown, format!("{what} is not in the record"));
+    if ctx.p.answers.contains_key(&qid) { o } else { o.ask(cond_q(&qid, &what, a)) }
+}
+
+fn a_text(a: &Atom) -> String {
+    let mut parts = Vec::new();
+    if let Some(w) = &a.window {
+        parts.push(window_text(w));
+    }
+    if let Some(d) = &a.duration {
+        parts.push(format!("for {} {}", d.comparator.map(|c| c.symbol()).unwrap_or("≥"), with_unit(d.value, &d.unit)));
+    }
+    if let Some(s) = &a.status {
+        parts.push(s.clone());
+    }
+    parts.join(", ")
+}
+
+fn cond_q(qid: &str, what: &str, a: &Atom) -> Question {
+    let mut text = format!("Has the patient {} {what}", if want_active(a) { "currently got" } else { "ever been diagnosed with" });
+    if let Some(w) = &a.window {
+        text.push_str(&format!(" ({})", window_text(w)));
+    }
+    if let Some(d) = &a.duration {
+        text.push_str(&format!(" for {} {}", d.comparator.map(|c| c.symbol()).unwrap_or("≥"), with_unit(d.value, &d.unit)));
+    }
+    text.push('?');
+    q(qid.to_string(), text, AnswerKind::YesNo)
+}
+
+// ---- medications ----
+
+fn is_glucocorticoid_class(keys: &[String]) -> bool {
+    keys.iter().any(|k| k == "class:glucocorticoids")
+}
+
+fn medication(a: &Atom, section: Section, ctx: &Ctx, except: &[String]) -> Outcome {
+    let name = concept_name(a);
+    let slug = atom_slug(a);
+    let keys = atom_keys(a, true);
+    let as_of = ctx.as_of;
+    let ever = a.status.as_deref().is_some_and(|s| {
+        let s = s.to_lowercase();
+        ["history", "prior", "previous", "ever", "past"].iter().any(|w| s.contains(w))
+    });
+    let qid = if a.dose.is_some() {
+        format!("med:{slug}:dose")
+    } else if a.window.is_some() {
+        format!("med:{slug}:window")
+    } else if ever {
+        format!("med:{slug}:ever")
+    } else {
+        format!("med:{slug}")
+    };
+    let mut matched: Vec<(usize, Truth)> = Vec::new();
+    let mut never = false;
+    for (i, m) in ctx.p.medications.iter().enumerate() {
+        let k = &ctx.idx.medications[i];
+        if !meets(k, &keys) || (!except.is_empty() && meets(k, except)) {
+            continue;
+        }
+        if m.status == Some(MedicationStatus::Never) {
+            never = true;
+            continue;
+        }
+        let start = m.start.as_deref().and_then(Date::parse);
+        let end = m.end.as_deref().and_then(Date::parse);
+        let stopped = matches!(m.status, Some(MedicationStatus::Stopped | MedicationStatus::Completed));
+        // Taken at asOf: started (or start unknown) and not ended.
+        let current = match as_of {
+            Some(t) => {
+                let started = start.map(|s| Truth::from(s.day <= t.day)).unwrap_or(Truth::Yes);
+                let ongoing = match end {
+                    Some(e) => Truth::from(e.last_day() >= t.day),
+                    None if stopped => Truth::No,
+                    None => Truth::Yes,
+                };
+                started.and(ongoing)
+            }
+            None => if end.is_none() && !stopped { Truth::Yes } else { Truth::Unknown },
+        };
+        let t = if let Some(w) = &a.window {
+            match window_range(w, as_of) {
+                Some((lo, hi, more_than)) => {
+                    if more_than {
+                        // Last taken before the window's start.
+                        match end {
+                            Some(e) => Truth::from(e.last_day() < lo),
+                            None if stopped => Truth::Unknown,
+                            None => Truth::No,
+                        }
+                    } else {
+                        let began = start.map(|s| Truth::from(s.day <= hi)).unwrap_or(Truth::Yes);
+                        let lasted = match end {
+                            Some(e) => Truth::from(e.last_day() >= lo),
+                            None if stopped => Truth::Unknown,
+                            None => Truth::Yes,
+                        };
+                        began.and(lasted)
+                    }
+                }
+                None => Truth::Unknown,
+            }
+        } else if ever {
+            Truth::Yes
+        } else {
+            current
+        };
+        matched.push((i, t));
+    }
+    let med_fact = |o: Outcome, i: usize| {
+        let m = &ctx.p.medications[i];
+        let mut text = m.name.clone().or(m.code.clone()).unwrap_or_default();
+        if let (Some(d), Some(u)) = (m.dose, &m.unit) {
+            text.push_str(&format!(" {}", with_unit(d, u)));
+        }
+        if let Some(s) = &m.start {
+            text.push_str(&format!(", from {s}"));
+        }
+        if let Some(e) = &m.end {
+            text.push_str(&format!(" to {e}"));
+        }
+        o.fact(format!("medications[{i}]"), text)
+    };
+    // Doses: the current dose (0 when not taking it) against the bounds.
+    if let Some(d) = &a.dose {
+        let t = thresholds(d.comparator, d.value, d.low, d.high);
+        let pred_eq = is_glucocorticoid_class(&keys) || slug == "prednisone" || name.to_lowercase().contains("prednisone");
+        if let Some(v) = ctx.p.answers.get(&qid) {
+            if let Some((x, u)) = number_answer(v, &d.unit) {
+                if let Ok(x2) = units::convert(x, &u, &d.unit, None) {
+                    let o = match test(x2, &t) {
+                        None => Outcome::new(Truth::Yes, format!("{name} dose {} meets {}", with_unit(x, &u), requirement(&t, &d.unit))),
+                        Some((c, _)) => Outcome::new(Truth::No, format!("{name} dose {} is {} {} {}", with_unit(x, &u), side(c), word(section), requirement(&t, &d.unit))),
+                    };
+                    return o.fact(format!("answers.{qid}"), format!("{name} dose {} (answer)", with_unit(x, &u)));
+                }
+            }
+        }
+        let mut total = 0.0;
+        let mut used = Vec::new();
+        let mut unknown = None;
+        for &(i, cur) in &matched {
+            let current = if a.window.is_some() { cur } else { cur };
+            match current {
+                Truth::No => continue,
+                Truth::Unknown => {
+                    unknown = Some(i);
+                    continue;
+                }
+                Truth::Yes => {}
+            }
+            let m = &ctx.p.medications[i];
+            let (Some(dose), Some(u)) = (m.dose, m.unit.as_deref()) else {
+                unknown = Some(i);
+                continue;
+            };
+            // Per-kilogram doses meet plain ones through the patient's weight.
+            let conv = units::convert(dose, u, &d.unit, None).ok().or_else(|| {
+                let (w, _) = latest_number(ctx, "body_weight", "kg")?;
+                units::convert(dose / w, &format!("{u}/kg"), &d.unit, None)
+                    .or_else(|_| units::convert(dose * w, &format!("{u}.kg"), &d.unit, None))
+                    .ok()
+            });
+            let Some(mut x) = conv else {
+                unknown = Some(i);
+                continue;
+            };
+            if pred_eq {
+                let n = m.name.as_deref().map(index::drug_name).unwrap_or_default();
+                match index::lex().steroid_factor.get(&n) {
+                    Some(f) => x *= f,
+                    None => {
+                        unknown = Some(i);
+                        continue;
+                    }
+                }
+            }
+            total += x;
+            used.push(i);
+        }
+        if let Some(i) = unknown {
+            let o = med_fact(Outcome::new(Truth::Unknown, format!("the {name} dose is not known")), i);
+            return if ctx.p.answers.contains_key(&qid) { o } else { o.ask(dose_q(&qid, &name, &d.unit)) };
+        }
+        if used.is_empty() && matched.is_empty() && !never && !ctx.opts.closed_world {
+            if let Some(Truth::No) = ctx.p.answers.get(&format!("med:{slug}")).and_then(answer_bool) {
+                // Not taking it: a dose of 0.
+            } else {
+                let o = Outcome::new(Truth::Unknown, format!("whether the patient takes {name} is not known"));
+                return if ctx.p.answers.contains_key(&qid) { o } else { o.ask(dose_q(&qid, &name, &d.unit)) };
+            }
+        }
+        let label = if pred_eq && !used.iter().all(|&i| ctx.p.medications[i].name.as_deref().map(index::drug_name).as_deref() == Some("prednisone")) {
+            format!("{name} dose (prednisone-equivalent)")
+        } else {
+            format!("{name} dose")
+        };
+        let shown = with_unit((total * 100.0).round() / 100.0, &d.unit);
+        let mut o = match test(total, &t) {
+            None => Outcome::new(Truth::Yes, format!("{label} {shown} meets {}", requirement(&t, &d.unit))),
+            Some((c, _)) => Outcome::new(Truth::No, format!("{label} {shown} is {} {} {}", side(c), word(section), requirement(&t, &d.unit))),
+        };
+        for i in used {
+            o = med_fact(o, i);
+        }
+        return o;
+    }
+    let when = match (&a.window, ever) {
+        (Some(w), _) => format!(" {}", window_text(w)),
+        (None, true) => " ever".to_string(),
+        (None, false) => " now".to_string(),
+    };
+    if let Some(&(i, _)) = matched.iter().find(|m| m.1 == Truth::Yes) {
+        return med_fact(Outcome::new(Truth::Yes, format!("took {name}{when}")), i);
+    }
+    if let Some(v) = ctx.p.answers.get(&qid) {
+        let t = match v {
+            Value::String(s) if a.window.is_some() => match (Date::parse(s), a.window.as_ref().and_then(|w| window_range(w, as_of))) {
+                (Some(d), Some((lo, hi, more))) => Some(Truth::from(if more { d.last_day() < lo } else { d.day >= lo && d.day <= hi })),
+                _ => answer_bool(v),
+            },
+            _ => answer_bool(v),
+        };
+        if let Some(t) = t.filter(|t| *t != Truth::Unknown) {
+            return Outcome::new(t, format!("{} {name}{when} (answer)", if t == Truth::Yes { "took" } else { "did not take" }))
+                .fact(format!("answers.{qid}"), format!("{name}{when}: {}", v));
+        }
+    }
+    if let Some(&(i, _)) = matched.iter().find(|m| m.1 == Truth::Unknown) {
+        let o = med_fact(Outcome::new(Truth::Unknown, format!("whether {name} was taken{when} is not known")), i);
+        return if ctx.p.answers.contains_key(&qid) { o } else { o.ask(med_q(&qid, &name, a, ever)) };
+    }
+    if let Some(&(i, _)) = matched.first() {
+        return med_fact(Outcome::new(Truth::No, format!("did not take {name}{when}")), i);
+    }
+    if never || ctx.opts.closed_world {
+        return Outcome::new(Truth::No, format!("no {name} in the record{}", if never { "" } else { " (complete record assumed)" }));
+    }
+    let o = Outcome::new(Truth::Unknown, format!("{name}{when} is not in the record"));
+    if ctx.p.answers.contains_key(&qid) { o } else { o.ask(med_q(&qid, &name, a, ever)) }
+}
+
+fn dose_q(qid: &str, name: &str, unit: &str) -> Question {
+    q(qid.to_string(), format!("What daily dose of {name} does the patient take now (0 if none)?"), AnswerKind::Number).with_units(&[unit])
+}
+
+fn med_q(qid: &str, name: &str, a: &Atom, ever: bool) -> Question {
+    match &a.window {
+        Some(w) => q(
+            qid.to_string(),
+            format!("When did the patient last take {name}? (a date; no if never, yes if still taking it) — asked for \"{}\"", window_text(w)),
+            AnswerKind::Date,
+        ),
+        None if ever => q(qid.to_string(), format!("Has the patient ever taken {name}?"), AnswerKind::YesNo),
+        None => q(qid.to_string(), format!("Is the patient currently taking {name}?"), AnswerKind::YesNo),
+    }
+}
+
+// ---- procedures and immunizations ----
+
+fn event(a: &Atom, ctx: &Ctx, except: &[String]) -> Outcome {
+    let name = concept_name(a);
+    let slug = atom_slug(a);
+    let (list, idx, field, prefix, verb) = if a.kind == AtomKind::Procedure {
+        (ctx.p.procedures.iter().map(|x| (&x.name, &x.code, &x.date)).collect::<Vec<_>>(), &ctx.idx.procedures, "procedures", "proc", "had")
+    } else {
+        (ctx.p.immunizations.iter().map(|x| (&x.name, &x.code, &x.date)).collect::<Vec<_>>(), &ctx.idx.immunizations, "immunizations", "imm", "received")
+    };
+    let qid = if a.window.is_some() { format!("{prefix}:{slug}:window") } else { format!("{prefix}:{slug}") };
+    let keys = atom_keys(a, false);
+    let range = a.window.as_ref().map(|w| window_range(w, ctx.as_of));
+    let when = a.window.as_ref().map(|w| format!(" {}", window_text(w))).unwrap_or_default();
+    let mut unknown: Option<usize> = None;
+    let mut any = None;
+    for (i, (n, c, d)) in list.iter().enumerate() {
+        if !meets(&idx[i], &keys) || (!except.is_empty() && meets(&idx[i], except)) {
+            continue;
+        }
+        any = Some(i);
+        let text = format!("{}{}", (*n).clone().or((*c).clone()).unwrap_or_default(), d.as_ref().map(|d| format!(" on {d}")).unwrap_or_default());
+        let t = match range {
+            None => Truth::Yes,
+            Some(None) => Truth::Unknown,
+            Some(Some((lo, hi, more))) => match d.as_deref().and_then(Date::parse) {
+                None => Truth::Unknown,
+                Some(dt) => {
+                    if more {
+                        if dt.last_day() < lo { Truth::Yes } else if dt.day >= lo { Truth::No } else { Truth::Unknown }
+                    } else if dt.day >= lo && dt.last_day() <= hi {
+                        Truth::Yes
+                    } else if dt.last_day() < lo || dt.day > hi {
+                        Truth::No
+                    } else {
+                        Truth::Unknown
+                    }
+                }
+            },
+        };
+        match t {
+            Truth::Yes => return Outcome::new(Truth::Yes, format!("{verb} {name}{when}")).fact(format!("{field}[{i}]"), text),
+            Truth::Unknown => unknown = Some(i),
+            Truth::No => {}
+        }
+    }
+    if let Some(v) = ctx.p.answers.get(&qid) {
+        let t = match (v, range) {
+            (Value::String(s), Some(Some((lo, hi, more)))) if Date::parse(s).is_some() => {
+                let d = Date::parse(s).map(|d| d.day).unwrap_or(0);
+                Some(Truth::from(if more { d < lo } else { d >= lo && d <= hi }))
+            }
+            _ => answer_bool(v),
+        };
+        if let Some(t) = t.filter(|t| *t != Truth::Unknown) {
+            return Outcome::new(t, format!("{} {name}{when} (answer)", if t == Truth::Yes { verb } else { "did not have" }))
+                .fact(format!("answers.{qid}"), format!("{name}: {v}"));
+        }
+    }
+    let ask = |o: Outcome| {
+        if ctx.p.answers.contains_key(&qid) {
+            return o;
+        }
+        let question = if a.window.is_some() {
+            q(qid.clone(), format!("When did the patient last have {name}? (a date, or no if never)"), AnswerKind::Date)
+        } else {
+            q(qid.clone(), format!("Has the patient ever {verb} {name}?"), AnswerKind::YesNo)
+        };
+        o.ask(question)
+    };
+    if let Some(i) = unknown {
+        return ask(Outcome::new(Truth::Unknown, format!("{name} is recorded but whether it was{when} is not known")).fact(format!("{field}[{i}]"), list[i].0.clone().unwrap_or_default()));
+    }
+    if let Some(i) = any {
+        return Outcome::new(Truth::No, format!("{name} is recorded, but not{when}")).fact(format!("{field}[{i}]"), list[i].0.clone().unwrap_or_default());
+    }
+    if ctx.opts.closed_world {
+        return Outcome::new(Truth::No, format!("no {name} in the record (complete record assumed)"));
+    }
+    ask(Outcome::new(Truth::Unknown, format!("{name} is not in the record")))
+}
+
+// ---- pregnancy, breastfeeding, contraception ----
+
+fn reproductive(a: &Atom, ctx: &Ctx) -> Outcome {
+    let status = a.status.as_deref().unwrap_or("").to_lowercase();
+    let (qid, what, field): (&str, &str, Option<bool>) = match a.kind {
+        AtomKind::Pregnancy if status.contains("plan") => ("pregnancy:planned", "planning a pregnancy", None),
+        AtomKind::Pregnancy => ("pregnant", "pregnant", ctx.p.pregnant),
+        AtomKind::Breastfeeding => ("breastfeeding", "breastfeeding", ctx.p.breastfeeding),
+        _ => ("contraception", "willing to use effective contraception", None),
+    };
+    if let Some(v) = ctx.p.answers.get(qid).and_then(answer_bool).filter(|t| *t != Truth::Unknown) {
+        return Outcome::new(v, format!("{} {what} (answer)", if v == Truth::Yes { "is" } else { "is not" })).fact(format!("answers.{qid}"), format!("{what}: {}", v == Truth::Yes));
+    }
+    if let Some(b) = field {
+        return Outcome::new(Truth::from(b), format!("{} {what}", if b { "is" } else { "is not" })).fact(qid, format!("{qid}: {b}"));
+    }
+    if a.kind != AtomKind::Contraception && ctx.p.sex == Some(crate::atoms::Sex::Male) {
+        return Outcome::new(Truth::No, format!("not {what} (male)")).fact("sex", "male");
+    }
+    let o = Outcome::new(Truth::Unknown, format!("whether the patient is {what} is not known"));
+    if ctx.p.answers.contains_key(qid) {
+        o
+    } else {
+        let text = match qid {
+            "pregnant" => "Is the patient pregnant?".to_string(),
+            "breastfeeding" => "Is the patient breastfeeding?".to_string(),
+            "pregnancy:planned" => "Is the patient planning a pregnancy during the study?".to_string(),
+            _ => "Will the patient use effective contraception during the study?".to_string(),
+        };
+        o.ask(q(qid.into(), text, AnswerKind::YesNo))
+    }
+}
+
+impl Question {
+    fn with_units(mut self, u: &[&str]) -> Question {
+        self.units = u.iter().map(|s| s.to_string()).collect();
+        self
+    }
+}
+
+pub(crate) fn date_age(birth: Date, on: Date) -> f64 {
+    date::age_years(birth, on) as f64
+}

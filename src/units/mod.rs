@@ -1,0 +1,352 @@
+//! Units of measure: UCUM-style codes parsed into a factor and a dimension,
+//! conversion within a dimension, and mass <-> molar conversion for the
+//! analytes whose molar mass `data/units/analytes.json` gives.
+//!
+//! ```
+//! use trialsieve::units::convert;
+//! assert_eq!(convert(1.5, "10*9/L", "/mm3", None).unwrap().round(), 1500.0);
+//! let umol = convert(1.0, "mg/dL", "umol/L", Some("creatinine")).unwrap();
+//! assert!((umol - 88.4).abs() < 0.1);
+//! ```
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+/// Dimension exponents: mass, length, time, amount, enzyme activity,
+/// pressure, `X` for units that are not physical (`ULN`), and temperature
+/// (`Cel` only: scales with an offset are not converted).
+const DIMS: [&str; 8] = ["M", "L", "T", "N", "U", "P", "X", "K"];
+const MASS: usize = 0;
+const TIME: usize = 2;
+const AMOUNT: usize = 3;
+
+/// A parsed unit: `value × factor` is the quantity in base units.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Unit {
+    pub factor: f64,
+    pub dims: [i8; 8],
+}
+
+impl Unit {
+    /// A pure number (`{score}`, `%`, `10*3`): no dimension at all.
+    pub fn is_dimensionless(&self) -> bool {
+        self.dims.iter().all(|d| *d == 0)
+    }
+    /// A mass (`mg`, `g`), as a drug dose is.
+    pub fn is_mass(&self) -> bool {
+        self.dims.iter().enumerate().all(|(i, d)| *d == if i == MASS { 1 } else { 0 })
+    }
+    /// A mass per time (`mg/d`), as a daily dose is.
+    pub fn is_mass_rate(&self) -> bool {
+        self.dims.iter().enumerate().all(|(i, d)| *d == if i == MASS { 1 } else if i == TIME { -1 } else { 0 })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnitFile {
+    #[allow(dead_code)]
+    comment: String,
+    prefixes: HashMap<String, f64>,
+    units: Vec<UnitDef>,
+    aliases: HashMap<String, String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnitDef {
+    code: String,
+    factor: f64,
+    dims: HashMap<String, i8>,
+    #[serde(default)]
+    prefixable: bool,
+}
+
+/// One analyte's data (see `data/units/analytes.json`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Analyte {
+    pub id: String,
+    pub names: Vec<String>,
+    #[serde(default)]
+    pub molar_mass: Option<f64>,
+    /// Default upper limit of normal, assumed when the patient's
+    /// observation gives none.
+    #[serde(default)]
+    pub uln: Option<Amount>,
+    /// Values outside this range are input errors, not results.
+    #[serde(default)]
+    pub plausible: Option<Range>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Amount {
+    pub value: f64,
+    pub unit: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Range {
+    pub low: f64,
+    pub high: f64,
+    pub unit: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnalyteFile {
+    #[allow(dead_code)]
+    comment: String,
+    analytes: Vec<Analyte>,
+}
+
+struct Tables {
+    prefixes: Vec<(String, f64)>,
+    units: HashMap<String, (Unit, bool)>,
+    aliases: HashMap<String, String>,
+    analytes: Vec<Analyte>,
+    /// id or folded name -> index in `analytes`.
+    analyte_keys: HashMap<String, usize>,
+}
+
+static TABLES: OnceLock<Tables> = OnceLock::new();
+
+fn tables() -> &'static Tables {
+    TABLES.get_or_init(|| {
+        let f: UnitFile = serde_json::from_str(include_str!("../../data/units/units.json"))
+            .expect("data/units/units.json is checked by tests");
+        let a: AnalyteFile = serde_json::from_str(include_str!("../../data/units/analytes.json"))
+            .expect("data/units/analytes.json is checked by tests");
+        let mut prefixes: Vec<(String, f64)> = f.prefixes.into_iter().collect();
+        // Longest prefix first, so that `da` wins over `d`.
+        prefixes.sort_by(|x, y| y.0.len().cmp(&x.0.len()).then(x.0.cmp(&y.0)));
+        let mut units = HashMap::new();
+        for u in f.units {
+            let mut dims = [0i8; 8];
+            for (k, v) in &u.dims {
+                if let Some(i) = DIMS.iter().position(|d| d == k) {
+                    dims[i] = *v;
+                }
+            }
+            units.insert(u.code, (Unit { factor: u.factor, dims }, u.prefixable));
+        }
+        let mut analyte_keys = HashMap::new();
+        for (i, an) in a.analytes.iter().enumerate() {
+            analyte_keys.insert(an.id.clone(), i);
+            for n in &an.names {
+                analyte_keys.entry(crate::lexicon::fold(n)).or_insert(i);
+            }
+        }
+        Tables { prefixes, units, aliases: f.aliases, analytes: a.analytes, analyte_keys }
+    })
+}
+
+/// The analyte data for a concept id or a name, when the table has it.
+pub fn analyte(key: &str) -> Option<&'static Analyte> {
+    let t = tables();
+    t.analyte_keys
+        .get(key)
+        .or_else(|| t.analyte_keys.get(&crate::lexicon::fold(key)))
+        .map(|&i| &t.analytes[i])
+}
+
+/// Rewrites common spellings into UCUM: `µ` → `u`, `^` → `*`, `x10^9/l` →
+/// `10*9/L`, `mm³` → `mm3`, `/day` → `/d`, `mcg` → `ug`.
+pub fn normalize(unit: &str) -> String {
+    let mut s = String::with_capacity(unit.len());
+    for c in unit.trim().chars() {
+        let sup = "⁰¹²³⁴⁵⁶⁷⁸⁹".chars().position(|x| x == c);
+        if let Some(d) = sup {
+            // A superscript after "10" is its exponent: 10⁹ = 10*9.
+            if s.ends_with("10") {
+                s.push('*');
+            }
+            s.push(char::from(b'0' + d as u8));
+            continue;
+        }
+        match c {
+            'µ' | 'μ' => s.push('u'),
+            '^' => s.push('*'),
+            '·' => s.push('.'),
+            ' ' => {}
+            _ => s.push(c),
+        }
+    }
+    // "x10*9/L", "×10*9/L": the multiplication sign before a power of ten.
+    for lead in ["x10*", "X10*", "×10*", "*10*"] {
+        if let Some(rest) = s.strip_prefix(lead) {
+            s = format!("10*{rest}");
+        }
+    }
+    s
+}
+
+/// Parses a unit code. Accepts UCUM and the common spellings
+/// [`normalize`] folds into it.
+pub fn parse(unit: &str) -> Option<Unit> {
+    let s = normalize(unit);
+    if s.is_empty() {
+        return Some(Unit { factor: 1.0, dims: [0; 8] });
+    }
+    parse_ucum(&s)
+}
+
+fn parse_ucum(s: &str) -> Option<Unit> {
+    let t = tables();
+    let mut out = Unit { factor: 1.0, dims: [0; 8] };
+    let mut sign: i8 = 1;
+    let mut term = String::new();
+    let mut depth = 0usize;
+    let mut first = true;
+    let flush = |term: &mut String, sign: i8, out: &mut Unit, first: bool| -> Option<()> {
+        if term.is_empty() {
+            // A leading "/" ("/mm3") divides 1; anything else empty is malformed.
+            return if first && sign == -1 { Some(()) } else { None };
+        }
+        let u = term_unit(t, term)?;
+        out.factor *= u.factor.powi(sign as i32);
+        for i in 0..8 {
+            out.dims[i] += u.dims[i] * sign;
+        }
+        term.clear();
+        Some(())
+    };
+    for c in s.chars() {
+        match c {
+            '{' => {
+                depth += 1;
+                term.push(c);
+            }
+            '}' => {
+                depth = depth.saturating_sub(1);
+                term.push(c);
+            }
+            '/' | '.' if depth == 0 => {
+                if !(first && term.is_empty() && c == '/') {
+                    flush(&mut term, sign, &mut out, false)?;
+                }
+                first = false;
+                sign = if c == '/' { -1 } else { 1 };
+            }
+            _ => term.push(c),
+        }
+    }
+    flush(&mut term, sign, &mut out, false)?;
+    Some(out)
+}
+
+fn term_unit(t: &Tables, term: &str) -> Option<Unit> {
+    // Annotations are dimensionless: {score}, {cells}, {1.73_m2}.
+    if term.starts_with('{') && term.ends_with('}') {
+        return Some(Unit { factor: 1.0, dims: [0; 8] });
+    }
+    // An atom followed by an annotation ("U{37Cel}") keeps the atom.
+    if let Some(i) = term.find('{') {
+        if term.ends_with('}') && i > 0 {
+            return term_unit(t, &term[..i]);
+        }
+    }
+    // Powers of ten: 10*9, 10*3.
+    if let Some(exp) = term.strip_prefix("10*").or_else(|| term.strip_prefix("10**")) {
+        let e: i32 = exp.parse().ok()?;
+        return Some(Unit { factor: 10f64.powi(e), dims: [0; 8] });
+    }
+    if let Some(u) = atom(t, term) {
+        return Some(u);
+    }
+    // A trailing exponent: m2, mm3, cm-1.
+    let digits = term.trim_end_matches(|c: char| c.is_ascii_digit() || c == '-');
+    if digits.len() < term.len() && !digits.is_empty() {
+        let e: i32 = term[digits.len()..].parse().ok()?;
+        let u = atom(t, digits)?;
+        let mut dims = [0i8; 8];
+        for i in 0..8 {
+            dims[i] = u.dims[i].checked_mul(e as i8)?;
+        }
+        return Some(Unit { factor: u.factor.powi(e), dims });
+    }
+    None
+}
+
+fn atom(t: &Tables, a: &str) -> Option<Unit> {
+    if let Some((u, _)) = t.units.get(a) {
+        return Some(*u);
+    }
+    for (p, f) in &t.prefixes {
+        if let Some(rest) = a.strip_prefix(p.as_str()) {
+            if let Some((u, true)) = t.units.get(rest) {
+                return Some(Unit { factor: u.factor * f, dims: u.dims });
+            }
+        }
+    }
+    if let Some(al) = t.aliases.get(a) {
+        return parse_ucum(al);
+    }
+    None
+}
+
+/// Why a conversion could not be made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConvertError {
+    /// The unit is not one we can read.
+    UnknownUnit(String),
+    /// The two units measure different things (and no molar mass bridges them).
+    Incompatible(String, String),
+}
+
+impl std::fmt::Display for ConvertError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConvertError::UnknownUnit(u) => write!(f, "unknown unit \"{u}\""),
+            ConvertError::Incompatible(a, b) => write!(f, "cannot convert \"{a}\" to \"{b}\": they measure different things"),
+        }
+    }
+}
+
+/// Converts `value` from unit `from` to unit `to`. `analyte` (a concept id
+/// or name) lets mass and molar concentrations meet through its molar mass.
+pub fn convert(value: f64, from: &str, to: &str, analyte: Option<&str>) -> Result<f64, ConvertError> {
+    let f = parse(from).ok_or_else(|| ConvertError::UnknownUnit(from.to_string()))?;
+    let t = parse(to).ok_or_else(|| ConvertError::UnknownUnit(to.to_string()))?;
+    let base = value * f.factor;
+    if f.dims == t.dims {
+        return Ok(base / t.factor);
+    }
+    let mm = analyte.and_then(self::analyte).and_then(|a| a.molar_mass);
+    if let Some(mm) = mm {
+        let mut diff = [0i8; 8];
+        for i in 0..8 {
+            diff[i] = f.dims[i] - t.dims[i];
+        }
+        let mut mass_to_molar = [0i8; 8];
+        mass_to_molar[MASS] = 1;
+        mass_to_molar[AMOUNT] = -1;
+        let molar_to_mass: [i8; 8] = std::array::from_fn(|i| -mass_to_molar[i]);
+        if diff == mass_to_molar {
+            return Ok(base / mm / t.factor);
+        }
+        if diff == molar_to_mass {
+            return Ok(base * mm / t.factor);
+        }
+    }
+    Err(ConvertError::Incompatible(from.to_string(), to.to_string()))
+}
+
+/// Whether two units measure the same thing (directly or through the analyte's molar mass).
+pub fn compatible(from: &str, to: &str, analyte: Option<&str>) -> bool {
+    convert(1.0, from, to, analyte).is_ok()
+}
+
+/// The number of years in a time unit (`a`, `mo`, `wk`, `d`, `h`).
+pub fn years(value: f64, unit: &str) -> Option<f64> {
+    convert(value, unit, "a", None).ok()
+}
+
+/// The number of days in a time unit.
+pub fn days(value: f64, unit: &str) -> Option<f64> {
+    convert(value, unit, "d", None).ok()
+}
