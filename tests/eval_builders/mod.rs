@@ -73,7 +73,7 @@ pub fn imm(name: &str) -> Atom {
 }
 
 pub fn within(mut a: Atom, value: f64, unit: &str) -> Atom {
-    a.window = Some(Window { comparator: Some(Comparator::Le), value, unit: unit.into(), direction: Direction::Before, anchor: "screening".into() });
+    a.window = Some(Window { comparator: Some(Comparator::Le), value, unit: unit.into(), direction: Direction::Before, span: None, anchor: "screening".into() });
     a
 }
 
