@@ -85,15 +85,19 @@ fn fmt(x: f64) -> String {
     }
 }
 
-fn unit_label(u: &str) -> String {
+fn unit_label(u: &str) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
     match u {
-        "a" => "years".into(),
-        "mo" => "months".into(),
-        "wk" => "weeks".into(),
-        "d" => "days".into(),
-        "h" => "hours".into(),
-        "{score}" => String::new(),
-        u => u.replace("{1.73_m2}", "1.73 m²").replace("10*9", "10⁹").replace("10*3", "10³").replace("10*6", "10⁶").replace("10*12", "10¹²"),
+        "a" => Cow::Borrowed("years"),
+        "mo" => Cow::Borrowed("months"),
+        "wk" => Cow::Borrowed("weeks"),
+        "d" => Cow::Borrowed("days"),
+        "h" => Cow::Borrowed("hours"),
+        "{score}" => Cow::Borrowed(""),
+        u if u.contains('{') || u.contains('*') => {
+            Cow::Owned(u.replace("{1.73_m2}", "1.73 m²").replace("10*9", "10⁹").replace("10*3", "10³").replace("10*6", "10⁶").replace("10*12", "10¹²"))
+        }
+        u => Cow::Borrowed(u),
     }
 }
 
@@ -194,21 +198,13 @@ pub(crate) fn concept_name(a: &Atom) -> String {
     a.concept.as_ref().map(|c| c.name.clone()).unwrap_or_else(|| "it".into())
 }
 
-fn atom_keys(a: &Atom, drug: bool) -> Vec<String> {
-    let c = a.concept.as_ref();
-    index::keys(
-        c.and_then(|c| c.id.as_deref()),
-        c.and_then(|c| c.code.as_deref()),
-        c.map(|c| c.name.as_str()),
-        false,
-        drug,
-    )
+fn atom_keys(a: &Atom, drug: bool) -> std::sync::Arc<Vec<String>> {
+    index::atom_concept(a.concept.as_ref(), drug).0
 }
 
 pub(crate) fn atom_slug(a: &Atom) -> String {
-    let c = a.concept.as_ref();
-    let s = index::slug(c.and_then(|c| c.id.as_deref()), c.and_then(|c| c.code.as_deref()), c.map(|c| c.name.as_str()));
-    if s.is_empty() { "unnamed".into() } else { s }
+    let s = index::atom_concept(a.concept.as_ref(), false).1;
+    if s.is_empty() { "unnamed".into() } else { s.to_string() }
 }
 
 // ---- age and sex ----
@@ -344,7 +340,8 @@ fn readings(a: &Atom, ctx: &Ctx, slug: &str) -> Vec<Reading> {
 }
 
 fn latest_number(ctx: &Ctx, id: &str, unit: &str) -> Option<(f64, Fact)> {
-    let keys = index::keys(Some(id), None, Some(id), false, false);
+    let cr = crate::atoms::ConceptRef { id: Some(id.to_string()), name: id.to_string(), code: None };
+    let keys = index::atom_concept(Some(&cr), false).0;
     let mut best: Option<(i64, f64, Fact)> = None;
     for (i, o) in ctx.p.observations.iter().enumerate() {
         if !meets(&ctx.idx.observations[i], &keys) {
@@ -457,7 +454,6 @@ fn measurement(a: &Atom, section: Section, ctx: &Ctx) -> Outcome {
     let name = concept_name(a);
     let t = thresholds(a.comparator, a.value, a.low, a.high);
     let unit = a.unit.clone().unwrap_or_default();
-    let qunits = ask_units(a, &slug);
     let ask = |reason: String| {
         let qualitative_q = t.is_empty();
         let mut question = if qualitative_q {
@@ -466,7 +462,7 @@ fn measurement(a: &Atom, section: Section, ctx: &Ctx) -> Outcome {
                 ..q(qid.clone(), format!("What was the latest {name} result?"), AnswerKind::Choice)
             }
         } else {
-            q(qid.clone(), format!("What is the patient's latest {name}?"), AnswerKind::Number).with_units(&qunits.iter().map(String::as_str).collect::<Vec<_>>())
+            Question { units: ask_units(a, &slug), ..q(qid.clone(), format!("What is the patient's latest {name}?"), AnswerKind::Number) }
         };
         if let Some(w) = &a.window {
             question.text = format!("{} (measured {})", question.text.trim_end_matches('?'), window_text(w)) + "?";
@@ -477,7 +473,8 @@ fn measurement(a: &Atom, section: Section, ctx: &Ctx) -> Outcome {
     // An answer outranks the record: it is the newest word.
     let mut rs: Vec<Reading> = Vec::new();
     if let Some(v) = ctx.p.answers.get(&qid) {
-        if let Some((x, u)) = number_answer(v, qunits.first().map(String::as_str).unwrap_or("")) {
+        let first_unit = ask_units(a, &slug).into_iter().next().unwrap_or_default();
+        if let Some((x, u)) = number_answer(v, &first_unit) {
             rs.push(Reading {
                 value: ObsValue::Number(x),
                 unit: Some(u.clone()),

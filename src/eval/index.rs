@@ -3,7 +3,7 @@
 //! matching an atom is a few hash look-ups, never a scan.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::Deserialize;
 
@@ -220,4 +220,30 @@ impl PatientIndex {
 /// Whether a fact's keys meet an atom's keys.
 pub(crate) fn meets(fact: &[String], atom: &[String]) -> bool {
     atom.iter().any(|k| fact.binary_search(k).is_ok())
+}
+
+type Cached = (Arc<Vec<String>>, Arc<str>);
+
+/// Keys and slug of an atom's concept, computed once per distinct concept
+/// and kept: trials name the same few hundred concepts over and over, and
+/// folding and resolving names is most of the cost of an evaluation.
+pub(crate) fn atom_concept(c: Option<&crate::atoms::ConceptRef>, drug: bool) -> Cached {
+    static CACHE: OnceLock<Mutex<HashMap<String, Cached>>> = OnceLock::new();
+    let id = c.and_then(|c| c.id.as_deref());
+    let code = c.and_then(|c| c.code.as_deref());
+    let name = c.map(|c| c.name.as_str());
+    let key = format!("{}\u{1}{}\u{1}{}\u{1}{drug}", id.unwrap_or(""), code.unwrap_or(""), name.unwrap_or(""));
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(v) = cache.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return v;
+    }
+    let v: Cached = (Arc::new(keys(id, code, name, false, drug)), Arc::from(slug(id, code, name)));
+    if let Ok(mut m) = cache.lock() {
+        // A bound, so that a long-lived page cannot grow it without end.
+        if m.len() > 100_000 {
+            m.clear();
+        }
+        m.insert(key, v.clone());
+    }
+    v
 }

@@ -525,7 +525,13 @@ impl Walk<'_, '_> {
     fn leaf(&mut self, c: &Criterion) -> (Status, String, Vec<Fact>, Vec<Question>, bool) {
         let ctx = self.ctx;
         let lab = label(c);
-        let crit_q = format!("crit:{}:{}", self.trial_id, c.id);
+        let understood = c.understood.unwrap_or(if !c.atoms.is_empty() && c.uncovered.is_empty() { Understood::Full } else { Understood::Partial });
+        let crit_q = if ctx.p.answers.is_empty() && !c.atoms.is_empty() && understood == Understood::Full {
+            // Not needed unless asked or answered; skipping it saves an allocation per criterion.
+            String::new()
+        } else {
+            format!("crit:{}:{}", self.trial_id, c.id)
+        };
         // An answer about the whole criterion settles it.
         if let Some(v) = ctx.p.answers.get(&crit_q) {
             let t = match v {
@@ -556,7 +562,6 @@ impl Walk<'_, '_> {
                 });
             }
         };
-        let understood = c.understood.unwrap_or(if !c.atoms.is_empty() && c.uncovered.is_empty() { Understood::Full } else { Understood::Partial });
         if c.atoms.is_empty() {
             let mut qs = Vec::new();
             ask_crit(&mut qs);
@@ -750,7 +755,8 @@ pub fn check(trials: &[Trial], patient: &Patient, options: &EvalOptions) -> Chec
                 all.len() - 1
             });
             all[i].criteria.extend(q.criteria.iter().map(|c| format!("{tid}#{c}")));
-            if !all[i].trials.contains(&tid) {
+            // Evaluations come one trial at a time: a repeat is always the last one.
+            if all[i].trials.last() != Some(&tid) {
                 all[i].trials.push(tid.clone());
             }
         }

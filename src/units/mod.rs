@@ -10,7 +10,7 @@
 //! ```
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use serde::Deserialize;
 
@@ -188,6 +188,23 @@ pub fn normalize(unit: &str) -> String {
 /// Parses a unit code. Accepts UCUM and the common spellings
 /// [`normalize`] folds into it.
 pub fn parse(unit: &str) -> Option<Unit> {
+    // Trials and patients use a few dozen units over and over: remember them.
+    static CACHE: OnceLock<Mutex<HashMap<String, Option<Unit>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(u) = cache.lock().ok().and_then(|m| m.get(unit).copied()) {
+        return u;
+    }
+    let u = parse_uncached(unit);
+    if let Ok(mut m) = cache.lock() {
+        if m.len() > 10_000 {
+            m.clear();
+        }
+        m.insert(unit.to_string(), u);
+    }
+    u
+}
+
+fn parse_uncached(unit: &str) -> Option<Unit> {
     let s = normalize(unit);
     if s.is_empty() {
         return Some(Unit { factor: 1.0, dims: [0; 8] });
