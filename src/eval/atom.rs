@@ -140,9 +140,9 @@ fn test(x: f64, t: &[(Comparator, f64)]) -> Option<(Comparator, f64)> {
         let eps = 1e-9 * v.abs().max(1.0);
         match c {
             Comparator::Ge => x < v - eps,
-            Comparator::Gt => x <= v + eps && !(x > *v),
+            Comparator::Gt => x <= v + eps,
             Comparator::Le => x > v + eps,
-            Comparator::Lt => x >= v - eps && !(x < *v),
+            Comparator::Lt => x >= v - eps,
             Comparator::Eq => (x - v).abs() > eps,
         }
     })
@@ -904,8 +904,8 @@ fn medication(a: &Atom, section: Section, ctx: &Ctx, except: &[String]) -> Outco
         let mut total = 0.0;
         let mut used = Vec::new();
         let mut unknown = None;
-        for &(i, cur) in &matched {
-            let current = if a.window.is_some() { cur } else { cur };
+        // With a window, "taking it" means within the window; without, now.
+        for &(i, current) in &matched {
             match current {
                 Truth::No => continue,
                 Truth::Unknown => {

@@ -127,10 +127,8 @@ pub(crate) fn keys(id: Option<&str>, code: Option<&str>, name: Option<&str>, wit
         if !core.is_empty() {
             out.push(format!("name:{core}"));
         }
-        if lx.steroid_factor.contains_key(&core) || lx.steroid_factor.contains_key(&fold(n.trim())) {
-            if with_ancestors {
-                out.push("class:glucocorticoids".into());
-            }
+        if with_ancestors && (lx.steroid_factor.contains_key(&core) || lx.steroid_factor.contains_key(&fold(n.trim()))) {
+            out.push("class:glucocorticoids".into());
         }
         if lx.steroid_class.contains(&fold(n.trim())) && !with_ancestors {
             out.push("class:glucocorticoids".into());

@@ -219,7 +219,7 @@ impl Ctx<'_> {
 
     pub fn sex(&self) -> Option<(Sex, Fact)> {
         if let Some(s) = self.p.sex {
-            return Some((s, Fact { field: "sex".into(), text: format!("{}", if s == Sex::Female { "female" } else { "male" }) }));
+            return Some((s, Fact { field: "sex".into(), text: if s == Sex::Female { "female" } else { "male" }.into() }));
         }
         match self.p.answers.get("sex").and_then(|v| v.as_str()) {
             Some("female") => Some((Sex::Female, Fact { field: "answers.sex".into(), text: "female (answer)".into() })),

@@ -226,8 +226,8 @@ fn parse_ucum(s: &str) -> Option<Unit> {
         }
         let u = term_unit(t, term)?;
         out.factor *= u.factor.powi(sign as i32);
-        for i in 0..8 {
-            out.dims[i] += u.dims[i] * sign;
+        for (d, ud) in out.dims.iter_mut().zip(u.dims) {
+            *d = d.checked_add(ud.checked_mul(sign)?)?;
         }
         term.clear();
         Some(())
@@ -280,9 +280,10 @@ fn term_unit(t: &Tables, term: &str) -> Option<Unit> {
     if digits.len() < term.len() && !digits.is_empty() {
         let e: i32 = term[digits.len()..].parse().ok()?;
         let u = atom(t, digits)?;
+        let e8 = i8::try_from(e).ok()?;
         let mut dims = [0i8; 8];
-        for i in 0..8 {
-            dims[i] = u.dims[i].checked_mul(e as i8)?;
+        for (d, ud) in dims.iter_mut().zip(u.dims) {
+            *d = ud.checked_mul(e8)?;
         }
         return Some(Unit { factor: u.factor.powi(e), dims });
     }
@@ -335,10 +336,7 @@ pub fn convert(value: f64, from: &str, to: &str, analyte: Option<&str>) -> Resul
     }
     let mm = analyte.and_then(self::analyte).and_then(|a| a.molar_mass);
     if let Some(mm) = mm {
-        let mut diff = [0i8; 8];
-        for i in 0..8 {
-            diff[i] = f.dims[i] - t.dims[i];
-        }
+        let diff: [i8; 8] = std::array::from_fn(|i| f.dims[i].saturating_sub(t.dims[i]));
         let mut mass_to_molar = [0i8; 8];
         mass_to_molar[MASS] = 1;
         mass_to_molar[AMOUNT] = -1;
