@@ -365,7 +365,7 @@ fn plausible(field: &str, o: &Observation, v: f64) -> Result<(), Error> {
         if o.unit.is_some() {
             return Err(bad(
                 &format!("{field}.unit"),
-                format!("\"{from}\" is not a unit of {} (expected something like {})", an.names[0], r.unit),
+                format!("\"{from}\" is not a unit of {} (expected something like {})", an.names.first().unwrap_or(&an.id), r.unit),
             ));
         }
         return Ok(());
