@@ -405,6 +405,27 @@ fn atom_unit(u: &str) -> &str {
     }
 }
 
+/// "2 met, 1 not met, 1 unknown, 1 to confirm" over a node's children.
+fn tally(children: &[CriterionResult]) -> String {
+    let mut n = [0usize; 5];
+    for c in children {
+        let i = if c.to_confirm {
+            4
+        } else {
+            match c.status {
+                Status::Pass => 0,
+                Status::Fail => 1,
+                Status::Unknown => 2,
+                Status::NotApplicable => 3,
+            }
+        };
+        n[i] += 1;
+    }
+    let names = ["met", "not met", "unknown", "not applicable", "to confirm"];
+    let parts: Vec<String> = n.iter().zip(names).filter(|(k, _)| **k > 0).map(|(k, w)| format!("{k} {w}")).collect();
+    if parts.is_empty() { "nothing here applies".into() } else { parts.join(", ") }
+}
+
 /// "inc.3.2" → "Inclusion 3.2".
 fn label(c: &Criterion) -> String {
     let sec = if c.section == Section::Inclusion { "Inclusion" } else { "Exclusion" };
@@ -468,12 +489,7 @@ impl Walk<'_, '_> {
                 r.to_confirm = confirm && r.children.iter().all(|x| x.to_confirm);
             }
             if r.reason.is_empty() {
-                r.reason = match r.status {
-                    Status::Pass => "all that applies is met".into(),
-                    Status::Fail => "not met".into(),
-                    Status::Unknown => "not yet settled".into(),
-                    Status::NotApplicable => "nothing here applies".into(),
-                };
+                r.reason = tally(&r.children);
                 if logic == Logic::Any && c.kind == NodeKind::Group {
                     r.reason.push_str(" (any one of these suffices)");
                 }
@@ -565,11 +581,11 @@ impl Walk<'_, '_> {
         if c.atoms.is_empty() {
             let mut qs = Vec::new();
             ask_crit(&mut qs);
-            return (Status::Unknown, format!("not understood; to check by hand ({lab})"), Vec::new(), qs, false);
+            return (Status::Unknown, format!("Not understood; to check by hand ({lab})"), Vec::new(), qs, false);
         }
         let only_confirm = c.atoms.iter().all(|a| matches!(a.kind, AtomKind::Consent | AtomKind::Judgment | AtomKind::Participation));
         if only_confirm {
-            return (Status::Unknown, format!("for the study team to confirm ({lab})"), Vec::new(), Vec::new(), true);
+            return (Status::Unknown, format!("For the study team to confirm ({lab})"), Vec::new(), Vec::new(), true);
         }
         let logic = c.logic.unwrap_or(if c.section == Section::Exclusion { Logic::Any } else { Logic::All });
         let neutral = if logic == Logic::All { Truth::Yes } else { Truth::No };
@@ -621,7 +637,7 @@ impl Walk<'_, '_> {
             }
             confirm |= o.confirm;
             truth = if logic == Logic::All { truth.and(o.truth) } else { truth.or(o.truth) };
-            reasons.push(capitalize(&o.reason));
+            reasons.push(if reasons.is_empty() { capitalize(&o.reason) } else { o.reason });
             facts.extend(o.facts);
             qs.extend(o.questions);
         }
