@@ -397,3 +397,23 @@ fn groups_follow_their_logic() {
     assert_eq!(e.failing.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(), ["exc.1.1"]);
 }
 
+
+#[test]
+fn names_match_through_the_lexicon_and_codes_exactly() {
+    // The lexicon knows "HGB" and "Hb" as hemoglobin (LOINC:718-7).
+    let atom = trialsieve::atoms::Atom { concept: Some(with_id("Hemoglobin", "hemoglobin")), ..lab("x", Ge, 100.0, "g/L") };
+    for p in [
+        r#"{"observations": [{"name": "HGB", "value": 12, "unit": "g/dL"}]}"#,
+        r#"{"observations": [{"name": "Haemoglobin", "value": 12, "unit": "g/dL"}]}"#,
+        r#"{"observations": [{"code": "LOINC:718-7", "value": 12, "unit": "g/dL"}]}"#,
+    ] {
+        assert_eq!(inc(vec![atom.clone()], p).0, Pass, "{p}");
+    }
+    // A different code does not match, whatever the name.
+    let p = r#"{"observations": [{"name": "Hemoglobin A1c", "code": "LOINC:4548-4", "value": 6, "unit": "%"}]}"#;
+    assert_eq!(inc(vec![atom], p).0, Unknown);
+    // An atom with only a code matches the same code.
+    let mut coded = lab("ignored name", Ge, 100.0, "10*9/L");
+    coded.concept = Some(trialsieve::atoms::ConceptRef { id: None, name: "PLT".into(), code: Some("LOINC:777-3".into()) });
+    assert_eq!(inc(vec![coded], r#"{"observations": [{"code": "LOINC:777-3", "value": 150, "unit": "10*3/uL"}]}"#).0, Pass);
+}

@@ -222,18 +222,28 @@ pub(crate) fn meets(fact: &[String], atom: &[String]) -> bool {
 
 type Cached = (Arc<Vec<String>>, Arc<str>);
 
+/// The strings a concept is identified by, owned, to confirm a cache hit.
+type CacheKey = (Option<String>, Option<String>, Option<String>, bool);
+
 /// Keys and slug of an atom's concept, computed once per distinct concept
 /// and kept: trials name the same few hundred concepts over and over, and
 /// folding and resolving names is most of the cost of an evaluation.
 pub(crate) fn atom_concept(c: Option<&crate::atoms::ConceptRef>, drug: bool) -> Cached {
-    static CACHE: OnceLock<Mutex<HashMap<String, Cached>>> = OnceLock::new();
+    use std::hash::{Hash, Hasher};
+    static CACHE: OnceLock<Mutex<HashMap<u64, Vec<(CacheKey, Cached)>>>> = OnceLock::new();
     let id = c.and_then(|c| c.id.as_deref());
     let code = c.and_then(|c| c.code.as_deref());
     let name = c.map(|c| c.name.as_str());
-    let key = format!("{}\u{1}{}\u{1}{}\u{1}{drug}", id.unwrap_or(""), code.unwrap_or(""), name.unwrap_or(""));
+    // Hash the borrowed strings: no allocation on a hit.
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (id, code, name, drug).hash(&mut h);
+    let hash = h.finish();
+    let same = |k: &CacheKey| k.0.as_deref() == id && k.1.as_deref() == code && k.2.as_deref() == name && k.3 == drug;
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
-    if let Some(v) = cache.lock().ok().and_then(|m| m.get(&key).cloned()) {
-        return v;
+    if let Ok(m) = cache.lock() {
+        if let Some(v) = m.get(&hash).and_then(|b| b.iter().find(|(k, _)| same(k))) {
+            return v.1.clone();
+        }
     }
     let v: Cached = (Arc::new(keys(id, code, name, false, drug)), Arc::from(slug(id, code, name)));
     if let Ok(mut m) = cache.lock() {
@@ -241,7 +251,8 @@ pub(crate) fn atom_concept(c: Option<&crate::atoms::ConceptRef>, drug: bool) -> 
         if m.len() > 100_000 {
             m.clear();
         }
-        m.insert(key, v.clone());
+        let key = (id.map(String::from), code.map(String::from), name.map(String::from), drug);
+        m.entry(hash).or_default().push((key, v.clone()));
     }
     v
 }

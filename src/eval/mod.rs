@@ -637,7 +637,7 @@ impl Walk<'_, '_> {
             }
             confirm |= o.confirm;
             truth = if logic == Logic::All { truth.and(o.truth) } else { truth.or(o.truth) };
-            reasons.push(if reasons.is_empty() { capitalize(&o.reason) } else { o.reason });
+            reasons.push(if reasons.is_empty() && o.reason.starts_with(|c: char| c.is_lowercase()) { capitalize(&o.reason) } else { o.reason });
             facts.extend(o.facts);
             qs.extend(o.questions);
         }
@@ -651,7 +651,9 @@ impl Walk<'_, '_> {
         if status == Status::Unknown && understood != Understood::Full && !qs.iter().any(|q| q.id == crit_q) {
             ask_crit(&mut qs);
         }
-        reason.push_str(&format!(" ({lab})"));
+        reason.push_str(" (");
+        reason.push_str(&lab);
+        reason.push(')');
         if confirm {
             self.to_confirm.push(CriterionRef { id: c.id.clone(), text: c.text.clone(), span: c.span });
         }
