@@ -230,7 +230,8 @@ type CacheKey = (Option<String>, Option<String>, Option<String>, bool);
 /// folding and resolving names is most of the cost of an evaluation.
 pub(crate) fn atom_concept(c: Option<&crate::atoms::ConceptRef>, drug: bool) -> Cached {
     use std::hash::{Hash, Hasher};
-    static CACHE: OnceLock<Mutex<HashMap<u64, Vec<(CacheKey, Cached)>>>> = OnceLock::new();
+    type Buckets = HashMap<u64, Vec<(CacheKey, Cached)>>;
+    static CACHE: OnceLock<Mutex<Buckets>> = OnceLock::new();
     let id = c.and_then(|c| c.id.as_deref());
     let code = c.and_then(|c| c.code.as_deref());
     let name = c.map(|c| c.name.as_str());
