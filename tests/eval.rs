@@ -417,3 +417,45 @@ fn names_match_through_the_lexicon_and_codes_exactly() {
     coded.concept = Some(trialsieve::atoms::ConceptRef { id: None, name: "PLT".into(), code: Some("LOINC:777-3".into()) });
     assert_eq!(inc(vec![coded], r#"{"observations": [{"code": "LOINC:777-3", "value": 150, "unit": "10*3/uL"}]}"#).0, Pass);
 }
+
+#[test]
+fn odd_atoms_never_panic() {
+    use trialsieve::atoms::{Atom, Bound, Direction, Dose, Duration, Window};
+    let odd_numbers = [f64::NAN, f64::INFINITY, -1e300, 0.0, 1e300];
+    let odd_units = ["", "ULN", "LLN", "bananas", "a", "{score}", "10*9/L", "mg/kg/d", "/"];
+    let kinds = [
+        AtomKind::Age, AtomKind::Sex, AtomKind::Measurement, AtomKind::Condition, AtomKind::Medication, AtomKind::Procedure,
+        AtomKind::Immunization, AtomKind::Pregnancy, AtomKind::Breastfeeding, AtomKind::Contraception, AtomKind::Consent,
+    ];
+    let p = r#"{"asOf": "2026-11-22", "birthDate": "1981-04-02", "sex": "female",
+        "conditions": [{"name": "x", "onset": "2022"}], "observations": [{"name": "x", "value": 5, "unit": "g/L", "referenceHigh": 0}],
+        "medications": [{"name": "x", "dose": 0, "unit": "mg/d"}], "procedures": [{"name": "x"}], "immunizations": [{"name": "x", "date": "2026"}],
+        "answers": {"obs:x": {"value": 1, "unit": "bananas/L"}}}"#;
+    let p = trialsieve::patient::read(p).err().map(|e| e.to_string());
+    assert!(p.is_some_and(|e| e.contains("answers.obs:x.unit")));
+    let p = r#"{"asOf": "2026-11-22", "birthDate": "1981-04-02", "sex": "female",
+        "conditions": [{"name": "x", "onset": "2022"}], "observations": [{"name": "x", "value": 5, "unit": "g/L", "referenceHigh": 0}],
+        "medications": [{"name": "x", "dose": 0, "unit": "mg/d"}], "procedures": [{"name": "x"}], "immunizations": [{"name": "x", "date": "2026"}]}"#;
+    for kind in kinds {
+        for v in odd_numbers {
+            for u in odd_units {
+                let a = Atom {
+                    kind,
+                    concept: Some(concept("x")),
+                    comparator: Some(Ge),
+                    value: Some(v),
+                    unit: Some(u.into()),
+                    low: Some(Bound { value: v, inclusive: false }),
+                    duration: Some(Duration { comparator: None, value: v, unit: u.into() }),
+                    dose: Some(Dose { comparator: Some(Lt), value: Some(v), low: None, high: None, unit: u.into() }),
+                    window: Some(Window { comparator: Some(Gt), value: v, unit: u.into(), direction: Direction::After, anchor: "screening".into() }),
+                    qualifier: Some(String::new()),
+                    excepts: Some(99),
+                    ..atom(kind)
+                };
+                let _ = inc(vec![a.clone(), excepting(a.clone(), 0)], p);
+                let _ = exc(vec![a], p);
+            }
+        }
+    }
+}

@@ -279,8 +279,8 @@ fn window_range(w: &Window, as_of: Option<Date>) -> Option<(i64, i64, bool)> {
     // `within` (≤, <, or none): inside [as_of - days, as_of]; `more than` (>, ≥): before it.
     let more_than = matches!(w.comparator, Some(Comparator::Gt) | Some(Comparator::Ge));
     match w.direction {
-        Direction::Before => Some((as_of.day - days, as_of.day, more_than)),
-        Direction::After => Some((as_of.day, as_of.day + days, more_than)),
+        Direction::Before => Some((as_of.day.saturating_sub(days), as_of.day, more_than)),
+        Direction::After => Some((as_of.day, as_of.day.saturating_add(days), more_than)),
     }
 }
 
