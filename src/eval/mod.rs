@@ -193,11 +193,29 @@ pub(crate) struct Ctx<'a> {
     pub idx: &'a index::PatientIndex,
     pub as_of: Option<Date>,
     pub opts: &'a EvalOptions,
+    /// Age and sex, worked out once per patient.
+    age: Option<(f64, Fact)>,
+    sex: Option<(Sex, Fact)>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    fn new(p: &'a Patient, idx: &'a index::PatientIndex, as_of: Option<Date>, opts: &'a EvalOptions) -> Ctx<'a> {
+        let mut c = Ctx { p, idx, as_of, opts, age: None, sex: None };
+        c.age = c.compute_age();
+        c.sex = c.compute_sex();
+        c
+    }
+
     /// Age in years on asOf: from the birth date, else `age`, else the answer.
     pub fn age(&self) -> Option<(f64, Fact)> {
+        self.age.clone()
+    }
+
+    pub fn sex(&self) -> Option<(Sex, Fact)> {
+        self.sex.clone()
+    }
+
+    fn compute_age(&self) -> Option<(f64, Fact)> {
         if let (Some(b), Some(t)) = (self.p.birth_date.as_deref().and_then(Date::parse), self.as_of) {
             let a = atom::date_age(b, t);
             return Some((a, Fact { field: "birthDate".into(), text: format!("born {} (age {a} on {})", b.to_iso(), t.to_iso()) }));
@@ -217,7 +235,7 @@ impl Ctx<'_> {
         }
     }
 
-    pub fn sex(&self) -> Option<(Sex, Fact)> {
+    fn compute_sex(&self) -> Option<(Sex, Fact)> {
         if let Some(s) = self.p.sex {
             return Some((s, Fact { field: "sex".into(), text: if s == Sex::Female { "female" } else { "male" }.into() }));
         }
@@ -233,7 +251,7 @@ impl Ctx<'_> {
 pub fn evaluate(trial: &Trial, patient: &Patient, options: &EvalOptions) -> Evaluation {
     let idx = index::PatientIndex::new(patient);
     let (as_of, warnings) = as_of(patient, options);
-    let ctx = Ctx { p: patient, idx: &idx, as_of, opts: options };
+    let ctx = Ctx::new(patient, &idx, as_of, options);
     let mut e = evaluate_with(trial, &ctx);
     e.warnings = warnings;
     e
@@ -750,7 +768,7 @@ pub struct CheckResult {
 pub fn check(trials: &[Trial], patient: &Patient, options: &EvalOptions) -> CheckResult {
     let idx = index::PatientIndex::new(patient);
     let (as_of, warnings) = as_of(patient, options);
-    let ctx = Ctx { p: patient, idx: &idx, as_of, opts: options };
+    let ctx = Ctx::new(patient, &idx, as_of, options);
     let mut evaluations: Vec<Evaluation> = trials
         .iter()
         .enumerate()
