@@ -290,7 +290,7 @@ fn exclusions_fail_when_their_condition_is_present() {
     let (s, r) = exc(vec![lab("hemoglobin", Lt, 80.0, "g/L")], p);
     assert_eq!((s, r.as_str()), (Fail, "Hemoglobin 70 g/L meets < 80 g/L (Exclusion 1)"));
     let (s, r) = exc(vec![lab("hemoglobin", Lt, 60.0, "g/L")], p);
-    assert_eq!((s, r.as_str()), (Pass, "Hemoglobin 70 g/L is above the excluding < 60 g/L (Exclusion 1)"));
+    assert_eq!((s, r.as_str()), (Pass, "Hemoglobin 70 g/L is not < 60 g/L (Exclusion 1)"));
     // Several atoms in an exclusion: any of them excludes.
     let p = r#"{"conditions": [{"name": "hepatitis C"}, {"name": "HIV infection", "status": "absent"}]}"#;
     assert_eq!(exc(vec![cond("HIV infection"), cond("hepatitis B"), cond("hepatitis C")], p).0, Fail);
@@ -397,3 +397,65 @@ fn groups_follow_their_logic() {
     assert_eq!(e.failing.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(), ["exc.1.1"]);
 }
 
+
+#[test]
+fn names_match_through_the_lexicon_and_codes_exactly() {
+    // The lexicon knows "HGB" and "Hb" as hemoglobin (LOINC:718-7).
+    let atom = trialsieve::atoms::Atom { concept: Some(with_id("Hemoglobin", "hemoglobin")), ..lab("x", Ge, 100.0, "g/L") };
+    for p in [
+        r#"{"observations": [{"name": "HGB", "value": 12, "unit": "g/dL"}]}"#,
+        r#"{"observations": [{"name": "Haemoglobin", "value": 12, "unit": "g/dL"}]}"#,
+        r#"{"observations": [{"code": "LOINC:718-7", "value": 12, "unit": "g/dL"}]}"#,
+    ] {
+        assert_eq!(inc(vec![atom.clone()], p).0, Pass, "{p}");
+    }
+    // A different code does not match, whatever the name.
+    let p = r#"{"observations": [{"name": "Hemoglobin A1c", "code": "LOINC:4548-4", "value": 6, "unit": "%"}]}"#;
+    assert_eq!(inc(vec![atom], p).0, Unknown);
+    // An atom with only a code matches the same code.
+    let mut coded = lab("ignored name", Ge, 100.0, "10*9/L");
+    coded.concept = Some(trialsieve::atoms::ConceptRef { id: None, name: "PLT".into(), code: Some("LOINC:777-3".into()) });
+    assert_eq!(inc(vec![coded], r#"{"observations": [{"code": "LOINC:777-3", "value": 150, "unit": "10*3/uL"}]}"#).0, Pass);
+}
+
+#[test]
+fn odd_atoms_never_panic() {
+    use trialsieve::atoms::{Atom, Bound, Direction, Dose, Duration, Window};
+    let odd_numbers = [f64::NAN, f64::INFINITY, -1e300, 0.0, 1e300];
+    let odd_units = ["", "ULN", "LLN", "bananas", "a", "{score}", "10*9/L", "mg/kg/d", "/"];
+    let kinds = [
+        AtomKind::Age, AtomKind::Sex, AtomKind::Measurement, AtomKind::Condition, AtomKind::Medication, AtomKind::Procedure,
+        AtomKind::Immunization, AtomKind::Pregnancy, AtomKind::Breastfeeding, AtomKind::Contraception, AtomKind::Consent,
+    ];
+    let p = r#"{"asOf": "2026-11-22", "birthDate": "1981-04-02", "sex": "female",
+        "conditions": [{"name": "x", "onset": "2022"}], "observations": [{"name": "x", "value": 5, "unit": "g/L", "referenceHigh": 0}],
+        "medications": [{"name": "x", "dose": 0, "unit": "mg/d"}], "procedures": [{"name": "x"}], "immunizations": [{"name": "x", "date": "2026"}],
+        "answers": {"obs:x": {"value": 1, "unit": "bananas/L"}}}"#;
+    let p = trialsieve::patient::read(p).err().map(|e| e.to_string());
+    assert!(p.is_some_and(|e| e.contains("answers.obs:x.unit")));
+    let p = r#"{"asOf": "2026-11-22", "birthDate": "1981-04-02", "sex": "female",
+        "conditions": [{"name": "x", "onset": "2022"}], "observations": [{"name": "x", "value": 5, "unit": "g/L", "referenceHigh": 0}],
+        "medications": [{"name": "x", "dose": 0, "unit": "mg/d"}], "procedures": [{"name": "x"}], "immunizations": [{"name": "x", "date": "2026"}]}"#;
+    for kind in kinds {
+        for v in odd_numbers {
+            for u in odd_units {
+                let a = Atom {
+                    kind,
+                    concept: Some(concept("x")),
+                    comparator: Some(Ge),
+                    value: Some(v),
+                    unit: Some(u.into()),
+                    low: Some(Bound { value: v, inclusive: false }),
+                    duration: Some(Duration { comparator: None, value: v, unit: u.into() }),
+                    dose: Some(Dose { comparator: Some(Lt), value: Some(v), low: None, high: None, unit: u.into() }),
+                    window: Some(Window { comparator: Some(Gt), value: v, unit: u.into(), direction: Direction::After, anchor: "screening".into() }),
+                    qualifier: Some(String::new()),
+                    excepts: Some(99),
+                    ..atom(kind)
+                };
+                let _ = inc(vec![a.clone(), excepting(a.clone(), 0)], p);
+                let _ = exc(vec![a], p);
+            }
+        }
+    }
+}

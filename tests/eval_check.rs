@@ -231,11 +231,21 @@ fn check_is_fast() {
         "observations": [{"name": "hemoglobin", "value": 95, "unit": "g/L"}, {"name": "creatinine", "value": 0.9, "unit": "mg/dL"},
                          {"name": "ALT", "value": 30, "unit": "U/L"}],
         "medications": [{"name": "prednisone", "dose": 10, "unit": "mg/d"}]}"#);
-    let o = EvalOptions { today: None, closed_world: false };
+    // TRIALSIEVE_BENCH_CLOSED=1: a complete record, so fewer open questions.
+    let closed_world = std::env::var("TRIALSIEVE_BENCH_CLOSED").is_ok();
+    let o = EvalOptions { today: None, closed_world };
     let _ = eval::check(&trials[..10], &p, &o);
-    let start = std::time::Instant::now();
-    let r = eval::check(&trials, &p, &o);
-    let took = start.elapsed();
+    // The best of three runs, as a benchmark would report.
+    let mut took = std::time::Duration::MAX;
+    let mut r = eval::check(&trials[..1], &p, &o);
+    // TRIALSIEVE_BENCH_RUNS sets the number of runs (CPU time per run = difference of task-clock between two counts).
+    let runs: usize = std::env::var("TRIALSIEVE_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
+    for _ in 0..runs {
+        drop(r);
+        let start = std::time::Instant::now();
+        r = eval::check(&trials, &p, &o);
+        took = took.min(start.elapsed());
+    }
     println!("check: 1000 trials x 12 criteria in {took:?}");
     assert_eq!(r.evaluations.len(), 1000);
     assert!(r.questions.iter().any(|q| q.id == "obs:platelets"));
@@ -286,4 +296,65 @@ fn parsed_trials_evaluate() {
     assert_eq!(r.evaluations.len(), 1);
     // FIXME: becomes Ineligible (Hb 55 < 60) once measurement atoms are extracted.
     assert!(matches!(r.evaluations[0].verdict, Undetermined | Ineligible));
+}
+
+#[test]
+fn full_evaluation_snapshot() {
+    let t = sle_trial();
+    let e = run(
+        &t,
+        r#"{"asOf": "2026-11-22", "birthDate": "1981-04-02", "sex": "female", "pregnant": false,
+        "conditions": [{"name": "systemic lupus erythematosus", "onset": "2026-09"}],
+        "observations": [{"name": "hemoglobin", "value": 9.5, "unit": "g/dL", "date": "2026-11-01"}],
+        "medications": [{"name": "methylprednisolone", "dose": 8, "unit": "mg/d", "start": "2026-01-01"}]}"#,
+    );
+    insta::assert_json_snapshot!(e);
+}
+
+/// The shared corpus folder, or `None` (with a message) when it is not here.
+fn corpus() -> Option<std::path::PathBuf> {
+    let here = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    for p in [here.join("../shared/corpus"), std::path::PathBuf::from("/work/shared/corpus")] {
+        if p.is_dir() {
+            return Some(p);
+        }
+    }
+    println!("shared corpus not found (../shared/corpus or /work/shared/corpus); skipping");
+    None
+}
+
+#[test]
+fn synthea_patients_evaluate() {
+    let Some(dir) = corpus() else { return };
+    let mut hb = trialsieve::atoms::ConceptRef { id: None, name: "Hemoglobin".into(), code: Some("LOINC:718-7".into()) };
+    let mut a = lab("Hemoglobin", Ge, 100.0, "g/L");
+    a.concept = Some(hb.clone());
+    hb.code = Some("LOINC:2160-0".into());
+    let t = trial(
+        "FHIR",
+        vec![
+            crit("Adults", vec![age_between(18.0, 120.0)]),
+            crit("Hb ≥ 100 g/L", vec![a]),
+            crit("eGFR ≥ 30", vec![lab("eGFR", Ge, 30.0, "mL/min/{1.73_m2}")]),
+        ],
+        vec![crit("Prediabetes", vec![cond("Prediabetes")]), crit("Pregnant", vec![atom(AtomKind::Pregnancy)])],
+    );
+    let mut files: Vec<_> = std::fs::read_dir(dir.join("fhir")).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    let mut settled = 0;
+    let mut total = 0;
+    for f in &files {
+        let p = trialsieve::patient::read(&std::fs::read_to_string(f).unwrap()).unwrap();
+        let e = eval::evaluate(&t, &p, &EvalOptions { today: Some("2026-11-22".into()), closed_world: true });
+        for id in ["inc.1", "inc.2", "inc.3", "exc.1", "exc.2"] {
+            total += 1;
+            if node(&e, id).status != Unknown {
+                settled += 1;
+            }
+        }
+        println!("{}: {:?}, {} questions", f.file_name().unwrap().to_string_lossy(), e.verdict, e.questions.len());
+    }
+    println!("settled {settled} of {total} criteria over {} bundles", files.len());
+    // Age, the (closed-world) condition and sex-based pregnancy settle for everyone.
+    assert!(settled >= 30, "{settled}");
 }

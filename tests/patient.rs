@@ -178,3 +178,32 @@ fn loads_every_synthea_bundle() {
     assert!(totals[1] >= 1032, "{totals:?}");
     assert_eq!(totals[5], 0, "no warnings expected on the Synthea bundles");
 }
+
+#[test]
+fn schema_names_every_field() {
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema/patient.schema.json")).unwrap()).unwrap();
+    // A patient with every field set, serialized: its keys must be the schema's.
+    let full = read(EXAMPLE).unwrap();
+    let mut full = serde_json::to_value(&full).unwrap();
+    full["age"] = serde_json::json!(45);
+    full["warnings"] = serde_json::json!([{"field": "x", "message": "y"}]);
+    full["conditions"][0]["end"] = serde_json::json!("2023");
+    full["observations"][0]["referenceLow"] = serde_json::json!(12);
+    full["medications"][0]["end"] = serde_json::json!("2026");
+    full["medications"][0]["status"] = serde_json::json!("active");
+    full["medications"][0]["code"] = serde_json::json!("RXNORM:8640");
+    full["procedures"][0]["code"] = serde_json::json!("SNOMED:1");
+    full["immunizations"][0]["code"] = serde_json::json!("CVX:03");
+    let keys = |v: &serde_json::Value| -> Vec<String> {
+        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    assert_eq!(keys(&full), keys(&schema["properties"]));
+    for (list, def) in [("conditions", "condition"), ("observations", "observation"), ("medications", "medication"), ("procedures", "event"), ("immunizations", "event")] {
+        assert_eq!(keys(&full[list][0]), keys(&schema["$defs"][def]["properties"]), "{list}");
+    }
+    // And it reads back.
+    read(&full.to_string()).unwrap();
+}

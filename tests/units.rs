@@ -93,3 +93,11 @@ fn analyte_table_units_all_parse() {
         assert!(trialsieve::units::analyte(id).is_some());
     }
 }
+
+#[test]
+fn odd_units_never_panic() {
+    for u in ["m100.m100", "m127/m-128", "10*999/L", "10*-5", "{", "}", "/", "./.", "m99999", "µ", "L{x", "{a}{b}", "mg/{1.73_m2", "×", "10*9/10*9", "%/%"] {
+        let _ = parse(u);
+        let _ = convert(1.0, u, "g/L", Some("creatinine"));
+    }
+}

@@ -85,15 +85,19 @@ fn fmt(x: f64) -> String {
     }
 }
 
-fn unit_label(u: &str) -> String {
+fn unit_label(u: &str) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
     match u {
-        "a" => "years".into(),
-        "mo" => "months".into(),
-        "wk" => "weeks".into(),
-        "d" => "days".into(),
-        "h" => "hours".into(),
-        "{score}" => String::new(),
-        u => u.replace("{1.73_m2}", "1.73 m²").replace("10*9", "10⁹").replace("10*3", "10³").replace("10*6", "10⁶").replace("10*12", "10¹²"),
+        "a" => Cow::Borrowed("years"),
+        "mo" => Cow::Borrowed("months"),
+        "wk" => Cow::Borrowed("weeks"),
+        "d" => Cow::Borrowed("days"),
+        "h" => Cow::Borrowed("hours"),
+        "{score}" => Cow::Borrowed(""),
+        u if u.contains('{') || u.contains('*') => {
+            Cow::Owned(u.replace("{1.73_m2}", "1.73 m²").replace("10*9", "10⁹").replace("10*3", "10³").replace("10*6", "10⁶").replace("10*12", "10¹²"))
+        }
+        u => Cow::Borrowed(u),
     }
 }
 
@@ -136,18 +140,20 @@ fn test(x: f64, t: &[(Comparator, f64)]) -> Option<(Comparator, f64)> {
         let eps = 1e-9 * v.abs().max(1.0);
         match c {
             Comparator::Ge => x < v - eps,
-            Comparator::Gt => x <= v + eps && !(x > *v),
+            Comparator::Gt => x <= v + eps,
             Comparator::Le => x > v + eps,
-            Comparator::Lt => x >= v - eps && !(x < *v),
+            Comparator::Lt => x >= v - eps,
             Comparator::Eq => (x - v).abs() > eps,
         }
     })
 }
 
-fn word(section: Section) -> &'static str {
+/// How a value misses a threshold, in words: "below the required ≥ 60 g/L"
+/// in an inclusion, "not < 60 g/L" in an exclusion (where missing is good).
+fn miss(section: Section, c: Comparator, req: &str) -> String {
     match section {
-        Section::Inclusion => "the required",
-        Section::Exclusion => "the excluding",
+        Section::Inclusion => format!("{} the required {req}", side(c)),
+        Section::Exclusion => format!("not {req}"),
     }
 }
 
@@ -194,21 +200,13 @@ pub(crate) fn concept_name(a: &Atom) -> String {
     a.concept.as_ref().map(|c| c.name.clone()).unwrap_or_else(|| "it".into())
 }
 
-fn atom_keys(a: &Atom, drug: bool) -> Vec<String> {
-    let c = a.concept.as_ref();
-    index::keys(
-        c.and_then(|c| c.id.as_deref()),
-        c.and_then(|c| c.code.as_deref()),
-        c.map(|c| c.name.as_str()),
-        false,
-        drug,
-    )
+fn atom_keys(a: &Atom, drug: bool) -> std::sync::Arc<Vec<String>> {
+    index::atom_concept(a.concept.as_ref(), drug).0
 }
 
 pub(crate) fn atom_slug(a: &Atom) -> String {
-    let c = a.concept.as_ref();
-    let s = index::slug(c.and_then(|c| c.id.as_deref()), c.and_then(|c| c.code.as_deref()), c.map(|c| c.name.as_str()));
-    if s.is_empty() { "unnamed".into() } else { s }
+    let s = index::atom_concept(a.concept.as_ref(), false).1;
+    if s.is_empty() { "unnamed".into() } else { s.to_string() }
 }
 
 // ---- age and sex ----
@@ -224,7 +222,7 @@ fn age(a: &Atom, section: Section, ctx: &Ctx) -> Outcome {
     let req = requirement(&t, "a");
     let out = match test(years, &t) {
         None => Outcome::new(Truth::Yes, format!("Age {} years meets {req}", fmt(years.floor()))),
-        Some(_) => Outcome::new(Truth::No, format!("Age {} years is outside {} {req}", fmt(years.floor()), word(section))),
+        Some((c, _)) => Outcome::new(Truth::No, format!("Age {} years is {}", fmt(years.floor()), miss(section, c, &req))),
     };
     out.fact(fact.field, fact.text)
 }
@@ -281,8 +279,8 @@ fn window_range(w: &Window, as_of: Option<Date>) -> Option<(i64, i64, bool)> {
     // `within` (≤, <, or none): inside [as_of - days, as_of]; `more than` (>, ≥): before it.
     let more_than = matches!(w.comparator, Some(Comparator::Gt) | Some(Comparator::Ge));
     match w.direction {
-        Direction::Before => Some((as_of.day - days, as_of.day, more_than)),
-        Direction::After => Some((as_of.day, as_of.day + days, more_than)),
+        Direction::Before => Some((as_of.day.saturating_sub(days), as_of.day, more_than)),
+        Direction::After => Some((as_of.day, as_of.day.saturating_add(days), more_than)),
     }
 }
 
@@ -344,7 +342,8 @@ fn readings(a: &Atom, ctx: &Ctx, slug: &str) -> Vec<Reading> {
 }
 
 fn latest_number(ctx: &Ctx, id: &str, unit: &str) -> Option<(f64, Fact)> {
-    let keys = index::keys(Some(id), None, Some(id), false, false);
+    let cr = crate::atoms::ConceptRef { id: Some(id.to_string()), name: id.to_string(), code: None };
+    let keys = index::atom_concept(Some(&cr), false).0;
     let mut best: Option<(i64, f64, Fact)> = None;
     for (i, o) in ctx.p.observations.iter().enumerate() {
         if !meets(&ctx.idx.observations[i], &keys) {
@@ -457,7 +456,6 @@ fn measurement(a: &Atom, section: Section, ctx: &Ctx) -> Outcome {
     let name = concept_name(a);
     let t = thresholds(a.comparator, a.value, a.low, a.high);
     let unit = a.unit.clone().unwrap_or_default();
-    let qunits = ask_units(a, &slug);
     let ask = |reason: String| {
         let qualitative_q = t.is_empty();
         let mut question = if qualitative_q {
@@ -466,7 +464,7 @@ fn measurement(a: &Atom, section: Section, ctx: &Ctx) -> Outcome {
                 ..q(qid.clone(), format!("What was the latest {name} result?"), AnswerKind::Choice)
             }
         } else {
-            q(qid.clone(), format!("What is the patient's latest {name}?"), AnswerKind::Number).with_units(&qunits.iter().map(String::as_str).collect::<Vec<_>>())
+            Question { units: ask_units(a, &slug), ..q(qid.clone(), format!("What is the patient's latest {name}?"), AnswerKind::Number) }
         };
         if let Some(w) = &a.window {
             question.text = format!("{} (measured {})", question.text.trim_end_matches('?'), window_text(w)) + "?";
@@ -477,7 +475,8 @@ fn measurement(a: &Atom, section: Section, ctx: &Ctx) -> Outcome {
     // An answer outranks the record: it is the newest word.
     let mut rs: Vec<Reading> = Vec::new();
     if let Some(v) = ctx.p.answers.get(&qid) {
-        if let Some((x, u)) = number_answer(v, qunits.first().map(String::as_str).unwrap_or("")) {
+        let first_unit = ask_units(a, &slug).into_iter().next().unwrap_or_default();
+        if let Some((x, u)) = number_answer(v, &first_unit) {
             rs.push(Reading {
                 value: ObsValue::Number(x),
                 unit: Some(u.clone()),
@@ -542,7 +541,15 @@ fn measurement(a: &Atom, section: Section, ctx: &Ctx) -> Outcome {
         return match qualitative(&r.value) {
             Some(pos) => Outcome::new(
                 Truth::from(pos == want_positive),
-                format!("{} is {}; {} {}", r.name, if pos { "positive" } else { "negative" }, word(section), if want_positive { "positive" } else { "negative" }),
+                {
+                    let got = if pos { "positive" } else { "negative" };
+                    let want = if want_positive { "positive" } else { "negative" };
+                    if pos != want_positive && section == Section::Inclusion {
+                        format!("{} is {got}; {want} required", r.name)
+                    } else {
+                        format!("{} is {got}", r.name)
+                    }
+                },
             )
             .fact(r.fact.field.clone(), r.fact.text.clone()),
             None => ask(format!("{} has no positive/negative result", r.name)).fact(r.fact.field.clone(), r.fact.text.clone()),
@@ -577,7 +584,7 @@ fn measurement(a: &Atom, section: Section, ctx: &Ctx) -> Outcome {
             None => Outcome::new(Truth::Yes, format!("{} {} is {} × {unit}, meeting {req}{note}", r.name, with_unit(x, &from), fmt((ratio * 100.0).round() / 100.0))),
             Some((c, _)) => Outcome::new(
                 Truth::No,
-                format!("{} {} is {} × {unit}, {} {} {req}{note}", r.name, with_unit(x, &from), fmt((ratio * 100.0).round() / 100.0), side(c), word(section)),
+                format!("{} {} is {} × {unit}, {}{note}", r.name, with_unit(x, &from), fmt((ratio * 100.0).round() / 100.0), miss(section, c, &req)),
             ),
         };
         return o.fact(r.fact.field.clone(), r.fact.text.clone());
@@ -608,7 +615,7 @@ fn measurement(a: &Atom, section: Section, ctx: &Ctx) -> Outcome {
         let req = requirement(tt, tu);
         let o = match test(v, tt) {
             None => Outcome::new(Truth::Yes, format!("{shown} meets {req}")),
-            Some((c, _)) => Outcome::new(Truth::No, format!("{shown} is {} {} {req}", side(c), word(section))),
+            Some((c, _)) => Outcome::new(Truth::No, format!("{shown} is {}", miss(section, c, &req))),
         };
         return o.fact(r.fact.field.clone(), r.fact.text.clone());
     }
@@ -641,6 +648,8 @@ fn condition(a: &Atom, ctx: &Ctx, except: &[String]) -> Outcome {
     let keys = atom_keys(a, false);
     let as_of = ctx.as_of;
     let mut found: Vec<(usize, Truth)> = Vec::new();
+    // Why a matching record does not meet the atom, for the reason.
+    let mut why_not: Vec<String> = Vec::new();
     let mut absent: Option<usize> = None;
     for (i, c) in ctx.p.conditions.iter().enumerate() {
         let k = &ctx.idx.conditions[i];
@@ -662,9 +671,14 @@ fn condition(a: &Atom, ctx: &Ctx, except: &[String]) -> Outcome {
             },
         };
         let mut holds = if active { is_active } else { Truth::Yes };
+        if holds == Truth::No {
+            why_not.push("not active".into());
+        }
         // Window: present at some time inside it.
         if let Some(w) = &a.window {
-            holds = holds.and(match window_range(w, as_of) {
+            let t = match window_range(w, as_of) {
+                // Active at asOf, and the window reaches asOf.
+                Some((lo, hi, false)) if is_active == Truth::Yes && as_of.is_some_and(|t| lo <= t.day && t.day <= hi) => Truth::Yes,
                 Some((lo, hi, false)) => {
                     let onset = c.onset.as_deref().and_then(Date::parse);
                     let starts_ok = onset.map(|o| Truth::from(o.day <= hi)).unwrap_or(Truth::Unknown);
@@ -676,19 +690,34 @@ fn condition(a: &Atom, ctx: &Ctx, except: &[String]) -> Outcome {
                     starts_ok.and(ends_ok)
                 }
                 _ => Truth::Unknown,
-            });
+            };
+            if t == Truth::No {
+                why_not.push(format!("not {}", window_text(w)));
+            }
+            holds = holds.and(t);
         }
         // Duration: onset at least so long before asOf.
         if let Some(d) = &a.duration {
             let onset = c.onset.as_deref().and_then(Date::parse);
-            holds = holds.and(match (onset, as_of, units::days(d.value, &d.unit)) {
+            let t = match (onset, as_of, units::days(d.value, &d.unit)) {
                 (Some(o), Some(t), Some(days)) => {
                     let had = (t.day - o.last_day()) as f64;
-                    let c = d.comparator.unwrap_or(Comparator::Ge);
-                    Truth::from(c.holds(had, days.round()))
+                    let cmp = d.comparator.unwrap_or(Comparator::Ge);
+                    let ok = cmp.holds(had, days.round());
+                    if !ok {
+                        why_not.push(format!(
+                            "since {} ({} days), not {} {}",
+                            c.onset.as_deref().unwrap_or(""),
+                            had.max(0.0),
+                            cmp.symbol(),
+                            with_unit(d.value, &d.unit)
+                        ));
+                    }
+                    Truth::from(ok)
                 }
                 _ => Truth::Unknown,
-            });
+            };
+            holds = holds.and(t);
         }
         found.push((i, holds));
     }
@@ -757,7 +786,8 @@ fn condition(a: &Atom, ctx: &Ctx, except: &[String]) -> Outcome {
     }
     if !found.is_empty() {
         let idx: Vec<usize> = found.iter().map(|f| f.0).collect();
-        return facts(Outcome::new(Truth::No, format!("{name} is recorded but not {}", if active { "active" } else { "as required" })), &idx);
+        let why = if why_not.is_empty() { "not as required".to_string() } else { why_not.join("; ") };
+        return facts(Outcome::new(Truth::No, format!("{name} is recorded, but {why}")), &idx);
     }
     if let Some(i) = absent {
         return facts(Outcome::new(Truth::No, format!("{name} is recorded as absent")), &[i]);
@@ -898,7 +928,7 @@ fn medication(a: &Atom, section: Section, ctx: &Ctx, except: &[String]) -> Outco
                 if let Ok(x2) = units::convert(x, &u, &d.unit, None) {
                     let o = match test(x2, &t) {
                         None => Outcome::new(Truth::Yes, format!("{name} dose {} meets {}", with_unit(x, &u), requirement(&t, &d.unit))),
-                        Some((c, _)) => Outcome::new(Truth::No, format!("{name} dose {} is {} {} {}", with_unit(x, &u), side(c), word(section), requirement(&t, &d.unit))),
+                        Some((c, _)) => Outcome::new(Truth::No, format!("{name} dose {} is {}", with_unit(x, &u), miss(section, c, &requirement(&t, &d.unit)))),
                     };
                     return o.fact(format!("answers.{qid}"), format!("{name} dose {} (answer)", with_unit(x, &u)));
                 }
@@ -907,8 +937,8 @@ fn medication(a: &Atom, section: Section, ctx: &Ctx, except: &[String]) -> Outco
         let mut total = 0.0;
         let mut used = Vec::new();
         let mut unknown = None;
-        for &(i, cur) in &matched {
-            let current = if a.window.is_some() { cur } else { cur };
+        // With a window, "taking it" means within the window; without, now.
+        for &(i, current) in &matched {
             match current {
                 Truth::No => continue,
                 Truth::Unknown => {
@@ -966,7 +996,7 @@ fn medication(a: &Atom, section: Section, ctx: &Ctx, except: &[String]) -> Outco
         let shown = with_unit((total * 100.0).round() / 100.0, &d.unit);
         let mut o = match test(total, &t) {
             None => Outcome::new(Truth::Yes, format!("{label} {shown} meets {}", requirement(&t, &d.unit))),
-            Some((c, _)) => Outcome::new(Truth::No, format!("{label} {shown} is {} {} {}", side(c), word(section), requirement(&t, &d.unit))),
+            Some((c, _)) => Outcome::new(Truth::No, format!("{label} {shown} is {}", miss(section, c, &requirement(&t, &d.unit)))),
         };
         for i in used {
             o = med_fact(o, i);
@@ -1117,10 +1147,10 @@ fn reproductive(a: &Atom, ctx: &Ctx) -> Outcome {
         _ => ("contraception", "willing to use effective contraception", None),
     };
     if let Some(v) = ctx.p.answers.get(qid).and_then(answer_bool).filter(|t| *t != Truth::Unknown) {
-        return Outcome::new(v, format!("{} {what} (answer)", if v == Truth::Yes { "is" } else { "is not" })).fact(format!("answers.{qid}"), format!("{what}: {}", v == Truth::Yes));
+        return Outcome::new(v, format!("{}{what} (answer)", if v == Truth::Yes { "" } else { "not " })).fact(format!("answers.{qid}"), format!("{what}: {}", v == Truth::Yes));
     }
     if let Some(b) = field {
-        return Outcome::new(Truth::from(b), format!("{} {what}", if b { "is" } else { "is not" })).fact(qid, format!("{qid}: {b}"));
+        return Outcome::new(Truth::from(b), format!("{}{what}", if b { "" } else { "not " })).fact(qid, format!("{qid}: {b}"));
     }
     if a.kind != AtomKind::Contraception && ctx.p.sex == Some(crate::atoms::Sex::Male) {
         return Outcome::new(Truth::No, format!("not {what} (male)")).fact("sex", "male");

@@ -3,7 +3,7 @@
 //! matching an atom is a few hash look-ups, never a scan.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::Deserialize;
 
@@ -127,10 +127,8 @@ pub(crate) fn keys(id: Option<&str>, code: Option<&str>, name: Option<&str>, wit
         if !core.is_empty() {
             out.push(format!("name:{core}"));
         }
-        if lx.steroid_factor.contains_key(&core) || lx.steroid_factor.contains_key(&fold(n.trim())) {
-            if with_ancestors {
-                out.push("class:glucocorticoids".into());
-            }
+        if with_ancestors && (lx.steroid_factor.contains_key(&core) || lx.steroid_factor.contains_key(&fold(n.trim()))) {
+            out.push("class:glucocorticoids".into());
         }
         if lx.steroid_class.contains(&fold(n.trim())) && !with_ancestors {
             out.push("class:glucocorticoids".into());
@@ -220,4 +218,42 @@ impl PatientIndex {
 /// Whether a fact's keys meet an atom's keys.
 pub(crate) fn meets(fact: &[String], atom: &[String]) -> bool {
     atom.iter().any(|k| fact.binary_search(k).is_ok())
+}
+
+type Cached = (Arc<Vec<String>>, Arc<str>);
+
+/// The strings a concept is identified by, owned, to confirm a cache hit.
+type CacheKey = (Option<String>, Option<String>, Option<String>, bool);
+
+/// Keys and slug of an atom's concept, computed once per distinct concept
+/// and kept: trials name the same few hundred concepts over and over, and
+/// folding and resolving names is most of the cost of an evaluation.
+pub(crate) fn atom_concept(c: Option<&crate::atoms::ConceptRef>, drug: bool) -> Cached {
+    use std::hash::{Hash, Hasher};
+    type Buckets = HashMap<u64, Vec<(CacheKey, Cached)>>;
+    static CACHE: OnceLock<Mutex<Buckets>> = OnceLock::new();
+    let id = c.and_then(|c| c.id.as_deref());
+    let code = c.and_then(|c| c.code.as_deref());
+    let name = c.map(|c| c.name.as_str());
+    // Hash the borrowed strings: no allocation on a hit.
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (id, code, name, drug).hash(&mut h);
+    let hash = h.finish();
+    let same = |k: &CacheKey| k.0.as_deref() == id && k.1.as_deref() == code && k.2.as_deref() == name && k.3 == drug;
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Ok(m) = cache.lock() {
+        if let Some(v) = m.get(&hash).and_then(|b| b.iter().find(|(k, _)| same(k))) {
+            return v.1.clone();
+        }
+    }
+    let v: Cached = (Arc::new(keys(id, code, name, false, drug)), Arc::from(slug(id, code, name)));
+    if let Ok(mut m) = cache.lock() {
+        // A bound, so that a long-lived page cannot grow it without end.
+        if m.len() > 100_000 {
+            m.clear();
+        }
+        let key = (id.map(String::from), code.map(String::from), name.map(String::from), drug);
+        m.entry(hash).or_default().push((key, v.clone()));
+    }
+    v
 }

@@ -193,11 +193,29 @@ pub(crate) struct Ctx<'a> {
     pub idx: &'a index::PatientIndex,
     pub as_of: Option<Date>,
     pub opts: &'a EvalOptions,
+    /// Age and sex, worked out once per patient.
+    age: Option<(f64, Fact)>,
+    sex: Option<(Sex, Fact)>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    fn new(p: &'a Patient, idx: &'a index::PatientIndex, as_of: Option<Date>, opts: &'a EvalOptions) -> Ctx<'a> {
+        let mut c = Ctx { p, idx, as_of, opts, age: None, sex: None };
+        c.age = c.compute_age();
+        c.sex = c.compute_sex();
+        c
+    }
+
     /// Age in years on asOf: from the birth date, else `age`, else the answer.
     pub fn age(&self) -> Option<(f64, Fact)> {
+        self.age.clone()
+    }
+
+    pub fn sex(&self) -> Option<(Sex, Fact)> {
+        self.sex.clone()
+    }
+
+    fn compute_age(&self) -> Option<(f64, Fact)> {
         if let (Some(b), Some(t)) = (self.p.birth_date.as_deref().and_then(Date::parse), self.as_of) {
             let a = atom::date_age(b, t);
             return Some((a, Fact { field: "birthDate".into(), text: format!("born {} (age {a} on {})", b.to_iso(), t.to_iso()) }));
@@ -217,9 +235,9 @@ impl Ctx<'_> {
         }
     }
 
-    pub fn sex(&self) -> Option<(Sex, Fact)> {
+    fn compute_sex(&self) -> Option<(Sex, Fact)> {
         if let Some(s) = self.p.sex {
-            return Some((s, Fact { field: "sex".into(), text: format!("{}", if s == Sex::Female { "female" } else { "male" }) }));
+            return Some((s, Fact { field: "sex".into(), text: if s == Sex::Female { "female" } else { "male" }.into() }));
         }
         match self.p.answers.get("sex").and_then(|v| v.as_str()) {
             Some("female") => Some((Sex::Female, Fact { field: "answers.sex".into(), text: "female (answer)".into() })),
@@ -233,7 +251,7 @@ impl Ctx<'_> {
 pub fn evaluate(trial: &Trial, patient: &Patient, options: &EvalOptions) -> Evaluation {
     let idx = index::PatientIndex::new(patient);
     let (as_of, warnings) = as_of(patient, options);
-    let ctx = Ctx { p: patient, idx: &idx, as_of, opts: options };
+    let ctx = Ctx::new(patient, &idx, as_of, options);
     let mut e = evaluate_with(trial, &ctx);
     e.warnings = warnings;
     e
@@ -405,6 +423,27 @@ fn atom_unit(u: &str) -> &str {
     }
 }
 
+/// "2 met, 1 not met, 1 unknown, 1 to confirm" over a node's children.
+fn tally(children: &[CriterionResult]) -> String {
+    let mut n = [0usize; 5];
+    for c in children {
+        let i = if c.to_confirm {
+            4
+        } else {
+            match c.status {
+                Status::Pass => 0,
+                Status::Fail => 1,
+                Status::Unknown => 2,
+                Status::NotApplicable => 3,
+            }
+        };
+        n[i] += 1;
+    }
+    let names = ["met", "not met", "unknown", "not applicable", "to confirm"];
+    let parts: Vec<String> = n.iter().zip(names).filter(|(k, _)| **k > 0).map(|(k, w)| format!("{k} {w}")).collect();
+    if parts.is_empty() { "nothing here applies".into() } else { parts.join(", ") }
+}
+
 /// "inc.3.2" → "Inclusion 3.2".
 fn label(c: &Criterion) -> String {
     let sec = if c.section == Section::Inclusion { "Inclusion" } else { "Exclusion" };
@@ -468,12 +507,7 @@ impl Walk<'_, '_> {
                 r.to_confirm = confirm && r.children.iter().all(|x| x.to_confirm);
             }
             if r.reason.is_empty() {
-                r.reason = match r.status {
-                    Status::Pass => "all that applies is met".into(),
-                    Status::Fail => "not met".into(),
-                    Status::Unknown => "not yet settled".into(),
-                    Status::NotApplicable => "nothing here applies".into(),
-                };
+                r.reason = tally(&r.children);
                 if logic == Logic::Any && c.kind == NodeKind::Group {
                     r.reason.push_str(" (any one of these suffices)");
                 }
@@ -525,7 +559,13 @@ impl Walk<'_, '_> {
     fn leaf(&mut self, c: &Criterion) -> (Status, String, Vec<Fact>, Vec<Question>, bool) {
         let ctx = self.ctx;
         let lab = label(c);
-        let crit_q = format!("crit:{}:{}", self.trial_id, c.id);
+        let understood = c.understood.unwrap_or(if !c.atoms.is_empty() && c.uncovered.is_empty() { Understood::Full } else { Understood::Partial });
+        let crit_q = if ctx.p.answers.is_empty() && !c.atoms.is_empty() && understood == Understood::Full {
+            // Not needed unless asked or answered; skipping it saves an allocation per criterion.
+            String::new()
+        } else {
+            format!("crit:{}:{}", self.trial_id, c.id)
+        };
         // An answer about the whole criterion settles it.
         if let Some(v) = ctx.p.answers.get(&crit_q) {
             let t = match v {
@@ -556,15 +596,14 @@ impl Walk<'_, '_> {
                 });
             }
         };
-        let understood = c.understood.unwrap_or(if !c.atoms.is_empty() && c.uncovered.is_empty() { Understood::Full } else { Understood::Partial });
         if c.atoms.is_empty() {
             let mut qs = Vec::new();
             ask_crit(&mut qs);
-            return (Status::Unknown, format!("not understood; to check by hand ({lab})"), Vec::new(), qs, false);
+            return (Status::Unknown, format!("Not understood; to check by hand ({lab})"), Vec::new(), qs, false);
         }
         let only_confirm = c.atoms.iter().all(|a| matches!(a.kind, AtomKind::Consent | AtomKind::Judgment | AtomKind::Participation));
         if only_confirm {
-            return (Status::Unknown, format!("for the study team to confirm ({lab})"), Vec::new(), Vec::new(), true);
+            return (Status::Unknown, format!("For the study team to confirm ({lab})"), Vec::new(), Vec::new(), true);
         }
         let logic = c.logic.unwrap_or(if c.section == Section::Exclusion { Logic::Any } else { Logic::All });
         let neutral = if logic == Logic::All { Truth::Yes } else { Truth::No };
@@ -616,7 +655,7 @@ impl Walk<'_, '_> {
             }
             confirm |= o.confirm;
             truth = if logic == Logic::All { truth.and(o.truth) } else { truth.or(o.truth) };
-            reasons.push(capitalize(&o.reason));
+            reasons.push(if reasons.is_empty() && o.reason.starts_with(|c: char| c.is_lowercase()) { capitalize(&o.reason) } else { o.reason });
             facts.extend(o.facts);
             qs.extend(o.questions);
         }
@@ -630,7 +669,9 @@ impl Walk<'_, '_> {
         if status == Status::Unknown && understood != Understood::Full && !qs.iter().any(|q| q.id == crit_q) {
             ask_crit(&mut qs);
         }
-        reason.push_str(&format!(" ({lab})"));
+        reason.push_str(" (");
+        reason.push_str(&lab);
+        reason.push(')');
         if confirm {
             self.to_confirm.push(CriterionRef { id: c.id.clone(), text: c.text.clone(), span: c.span });
         }
@@ -727,7 +768,7 @@ pub struct CheckResult {
 pub fn check(trials: &[Trial], patient: &Patient, options: &EvalOptions) -> CheckResult {
     let idx = index::PatientIndex::new(patient);
     let (as_of, warnings) = as_of(patient, options);
-    let ctx = Ctx { p: patient, idx: &idx, as_of, opts: options };
+    let ctx = Ctx::new(patient, &idx, as_of, options);
     let mut evaluations: Vec<Evaluation> = trials
         .iter()
         .enumerate()
@@ -750,7 +791,8 @@ pub fn check(trials: &[Trial], patient: &Patient, options: &EvalOptions) -> Chec
                 all.len() - 1
             });
             all[i].criteria.extend(q.criteria.iter().map(|c| format!("{tid}#{c}")));
-            if !all[i].trials.contains(&tid) {
+            // Evaluations come one trial at a time: a repeat is always the last one.
+            if all[i].trials.last() != Some(&tid) {
                 all[i].trials.push(tid.clone());
             }
         }

@@ -55,7 +55,7 @@ fn date_of(v: &Value, keys: &[&str]) -> Option<String> {
             Some(sub) => v.get(key).and_then(|p| s(p, sub)),
             None => s(v, key),
         };
-        if let Some(d) = x.and_then(|x| Date::parse(x)) {
+        if let Some(d) = x.and_then(Date::parse) {
             return Some(d.to_iso());
         }
     }

@@ -267,10 +267,8 @@ pub fn validate(p: &mut Patient) -> Result<(), Error> {
             }
         }
     }
-    if p.sex != Some(Sex::Female) && p.pregnant == Some(true) {
-        if p.sex == Some(Sex::Male) {
-            return Err(bad("pregnant", "true for a patient whose sex is male"));
-        }
+    if p.sex == Some(Sex::Male) && p.pregnant == Some(true) {
+        return Err(bad("pregnant", "true for a patient whose sex is male"));
     }
     for (i, c) in p.conditions.iter().enumerate() {
         let f = format!("conditions[{i}]");
@@ -367,13 +365,13 @@ fn plausible(field: &str, o: &Observation, v: f64) -> Result<(), Error> {
         if o.unit.is_some() {
             return Err(bad(
                 &format!("{field}.unit"),
-                format!("\"{from}\" is not a unit of {} (expected something like {})", an.names[0], r.unit),
+                format!("\"{from}\" is not a unit of {} (expected something like {})", an.names.first().unwrap_or(&an.id), r.unit),
             ));
         }
         return Ok(());
     };
     if x < r.low || x > r.high {
-        let name = o.name.clone().unwrap_or_else(|| an.names[0].clone());
+        let name = o.name.clone().unwrap_or_else(|| an.names.first().cloned().unwrap_or_else(|| an.id.clone()));
         return Err(bad(
             &format!("{field}.value"),
             format!("{name} {v} {from} is outside the possible range {}–{} {}", r.low, r.high, r.unit),

@@ -10,7 +10,7 @@
 //! ```
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use serde::Deserialize;
 
@@ -188,6 +188,23 @@ pub fn normalize(unit: &str) -> String {
 /// Parses a unit code. Accepts UCUM and the common spellings
 /// [`normalize`] folds into it.
 pub fn parse(unit: &str) -> Option<Unit> {
+    // Trials and patients use a few dozen units over and over: remember them.
+    static CACHE: OnceLock<Mutex<HashMap<String, Option<Unit>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(u) = cache.lock().ok().and_then(|m| m.get(unit).copied()) {
+        return u;
+    }
+    let u = parse_uncached(unit);
+    if let Ok(mut m) = cache.lock() {
+        if m.len() > 10_000 {
+            m.clear();
+        }
+        m.insert(unit.to_string(), u);
+    }
+    u
+}
+
+fn parse_uncached(unit: &str) -> Option<Unit> {
     let s = normalize(unit);
     if s.is_empty() {
         return Some(Unit { factor: 1.0, dims: [0; 8] });
@@ -209,8 +226,8 @@ fn parse_ucum(s: &str) -> Option<Unit> {
         }
         let u = term_unit(t, term)?;
         out.factor *= u.factor.powi(sign as i32);
-        for i in 0..8 {
-            out.dims[i] += u.dims[i] * sign;
+        for (d, ud) in out.dims.iter_mut().zip(u.dims) {
+            *d = d.checked_add(ud.checked_mul(sign)?)?;
         }
         term.clear();
         Some(())
@@ -263,9 +280,10 @@ fn term_unit(t: &Tables, term: &str) -> Option<Unit> {
     if digits.len() < term.len() && !digits.is_empty() {
         let e: i32 = term[digits.len()..].parse().ok()?;
         let u = atom(t, digits)?;
+        let e8 = i8::try_from(e).ok()?;
         let mut dims = [0i8; 8];
-        for i in 0..8 {
-            dims[i] = u.dims[i].checked_mul(e as i8)?;
+        for (d, ud) in dims.iter_mut().zip(u.dims) {
+            *d = ud.checked_mul(e8)?;
         }
         return Some(Unit { factor: u.factor.powi(e), dims });
     }
@@ -318,10 +336,7 @@ pub fn convert(value: f64, from: &str, to: &str, analyte: Option<&str>) -> Resul
     }
     let mm = analyte.and_then(self::analyte).and_then(|a| a.molar_mass);
     if let Some(mm) = mm {
-        let mut diff = [0i8; 8];
-        for i in 0..8 {
-            diff[i] = f.dims[i] - t.dims[i];
-        }
+        let diff: [i8; 8] = std::array::from_fn(|i| f.dims[i].saturating_sub(t.dims[i]));
         let mut mass_to_molar = [0i8; 8];
         mass_to_molar[MASS] = 1;
         mass_to_molar[AMOUNT] = -1;

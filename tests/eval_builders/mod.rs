@@ -217,6 +217,8 @@ pub fn exc(atoms: Vec<Atom>, p: &str) -> (Status, String) {
     (r.status, r.reason.clone())
 }
 
+#[allow(unused_imports)]
 pub use Comparator::{Ge, Gt, Le, Lt};
+#[allow(unused_imports)]
 pub use Status::{Fail, NotApplicable, Pass, Unknown};
 pub use Verdict::{Eligible, Ineligible, Undetermined};
