@@ -226,6 +226,10 @@ fn criteria_headers_in_many_spellings() {
             "{page:?}"
         );
     }
+    // A fact of the whole trial ends the criteria when no heading does.
+    let t = one("Some trial\nSponsor: X\nInclusion Criteria:\n- a\nPhase II\n- b\nStudy type\nInterventional\nEnrollment: 40");
+    assert_eq!(t.eligibility_text, "Inclusion Criteria:\n- a\nPhase II\n- b");
+    assert_eq!((t.study_type.as_deref(), t.enrollment), (Some("INTERVENTIONAL"), Some(40)));
     // Bare criteria, with no page facts, are read whole: what precedes the
     // first header (a cohort's name) belongs to them.
     let t = one("Age 18 or older\nNo pregnancy");
