@@ -119,7 +119,8 @@ enum Header {
 
 /// `colon` says the raw line ends with a colon, as headers often do.
 fn header(t: &Tables, n: &str, colon: bool) -> Option<Header> {
-    if n.is_empty() {
+    // "Show full inclusion / exclusion criteria" names criteria but is a button.
+    if n.is_empty() || t.chrome.contains(n) {
         return None;
     }
     if t.headers.contains(n) {
@@ -221,7 +222,7 @@ pub fn read(text: &str, t: &mut Trial, want_criteria: bool, opts: PageOptions) -
         }
         let keep = out.trim_end().len();
         out.truncate(keep);
-        t.eligibility_text = out;
+        t.eligibility_text = out.trim_start_matches(['\n', '\r']).to_string();
     }
     let outside = |i: usize| region.as_ref().is_none_or(|r| i < r.start || i >= r.end);
     if want_criteria && t.locations.is_empty() {
@@ -229,9 +230,9 @@ pub fn read(text: &str, t: &mut Trial, want_criteria: bool, opts: PageOptions) -
     }
     let mut found = Trial::default();
     scan_facts(tab, &lines, &norms, &mut found, &outside, region.as_ref().map(|r| r.start));
-    // Ages and sex are written the same way as criteria ("Age 18 or
-    // older"), so they mark a page only when a criteria header was found.
-    let strong = found.id.is_some()
+    // Ages and sex are written the same way as criteria ("Age: 18 and
+    // over" under "PATIENT CHARACTERISTICS:"), so they do not mark a page.
+    let page_like = found.id.is_some()
         || found.status.is_some()
         || !found.phases.is_empty()
         || found.sponsor.is_some()
@@ -239,11 +240,6 @@ pub fn read(text: &str, t: &mut Trial, want_criteria: bool, opts: PageOptions) -
         || found.study_type.is_some()
         || found.start_date.is_some()
         || found.completion_date.is_some();
-    let weak = found.minimum_age.is_some()
-        || found.maximum_age.is_some()
-        || found.sex.is_some()
-        || found.healthy_volunteers.is_some();
-    let page_like = strong || (weak && region.is_some());
     merge(t, found);
     // Ages and sex written as the first criteria ("Age: 18~65 years old")
     // are eligibility facts too; nothing else is read from inside.
@@ -421,9 +417,8 @@ fn facts_at<'a>(
         }
         // The value of a label alone on its line: the next non-blank line,
         // within a few lines.
-        let (j, v) = (i + 1..lines.len().min(i + 4))
-            .map(|j| (j, strip_bullets(lines[j].text)))
-            .find(|(_, v)| !v.is_empty())?;
+        let (j, v) =
+            (i + 1..lines.len().min(i + 4)).map(|j| (j, strip_bullets(lines[j].text))).find(|(_, v)| !v.is_empty())?;
         include(j).then_some((*field, v, j))
     })
 }
@@ -438,12 +433,7 @@ fn is_page_fact(tab: &Tables, lines: &[Line<'_>], i: usize) -> bool {
     facts_at(tab, lines, i, &all).any(|(field, value, _)| {
         let strong = matches!(
             field,
-            Field::Status
-                | Field::StudyType
-                | Field::Enrollment
-                | Field::Id
-                | Field::StartDate
-                | Field::CompletionDate
+            Field::Status | Field::StudyType | Field::Enrollment | Field::Id | Field::StartDate | Field::CompletionDate
         );
         strong && apply(&mut Trial::default(), field, value)
     })
