@@ -269,7 +269,7 @@ fn html_is_read_as_text() {
     );
     assert_eq!(
         t.eligibility_text,
-        "Inclusion Criteria:\n\n* Age ≥ 18 years\n* HbA1c < 7%\n\nExclusion Criteria\n\n* Pregnancy"
+        "Inclusion Criteria:\n\n* Age ≥ 18 years\n* HbA1c < 7%\n\nExclusion Criteria\n\n1. Pregnancy"
     );
 }
 
@@ -278,6 +278,7 @@ fn explicit_format_overrides_detection() {
     let md = "---\ntitle: A trial\nnct_id: NCT01234567\n---\n\n## Eligibility\n\n```\nInclusion Criteria:\n\n* x \\> 1\n```\n";
     assert_eq!(one(md).format, Format::Markdown);
     assert_eq!(one(md).eligibility_text, "Inclusion Criteria:\n\n* x > 1");
+    assert_eq!(one(&md.replace('\n', "\r\n")).eligibility_text, "Inclusion Criteria:\n\n* x > 1");
     let t = read(md, Format::Text).unwrap().remove(0);
     assert_eq!(t.format, Format::Text);
     assert!(t.eligibility_text.starts_with("Inclusion Criteria:"));

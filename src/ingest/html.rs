@@ -66,6 +66,10 @@ pub fn to_text(input: &str) -> String {
     let mut out = String::with_capacity(input.len() / 2);
     let mut rest = input;
     let mut pre = 0usize;
+    // Open lists, innermost last: `None` for `<ul>`, the next number for
+    // `<ol>`. Nested items are indented two spaces a level, as copied text
+    // shows them, so that the criteria tree can see the nesting.
+    let mut lists: Vec<Option<u32>> = Vec::new();
     while !rest.is_empty() {
         let Some(lt) = rest.find('<') else {
             push_text(&mut out, rest, pre > 0);
@@ -114,19 +118,38 @@ pub fn to_text(input: &str) -> String {
                 pre += 1;
             }
         }
+        if (name == "ul" || name == "ol") && lists.len() < 64 {
+            if closing {
+                lists.pop();
+            } else {
+                lists.push((name == "ol").then_some(1));
+            }
+        }
         if name == "li" && !closing {
             new_line(&mut out);
-            out.push_str("* ");
+            for _ in 1..lists.len() {
+                out.push_str("  ");
+            }
+            match lists.last_mut() {
+                Some(Some(n)) => {
+                    out.push_str(&format!("{n}. "));
+                    *n += 1;
+                }
+                _ => out.push_str("* "),
+            }
         } else if name == "td" || name == "th" {
             if !closing {
                 push_text(&mut out, " ", false);
             }
         } else if BLOCKS.contains(&name.as_str()) {
             new_line(&mut out);
+            // A list inside a list item gets no blank line around it.
+            let nested_list = (name == "ul" || name == "ol") && lists.len() > usize::from(!closing);
             if matches!(
                 name.as_str(),
                 "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "table" | "ul" | "ol" | "section"
-            ) && !out.is_empty()
+            ) && !nested_list
+                && !out.is_empty()
                 && !out.ends_with("\n\n")
             {
                 out.push('\n');
@@ -213,8 +236,14 @@ mod tests {
             <script>var x = '<li>no</li>';</script><p>Exclusion\n   criteria:</p><ol><li>Pregnancy</li></ol></body></html>";
         assert_eq!(
             to_text(html),
-            "Inclusion Criteria\n\n* Age ≥ 18 years\n* BMI < 30 & ≥18\n\nExclusion criteria:\n\n* Pregnancy\n"
+            "Inclusion Criteria\n\n* Age ≥ 18 years\n* BMI < 30 & ≥18\n\nExclusion criteria:\n\n1. Pregnancy\n"
         );
+    }
+
+    #[test]
+    fn nested_lists_are_indented_and_numbered() {
+        let html = "<ol><li>Adults<ul><li>men</li><li>women</li></ul></li><li>Consent</li></ol>";
+        assert_eq!(to_text(html), "1. Adults\n  * men\n  * women\n2. Consent\n");
     }
 
     #[test]
