@@ -8,7 +8,9 @@ use super::xml::decode_entities;
 /// Elements whose content is never page text.
 /// (`<head>` is not among them: browsers close it implicitly, so an
 /// unclosed one must not swallow the page; its `<title>` is dropped.)
-const DROPPED: &[&str] = &["script", "style", "noscript", "template", "svg", "title", "iframe", "object", "canvas"];
+/// `<nav>` is page chrome by definition.
+const DROPPED: &[&str] =
+    &["script", "style", "noscript", "template", "svg", "title", "iframe", "object", "canvas", "nav"];
 
 /// Elements that start and end a line.
 const BLOCKS: &[&str] = &[
@@ -177,6 +179,25 @@ pub fn to_text(input: &str) -> String {
         tidy.pop();
     }
     tidy
+}
+
+/// The text of the page's first `<h1>`, which names the trial on most pages.
+pub fn first_h1(input: &str) -> Option<String> {
+    let open = find_ascii_ci(input, "<h1")?;
+    let after = &input[open + 3..];
+    // "<h1>" or "<h1 class=…>", not "<h10>" or "<h1x>".
+    if !after.starts_with(['>', ' ', '\t', '\n', '\r']) {
+        return None;
+    }
+    let body = &after[after.find('>')? + 1..];
+    let end = find_ascii_ci(body, "</h1").unwrap_or(body.len().min(2000));
+    let mut end = end;
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    let text = to_text(&body[..end]);
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!text.is_empty()).then_some(text)
 }
 
 fn new_line(out: &mut String) {

@@ -519,8 +519,11 @@ fn scan_facts(
     if t.title.is_none() {
         for (i, n) in norms[..head_end].iter().enumerate() {
             let words = n.split_whitespace().count();
+            // Bulleted lines are menus and lists, not titles.
+            let bulleted = lines[i].text.trim_start().starts_with(['*', '•', '-', '·']);
             if include(i)
                 && words >= 3
+                && !bulleted
                 && lines[i].text.len() <= 300
                 && !tab.ends.contains(n)
                 && !tab.chrome.contains(n)
