@@ -152,8 +152,9 @@ fn seeds_metadata_snapshots() {
 
 /// Reads `fact` inside a small page and compares the named fields.
 fn check_fact(fact: &str, expected: Value) {
+    // The id at the end marks the text as a page, whatever the fact.
     let page =
-        format!("A Trial Of Something\n\n{fact}\n\nInclusion Criteria:\n* Adults\n\nHow to participate\nCall us\n");
+        format!("A Trial Of Something\n\n{fact}\n\nInclusion Criteria:\n* Adults\n\nHow to participate\nNCT09999999\n");
     let t = one(&page);
     let got = key_fields(&t);
     for (k, v) in expected.as_object().unwrap() {
@@ -226,6 +227,12 @@ fn criteria_headers_in_many_spellings() {
             "{page:?}"
         );
     }
+    // A fact of the whole trial ends the criteria when no heading does.
+    let t = one(
+        "Some trial\nSponsor: X\nInclusion Criteria:\n- a\nPhase II\n- b\nStudy type\nInterventional\nEnrollment: 40",
+    );
+    assert_eq!(t.eligibility_text, "Inclusion Criteria:\n- a\nPhase II\n- b");
+    assert_eq!((t.study_type.as_deref(), t.enrollment), (Some("INTERVENTIONAL"), Some(40)));
     // Bare criteria, with no page facts, are read whole: what precedes the
     // first header (a cohort's name) belongs to them.
     let t = one("Age 18 or older\nNo pregnancy");
@@ -262,7 +269,7 @@ fn html_is_read_as_text() {
     );
     assert_eq!(
         t.eligibility_text,
-        "Inclusion Criteria:\n\n* Age ≥ 18 years\n* HbA1c < 7%\n\nExclusion Criteria\n\n* Pregnancy"
+        "Inclusion Criteria:\n\n* Age ≥ 18 years\n* HbA1c < 7%\n\nExclusion Criteria\n\n1. Pregnancy"
     );
 }
 
@@ -271,6 +278,7 @@ fn explicit_format_overrides_detection() {
     let md = "---\ntitle: A trial\nnct_id: NCT01234567\n---\n\n## Eligibility\n\n```\nInclusion Criteria:\n\n* x \\> 1\n```\n";
     assert_eq!(one(md).format, Format::Markdown);
     assert_eq!(one(md).eligibility_text, "Inclusion Criteria:\n\n* x > 1");
+    assert_eq!(one(&md.replace('\n', "\r\n")).eligibility_text, "Inclusion Criteria:\n\n* x > 1");
     let t = read(md, Format::Text).unwrap().remove(0);
     assert_eq!(t.format, Format::Text);
     assert!(t.eligibility_text.starts_with("Inclusion Criteria:"));
@@ -550,5 +558,26 @@ fn cut_records_never_panic() {
             }
             cut += 101;
         }
+    }
+}
+
+/// Each file in `tests/fixtures/ingest/` is a case: read in the detected
+/// format and snapshotted whole (these inputs build no criteria tree here).
+#[test]
+fn fixture_files() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ingest");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    assert!(paths.len() >= 4);
+    for p in paths {
+        let s = std::fs::read_to_string(&p).unwrap();
+        let name = p.file_name().unwrap().to_string_lossy().replace('.', "_");
+        let trials = read(&s, Format::Auto).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        for t in &trials {
+            for c in CHROME {
+                assert!(!t.eligibility_text.contains(c), "{name}: chrome {c:?} in the criteria");
+            }
+        }
+        insta::assert_json_snapshot!(format!("fixture_{name}"), trials);
     }
 }

@@ -14,6 +14,7 @@ const LOOK: usize = 8192;
 /// assert_eq!(detect("---\ntitle: x\n---\n# x"), Format::Markdown);
 /// assert_eq!(detect("<!DOCTYPE html><html>"), Format::Html);
 /// assert_eq!(detect("Inclusion Criteria:\n* Adults"), Format::Text);
+/// assert_eq!(detect("[Skip to content](#main)\nInclusion Criteria:"), Format::Text);
 /// ```
 pub fn detect(input: &str) -> Format {
     let t = input.trim_start_matches('\u{feff}').trim_start();
@@ -23,8 +24,13 @@ pub fn detect(input: &str) -> Format {
     }
     let head = &t[..end];
     let lower = head.to_ascii_lowercase();
-    if t.starts_with('{') || t.starts_with('[') {
-        return Format::CtgovJson;
+    // JSON opens with '{' then a key, or '[' then a value; a page opening
+    // with a markdown link ("[Skip to content]") is no JSON.
+    let second = t.get(1..).map(|r| r.trim_start().chars().next());
+    match (t.chars().next(), second.flatten()) {
+        (Some('{'), Some('"' | '}') | None) => return Format::CtgovJson,
+        (Some('['), Some('{' | ']' | '[') | None) => return Format::CtgovJson,
+        _ => {}
     }
     if lower.contains("<clinical_study") {
         return Format::CtgovXml;

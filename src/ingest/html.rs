@@ -8,7 +8,9 @@ use super::xml::decode_entities;
 /// Elements whose content is never page text.
 /// (`<head>` is not among them: browsers close it implicitly, so an
 /// unclosed one must not swallow the page; its `<title>` is dropped.)
-const DROPPED: &[&str] = &["script", "style", "noscript", "template", "svg", "title", "iframe", "object", "canvas"];
+/// `<nav>` is page chrome by definition.
+const DROPPED: &[&str] =
+    &["script", "style", "noscript", "template", "svg", "title", "iframe", "object", "canvas", "nav"];
 
 /// Elements that start and end a line.
 const BLOCKS: &[&str] = &[
@@ -66,6 +68,10 @@ pub fn to_text(input: &str) -> String {
     let mut out = String::with_capacity(input.len() / 2);
     let mut rest = input;
     let mut pre = 0usize;
+    // Open lists, innermost last: `None` for `<ul>`, the next number for
+    // `<ol>`. Nested items are indented two spaces a level, as copied text
+    // shows them, so that the criteria tree can see the nesting.
+    let mut lists: Vec<Option<u32>> = Vec::new();
     while !rest.is_empty() {
         let Some(lt) = rest.find('<') else {
             push_text(&mut out, rest, pre > 0);
@@ -114,19 +120,38 @@ pub fn to_text(input: &str) -> String {
                 pre += 1;
             }
         }
+        if (name == "ul" || name == "ol") && lists.len() < 64 {
+            if closing {
+                lists.pop();
+            } else {
+                lists.push((name == "ol").then_some(1));
+            }
+        }
         if name == "li" && !closing {
             new_line(&mut out);
-            out.push_str("* ");
+            for _ in 1..lists.len() {
+                out.push_str("  ");
+            }
+            match lists.last_mut() {
+                Some(Some(n)) => {
+                    out.push_str(&format!("{n}. "));
+                    *n += 1;
+                }
+                _ => out.push_str("* "),
+            }
         } else if name == "td" || name == "th" {
             if !closing {
                 push_text(&mut out, " ", false);
             }
         } else if BLOCKS.contains(&name.as_str()) {
             new_line(&mut out);
+            // A list inside a list item gets no blank line around it.
+            let nested_list = (name == "ul" || name == "ol") && lists.len() > usize::from(!closing);
             if matches!(
                 name.as_str(),
                 "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "table" | "ul" | "ol" | "section"
-            ) && !out.is_empty()
+            ) && !nested_list
+                && !out.is_empty()
                 && !out.ends_with("\n\n")
             {
                 out.push('\n');
@@ -154,6 +179,25 @@ pub fn to_text(input: &str) -> String {
         tidy.pop();
     }
     tidy
+}
+
+/// The text of the page's first `<h1>`, which names the trial on most pages.
+pub fn first_h1(input: &str) -> Option<String> {
+    let open = find_ascii_ci(input, "<h1")?;
+    let after = &input[open + 3..];
+    // "<h1>" or "<h1 class=…>", not "<h10>" or "<h1x>".
+    if !after.starts_with(['>', ' ', '\t', '\n', '\r']) {
+        return None;
+    }
+    let body = &after[after.find('>')? + 1..];
+    let end = find_ascii_ci(body, "</h1").unwrap_or(body.len().min(2000));
+    let mut end = end;
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    let text = to_text(&body[..end]);
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!text.is_empty()).then_some(text)
 }
 
 fn new_line(out: &mut String) {
@@ -213,8 +257,14 @@ mod tests {
             <script>var x = '<li>no</li>';</script><p>Exclusion\n   criteria:</p><ol><li>Pregnancy</li></ol></body></html>";
         assert_eq!(
             to_text(html),
-            "Inclusion Criteria\n\n* Age ≥ 18 years\n* BMI < 30 & ≥18\n\nExclusion criteria:\n\n* Pregnancy\n"
+            "Inclusion Criteria\n\n* Age ≥ 18 years\n* BMI < 30 & ≥18\n\nExclusion criteria:\n\n1. Pregnancy\n"
         );
+    }
+
+    #[test]
+    fn nested_lists_are_indented_and_numbered() {
+        let html = "<ol><li>Adults<ul><li>men</li><li>women</li></ul></li><li>Consent</li></ol>";
+        assert_eq!(to_text(html), "1. Adults\n  * men\n  * women\n2. Consent\n");
     }
 
     #[test]

@@ -7,6 +7,9 @@ use crate::trial::{Diagnostic, Format, Location, Trial};
 
 /// Reads a markdown record. Never fails: what cannot be read is reported.
 pub fn read(input: &str) -> Trial {
+    // Line breaks as "\n" only, so that fences and headings match whatever
+    // system wrote the file.
+    let input = &input.replace("\r\n", "\n");
     let mut t = Trial { format: Format::Markdown, ..Trial::default() };
     let body = front_matter(input, &mut t);
     let (criteria, rest) = fenced_eligibility(body);

@@ -59,7 +59,11 @@ pub fn read(input: &str, format: Format) -> Result<Vec<Trial>, Error> {
             other => other,
         },
         Format::Markdown => Ok(vec![markdown::read(input)]),
-        Format::Html => Ok(vec![read_page(&html::to_text(input), Format::Html)]),
+        Format::Html => {
+            let mut t = Trial { title: html::first_h1(input), ..Trial::default() };
+            read_page_into(&html::to_text(input), Format::Html, &mut t);
+            Ok(vec![t])
+        }
         Format::Text | Format::Auto => Ok(vec![read_page(input, Format::Text)]),
     }
 }
@@ -67,22 +71,31 @@ pub fn read(input: &str, format: Format) -> Result<Vec<Trial>, Error> {
 /// A page read as text. A text with no criteria header and no page facts
 /// is taken to be bare criteria.
 fn read_page(text: &str, format: Format) -> Trial {
-    let mut t = Trial { format, ..Trial::default() };
-    let page_like = page::read(text, &mut t, true, page::PageOptions::default());
+    let mut t = Trial::default();
+    read_page_into(text, format, &mut t);
+    t
+}
+
+/// Reads a page into `t`, keeping the fields it already has.
+fn read_page_into(text: &str, format: Format, t: &mut Trial) {
+    let known = std::mem::take(t);
+    *t = Trial { format, ..known.clone() };
+    let page_like = page::read(text, t, true, page::PageOptions::default());
     if !page_like {
         // No page facts: the text is criteria as published, preamble
         // ("DISEASE CHARACTERISTICS:", "Part A") included.
         let had_header = !t.eligibility_text.is_empty();
-        t = Trial { format, ..Trial::default() };
-        let _ = page::read(text, &mut t, true, page::PageOptions { bare: true, ..Default::default() });
-        if text.trim_start().starts_with(t.eligibility_text.as_str()) {
+        let titled = known.title.is_some();
+        *t = Trial { format, ..known };
+        let _ = page::read(text, t, true, page::PageOptions { bare: true, ..Default::default() });
+        if !titled && text.trim_start().starts_with(t.eligibility_text.as_str()) {
+            // The "title" found was the first criterion.
             t.title = None;
         }
         if !had_header {
             t.diagnostics.push(Diagnostic::info("no criteria header found; the whole text is read as criteria", None));
         }
     }
-    t
 }
 
 /// The number of control characters in the first 8 KB when they make up

@@ -119,7 +119,8 @@ enum Header {
 
 /// `colon` says the raw line ends with a colon, as headers often do.
 fn header(t: &Tables, n: &str, colon: bool) -> Option<Header> {
-    if n.is_empty() {
+    // "Show full inclusion / exclusion criteria" names criteria but is a button.
+    if n.is_empty() || t.chrome.contains(n) {
         return None;
     }
     if t.headers.contains(n) {
@@ -221,7 +222,7 @@ pub fn read(text: &str, t: &mut Trial, want_criteria: bool, opts: PageOptions) -
         }
         let keep = out.trim_end().len();
         out.truncate(keep);
-        t.eligibility_text = out;
+        t.eligibility_text = out.trim_start_matches(['\n', '\r']).to_string();
     }
     let outside = |i: usize| region.as_ref().is_none_or(|r| i < r.start || i >= r.end);
     if want_criteria && t.locations.is_empty() {
@@ -229,9 +230,9 @@ pub fn read(text: &str, t: &mut Trial, want_criteria: bool, opts: PageOptions) -
     }
     let mut found = Trial::default();
     scan_facts(tab, &lines, &norms, &mut found, &outside, region.as_ref().map(|r| r.start));
-    // Ages and sex are written the same way as criteria ("Age 18 or
-    // older"), so they mark a page only when a criteria header was found.
-    let strong = found.id.is_some()
+    // Ages and sex are written the same way as criteria ("Age: 18 and
+    // over" under "PATIENT CHARACTERISTICS:"), so they do not mark a page.
+    let page_like = found.id.is_some()
         || found.status.is_some()
         || !found.phases.is_empty()
         || found.sponsor.is_some()
@@ -239,11 +240,6 @@ pub fn read(text: &str, t: &mut Trial, want_criteria: bool, opts: PageOptions) -
         || found.study_type.is_some()
         || found.start_date.is_some()
         || found.completion_date.is_some();
-    let weak = found.minimum_age.is_some()
-        || found.maximum_age.is_some()
-        || found.sex.is_some()
-        || found.healthy_volunteers.is_some();
-    let page_like = strong || (weak && region.is_some());
     merge(t, found);
     // Ages and sex written as the first criteria ("Age: 18~65 years old")
     // are eligibility facts too; nothing else is read from inside.
@@ -343,7 +339,7 @@ fn find_region(tab: &Tables, lines: &[Line<'_>], norms: &[String], opts: PageOpt
     let mut end = lines.len();
     for (i, (l, n)) in lines.iter().zip(norms).enumerate().skip(start + 1) {
         let md_heading = opts.markdown && l.text.starts_with("## ");
-        if is_end(tab, n, md_heading) {
+        if is_end(tab, n, md_heading) || is_page_fact(tab, lines, i) {
             end = i;
             break;
         }
@@ -394,6 +390,55 @@ fn is_fact_line(tab: &Tables, n: &str) -> bool {
     tab.labels.iter().any(|(l, _)| n.strip_prefix(l.as_str()).is_some_and(|r| r.starts_with(':')))
 }
 
+/// The readings of line `i` as a labelled fact, longest label first: the
+/// field, the value (on the line, or on the next non-blank line when the
+/// label stands alone) and the index of the value's line.
+fn facts_at<'a>(
+    tab: &'a Tables,
+    lines: &'a [Line<'a>],
+    i: usize,
+    include: &'a dyn Fn(usize) -> bool,
+) -> impl Iterator<Item = (Field, &'a str, usize)> + 'a {
+    let text = lines.get(i).map_or("", |l| l.text);
+    let line = if text.len() > MAX_LABEL_LINE { "" } else { strip_bullets(text) };
+    tab.labels.iter().filter_map(move |(label, field)| {
+        let rest = strip_prefix_ci(line, label)?;
+        // A label glued to a word ("Phaseout") is no label; glued to a
+        // capital, digit or symbol ("PhasePHASE1", "SexAll") it is.
+        let glued_ok = rest.is_empty()
+            || rest.starts_with(|c: char| !c.is_alphabetic() || c.is_uppercase())
+            || (label == "sponsor" && !rest.starts_with('s') && !rest.starts_with("ed"));
+        if !glued_ok {
+            return None;
+        }
+        let rest = rest.trim_start_matches([':', '：', ' ', '\t', '-', '–', '*']).trim();
+        if !rest.is_empty() {
+            return Some((*field, rest, i));
+        }
+        // The value of a label alone on its line: the next non-blank line,
+        // within a few lines.
+        let (j, v) =
+            (i + 1..lines.len().min(i + 4)).map(|j| (j, strip_bullets(lines[j].text))).find(|(_, v)| !v.is_empty())?;
+        include(j).then_some((*field, v, j))
+    })
+}
+
+/// Whether line `i` states a fact of the trial as a whole (status, study
+/// type, enrollment, id, dates): the page has left the criteria. Ages and
+/// sex are left out, as criteria state them too; so are phases ("Phase II"
+/// heads a cohort's criteria) and the sponsor, whose value cannot be told
+/// from prose.
+fn is_page_fact(tab: &Tables, lines: &[Line<'_>], i: usize) -> bool {
+    let all = |_: usize| true;
+    facts_at(tab, lines, i, &all).any(|(field, value, _)| {
+        let strong = matches!(
+            field,
+            Field::Status | Field::StudyType | Field::Enrollment | Field::Id | Field::StartDate | Field::CompletionDate
+        );
+        strong && apply(&mut Trial::default(), field, value)
+    })
+}
+
 fn scan_facts(
     tab: &Tables,
     lines: &[Line<'_>],
@@ -402,47 +447,14 @@ fn scan_facts(
     include: &dyn Fn(usize) -> bool,
     criteria_start: Option<usize>,
 ) {
-    let next_value = |i: usize| -> Option<(usize, &str)> {
-        // The value of a label alone on its line: the next non-blank line,
-        // within a few lines.
-        let mut j = i + 1;
-        while j < lines.len() && j <= i + 3 {
-            let v = strip_bullets(lines[j].text);
-            if !v.is_empty() {
-                return include(j).then_some((j, v));
-            }
-            j += 1;
-        }
-        None
-    };
     let mut ids_from = None;
-    for (i, l) in lines.iter().enumerate() {
-        if !include(i) || l.text.len() > MAX_LABEL_LINE {
+    for i in 0..lines.len() {
+        if !include(i) {
             continue;
         }
-        let line = strip_bullets(l.text).replace("**", "");
-        let line = line.as_str();
-        for (label, field) in &tab.labels {
-            let Some(rest) = strip_prefix_ci(line, label) else { continue };
-            // A label glued to a word ("Phaseout") is no label; glued to a
-            // capital, digit or symbol ("PhasePHASE1", "SexAll") it is.
-            let glued_ok = rest.is_empty()
-                || rest.starts_with(|c: char| !c.is_alphabetic() || c.is_uppercase())
-                || (label == "sponsor" && !rest.starts_with("s") && !rest.starts_with("ed"));
-            if !glued_ok {
-                continue;
-            }
-            let rest = rest.trim_start_matches([':', '：', ' ', '\t', '-', '–']).trim();
-            let (value, at) = if rest.is_empty() {
-                match next_value(i) {
-                    Some((j, v)) => (v, j),
-                    None => continue,
-                }
-            } else {
-                (rest, i)
-            };
-            if apply(t, *field, value) {
-                if *field == Field::Id {
+        for (field, value, at) in facts_at(tab, lines, i, include) {
+            if apply(t, field, value) {
+                if field == Field::Id {
                     ids_from = Some(at);
                 }
                 break;
@@ -507,8 +519,11 @@ fn scan_facts(
     if t.title.is_none() {
         for (i, n) in norms[..head_end].iter().enumerate() {
             let words = n.split_whitespace().count();
+            // Bulleted lines are menus and lists, not titles.
+            let bulleted = lines[i].text.trim_start().starts_with(['*', '•', '-', '·']);
             if include(i)
                 && words >= 3
+                && !bulleted
                 && lines[i].text.len() <= 300
                 && !tab.ends.contains(n)
                 && !tab.chrome.contains(n)
