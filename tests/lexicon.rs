@@ -195,6 +195,32 @@ fn every_lexicon_file_is_well_formed() {
 }
 
 #[test]
+fn case_sensitive_names_shadow_others_only_where_listed() {
+    // A case-sensitive synonym may fold like another concept's
+    // case-insensitive one (its exact spelling then wins). Each such pair is
+    // a decision, so it is listed here.
+    const ALLOWED: &[(&str, &str, &str)] = &[("PsA", "psoriatic_arthritis", "psa")];
+    let lex = lex();
+    let mut folded: std::collections::HashMap<String, Vec<&str>> = std::collections::HashMap::new();
+    for c in &lex.concepts {
+        for s in &c.synonyms {
+            folded.entry(fold(s)).or_default().push(c.id.as_str());
+        }
+    }
+    let mut found = Vec::new();
+    for c in &lex.concepts {
+        for s in &c.case_sensitive {
+            for other in folded.get(&fold(s)).into_iter().flatten() {
+                if *other != c.id {
+                    found.push((s.as_str(), c.id.as_str(), *other));
+                }
+            }
+        }
+    }
+    assert_eq!(found, ALLOWED);
+}
+
+#[test]
 fn lookup_by_name_code_and_id() {
     let lex = lex();
     for (name, id) in [
