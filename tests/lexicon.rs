@@ -354,7 +354,8 @@ fn does_not_find_names_inside_words() {
     check("HbA1c < 7%", &["hba1c"]);
     check("ALTERNATIVE halt SALT alternate", &[]);
     check("ANCA-associated", &["anca"]);
-    check("thrombocytopenia", &[]);
+    check("thrombocytopenia", &["thrombocytopenia"]);
+    check("a hit; ICD-10 code; to avoid confusion", &[]);
     check("CD45 and CD4+ count > 200", &["cd4"]);
     check("CD4", &["cd4"]);
     check("a rapper", &[]);
