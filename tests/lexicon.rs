@@ -14,7 +14,7 @@ const UCUM: &[&str] = &[
     "m[IU]/L", "m[IU]/mL", "u[IU]/mL", "{copies}/mL", "{titer}", "{INR}", "{score}", "s", "ms", "mm/h", "mL/min",
     "mL/min/{1.73_m2}", "g/(24.h)", "mg/(24.h)", "mg/g", "g/g", "mg/mg", "mg/mmol", "g/mmol", "mm[Hg]", "kg/m2", "kg", "g",
     "[lb_av]", "cm", "m", "[in_i]", "mm", "L", "L/min", "L/min/m2", "[wood'U]", "dyn.s/cm5", "mL/min/mm[Hg]", "Cel", "a",
-    "mg", "mg/d", "mg/kg", "mg/kg/d", "mg/m2", "[iU]", "{letters}", "um", "kPa",
+    "mg", "mg/d", "mg/kg", "mg/kg/d", "mg/m2", "[iU]", "{letters}", "um", "kPa", "ug/dL",
 ];
 
 fn lex() -> &'static Lexicon {
@@ -199,7 +199,8 @@ fn case_sensitive_names_shadow_others_only_where_listed() {
     // A case-sensitive synonym may fold like another concept's
     // case-insensitive one (its exact spelling then wins). Each such pair is
     // a decision, so it is listed here.
-    const ALLOWED: &[(&str, &str, &str)] = &[("PsA", "psoriatic_arthritis", "psa")];
+    const ALLOWED: &[(&str, &str, &str)] =
+        &[("IGA", "pga", "iga_level"), ("PsA", "psoriatic_arthritis", "psa")];
     let lex = lex();
     let mut folded: std::collections::HashMap<String, Vec<&str>> = std::collections::HashMap::new();
     for c in &lex.concepts {
@@ -361,7 +362,8 @@ fn does_not_find_names_inside_words() {
     check("a rapper", &[]);
     check("ct_last_update_post_date", &[]);
     check("staged cT2N0; CT scan", &["ct_scan"]);
-    check("EGFR mutation; eGFR ≥ 45", &["egfr"]);
+    check("EGFR mutation; eGFR ≥ 45", &["genetic_alteration", "egfr"]);
+    check("EGFR ≥ 45", &[]);
     check("cervical levels C3-C7, C4-5", &[]);
     check("DAS28up to week 12", &[]);
 }
