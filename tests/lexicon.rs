@@ -323,6 +323,7 @@ fn finds_conditions_drugs_and_procedures() {
     check("in the biologic era; ERA or PDE-5 inhibitors", &["biologics", "endothelin_receptor_antagonists", "pde5_inhibitors"]);
     check("RF ablation", &["radiofrequency_ablation"]);
     check("RF positive", &["rheumatoid_factor"]);
+    check("ASA ≤ 3; oral 5-ASA", &["asa_physical_status", "mesalamine"]);
     check("IgG4-related disease; IgG < 5 g/L", &["igg4_related_disease", "igg"]);
 }
 
