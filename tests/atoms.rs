@@ -173,7 +173,7 @@ fn doses_of_medications() {
         ("prednisone ≤ 7.5 mg/day", "medication prednisone dose <= 7.5 mg/d"),
         ("MTX ≤15mg/week", "medication methotrexate dose <= 15 mg/wk"),
         ("AZP ≤2mg/kg/day", "medication azathioprine dose <= 2 mg/kg/d"),
-        ("Stable oral leflunomide 10-20 mg/day for at least 4 weeks", "medication \"leflunomide\" dose [10, 20] mg/d for >= 4 wk"),
+        ("Stable oral leflunomide 10-20 mg/day for at least 4 weeks", "medication leflunomide dose [10, 20] mg/d for >= 4 wk"),
     ]);
 }
 

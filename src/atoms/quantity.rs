@@ -137,7 +137,7 @@ pub fn number_at(f: &Folded, i: usize) -> Option<(f64, usize)> {
 }
 
 fn raw_at(f: &Folded, i: usize, p: &[char]) -> bool {
-    i + p.len() <= f.len() && f.c[i..i + p.len()] == *p
+    !p.is_empty() && i + p.len() <= f.len() && f.c[i] == p[0] && f.c[i..i + p.len()] == *p
 }
 
 fn word_at(f: &Folded, i: usize, w: &str) -> bool {
