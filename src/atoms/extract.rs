@@ -431,7 +431,12 @@ impl<'t> Extractor<'t> {
         }
         let subjects = self.subjects(x);
         if subjects.is_empty() {
-            let named = self.name_before(x.a).or_else(|| if x.is_uln() { None } else { self.name_after(x.b) });
+            // A bare count names what it counts after it ("> 3 hospitalizations").
+            let named = if x.unit.is_none() && !x.is_range() {
+                self.name_after(x.b).or_else(|| self.name_before(x.a))
+            } else {
+                self.name_before(x.a).or_else(|| if x.is_uln() { None } else { self.name_after(x.b) })
+            };
             let Some((na, nb)) = named else { return };
             let name = self.span(na, nb).slice(self.text).to_string();
             let mut atom = Atom { kind: AtomKind::Measurement, concept: Some(ConceptRef { id: None, name, code: None }), ..Atom::default() };

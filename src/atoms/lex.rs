@@ -45,6 +45,8 @@ pub enum Cue {
     Active,
     Positive,
     Negative,
+    /// A phrase that holds a shorter cue but means nothing by it.
+    Filler,
 }
 
 pub struct Tables {
@@ -153,6 +155,7 @@ pub fn load() -> Result<Tables, String> {
             "active" => Cue::Active,
             "positive" => Cue::Positive,
             "negative" => Cue::Negative,
+            "filler" => Cue::Filler,
             c => return Err(format!("cues.tsv line {n}: unknown category {c:?}")),
         };
         cues.push((fold_str(field("cues.tsv", n, &cols, 1)?), cue));
