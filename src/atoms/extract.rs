@@ -24,8 +24,10 @@ pub fn annotate(trial: &mut Trial) {
             }
             let spans = c.own_spans();
             let mut atoms = Vec::new();
+            let mut accounted = Vec::new();
             for s in &spans {
-                let mut found = extract(&text, *s);
+                let (mut found, cues) = extract_parts(&text, *s);
+                accounted.extend(cues);
                 let base = atoms.len();
                 for a in &mut found {
                     if let Some(e) = a.excepts.as_mut() {
@@ -34,7 +36,7 @@ pub fn annotate(trial: &mut Trial) {
                 }
                 atoms.extend(found);
             }
-            let (understood, uncovered) = super::coverage::judge(&text, &spans, &atoms);
+            let (understood, uncovered) = super::coverage::judge(&text, &spans, &atoms, &accounted);
             if c.kind == NodeKind::Group && atoms.is_empty() {
                 // A group's lead-in often only introduces its items.
                 c.uncovered = Vec::new();
@@ -57,13 +59,20 @@ pub fn annotate(trial: &mut Trial) {
 /// assert_eq!(found[0].low.unwrap().value, 18.0);
 /// ```
 pub fn extract(text: &str, span: Span) -> Vec<Atom> {
+    extract_parts(text, span).0
+}
+
+/// The atoms of `span`, and the spans of the cue words they account for
+/// ("male or female", "no", "except") that no atom's span holds.
+pub(crate) fn extract_parts(text: &str, span: Span) -> (Vec<Atom>, Vec<Span>) {
     let span = Span::new(span.start.min(text.len()), span.end.min(text.len()));
     if text.get(span.start..span.end).is_none() {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     let f = Folded::new(text, span);
     let ex = Extractor::new(text, span, &f);
-    ex.run()
+    let accounted = ex.cues.iter().map(|c| ex.span(c.a, c.b)).collect();
+    (ex.run(), accounted)
 }
 
 /// A found concept in folded indices.
@@ -207,6 +216,10 @@ impl<'t> Extractor<'t> {
                 if let Some((status, at)) = self.status_of(h.a, h.b, &mut used_cues) {
                     atom.status = Some(status);
                     a = a.min(at);
+                }
+                if let Some(c) = self.cue_before(a, 1, &[Cue::Severity]) {
+                    atom.qualifier = Some(self.f.string(c.a, c.b));
+                    a = a.min(c.a);
                 }
             }
             drafts.push(Draft { atom, a, b: h.b, val: None });
@@ -446,7 +459,16 @@ impl<'t> Extractor<'t> {
         }
         for k in subjects {
             used_hits[k] = true;
-            let h = self.hits[k];
+            let mut h = self.hits[k];
+            // "absolute neutrophil count (ANC)": the same concept named twice.
+            if k > 0 {
+                let p = self.hits[k - 1];
+                let gap = self.f.string(p.b, h.a);
+                if p.concept.id == h.concept.id && matches!(gap.trim(), "(" | "" | ",") {
+                    used_hits[k - 1] = true;
+                    h.a = p.a;
+                }
+            }
             let mut atom = Atom { kind: AtomKind::Measurement, concept: Some(h.concept.to_ref()), ..Atom::default() };
             self.fill_value(&mut atom, x);
             if atom.unit.is_none() && h.concept.kind == ConceptKind::Score {

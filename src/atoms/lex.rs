@@ -47,6 +47,8 @@ pub enum Cue {
     Negative,
     /// A phrase that holds a shorter cue but means nothing by it.
     Filler,
+    /// "severe", "uncontrolled": a qualifier of the condition after it.
+    Severity,
 }
 
 pub struct Tables {
@@ -156,6 +158,7 @@ pub fn load() -> Result<Tables, String> {
             "positive" => Cue::Positive,
             "negative" => Cue::Negative,
             "filler" => Cue::Filler,
+            "severity" => Cue::Severity,
             c => return Err(format!("cues.tsv line {n}: unknown category {c:?}")),
         };
         cues.push((fold_str(field("cues.tsv", n, &cols, 1)?), cue));
