@@ -37,7 +37,7 @@ pub(crate) const SEP: char = ' ';
 
 fn is_separator(c: char) -> bool {
     c.is_whitespace()
-        || matches!(c, '-' | '‐' | '‑' | '‒' | '–' | '—' | '―' | '_' | '\u{3000}' | '\u{200b}' | '\u{00ad}')
+        || matches!(c, '-' | '‐' | '‑' | '‒' | '–' | '—' | '―' | '\u{3000}' | '\u{200b}' | '\u{00ad}')
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -50,6 +50,10 @@ fn is_cjk(c: char) -> bool {
 }
 
 fn class_of(c: char) -> Class {
+    // `_` joins identifiers (`ct_last_update`): a name glued to it is part of a word.
+    if c == '_' {
+        return Class::Letter;
+    }
     if c.is_numeric() {
         Class::Digit
     } else if c.is_alphabetic() && !is_cjk(c) {
@@ -123,6 +127,13 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         let end = i + c.len_utf8();
+        // Most text is ASCII letters, digits and spaces: settle those without
+        // the Unicode tables below.
+        if c.is_ascii_alphanumeric() {
+            let class = if c.is_ascii_digit() { Class::Digit } else { Class::Letter };
+            out.push(Unit { lc: c.to_ascii_lowercase(), cs: c, class, start: i as u32, end: end as u32 });
+            continue;
+        }
         let c = plain(c);
         if is_separator(c) {
             match out.last_mut() {
