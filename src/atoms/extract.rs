@@ -205,7 +205,17 @@ impl<'t> Extractor<'t> {
                 ConceptKind::Drug | ConceptKind::DrugClass => AtomKind::Medication,
                 ConceptKind::Procedure => AtomKind::Procedure,
                 ConceptKind::Immunization => AtomKind::Immunization,
-                ConceptKind::Lab | ConceptKind::Vital | ConceptKind::Score => continue,
+                ConceptKind::Lab => {
+                    // "Positive HBsAg", "anti-dsDNA negative": a test result without a number.
+                    if let Some((status, at)) = self.status_of(h.a, h.b, &mut used_cues).filter(|(s, _)| s == "positive" || s == "negative") {
+                        let atom = Atom { kind: AtomKind::Measurement, concept: Some(h.concept.to_ref()), status: Some(status), ..Atom::default() };
+                        let a = h.a.min(at);
+                        let b = self.cue_after(h.b, 1, &[Cue::Positive, Cue::Negative]).map_or(h.b, |c| c.b.max(h.b));
+                        drafts.push(Draft { atom, a, b, val: None });
+                    }
+                    continue;
+                }
+                ConceptKind::Vital | ConceptKind::Score => continue,
             };
             if drafts.iter().any(|d| d.a <= h.a && h.b <= d.b && d.atom.concept.as_ref().is_some_and(|c| c.id.as_deref() == Some(h.concept.id.as_str()))) {
                 continue;
@@ -222,7 +232,13 @@ impl<'t> Extractor<'t> {
                     a = a.min(c.a);
                 }
             }
-            drafts.push(Draft { atom, a, b: h.b, val: None });
+            let mut b = h.b;
+            if let Some((q, end)) = self.qualifier_of(h, kind) {
+                atom.qualifier = Some(q);
+                b = b.max(end);
+                a = a.min(end.min(h.a));
+            }
+            drafts.push(Draft { atom, a, b, val: None });
         }
         self.cue_atoms(&mut drafts, &mut used_cues);
         self.sex_atom(&mut drafts, &mut used_cues);
@@ -269,6 +285,14 @@ impl<'t> Extractor<'t> {
                 .into_iter()
                 .collect();
         };
+        // "lymphocyte count in the blood routine > 0.5": the specific test
+        // named before its panel is what the threshold is about.
+        if k > 0 {
+            let p = &self.hits[k - 1];
+            if measurable(p) && p.concept.parents.iter().any(|id| *id == self.hits[k].concept.id) && self.filler_between(p.b, self.hits[k].a, 5) {
+                k -= 1;
+            }
+        }
         let mut out = vec![k];
         // "AST and ALT", "AST/ALT", "AST, ALT": same threshold for each.
         while k > 0 {
@@ -277,7 +301,9 @@ impl<'t> Extractor<'t> {
             let g = gap.trim();
             let joined = matches!(g, "," | "/" | "and" | "or" | "&" | ", and" | ", or" | "and/or" | "")
                 || (g.starts_with('(') && g.ends_with(')') && g.len() < 12);
-            if !joined || !measurable(p) {
+            // "Positive HBsAg or HBV DNA > 1000 IU/mL": a test with its own result takes no threshold.
+            let own_result = self.cues.iter().any(|c| matches!(c.cue, Cue::Positive | Cue::Negative) && (c.b <= p.a && self.words_between(c.b, p.a) == 0 || c.a >= p.b && self.words_between(p.b, c.a) == 0 || c.a >= p.a && c.b <= p.b));
+            if !joined || !measurable(p) || own_result {
                 break;
             }
             if p.concept.id != self.hits[k].concept.id {
@@ -477,6 +503,79 @@ impl<'t> Extractor<'t> {
             let a = h.a.min(x.a);
             drafts.push(Draft { atom, a, b: x.b.max(h.b), val: Some((x.a, x.b)) });
         }
+    }
+
+    /// "lupus nephritis, ISN/RPS class III or IV" → `class III/IV`; "anti-CD19
+    /// CAR-T" → `CD19`: the qualifier and where it ends (or starts, when before).
+    fn qualifier_of(&self, h: &Hit, kind: AtomKind) -> Option<(String, usize)> {
+        let f = self.f;
+        if kind == AtomKind::Condition {
+            // "class" within four words after the concept, then roman numerals.
+            let mut i = h.b;
+            let limit = (h.b + 40).min(f.len());
+            let class: Vec<char> = "class".chars().collect();
+            while i < limit && !f.phrase_at(i, &class) {
+                if matches!(f.get(i), ';' | '.') {
+                    return None;
+                }
+                i += 1;
+            }
+            if i >= limit || self.words_between(h.b, i) > 4 {
+                return None;
+            }
+            let mut j = i + class.len();
+            let mut classes: Vec<String> = Vec::new();
+            let mut end = j;
+            loop {
+                j = f.skip_spaces(j);
+                let s = j;
+                while matches!(f.get(j), 'i' | 'v' | 'x') {
+                    j += 1;
+                }
+                if j > s && !f.is_word(j) {
+                    classes.push(f.string(s, j).to_uppercase());
+                    end = j;
+                } else {
+                    break;
+                }
+                let k = f.skip_spaces(j);
+                if matches!(f.get(k), '/' | ',' | '+') {
+                    j = k + 1;
+                } else if f.phrase_at(k, &['o', 'r']) {
+                    j = k + 2;
+                } else if f.phrase_at(k, &['a', 'n', 'd']) {
+                    j = k + 3;
+                } else {
+                    break;
+                }
+            }
+            if classes.is_empty() {
+                return None;
+            }
+            return Some((format!("class {}", classes.join("/")), end));
+        }
+        if kind == AtomKind::Procedure && h.concept.id.contains("car_t") {
+            // The target inside or right before the name: "anti-CD19", "BCMA", "CD19/BCMA".
+            let from = h.a.saturating_sub(16);
+            let mut i = from;
+            while i < h.b {
+                let at_word = f.is_word(i) && (i == 0 || !f.is_word(i - 1));
+                if at_word {
+                    let s = i;
+                    while f.is_word(i) {
+                        i += 1;
+                    }
+                    let w = f.string(s, i);
+                    let target = (w.starts_with("cd") && w.len() > 2 && w[2..].chars().all(|c| c.is_ascii_digit())) || w == "bcma" || w == "gprc5d";
+                    if target && self.same_clause(s, h.a) {
+                        return Some((w.to_uppercase(), if s < h.a { s } else { h.b }));
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+        }
+        None
     }
 
     fn clause_has(&self, at: usize, cue: Cue) -> bool {
@@ -692,7 +791,7 @@ impl<'t> Extractor<'t> {
                 .iter()
                 .enumerate()
                 .rev()
-                .find(|(_, d)| d.b <= m.a + 1 && d.a < m.a && self.same_clause(d.b.saturating_sub(1), m.a) && !(d.b..m.a).any(|i| self.f.get(i) == ',') && fits(d))
+                .find(|(_, d)| d.b <= m.b.max(m.a + 1) && d.a < m.a && self.same_clause(d.b.saturating_sub(1), m.a) && !(d.b..m.a).any(|i| self.f.get(i) == ',') && fits(d))
                 .map(|(k, _)| k);
             // A window with its own anchor ("3 months after use of …") never reaches forward.
             let anchored = m.window.as_ref().is_some_and(|w| w.anchor != "now");
