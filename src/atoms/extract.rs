@@ -452,7 +452,8 @@ impl<'t> Extractor<'t> {
         // Doses: a rate of a drug ("prednisone ≤ 7.5 mg/day"), or a mass after a drug.
         if matches!(dim, Some(Dim::Dose) | Some(Dim::Mass)) {
             let drug_near = self.hits.iter().rev().any(|h| {
-                matches!(h.concept.kind, ConceptKind::Drug | ConceptKind::DrugClass) && h.b <= x.a && self.same_clause(h.b, x.a) && self.words_between(h.b, x.a) <= 12
+                let reach = if dim == Some(Dim::Mass) { 4 } else { 12 };
+                matches!(h.concept.kind, ConceptKind::Drug | ConceptKind::DrugClass) && h.b <= x.a && self.same_clause(h.b, x.a) && self.words_between(h.b, x.a) <= reach
             });
             // "Adalimumab 40 mg": a mass of something named reads as a dose too.
             let mass_named = dim == Some(Dim::Mass) && x.unit.as_deref().is_some_and(|u| matches!(u, "mg" | "ug" | "g")) && self.name_before(x.a).is_some();
@@ -673,7 +674,9 @@ impl<'t> Extractor<'t> {
                     i += 1;
                 }
                 let w = self.f.string(s, i);
-                if matches!(w.as_str(), "and" | "or" | "with" | "unless" | "except" | "if" | "who" | "which") || w.chars().any(|c| c.is_ascii_digit()) {
+                let t = super::lex::get();
+                let filler = t.function.contains(&w) && !matches!(w.as_str(), "the" | "of" | "a" | "an" | "to" | "in" | "on" | "at");
+                if filler || matches!(w.as_str(), "unless" | "except") || w.chars().any(|c| c.is_ascii_digit()) {
                     break;
                 }
                 words += 1;
