@@ -119,6 +119,16 @@ fn units_map_to_ucum() {
 }
 
 #[test]
+fn second_bounds_on_the_same_measure() {
+    check_all(&[
+        ("Serum potassium < 3.5 or > 5.1 mEq/L", "measurement potassium < 3.5 meq/L\nmeasurement potassium > 5.1 meq/L"),
+        ("Systolic blood pressure < 90mmHg, or > 160mmHg;", "measurement sbp < 90 mm[Hg]\nmeasurement sbp > 160 mm[Hg]"),
+        ("Hoehn & Yahr stage 5", "measurement hoehn_yahr = 5 {score}"),
+        ("Type 2 diabetes", "condition type_2_diabetes"),
+    ]);
+}
+
+#[test]
 fn titres_and_fractions() {
     check_all(&[
         ("ANA titer≥ 1:80", "measurement ana >= 80 {titer}"),

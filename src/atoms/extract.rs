@@ -195,6 +195,15 @@ impl<'t> Extractor<'t> {
         for x in &self.exprs {
             self.place_expr(x, &mut drafts, &mut mods, &mut used_hits, &mut used_cues);
         }
+        // "< 3.5 or > 5.1 mEq/L": the unit written once holds for both bounds.
+        for k in 1..drafts.len() {
+            let (head, tail) = drafts.split_at_mut(k);
+            let (p, d) = (&mut head[k - 1], &tail[0]);
+            let close = p.val.zip(d.val).is_some_and(|((_, pb), (da, _))| pb <= da && self.words_between(pb, da) <= 1);
+            if close && p.atom.kind == AtomKind::Measurement && p.atom.unit.is_none() && p.atom.concept == d.atom.concept {
+                p.atom.unit = d.atom.unit.clone();
+            }
+        }
         // Concepts the lexicon names, not already taken by a threshold.
         for (k, h) in self.hits.iter().enumerate() {
             if used_hits[k] {
@@ -477,7 +486,22 @@ impl<'t> Extractor<'t> {
             } else {
                 self.name_before(x.a).or_else(|| if x.is_uln() { None } else { self.name_after(x.b) })
             };
-            let Some((na, nb)) = named else { return };
+            let Some((na, nb)) = named else {
+                // "potassium < 3.5 or > 5.1 mEq/L", "<40 mg/dL in men, <50 mg/dL in women":
+                // a second bound on what the threshold just before measured.
+                let prev = drafts.iter().rev().find(|d| {
+                    d.atom.kind == AtomKind::Measurement && d.val.is_some_and(|(_, vb)| vb <= x.a && self.same_clause(vb, x.a) && self.words_between(vb, x.a) <= 5)
+                });
+                if let Some(p) = prev {
+                    let mut atom = Atom { kind: AtomKind::Measurement, concept: p.atom.concept.clone(), ..Atom::default() };
+                    self.fill_value(&mut atom, x);
+                    if atom.unit.is_none() {
+                        atom.unit = p.atom.unit.clone();
+                    }
+                    drafts.push(Draft { atom, a: x.a, b: x.b, val: Some((x.a, x.b)) });
+                }
+                return;
+            };
             let name = self.span(na, nb).slice(self.text).to_string();
             let mut atom = Atom { kind: AtomKind::Measurement, concept: Some(ConceptRef { id: None, name, code: None }), ..Atom::default() };
             self.fill_value(&mut atom, x);
