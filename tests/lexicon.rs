@@ -323,6 +323,7 @@ fn finds_conditions_drugs_and_procedures() {
     check("in the biologic era; ERA or PDE-5 inhibitors", &["biologics", "endothelin_receptor_antagonists", "pde5_inhibitors"]);
     check("RF ablation", &["radiofrequency_ablation"]);
     check("RF positive", &["rheumatoid_factor"]);
+    check("ASA ≤ 3; oral 5-ASA", &["asa_physical_status", "mesalamine"]);
     check("IgG4-related disease; IgG < 5 g/L", &["igg4_related_disease", "igg"]);
 }
 
@@ -411,6 +412,9 @@ fn typographic_and_non_ascii_variants() {
     check("white  blood\tcells", &["wbc"]);
     check("6-minute walk distance ≥ 150 m (6MWD)", &["six_minute_walk_distance", "six_minute_walk_distance"]);
     check_spans("µ ＨＢ ≥ 9", &["ＨＢ"]);
+    check("hemo\u{ad}globin and Sjo\u{308}gren\u{2019}s syndrome", &["hemoglobin", "sjogren"]);
+    check("\u{feff}ALT\u{a0}≤\u{a0}3", &["alt"]);
+    check("乙肝表面抗原(HBsAg)阳性，ALT＞2倍ULN", &["hbsag", "alt"]);
 }
 
 #[test]

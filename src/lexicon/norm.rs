@@ -37,7 +37,14 @@ pub(crate) const SEP: char = ' ';
 
 fn is_separator(c: char) -> bool {
     c.is_whitespace()
-        || matches!(c, '-' | '‐' | '‑' | '‒' | '–' | '—' | '―' | '\u{3000}' | '\u{200b}' | '\u{00ad}')
+        || matches!(c, '-' | '‐' | '‑' | '‒' | '–' | '—' | '―' | '\u{3000}')
+}
+
+/// Characters that do not show (soft hyphen, zero-width joiners, byte-order
+/// mark) and combining accents: dropped, so that "hemo\u{ad}globin" and a
+/// decomposed "Sjo\u{308}gren" read as the words they show.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{300}'..='\u{36f}')
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -135,6 +142,9 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
             continue;
         }
         let c = plain(c);
+        if is_invisible(c) {
+            continue;
+        }
         if is_separator(c) {
             match out.last_mut() {
                 // A run of separators is one unit.
