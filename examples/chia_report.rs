@@ -14,6 +14,12 @@ fn main() {
     println!("files {}  gold numeric values {}  numeric atoms {}", r.files, r.gold_values, r.atoms);
     println!("recall    {:.3} ({} of {})", r.recall(), r.found_values, r.gold_values);
     println!("precision {:.3} ({} of {})", r.precision(), r.atoms_on_gold, r.atoms);
+    println!(
+        "precision where annotated {:.3} ({} of {}; atoms in stretches marked Non-query-able, Parsing_Error, … left out; Multiplier counted as gold)",
+        r.precision_annotated(),
+        r.atoms_annotated_on_gold,
+        r.atoms_annotated
+    );
     println!("\nmost common misses (gold values no atom covers):");
     let top: usize = std::env::var("CHIA_TOP").ok().and_then(|s| s.parse().ok()).unwrap_or(20);
     for (shape, n, example) in chia::Report::top(&r.misses, top) {

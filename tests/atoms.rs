@@ -95,6 +95,7 @@ fn shared_thresholds_apply_to_each() {
         ("AST and ALT≤3.0 ULN", "measurement ast <= 3 ULN\nmeasurement alt <= 3 ULN"),
         ("AST, ALT<2.5X ULN", "measurement ast < 2.5 ULN\nmeasurement alt < 2.5 ULN"),
         ("AST/ALT below 3 times the upper limit of normal", "measurement ast < 3 ULN\nmeasurement alt < 3 ULN"),
+        ("AST or ALT > 3 x ULN", "measurement ast > 3 ULN\nmeasurement alt > 3 ULN"),
     ]);
 }
 
@@ -114,6 +115,16 @@ fn units_map_to_ucum() {
         ("SLEDAI-2K score ≥ 6 points", "measurement sledai_2k >= 6 {score}"),
         ("PVR at rest>2WUs", "measurement pvr > 2 [wood'U]"),
         ("mPAP at rest ≥20mmHg", "measurement mpap >= 20 mm[Hg]"),
+    ]);
+}
+
+#[test]
+fn second_bounds_on_the_same_measure() {
+    check_all(&[
+        ("Serum potassium < 3.5 or > 5.1 mEq/L", "measurement potassium < 3.5 meq/L\nmeasurement potassium > 5.1 meq/L"),
+        ("Systolic blood pressure < 90mmHg, or > 160mmHg;", "measurement sbp < 90 mm[Hg]\nmeasurement sbp > 160 mm[Hg]"),
+        ("Hoehn & Yahr stage 5", "measurement hoehn_yahr = 5 {score}"),
+        ("Type 2 diabetes", "condition type_2_diabetes"),
     ]);
 }
 
@@ -173,7 +184,9 @@ fn doses_of_medications() {
         ("prednisone ≤ 7.5 mg/day", "medication prednisone dose <= 7.5 mg/d"),
         ("MTX ≤15mg/week", "medication methotrexate dose <= 15 mg/wk"),
         ("AZP ≤2mg/kg/day", "medication azathioprine dose <= 2 mg/kg/d"),
-        ("Stable oral leflunomide 10-20 mg/day for at least 4 weeks", "medication \"leflunomide\" dose [10, 20] mg/d for >= 4 wk"),
+        ("Stable oral sulfasalazine for at least 4 weeks 1\\~3 g/d", "medication sulfasalazine dose [1, 3] g/d for >= 4 wk"),
+        ("Glucocorticoids (prednisone 0-30mg/day, or other equivalentpreparations)", "medication glucocorticoids\nmedication prednisone dose [0, 30] mg/d"),
+        ("Stable oral leflunomide 10-20 mg/day for at least 4 weeks", "medication leflunomide dose [10, 20] mg/d for >= 4 wk"),
     ]);
 }
 
@@ -226,6 +239,27 @@ fn conditions_with_status_and_classification() {
         ("Diagnosis of SLE according to the 2019 EULAR/ACR classification criteria", "condition sle class 2019 EULAR/ACR"),
         ("HIV positive", "condition hiv status positive"),
         ("No history of tuberculosis", "condition not tuberculosis status history"),
+        ("active lupus nephritis, ISN/RPS class III or IV", "condition lupus_nephritis qualifier class III/IV status active"),
+        (
+            "Meeting the 2019 American College of Rheumatology (ACR)/European League AgainstRheumatism (EULAR) Classification Criteria for Systemic Lupus Erythematosus",
+            "condition sle class 2019 ACR/EULAR",
+        ),
+        ("Positive HBsAg or HBV DNA > 1000 IU/mL", "measurement hbsag status positive\nmeasurement hbv_dna > 1000 [IU]/mL"),
+        ("anti-dsDNA antibody negative", "measurement anti_dsdna status negative"),
+    ]);
+}
+
+#[test]
+fn procedures_with_targets_and_windows() {
+    check_all(&[
+        ("Prior anti-CD19 CAR-T therapy", "procedure car_t qualifier CD19"),
+        ("BCMA CAR-T", "procedure car_t qualifier BCMA"),
+        ("Major surgery within 4 weeks prior to enrollment", "procedure major_surgery window <= 4 wk before enrollment"),
+        ("Plasma exchange within 8 weeks", "procedure plasma_exchange window <= 8 wk before now"),
+        ("IVIG within 3 months", "medication ivig window <= 3 mo before now"),
+        ("Use of glucocorticoids in the past 6 months", "medication glucocorticoids window <= 6 mo before now"),
+        ("Stable for ≥ 4 weeks on hydroxychloroquine", "medication hydroxychloroquine for >= 4 wk"),
+        ("Pregnant women, or planning to become pregnant within 2 years after reinfusion", "pregnancy window <= 2 a after reinfusion"),
     ]);
 }
 

@@ -12,6 +12,7 @@ fn chia_recall_and_precision() {
     };
     let r = common::chia::measure(&dir.join("chia"));
     println!("chia: {} files, recall {:.3} ({} of {}), precision {:.3} ({} of {})", r.files, r.recall(), r.found_values, r.gold_values, r.precision(), r.atoms_on_gold, r.atoms);
+    println!("chia: precision where annotated {:.3} ({} of {})", r.precision_annotated(), r.atoms_annotated_on_gold, r.atoms_annotated);
     for (shape, n, example) in common::chia::Report::top(&r.misses, 20) {
         println!("miss {n:4}  {shape}  e.g. {example}");
     }

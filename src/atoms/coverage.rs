@@ -21,10 +21,12 @@ fn covered(atoms: &[Atom]) -> Vec<Span> {
     out
 }
 
-/// `full` when every content word is covered, `none` when there is no
-/// atom, else `partial`; with the uncovered runs of content words.
-pub fn judge(text: &str, spans: &[Span], atoms: &[Atom]) -> (Understood, Vec<Span>) {
-    let cov = covered(atoms);
+/// `full` when every content word is covered (by an atom or a cue word
+/// in `accounted`), `none` when there is no atom, else `partial`; with the
+/// uncovered runs of content words.
+pub fn judge(text: &str, spans: &[Span], atoms: &[Atom], accounted: &[Span]) -> (Understood, Vec<Span>) {
+    let mut cov = covered(atoms);
+    cov.extend_from_slice(accounted);
     let stop = &get().stop;
     let mut uncovered: Vec<Span> = Vec::new();
     let mut content = 0usize;
@@ -69,9 +71,13 @@ pub fn judge(text: &str, spans: &[Span], atoms: &[Atom]) -> (Understood, Vec<Spa
             uncovered.push(r);
         }
     }
-    let understood = if atoms.is_empty() {
+    // "Male or female" has no atom yet says all it means: a cue word
+    // covers every content word, so it is understood in full.
+    let understood = if content > 0 && uncovered.is_empty() && (!atoms.is_empty() || !accounted.is_empty()) {
+        Understood::Full
+    } else if atoms.is_empty() {
         Understood::None
-    } else if uncovered.is_empty() || content == 0 {
+    } else if uncovered.is_empty() {
         Understood::Full
     } else {
         Understood::Partial

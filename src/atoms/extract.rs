@@ -24,8 +24,10 @@ pub fn annotate(trial: &mut Trial) {
             }
             let spans = c.own_spans();
             let mut atoms = Vec::new();
+            let mut accounted = Vec::new();
             for s in &spans {
-                let mut found = extract(&text, *s);
+                let (mut found, cues) = extract_parts(&text, *s);
+                accounted.extend(cues);
                 let base = atoms.len();
                 for a in &mut found {
                     if let Some(e) = a.excepts.as_mut() {
@@ -34,7 +36,7 @@ pub fn annotate(trial: &mut Trial) {
                 }
                 atoms.extend(found);
             }
-            let (understood, uncovered) = super::coverage::judge(&text, &spans, &atoms);
+            let (understood, uncovered) = super::coverage::judge(&text, &spans, &atoms, &accounted);
             if c.kind == NodeKind::Group && atoms.is_empty() {
                 // A group's lead-in often only introduces its items.
                 c.uncovered = Vec::new();
@@ -57,13 +59,20 @@ pub fn annotate(trial: &mut Trial) {
 /// assert_eq!(found[0].low.unwrap().value, 18.0);
 /// ```
 pub fn extract(text: &str, span: Span) -> Vec<Atom> {
+    extract_parts(text, span).0
+}
+
+/// The atoms of `span`, and the spans of the cue words they account for
+/// ("male or female", "no", "except") that no atom's span holds.
+pub(crate) fn extract_parts(text: &str, span: Span) -> (Vec<Atom>, Vec<Span>) {
     let span = Span::new(span.start.min(text.len()), span.end.min(text.len()));
     if text.get(span.start..span.end).is_none() {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     let f = Folded::new(text, span);
     let ex = Extractor::new(text, span, &f);
-    ex.run()
+    let accounted = ex.cues.iter().map(|c| ex.span(c.a, c.b)).collect();
+    (ex.run(), accounted)
 }
 
 /// A found concept in folded indices.
@@ -186,6 +195,15 @@ impl<'t> Extractor<'t> {
         for x in &self.exprs {
             self.place_expr(x, &mut drafts, &mut mods, &mut used_hits, &mut used_cues);
         }
+        // "< 3.5 or > 5.1 mEq/L": the unit written once holds for both bounds.
+        for k in 1..drafts.len() {
+            let (head, tail) = drafts.split_at_mut(k);
+            let (p, d) = (&mut head[k - 1], &tail[0]);
+            let close = p.val.zip(d.val).is_some_and(|((_, pb), (da, _))| pb <= da && self.words_between(pb, da) <= 1);
+            if close && p.atom.kind == AtomKind::Measurement && p.atom.unit.is_none() && p.atom.concept == d.atom.concept {
+                p.atom.unit = d.atom.unit.clone();
+            }
+        }
         // Concepts the lexicon names, not already taken by a threshold.
         for (k, h) in self.hits.iter().enumerate() {
             if used_hits[k] {
@@ -196,7 +214,17 @@ impl<'t> Extractor<'t> {
                 ConceptKind::Drug | ConceptKind::DrugClass => AtomKind::Medication,
                 ConceptKind::Procedure => AtomKind::Procedure,
                 ConceptKind::Immunization => AtomKind::Immunization,
-                ConceptKind::Lab | ConceptKind::Vital | ConceptKind::Score => continue,
+                ConceptKind::Lab => {
+                    // "Positive HBsAg", "anti-dsDNA negative": a test result without a number.
+                    if let Some((status, at)) = self.status_of(h.a, h.b, &mut used_cues).filter(|(s, _)| s == "positive" || s == "negative") {
+                        let atom = Atom { kind: AtomKind::Measurement, concept: Some(h.concept.to_ref()), status: Some(status), ..Atom::default() };
+                        let a = h.a.min(at);
+                        let b = self.cue_after(h.b, 1, &[Cue::Positive, Cue::Negative]).map_or(h.b, |c| c.b.max(h.b));
+                        drafts.push(Draft { atom, a, b, val: None });
+                    }
+                    continue;
+                }
+                ConceptKind::Vital | ConceptKind::Score => continue,
             };
             if drafts.iter().any(|d| d.a <= h.a && h.b <= d.b && d.atom.concept.as_ref().is_some_and(|c| c.id.as_deref() == Some(h.concept.id.as_str()))) {
                 continue;
@@ -208,8 +236,18 @@ impl<'t> Extractor<'t> {
                     atom.status = Some(status);
                     a = a.min(at);
                 }
+                if let Some(c) = self.cue_before(a, 1, &[Cue::Severity]) {
+                    atom.qualifier = Some(self.f.string(c.a, c.b));
+                    a = a.min(c.a);
+                }
             }
-            drafts.push(Draft { atom, a, b: h.b, val: None });
+            let mut b = h.b;
+            if let Some((q, end)) = self.qualifier_of(h, kind) {
+                atom.qualifier = Some(q);
+                b = b.max(end);
+                a = a.min(end.min(h.a));
+            }
+            drafts.push(Draft { atom, a, b, val: None });
         }
         self.cue_atoms(&mut drafts, &mut used_cues);
         self.sex_atom(&mut drafts, &mut used_cues);
@@ -256,6 +294,14 @@ impl<'t> Extractor<'t> {
                 .into_iter()
                 .collect();
         };
+        // "lymphocyte count in the blood routine > 0.5": the specific test
+        // named before its panel is what the threshold is about.
+        if k > 0 {
+            let p = &self.hits[k - 1];
+            if measurable(p) && p.concept.parents.iter().any(|id| *id == self.hits[k].concept.id) && self.filler_between(p.b, self.hits[k].a, 5) {
+                k -= 1;
+            }
+        }
         let mut out = vec![k];
         // "AST and ALT", "AST/ALT", "AST, ALT": same threshold for each.
         while k > 0 {
@@ -264,7 +310,9 @@ impl<'t> Extractor<'t> {
             let g = gap.trim();
             let joined = matches!(g, "," | "/" | "and" | "or" | "&" | ", and" | ", or" | "and/or" | "")
                 || (g.starts_with('(') && g.ends_with(')') && g.len() < 12);
-            if !joined || !measurable(p) {
+            // "Positive HBsAg or HBV DNA > 1000 IU/mL": a test with its own result takes no threshold.
+            let own_result = self.cues.iter().any(|c| matches!(c.cue, Cue::Positive | Cue::Negative) && (c.b <= p.a && self.words_between(c.b, p.a) == 0 || c.a >= p.b && self.words_between(p.b, c.a) == 0 || c.a >= p.a && c.b <= p.b));
+            if !joined || !measurable(p) || own_result {
                 break;
             }
             if p.concept.id != self.hits[k].concept.id {
@@ -413,7 +461,8 @@ impl<'t> Extractor<'t> {
         // Doses: a rate of a drug ("prednisone ≤ 7.5 mg/day"), or a mass after a drug.
         if matches!(dim, Some(Dim::Dose) | Some(Dim::Mass)) {
             let drug_near = self.hits.iter().rev().any(|h| {
-                matches!(h.concept.kind, ConceptKind::Drug | ConceptKind::DrugClass) && h.b <= x.a && self.same_clause(h.b, x.a) && self.words_between(h.b, x.a) <= 12
+                let reach = if dim == Some(Dim::Mass) { 4 } else { 12 };
+                matches!(h.concept.kind, ConceptKind::Drug | ConceptKind::DrugClass) && h.b <= x.a && self.same_clause(h.b, x.a) && self.words_between(h.b, x.a) <= reach
             });
             // "Adalimumab 40 mg": a mass of something named reads as a dose too.
             let mass_named = dim == Some(Dim::Mass) && x.unit.as_deref().is_some_and(|u| matches!(u, "mg" | "ug" | "g")) && self.name_before(x.a).is_some();
@@ -431,8 +480,28 @@ impl<'t> Extractor<'t> {
         }
         let subjects = self.subjects(x);
         if subjects.is_empty() {
-            let named = self.name_before(x.a).or_else(|| if x.is_uln() { None } else { self.name_after(x.b) });
-            let Some((na, nb)) = named else { return };
+            // A bare count names what it counts after it ("> 3 hospitalizations").
+            let named = if x.unit.is_none() && !x.is_range() {
+                self.name_after(x.b).or_else(|| self.name_before(x.a))
+            } else {
+                self.name_before(x.a).or_else(|| if x.is_uln() { None } else { self.name_after(x.b) })
+            };
+            let Some((na, nb)) = named else {
+                // "potassium < 3.5 or > 5.1 mEq/L", "<40 mg/dL in men, <50 mg/dL in women":
+                // a second bound on what the threshold just before measured.
+                let prev = drafts.iter().rev().find(|d| {
+                    d.atom.kind == AtomKind::Measurement && d.val.is_some_and(|(_, vb)| vb <= x.a && self.same_clause(vb, x.a) && self.words_between(vb, x.a) <= 5)
+                });
+                if let Some(p) = prev {
+                    let mut atom = Atom { kind: AtomKind::Measurement, concept: p.atom.concept.clone(), ..Atom::default() };
+                    self.fill_value(&mut atom, x);
+                    if atom.unit.is_none() {
+                        atom.unit = p.atom.unit.clone();
+                    }
+                    drafts.push(Draft { atom, a: x.a, b: x.b, val: Some((x.a, x.b)) });
+                }
+                return;
+            };
             let name = self.span(na, nb).slice(self.text).to_string();
             let mut atom = Atom { kind: AtomKind::Measurement, concept: Some(ConceptRef { id: None, name, code: None }), ..Atom::default() };
             self.fill_value(&mut atom, x);
@@ -441,7 +510,16 @@ impl<'t> Extractor<'t> {
         }
         for k in subjects {
             used_hits[k] = true;
-            let h = self.hits[k];
+            let mut h = self.hits[k];
+            // "absolute neutrophil count (ANC)": the same concept named twice.
+            if k > 0 {
+                let p = self.hits[k - 1];
+                let gap = self.f.string(p.b, h.a);
+                if p.concept.id == h.concept.id && matches!(gap.trim(), "(" | "" | ",") {
+                    used_hits[k - 1] = true;
+                    h.a = p.a;
+                }
+            }
             let mut atom = Atom { kind: AtomKind::Measurement, concept: Some(h.concept.to_ref()), ..Atom::default() };
             self.fill_value(&mut atom, x);
             if atom.unit.is_none() && h.concept.kind == ConceptKind::Score {
@@ -450,6 +528,79 @@ impl<'t> Extractor<'t> {
             let a = h.a.min(x.a);
             drafts.push(Draft { atom, a, b: x.b.max(h.b), val: Some((x.a, x.b)) });
         }
+    }
+
+    /// "lupus nephritis, ISN/RPS class III or IV" → `class III/IV`; "anti-CD19
+    /// CAR-T" → `CD19`: the qualifier and where it ends (or starts, when before).
+    fn qualifier_of(&self, h: &Hit, kind: AtomKind) -> Option<(String, usize)> {
+        let f = self.f;
+        if kind == AtomKind::Condition {
+            // "class" within four words after the concept, then roman numerals.
+            let mut i = h.b;
+            let limit = (h.b + 40).min(f.len());
+            let class: Vec<char> = "class".chars().collect();
+            while i < limit && !f.phrase_at(i, &class) {
+                if matches!(f.get(i), ';' | '.') {
+                    return None;
+                }
+                i += 1;
+            }
+            if i >= limit || self.words_between(h.b, i) > 4 {
+                return None;
+            }
+            let mut j = i + class.len();
+            let mut classes: Vec<String> = Vec::new();
+            let mut end = j;
+            loop {
+                j = f.skip_spaces(j);
+                let s = j;
+                while matches!(f.get(j), 'i' | 'v' | 'x') {
+                    j += 1;
+                }
+                if j > s && !f.is_word(j) {
+                    classes.push(f.string(s, j).to_uppercase());
+                    end = j;
+                } else {
+                    break;
+                }
+                let k = f.skip_spaces(j);
+                if matches!(f.get(k), '/' | ',' | '+') {
+                    j = k + 1;
+                } else if f.phrase_at(k, &['o', 'r']) {
+                    j = k + 2;
+                } else if f.phrase_at(k, &['a', 'n', 'd']) {
+                    j = k + 3;
+                } else {
+                    break;
+                }
+            }
+            if classes.is_empty() {
+                return None;
+            }
+            return Some((format!("class {}", classes.join("/")), end));
+        }
+        if kind == AtomKind::Procedure && h.concept.id.contains("car_t") {
+            // The target inside or right before the name: "anti-CD19", "BCMA", "CD19/BCMA".
+            let from = h.a.saturating_sub(16);
+            let mut i = from;
+            while i < h.b {
+                let at_word = f.is_word(i) && (i == 0 || !f.is_word(i - 1));
+                if at_word {
+                    let s = i;
+                    while f.is_word(i) {
+                        i += 1;
+                    }
+                    let w = f.string(s, i);
+                    let target = (w.starts_with("cd") && w.len() > 2 && w[2..].chars().all(|c| c.is_ascii_digit())) || w == "bcma" || w == "gprc5d";
+                    if target && self.same_clause(s, h.a) {
+                        return Some((w.to_uppercase(), if s < h.a { s } else { h.b }));
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+        }
+        None
     }
 
     fn clause_has(&self, at: usize, cue: Cue) -> bool {
@@ -547,7 +698,9 @@ impl<'t> Extractor<'t> {
                     i += 1;
                 }
                 let w = self.f.string(s, i);
-                if matches!(w.as_str(), "and" | "or" | "with" | "unless" | "except" | "if" | "who" | "which") || w.chars().any(|c| c.is_ascii_digit()) {
+                let t = super::lex::get();
+                let filler = t.function.contains(&w) && !matches!(w.as_str(), "the" | "of" | "a" | "an" | "to" | "in" | "on" | "at");
+                if filler || matches!(w.as_str(), "unless" | "except") || w.chars().any(|c| c.is_ascii_digit()) {
                     break;
                 }
                 words += 1;
@@ -665,7 +818,7 @@ impl<'t> Extractor<'t> {
                 .iter()
                 .enumerate()
                 .rev()
-                .find(|(_, d)| d.b <= m.a + 1 && d.a < m.a && self.same_clause(d.b.saturating_sub(1), m.a) && !(d.b..m.a).any(|i| self.f.get(i) == ',') && fits(d))
+                .find(|(_, d)| d.b <= m.b.max(m.a + 1) && d.a < m.a && self.same_clause(d.b.saturating_sub(1), m.a) && !(d.b..m.a).any(|i| self.f.get(i) == ',') && fits(d))
                 .map(|(k, _)| k);
             // A window with its own anchor ("3 months after use of …") never reaches forward.
             let anchored = m.window.as_ref().is_some_and(|w| w.anchor != "now");

@@ -45,6 +45,10 @@ pub enum Cue {
     Active,
     Positive,
     Negative,
+    /// A phrase that holds a shorter cue but means nothing by it.
+    Filler,
+    /// "severe", "uncontrolled": a qualifier of the condition after it.
+    Severity,
 }
 
 pub struct Tables {
@@ -153,6 +157,8 @@ pub fn load() -> Result<Tables, String> {
             "active" => Cue::Active,
             "positive" => Cue::Positive,
             "negative" => Cue::Negative,
+            "filler" => Cue::Filler,
+            "severity" => Cue::Severity,
             c => return Err(format!("cues.tsv line {n}: unknown category {c:?}")),
         };
         cues.push((fold_str(field("cues.tsv", n, &cols, 1)?), cue));

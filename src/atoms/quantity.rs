@@ -137,7 +137,7 @@ pub fn number_at(f: &Folded, i: usize) -> Option<(f64, usize)> {
 }
 
 fn raw_at(f: &Folded, i: usize, p: &[char]) -> bool {
-    i + p.len() <= f.len() && f.c[i..i + p.len()] == *p
+    !p.is_empty() && i + p.len() <= f.len() && f.c[i] == p[0] && f.c[i..i + p.len()] == *p
 }
 
 fn word_at(f: &Folded, i: usize, w: &str) -> bool {
@@ -527,6 +527,12 @@ fn expr_at(f: &Folded, i: usize, floor: usize) -> Option<Expr> {
     x.a = start;
     x.b = e;
     x.num_a = i;
+    // "stage 5", "grade 3": a level named by the word before it.
+    if x.cmp.is_none() && x.unit.is_none() && !x.is_range() && f.get(i).is_ascii_digit() && !f.is_word(x.b) {
+        if ["stage", "grade", "class", "score", "level", "classes", "stages", "grades"].iter().any(|w| word_before(f, start, w).is_some()) {
+            x.cmp = Some(Comparator::Eq);
+        }
+    }
     // A bare number says nothing; keep it only with a comparator, a unit or a range.
     let meaningful = x.cmp.is_some() || x.unit.is_some() || x.is_range();
     if !meaningful {

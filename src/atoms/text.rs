@@ -117,7 +117,8 @@ impl Folded {
     /// needed where the phrase itself begins or ends with a word character).
     pub fn phrase_at(&self, i: usize, phrase: &[char]) -> bool {
         let n = phrase.len();
-        if n == 0 || i + n > self.c.len() || self.c[i..i + n] != *phrase {
+        // The first character rules out almost every phrase cheaply.
+        if n == 0 || i + n > self.c.len() || self.c[i] != phrase[0] || self.c[i..i + n] != *phrase {
             return false;
         }
         let left_ok = !phrase[0].is_alphanumeric() || i == 0 || !self.c[i - 1].is_alphanumeric();

@@ -20,6 +20,11 @@ pub struct Report {
     pub found_values: usize,
     pub atoms: usize,
     pub atoms_on_gold: usize,
+    /// Numeric atoms outside the stretches annotators left unannotated
+    /// (`Non-query-able`, `Parsing_Error`, …), and of those, the ones on a
+    /// gold `Value`, `Temporal` or `Multiplier` (doses and counts).
+    pub atoms_annotated: usize,
+    pub atoms_annotated_on_gold: usize,
     /// Missed gold values by shape, with an example.
     pub misses: HashMap<String, (usize, String)>,
     /// Numeric atoms on no gold entity, by shape, with an example.
@@ -32,6 +37,11 @@ impl Report {
     }
     pub fn precision(&self) -> f64 {
         self.atoms_on_gold as f64 / self.atoms.max(1) as f64
+    }
+    /// Precision where the gold is complete: atoms in unannotated stretches
+    /// left out, multipliers (doses, counts) counted as gold.
+    pub fn precision_annotated(&self) -> f64 {
+        self.atoms_annotated_on_gold as f64 / self.atoms_annotated.max(1) as f64
     }
     pub fn top(map: &HashMap<String, (usize, String)>, n: usize) -> Vec<(String, usize, String)> {
         let mut v: Vec<_> = map.iter().map(|(k, (c, e))| (k.clone(), *c, e.clone())).collect();
@@ -99,6 +109,8 @@ pub fn measure(chia: &Path) -> Report {
         let to_byte = |cp: usize| byte_at.get(cp).copied().unwrap_or(text.len());
         let mut gold_values: Vec<Span> = Vec::new();
         let mut gold_any: Vec<Span> = Vec::new();
+        let mut gold_multiplier: Vec<Span> = Vec::new();
+        let mut skipped: Vec<Span> = Vec::new();
         for line in ann.lines() {
             let cols: Vec<&str> = line.split('\t').collect();
             if cols.len() < 3 || !cols[0].starts_with('T') {
@@ -117,6 +129,8 @@ pub fn measure(chia: &Path) -> Report {
                     }
                 }
                 "Temporal" => gold_any.push(span),
+                "Multiplier" => gold_multiplier.push(span),
+                "Non-query-able" | "Parsing_Error" | "Non-representable" | "Not_a_criteria" | "Context_Error" | "Grammar_Error" | "Undefined_semantics" => skipped.push(span),
                 _ => {}
             }
         }
@@ -131,7 +145,17 @@ pub fn measure(chia: &Path) -> Report {
                     continue;
                 }
                 r.atoms += 1;
-                if p.iter().any(|x| gold_any.iter().any(|g| overlaps(*x, *g))) {
+                let ok = p.iter().any(|x| gold_any.iter().any(|g| overlaps(*x, *g)));
+                if !p.iter().all(|x| skipped.iter().any(|g| g.contains(*x))) {
+                    r.atoms_annotated += 1;
+                    if ok || p.iter().any(|x| gold_multiplier.iter().any(|g| overlaps(*x, *g))) {
+                        r.atoms_annotated_on_gold += 1;
+                    }
+                }
+                if std::env::var_os("CHIA_PRINT_ALL").is_some() {
+                    println!("ATOM {} {}", if ok { "ok" } else { "fp" }, atoms::render(&a));
+                }
+                if ok {
                     r.atoms_on_gold += 1;
                 } else {
                     if std::env::var_os("CHIA_PRINT_FP").is_some() {
