@@ -25,6 +25,17 @@ fn main() {
                 s.walk(&mut |_| nodes += 1);
             }
         }
+        if std::env::var_os("MISSING").is_some() {
+            for (t, x) in trees.iter().zip(&texts) {
+                if !(has(t, Section::Inclusion) && has(t, Section::Exclusion)) {
+                    let heads: Vec<&str> = x.lines().filter(|l| l.to_lowercase().contains("clusion")).take(3).collect();
+                    println!("missing: {heads:?} / {:?}", x.chars().take(80).collect::<String>());
+                }
+            }
+        }
+        if std::env::var_os("COHORTS").is_some() {
+            cohort_names(&trees);
+        }
         println!("{} trials, {} bytes: built in {took:?}; {nodes} nodes; both sections in {both}; cohorts in {cohorts}", texts.len(), texts.iter().map(String::len).sum::<usize>());
     }
     let para = "Inclusion Criteria:\n\n* Age ≥ 18 years; (1) ALT ≤ 3×ULN. (2) Hb ≥ 90 g/L: a) one; b) two\n";
@@ -36,4 +47,18 @@ fn main() {
 
 fn has(t: &[Criterion], s: Section) -> bool {
     t.iter().any(|c| c.section == s && !(s == Section::Inclusion && c.text.is_empty()))
+}
+
+/// Prints every cohort name found in the corpus (for review).
+#[allow(dead_code)]
+pub fn cohort_names(trees: &[Vec<Criterion>]) {
+    for t in trees {
+        for s in t {
+            s.walk(&mut |c| {
+                if let Some(n) = &c.cohort {
+                    println!("cohort {}: {n}", c.id);
+                }
+            });
+        }
+    }
 }

@@ -142,26 +142,54 @@ enum HeaderKind {
     General,
 }
 
-/// Reads a section header at the start of a line: the kind and the bytes it
-/// takes (the rest of the line, if any, is criteria text).
+/// Reads a section header on a line: the kind and the bytes it takes (the
+/// rest of the line, if any, is criteria text). The header phrase starts the
+/// line ("Inclusion Criteria:", "Key Exclusion Criteria", "Inclusion criteria
+/// for part A:") or ends it ("Maternal Inclusion Criteria:").
 fn header(s: &str) -> Option<(HeaderKind, usize)> {
-    let p = phrases::get();
-    let skip_markup = |s: &str, mut i: usize| {
-        while let Some(c) = s[i..].chars().next() {
-            if matches!(c, '#' | '*' | '_' | '>' | ' ' | '\t' | '-' | '•' | '·') {
-                i += c.len_utf8();
-            } else {
-                break;
-            }
+    header_at_start(s).or_else(|| header_at_end(s))
+}
+
+fn skip_markup(s: &str, mut i: usize) -> usize {
+    while let Some(c) = s[i..].chars().next() {
+        if matches!(c, '#' | '*' | '_' | '>' | ' ' | '\t' | '-' | '•' | '·') {
+            i += c.len_utf8();
+        } else {
+            break;
         }
-        i
-    };
+    }
+    i
+}
+
+/// The lower-case first word of `s` (at most 16 characters).
+fn first_word(s: &str) -> String {
+    s.chars().take_while(|c| c.is_alphanumeric()).take(16).flat_map(char::to_lowercase).collect()
+}
+
+/// The header phrase at the start of `s`: its kind and spelling.
+fn phrase_at(s: &str, with_general: bool) -> Option<(HeaderKind, &'static str)> {
+    let p = phrases::get();
+    let lists = [
+        (HeaderKind::Section(Section::Inclusion), &p.inclusion_headers),
+        (HeaderKind::Section(Section::Exclusion), &p.exclusion_headers),
+        (HeaderKind::General, &p.general_headers),
+    ];
+    for (kind, list) in lists {
+        if kind == HeaderKind::General && !with_general {
+            continue;
+        }
+        if let Some(h) = list.iter().find(|h| starts_word_ci(s, h)) {
+            return Some((kind, h.as_str()));
+        }
+    }
+    None
+}
+
+fn header_at_start(s: &str) -> Option<(HeaderKind, usize)> {
+    let p = phrases::get();
     let mut i = skip_markup(s, 0);
     // Most lines start with no header word: say so before trying each spelling.
-    let first = |s: &str| -> String {
-        s.chars().take_while(|c| c.is_alphanumeric()).take(16).flat_map(char::to_lowercase).collect()
-    };
-    let plausible = |s: &str| p.header_first_words.binary_search(&first(s)).is_ok();
+    let plausible = |s: &str| p.header_first_words.binary_search(&first_word(s)).is_ok();
     if !plausible(&s[i..]) && markers::read(&s[i..], Place::LineStart).is_empty() {
         return None;
     }
@@ -182,45 +210,80 @@ fn header(s: &str) -> Option<(HeaderKind, usize)> {
         i += q.len() + 1;
         qualifiers += 1;
     }
-    let lists = [
-        (HeaderKind::Section(Section::Inclusion), &p.inclusion_headers),
-        (HeaderKind::Section(Section::Exclusion), &p.exclusion_headers),
-        (HeaderKind::General, &p.general_headers),
-    ];
-    for (kind, list) in lists {
-        let Some(h) = list.iter().find(|h| starts_word_ci(&s[i..], h)) else { continue };
-        let mut end = i + h.len();
-        let mut j = skip_emphasis(s, end);
-        let colon = s[j..].starts_with(':') || s[j..].starts_with('：');
-        if colon {
-            j += s[j..].chars().next().map_or(0, char::len_utf8);
-            end = j;
-            j = skip_emphasis(s, j);
-            end = end.max(s[..j].trim_end().len());
-        } else {
-            end = s[..j].trim_end().len().max(end);
-        }
-        let after = &s[j..];
-        if after.is_empty() || (!colon && after == ".") {
-            return Some((kind, s.len()));
-        }
-        if kind == HeaderKind::General {
-            return None;
-        }
-        if colon {
-            return Some((kind, end));
-        }
-        let single_word = !h.contains(' ');
-        if !single_word && !markers::read(after, Place::LineStart).is_empty() {
-            return Some((kind, end));
-        }
-        // "Inclusion criteria for part A:", "Exclusion Criteria (cohort 2)"
-        let qualified = after.starts_with("for ") || after.starts_with('(') || after.starts_with('-') || after.starts_with('–');
-        let short = s.len() <= 80 || (s.len() <= 160 && s.trim_end().ends_with([':', '：']));
-        if qualified && short {
-            return Some((kind, s.len()));
-        }
+    let (kind, h) = phrase_at(&s[i..], true)?;
+    let single_word = !h.contains(' ');
+    let mut end = i + h.len();
+    let mut j = skip_emphasis(s, end);
+    let colon = s[j..].starts_with(':') || s[j..].starts_with('：');
+    // "Inclusion criteria. Age ≥22. …": a full stop ends a header too.
+    let stop = !colon && !single_word && s[j..].starts_with('.');
+    if colon || stop {
+        j += s[j..].chars().next().map_or(0, char::len_utf8);
+        end = j;
+        j = skip_emphasis(s, j);
+        end = end.max(s[..j].trim_end().len());
+    } else {
+        end = s[..j].trim_end().len().max(end);
+    }
+    let after = &s[j..];
+    if after.is_empty() || (!colon && after == ".") {
+        return Some((kind, s.len()));
+    }
+    if kind == HeaderKind::General {
         return None;
+    }
+    if colon || stop {
+        return Some((kind, end));
+    }
+    if !single_word && !markers::read(after, Place::LineStart).is_empty() {
+        return Some((kind, end));
+    }
+    // "Inclusion criteria for part A:", "Exclusion Criteria (cohort 2)",
+    // "Inclusion Criteria Stage 1", "Key inclusion criteria include but are not limited to:"
+    let next = first_word(after);
+    let qualified = after.starts_with('(')
+        || after.starts_with('-')
+        || after.starts_with('–')
+        || p.header_qualifier_words.contains(&next)
+        || p.cohort_words.contains(&next);
+    let ends_colon = s.trim_end().ends_with([':', '：']);
+    let short = s.len() <= 80 || (s.len() <= 160 && ends_colon);
+    if (qualified && short) || (!single_word && ends_colon && s.len() <= 100) {
+        return Some((kind, s.len()));
+    }
+    None
+}
+
+/// "Maternal Inclusion Criteria:", "Core Treatment - Exclusion Criteria":
+/// a short line whose last words are a header phrase.
+fn header_at_end(s: &str) -> Option<(HeaderKind, usize)> {
+    let p = phrases::get();
+    if s.len() > 100 {
+        return None;
+    }
+    let start = skip_markup(s, 0);
+    let mut words = 0;
+    let mut prev_word = String::new();
+    let mut i = start;
+    while i < s.len() && words < 6 {
+        if i > start {
+            if let Some((kind @ HeaderKind::Section(_), h)) = phrase_at(&s[i..], false) {
+                let j = skip_emphasis(s, i + h.len());
+                let rest = s[j..].trim_start_matches([':', '：']);
+                let colon = rest.len() < s.len() - j;
+                let rest = rest.trim_start_matches(['*', '_']).trim();
+                if rest.is_empty() && (colon || h.contains(' ')) && !p.header_prefix_stop_words.contains(&prev_word) {
+                    return Some((kind, s.len()));
+                }
+                return None;
+            }
+        }
+        // To the next word.
+        prev_word = first_word(&s[i..]);
+        let len = s[i..].find(|c: char| c.is_whitespace() || c == '-' || c == '–').unwrap_or(s.len() - i);
+        i += len;
+        i += s[i..].len() - s[i..].trim_start_matches(|c: char| c.is_whitespace() || c == '-' || c == '–').len();
+        words += 1;
     }
     None
 }
@@ -710,7 +773,9 @@ fn cohort_head(body: &str, section: Section, known: &[String], have_cohorts: boo
     // "Cohort A:", "Stratum II", "Part 1 (dose escalation):"
     if let Some(first) = words.first() {
         let first_l = first.to_lowercase();
-        let ident = words.get(1).is_some_and(|w| w.chars().count() <= 5);
+        // "Part 1 Only: subjects carrying …" restricts one item; it is no cohort.
+        let ident = words.get(1).is_some_and(|w| w.chars().count() <= 5)
+            && (words.len() <= 2 || words[2].starts_with(['(', '-', '–']) || colon.is_some_and(|(_, a)| body[a..].trim().is_empty()));
         let short = head.len() <= 40 && (colon.is_some() || body.len() <= 40);
         if p.cohort_words.iter().any(|w| *w == first_l) && ident && short {
             return Some(head.to_string());
@@ -718,6 +783,15 @@ fn cohort_head(body: &str, section: Section, known: &[String], have_cohorts: boo
     }
     if words.is_empty() || words.len() > 6 || head.chars().count() > 60 {
         return None;
+    }
+    // "Specific Inclusion Criteria Participant Group A:" — a line that ends
+    // naming a cohort, with nothing after its colon.
+    let bare = colon.is_some_and(|(_, after)| body[after..].trim().is_empty());
+    if bare && words.len() >= 2 {
+        let word = words[words.len() - 2].to_lowercase();
+        if p.cohort_words.contains(&word) && words[words.len() - 1].chars().count() <= 5 {
+            return Some(head.to_string());
+        }
     }
     match section {
         Section::Inclusion => {
@@ -792,6 +866,14 @@ mod tests {
         assert_eq!(h("Inclusion Criteria 1. Refractory"), Some((inc, "Inclusion Criteria")));
         assert_eq!(h("Exclusion Criteria: Pregnancy"), Some((exc, "Exclusion Criteria:")));
         assert_eq!(h("Eligibility Criteria"), Some((HeaderKind::General, "Eligibility Criteria")));
+        assert_eq!(h("Inclusion criteria. Age ≥22."), Some((inc, "Inclusion criteria.")));
+        assert_eq!(h("Inclusion Criteria Stage 1"), Some((inc, "Inclusion Criteria Stage 1")));
+        assert_eq!(h("Exclusion Criteria Related to NSCLC:"), Some((exc, "Exclusion Criteria Related to NSCLC:")));
+        assert_eq!(h("Maternal inclusion Criteria:"), Some((inc, "Maternal inclusion Criteria:")));
+        assert_eq!(h("Core Treatment - Inclusion Criteria:"), Some((inc, "Core Treatment - Inclusion Criteria:")));
+        assert_eq!(h("Transplant Exclusion:"), Some((exc, "Transplant Exclusion:")));
+        assert_eq!(h("* Patients not meeting all of the inclusion criteria"), None);
+        assert_eq!(h("Meets the inclusion criteria:"), None);
         assert_eq!(h("Inclusion of patients with SLE"), None);
         assert_eq!(h("Inclusion criteria of the parent study met"), None);
         assert_eq!(h("Exclusion criteria apply to all"), None);

@@ -17,6 +17,13 @@ pub(crate) struct Phrases {
     pub general_headers: Vec<String>,
     /// Words that may precede a header ("Key", "Main", "Patient").
     pub header_qualifiers: Vec<String>,
+    /// A line that ends with a header phrase is a header unless the word
+    /// before the phrase is one of these ("meeting all of the inclusion criteria").
+    pub header_prefix_stop_words: Vec<String>,
+    /// Words that may follow a header phrase on a header line ("Inclusion
+    /// criteria stage 1", "Exclusion criteria related to NSCLC"), besides
+    /// the cohort words.
+    pub header_qualifier_words: Vec<String>,
     /// A group whose lead-in says one of these needs only one child.
     pub any_phrases: Vec<String>,
     pub all_phrases: Vec<String>,
