@@ -124,16 +124,20 @@ fn lines(text: &str) -> Vec<Line> {
 /// The width a hard-wrapped text was wrapped at, when it looks wrapped
 /// (legacy XML text is wrapped near 70 columns).
 fn wrap_width(text: &str) -> Option<usize> {
-    let mut max = 0;
-    let mut n = 0;
+    let mut lens = Vec::new();
     for l in text.lines() {
-        max = max.max(l.chars().count());
-        n += 1;
-        if max > 90 {
+        let n = l.trim_end().chars().count();
+        if n > 90 {
             return None;
         }
+        if n > 0 {
+            lens.push(n);
+        }
     }
-    (n >= 3 && max >= 50).then_some(max)
+    let max = lens.iter().copied().max().unwrap_or(0);
+    // A wrapped text has several lines close to its width.
+    let near = lens.iter().filter(|&&n| n + 12 >= max).count();
+    (max >= 60 && near >= 3).then_some(max)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -259,6 +263,11 @@ fn header_at_start(s: &str) -> Option<(HeaderKind, usize)> {
 fn header_at_end(s: &str) -> Option<(HeaderKind, usize)> {
     let p = phrases::get();
     if s.len() > 100 {
+        return None;
+    }
+    // Every section phrase holds "clu" (inclusion, excluded, inclution).
+    let l = s.to_ascii_lowercase();
+    if !l.contains("clu") {
         return None;
     }
     let start = skip_markup(s, 0);
@@ -506,7 +515,7 @@ impl<'t> Arena<'t> {
             self.scan_inline(body_start, line.end, line.indent, lay);
             return;
         }
-        if marker.is_none() && is_note(body) {
+        if marker.is_none() && (is_note(body) || !body.chars().any(char::is_alphanumeric)) {
             let n = self.new_node(NodeKind::Note, line.start, line.end, None);
             self.nodes[root].children.push(n);
             lay.stack.truncate(1);
