@@ -279,7 +279,7 @@ fn headed_exclusions_are_not_alternatives() {
 #[test]
 fn cohorts_with_their_own_lists() {
     check(
-        "Inclusion Criteria\n1. Lupus Nephritis(LN): Patients who meet all the following requirements can be enrolled in the group.\n  1. Age 10-65;\n  2. Biopsy-proven LN;\n2. SSc: Patients who meet all the following requirements can be enrolled in the group.\n  1. Age 18-65.\n\nExclusion criteria:\n1. Lupus Nephritis (LN):\n  1. Heart failure;\n2.SSc\n  1. Dialysis;\n",
+        "Inclusion Criteria\n1. Lupus Nephritis(LN): Patients who meet all the following requirements can be enrolled in the group.\n  1. Age 10-65;\n  2. Biopsy-proven LN;\n2. SSc: Patients who meet all the following requirements can be enrolled in the group.\n  1. Age 18-65.\n\nExclusion criteria:\n1. Lupus Nephritis (LN):\n  1. Heart failure;\n2.SSc\n  1. Dialysis; 2) Pregnancy. 3. LN\n  1. Sepsis\n",
         "
         inc section any: Inclusion Criteria
           inc.ln cohort all: Lupus Nephritis(LN): Patients who meet all the following requirements can be enrolled in the group.
@@ -291,7 +291,9 @@ fn cohorts_with_their_own_lists() {
           exc.ln cohort all: Lupus Nephritis (LN):
             exc.ln.1 criterion: Heart failure;
           exc.ssc cohort all: SSc
-            exc.ssc.1 criterion: Dialysis;",
+            exc.ssc.1 criterion: Dialysis; 2) Pregnancy.
+          exc.ln3 cohort all: LN
+            exc.ln3.1 criterion: Sepsis",
     );
 }
 

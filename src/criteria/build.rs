@@ -471,6 +471,17 @@ impl<'t> Arena<'t> {
     fn piece(&mut self, section: Section, piece: &Piece, wrap: Option<usize>, lay: &mut Layout, cohort_names: &mut Vec<String>) {
         let line = piece.line;
         let s = Span::new(line.start, line.end).slice(self.text);
+        // "… except CD19-CART. 4. AID": a line may end by naming the next
+        // cohort of the exclusion list; lay the two parts out apart.
+        if section == Section::Exclusion && !piece.note {
+            if let Some(at) = trailing_cohort(s, cohort_names) {
+                let head = Line { end: line.start + s[..at].trim_end().len(), ..line };
+                let tail = Line { start: line.start + at, blank_before: false, ..line };
+                self.piece(section, &Piece { line: head, note: false }, wrap, lay, cohort_names);
+                self.piece(section, &Piece { line: tail, note: false }, wrap, lay, cohort_names);
+                return;
+            }
+        }
         let root = lay.stack[0].node;
         if piece.note {
             let n = self.new_node(NodeKind::Note, line.start, line.end, None);
@@ -833,6 +844,37 @@ fn cohort_head(body: &str, section: Section, known: &[String], have_cohorts: boo
             known.iter().find(|n| key(n) == k || abbreviation(n).is_some_and(|a| key(a) == k)).cloned()
         }
     }
+}
+
+/// Where a line's last sentence, a list marker and a known cohort name
+/// ("… CD19-CART. 4. AID"), starts, if it ends that way.
+fn trailing_cohort(s: &str, known: &[String]) -> Option<usize> {
+    if known.is_empty() {
+        return None;
+    }
+    let from = s.len().saturating_sub(80);
+    let from = (from..s.len()).find(|&i| s.is_char_boundary(i))?;
+    // Try the last few sentence ends (the marker's own "." is one of them).
+    let mut end = s.len();
+    for _ in 0..3 {
+        let cut = s[from..end].rfind(['.', ';', '。', '；'])? + from;
+        end = cut;
+        let after_cut = cut + s[cut..].chars().next().map_or(1, char::len_utf8);
+        let tail = s[after_cut..].trim_start();
+        let at = s.len() - tail.len();
+        if tail.is_empty() {
+            continue;
+        }
+        let Some((m, len)) = line_marker(tail) else { continue };
+        if m.style.is_bullet() {
+            continue;
+        }
+        let k = key(tail[len..].trim().trim_end_matches([':', '：']));
+        if !k.is_empty() && known.iter().any(|n| key(n) == k || abbreviation(n).is_some_and(|a| key(a) == k)) {
+            return Some(at);
+        }
+    }
+    None
 }
 
 /// Letters and digits only, lower case: "Refractory Lupus Nephritis (LN)"
