@@ -74,6 +74,19 @@ fn letters_and_romans_nest_under_lead_ins() {
 }
 
 #[test]
+fn letter_i_after_h_continues_the_letters() {
+    check(
+        "Exclusion Criteria:\ng. Seven\nh. Eight\ni. Nine\nj. Ten\n",
+        "
+        exc section all: Exclusion Criteria:
+          exc.1 criterion: Seven
+          exc.2 criterion: Eight
+          exc.3 criterion: Nine
+          exc.4 criterion: Ten",
+    );
+}
+
+#[test]
 fn bullets_of_every_kind() {
     check(
         "Exclusion Criteria:\n* Pregnancy\n- Lactation\n• HIV\n· HBV\n",

@@ -490,7 +490,7 @@ impl<'t> Arena<'t> {
             lay.cur = None;
             return;
         }
-        let marker = line_marker(s).or_else(|| {
+        let marker = line_marker(s, &lay.stack).or_else(|| {
             let (v, len) = markers::read_weak(s)?;
             let level = lay.stack.iter().rev().find(|l| {
                 matches!(l.style, Some(Style::NumDot | Style::NumParen | Style::ParenNum)) && l.last + 1 == v
@@ -735,12 +735,19 @@ fn leading_ws(s: &str, max: usize) -> usize {
 
 /// The marker a line starts with and its length; a bullet followed by a
 /// numbered marker ("* ( 1) …", "• (1) …") counts as the numbered one.
-fn line_marker(s: &str) -> Option<(Marker, usize)> {
-    let m = *markers::read(s, Place::LineStart).first()?;
+fn line_marker(s: &str, levels: &[Level]) -> Option<(Marker, usize)> {
+    // "i." may be roman one or the letter after "h.": take the reading that
+    // continues an open list.
+    let pick = |cands: Vec<Marker>| -> Option<Marker> {
+        let cont = cands.iter().find(|m| levels.iter().any(|l| l.style == Some(m.style) && l.last + 1 == m.value));
+        cont.or(cands.first()).copied()
+    };
+    let m = pick(markers::read(s, Place::LineStart))?;
     let after = &s[m.len..];
     let ws = leading_ws(after, 8);
     if m.style.is_bullet() {
-        if let Some(inner) = markers::read(&after[ws..], Place::LineStart).into_iter().find(|i| !i.style.is_bullet()) {
+        let inner: Vec<Marker> = markers::read(&after[ws..], Place::LineStart).into_iter().filter(|i| !i.style.is_bullet()).collect();
+        if let Some(inner) = pick(inner) {
             return Some((inner, m.len + ws + inner.len));
         }
     }
@@ -865,7 +872,7 @@ fn trailing_cohort(s: &str, known: &[String]) -> Option<usize> {
         if tail.is_empty() {
             continue;
         }
-        let Some((m, len)) = line_marker(tail) else { continue };
+        let Some((m, len)) = line_marker(tail, &[]) else { continue };
         if m.style.is_bullet() {
             continue;
         }

@@ -184,9 +184,17 @@ fn logic(node: &mut Criterion) {
 
 /// A word of the text with its byte range, trailing punctuation left out.
 struct Word<'t> {
-    lower: String,
+    /// The word less trailing punctuation.
+    core: &'t str,
     span: Span,
     raw: &'t str,
+}
+
+impl Word<'_> {
+    /// Whether the word is `lower` (a lower-case phrase word), ignoring case.
+    fn is(&self, lower: &str) -> bool {
+        self.core.eq_ignore_ascii_case(lower)
+    }
 }
 
 fn words(text: &str, span: Span, max: usize) -> Vec<Word<'_>> {
@@ -201,7 +209,7 @@ fn words(text: &str, span: Span, max: usize) -> Vec<Word<'_>> {
                 let w = &s[b..i];
                 let core = w.trim_end_matches(|c: char| matches!(c, ',' | ';' | ':' | '.' | '；' | '，' | '：' | '。' | ')'));
                 let at = span.start + b;
-                out.push(Word { lower: core.to_lowercase(), span: Span::new(at, at + core.len()), raw: w });
+                out.push(Word { core, span: Span::new(at, at + core.len()), raw: w });
                 if out.len() >= max {
                     break;
                 }
@@ -220,7 +228,7 @@ fn applies_if(text: &str, node: &mut Criterion) {
         return;
     }
     let own_end = node.children.first().map_or(node.span.end, |c| c.span.start);
-    let ws = words(text, Span::new(node.span.start, own_end), 80);
+    let ws = words(text, Span::new(node.span.start, own_end), 60);
     node.applies_if = childbearing(&ws).or_else(|| condition(&ws));
 }
 
@@ -228,10 +236,10 @@ fn childbearing(ws: &[Word]) -> Option<AppliesIf> {
     let p = phrases::get();
     for i in 0..ws.len() {
         for pw in &p.childbearing_words {
-            if pw.first().is_some_and(|b| *b != ws[i].lower) {
+            if pw.first().is_some_and(|b| !ws[i].is(b)) {
                 continue;
             }
-            if i + pw.len() <= ws.len() && pw.iter().zip(&ws[i..]).all(|(a, w)| w.lower == *a) {
+            if i + pw.len() <= ws.len() && pw.iter().zip(&ws[i..]).all(|(a, w)| w.is(a)) {
                 let last = &ws[i + pw.len() - 1];
                 let span = Span::new(ws[i].span.start, last.span.end);
                 let mut text: Vec<&str> = ws[i..i + pw.len() - 1].iter().map(|w| w.raw).collect();
@@ -247,10 +255,10 @@ fn condition(ws: &[Word]) -> Option<AppliesIf> {
     let p = phrases::get();
     for (before, after, kind) in &p.applies_words {
         for i in 0..ws.len() {
-            if before.first().is_some_and(|b| *b != ws[i].lower) {
+            if before.first().is_some_and(|b| !ws[i].is(b)) {
                 continue;
             }
-            if i + before.len() > ws.len() || !before.iter().zip(&ws[i..]).all(|(a, w)| w.lower == *a) {
+            if i + before.len() > ws.len() || !before.iter().zip(&ws[i..]).all(|(a, w)| w.is(a)) {
                 continue;
             }
             // Words before the condition run over no punctuation.
@@ -274,16 +282,16 @@ fn condition(ws: &[Word]) -> Option<AppliesIf> {
                 } else {
                     xs[n - 1].raw.len() == xs[n - 1].span.len()
                         && x1 + after.len() <= ws.len()
-                        && after.iter().zip(&ws[x1..]).all(|(a, w)| w.lower == *a)
+                        && after.iter().zip(&ws[x1..]).all(|(a, w)| w.is(a))
                 };
                 if !ends {
                     continue;
                 }
-                if p.applies_if_stop_words.contains(&xs[0].lower) {
+                if p.applies_if_stop_words.iter().any(|w| xs[0].is(w)) {
                     break;
                 }
                 let span = Span::new(xs[0].span.start, xs[n - 1].span.end);
-                let name = xs.iter().map(|w| w.lower.as_str()).collect::<Vec<_>>().join(" ");
+                let name = xs.iter().map(|w| w.core).collect::<Vec<_>>().join(" ");
                 let original: String = xs
                     .iter()
                     .enumerate()
