@@ -652,6 +652,7 @@ impl<'t> Arena<'t> {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn place_inline(&mut self, m: Marker, start: usize, marker_end: usize, end: usize, indent: usize, colon: bool, lay: &mut Layout) -> Option<usize> {
         let cur = lay.cur?;
         let found = (0..lay.stack.len()).rev().find(|&i| lay.stack[i].style == Some(m.style) && m.value == lay.stack[i].last + 1);
@@ -804,7 +805,7 @@ fn cohort_head(body: &str, section: Section, known: &[String], have_cohorts: boo
         let ident = words.get(1).is_some_and(|w| w.chars().count() <= 5)
             && (words.len() <= 2 || words[2].starts_with(['(', '-', '–']) || colon.is_some_and(|(_, a)| body[a..].trim().is_empty()));
         let short = head.len() <= 40 && (colon.is_some() || body.len() <= 40);
-        if p.cohort_words.iter().any(|w| *w == first_l) && ident && short {
+        if p.cohort_words.contains(&first_l) && ident && short {
             return Some(head.to_string());
         }
     }

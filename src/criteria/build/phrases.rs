@@ -73,7 +73,7 @@ pub(crate) fn get() -> &'static Phrases {
             .expect("data/criteria/phrases.json is checked by tests");
         // Longest first, so that "inclusion criteria" wins over "inclusion".
         for list in [&mut p.inclusion_headers, &mut p.exclusion_headers, &mut p.general_headers] {
-            list.sort_by(|a, b| b.len().cmp(&a.len()));
+            list.sort_by_key(|h| std::cmp::Reverse(h.len()));
         }
         let words = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
         p.childbearing_words = p.childbearing.iter().map(|c| words(c)).collect();

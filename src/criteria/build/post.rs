@@ -166,17 +166,11 @@ fn logic(node: &mut Criterion) {
                     let t = c.text.to_lowercase();
                     p.trailing_any.iter().any(|w| t.ends_with(&format!(" {w}")) || t.ends_with(&format!(";{w}")))
                 });
-            if p.any_phrases.iter().any(|a| contains_phrase(&t, a)) {
-                Logic::Any
-            } else if p.all_phrases.iter().any(|a| contains_phrase(&t, a)) {
-                Logic::All
-            } else if trailing_or {
-                Logic::Any
-            } else if node.section == Section::Exclusion {
-                Logic::Any
-            } else {
-                Logic::All
-            }
+            // Phrase first, then "…; or" between the items, then the default:
+            // `all` in inclusion, `any` in exclusion (any sub-item excludes).
+            let any = p.any_phrases.iter().any(|a| contains_phrase(&t, a));
+            let all = !any && p.all_phrases.iter().any(|a| contains_phrase(&t, a));
+            if any || (!all && (trailing_or || node.section == Section::Exclusion)) { Logic::Any } else { Logic::All }
         }
     };
     node.logic = Some(l);
@@ -207,7 +201,7 @@ fn words(text: &str, span: Span, max: usize) -> Vec<Word<'_>> {
             (true, Some(b)) => {
                 start = None;
                 let w = &s[b..i];
-                let core = w.trim_end_matches(|c: char| matches!(c, ',' | ';' | ':' | '.' | '；' | '，' | '：' | '。' | ')'));
+                let core = w.trim_end_matches([',', ';', ':', '.', '；', '，', '：', '。', ')']);
                 let at = span.start + b;
                 out.push(Word { core, span: Span::new(at, at + core.len()), raw: w });
                 if out.len() >= max {
