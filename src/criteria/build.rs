@@ -1,10 +1,54 @@
 //! Lays the criteria tree over an eligibility text.
 //!
-//! This first version knows section headers and one item per line.
+//! # Shape
+//!
+//! The top level holds section nodes (`inc`, `exc`; a section header met a
+//! second time after items opens `inc2`, `exc2`). Under a section: criteria,
+//! groups (a lead-in with sub-items), notes (a definition or remark that is
+//! not a criterion) and cohorts (a group of patients with criteria of its own,
+//! id `inc.<name>`). Every non-blank character of the text belongs to exactly
+//! one node's own text (its span less its children's spans): a header, a
+//! group's lead-in or marker, a criterion or a note.
+//!
+//! # Logic (what the evaluator may rely on)
+//!
+//! Every node with children has `logic`:
+//!
+//! * Inclusion section, inclusion cohort, inclusion group: `all` = the
+//!   patient must meet all children; `any` = at least one. A section whose
+//!   items are cohorts is `any` over them (the patient joins one cohort);
+//!   when general items precede the cohorts, the cohorts sit in an `any`
+//!   group of their own.
+//! * Exclusion section and exclusion cohort: `all` = every child is an
+//!   exclusion and all of them must be absent. An exclusion cohort applies
+//!   only to patients of the inclusion cohort with the same `cohort` name.
+//! * Exclusion group: the group as a whole is one exclusion; `any` (the
+//!   default) = excluded when any child holds, `all` = only when all hold.
+//! * A group's own text (its lead-in) may itself carry conditions that hold
+//!   for the whole group ("Patients with DM who …:").
+//! * Notes carry no logic and are not evaluated.
+//!
+//! `appliesIf` on a node says the node only applies to the patients it
+//! names ("for SLE patients", "women of childbearing potential"); for other
+//! patients the node is not applicable.
+//!
+//! # Cost
+//!
+//! One pass over the lines; markers are read from bounded prefixes and the
+//! list stack is at most `MAX_DEPTH` deep, so time is linear in the text.
 
-use super::{Criterion, Logic, NodeKind, Section};
+mod markers;
+mod phrases;
+mod post;
+
+use markers::{Marker, Place, Style};
+
+use super::{Criterion, NodeKind, Section};
 use crate::span::Span;
 use crate::trial::Diagnostic;
+
+/// Lists nested deeper than this are laid flat at this depth.
+const MAX_DEPTH: usize = 12;
 
 /// Builds the criteria tree of an eligibility text. Never fails: what it
 /// cannot place is kept in the tree as it is, with a diagnostic.
@@ -16,86 +60,881 @@ use crate::trial::Diagnostic;
 /// ```
 pub fn build(text: &str) -> (Vec<Criterion>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    // (section, header span, item line spans)
-    let mut sections: Vec<(Section, Span, Vec<Span>)> = Vec::new();
-    let mut at = 0;
-    for line in text.split_inclusive('\n') {
-        let span = trim_span(text, Span::new(at, at + line.len()));
-        at += line.len();
-        if span.is_empty() {
-            continue;
-        }
-        let body = span.slice(text);
-        if let Some(section) = header_section(body) {
-            sections.push((section, span, Vec::new()));
-            continue;
-        }
-        if sections.is_empty() {
-            diags.push(Diagnostic::warning("criteria text before any section header; read as inclusion", None));
-            sections.push((Section::Inclusion, Span::new(span.start, span.start), Vec::new()));
-        }
-        sections.last_mut().unwrap().2.push(span);
-    }
+    let lines = lines(text);
+    let plans = plan_sections(text, &lines, &mut diags);
+    let mut arena = Arena { text, nodes: Vec::new() };
     let mut out = Vec::new();
     let mut counts = [0usize; 2];
-    for (section, header, items) in sections {
-        let n = &mut counts[section as usize];
+    let mut cohort_names: Vec<String> = Vec::new();
+    let wrap = wrap_width(text);
+    for plan in plans {
+        let root = arena.build_section(&plan, wrap, &mut cohort_names);
+        let n = &mut counts[plan.section as usize];
         *n += 1;
-        let base = match section {
+        let base = match plan.section {
             Section::Inclusion => "inc",
             Section::Exclusion => "exc",
         };
         let id = if *n == 1 { base.to_string() } else { format!("{base}{n}") };
-        let end = items.last().map_or(header.end, |s| s.end);
-        let span = Span::new(header.start, end);
-        let mut node = Criterion::new(id.clone(), section, NodeKind::Section, span, fold_ws(header.slice(text)));
-        for (i, item) in items.into_iter().enumerate() {
-            let (marker, body) = split_marker(text, item);
-            let mut c = Criterion::new(format!("{id}.{}", i + 1), section, NodeKind::Criterion, item, fold_ws(body.slice(text)));
-            c.marker = marker;
-            node.children.push(c);
-        }
-        if !node.children.is_empty() {
-            node.logic = Some(Logic::All);
-        }
+        let mut node = arena.to_criterion(root, plan.section);
+        post::finish(text, &mut node, id);
         out.push(node);
     }
     (out, diags)
 }
 
-fn header_section(line: &str) -> Option<Section> {
-    let l = line.trim().trim_end_matches(':').trim().to_lowercase();
-    let l = l.trim_start_matches(['#', '*', ' ']).trim_end_matches('*');
-    match l {
-        "inclusion criteria" | "inclusion" | "key inclusion criteria" => Some(Section::Inclusion),
-        "exclusion criteria" | "exclusion" | "key exclusion criteria" => Some(Section::Exclusion),
-        _ => None,
-    }
+/// One non-blank line: its trimmed content and layout.
+#[derive(Clone, Copy, Debug)]
+struct Line {
+    start: usize,
+    end: usize,
+    /// Columns of leading white space (a tab counts 4).
+    indent: usize,
+    blank_before: bool,
+    /// Characters of the previous non-blank line, indentation included.
+    prev_chars: usize,
+    prev_indent: usize,
 }
 
-fn trim_span(text: &str, span: Span) -> Span {
-    let s = span.slice(text);
-    let start = span.start + (s.len() - s.trim_start().len());
-    let end = span.end - (s.len() - s.trim_end().len());
-    Span::new(start, end.max(start))
-}
-
-fn split_marker(text: &str, span: Span) -> (Option<String>, Span) {
-    let s = span.slice(text);
-    let marker_len = ["* ", "- ", "• ", "· "].iter().find(|m| s.starts_with(**m)).map(|m| m.len()).or_else(|| {
-        let digits = s.bytes().take_while(u8::is_ascii_digit).count();
-        (digits > 0 && matches!(s.as_bytes().get(digits), Some(b'.' | b')'))).then_some(digits + 1)
-    });
-    match marker_len {
-        Some(n) => {
-            let marker = s[..n].trim().to_string();
-            (Some(marker), trim_span(text, Span::new(span.start + n, span.end)))
+fn lines(text: &str) -> Vec<Line> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    let mut blank = false;
+    let (mut prev_chars, mut prev_indent) = (0, 0);
+    for raw in text.split_inclusive('\n') {
+        let start_raw = at;
+        at += raw.len();
+        let body = raw.trim_start();
+        let indent: usize = raw[..raw.len() - body.len()].chars().map(|c| if c == '\t' { 4 } else { 1 }).sum();
+        let content = body.trim_end();
+        if content.is_empty() {
+            blank = true;
+            continue;
         }
-        None => (None, span),
+        let start = start_raw + (raw.len() - body.len());
+        let chars = indent + content.chars().count();
+        out.push(Line { start, end: start + content.len(), indent, blank_before: blank, prev_chars, prev_indent });
+        prev_chars = chars;
+        prev_indent = indent;
+        blank = false;
     }
+    out
+}
+
+/// The width a hard-wrapped text was wrapped at, when it looks wrapped
+/// (legacy XML text is wrapped near 70 columns).
+fn wrap_width(text: &str) -> Option<usize> {
+    let mut lens = Vec::new();
+    for l in text.lines() {
+        let n = l.trim_end().chars().count();
+        if n > 90 {
+            return None;
+        }
+        if n > 0 {
+            lens.push(n);
+        }
+    }
+    let max = lens.iter().copied().max().unwrap_or(0);
+    // A wrapped text has several lines close to its width.
+    let near = lens.iter().filter(|&&n| n + 12 >= max).count();
+    (max >= 60 && near >= 3).then_some(max)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum HeaderKind {
+    Section(Section),
+    General,
+}
+
+/// Reads a section header on a line: the kind and the bytes it takes (the
+/// rest of the line, if any, is criteria text). The header phrase starts the
+/// line ("Inclusion Criteria:", "Key Exclusion Criteria", "Inclusion criteria
+/// for part A:") or ends it ("Maternal Inclusion Criteria:").
+fn header(s: &str) -> Option<(HeaderKind, usize)> {
+    header_at_start(s).or_else(|| header_at_end(s))
+}
+
+fn skip_markup(s: &str, mut i: usize) -> usize {
+    while let Some(c) = s[i..].chars().next() {
+        if matches!(c, '#' | '*' | '_' | '>' | ' ' | '\t' | '-' | '•' | '·') {
+            i += c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    i
+}
+
+/// The lower-case first word of `s` (at most 16 characters).
+fn first_word(s: &str) -> String {
+    s.chars().take_while(|c| c.is_alphanumeric()).take(16).flat_map(char::to_lowercase).collect()
+}
+
+/// The header phrase at the start of `s`: its kind and spelling.
+fn phrase_at(s: &str, with_general: bool) -> Option<(HeaderKind, &'static str)> {
+    let p = phrases::get();
+    let lists = [
+        (HeaderKind::Section(Section::Inclusion), &p.inclusion_headers),
+        (HeaderKind::Section(Section::Exclusion), &p.exclusion_headers),
+        (HeaderKind::General, &p.general_headers),
+    ];
+    for (kind, list) in lists {
+        if kind == HeaderKind::General && !with_general {
+            continue;
+        }
+        if let Some(h) = list.iter().find(|h| starts_word_ci(s, h)) {
+            return Some((kind, h.as_str()));
+        }
+    }
+    None
+}
+
+fn header_at_start(s: &str) -> Option<(HeaderKind, usize)> {
+    let p = phrases::get();
+    let mut i = skip_markup(s, 0);
+    // Most lines start with no header word: say so before trying each spelling.
+    let plausible = |s: &str| p.header_first_words.binary_search(&first_word(s)).is_ok();
+    if !plausible(&s[i..]) && markers::read(&s[i..], Place::LineStart).is_empty() {
+        return None;
+    }
+    // "A. Inclusion criteria", "1) Exclusion criteria:"
+    if let Some(m) = markers::read(&s[i..], Place::LineStart).first() {
+        if !m.style.is_bullet() {
+            i = skip_markup(s, i + m.len);
+        }
+    }
+    if !plausible(&s[i..]) {
+        return None;
+    }
+    let mut qualifiers = 0;
+    while qualifiers < 2 {
+        let Some(q) = p.header_qualifiers.iter().find(|q| starts_word_ci(&s[i..], q) && s[i + q.len()..].starts_with(' ')) else {
+            break;
+        };
+        i += q.len() + 1;
+        qualifiers += 1;
+    }
+    let (kind, h) = phrase_at(&s[i..], true)?;
+    let single_word = !h.contains(' ');
+    let mut end = i + h.len();
+    let mut j = skip_emphasis(s, end);
+    let colon = s[j..].starts_with(':') || s[j..].starts_with('：');
+    // "Inclusion criteria. Age ≥22. …": a full stop ends a header too.
+    let stop = !colon && !single_word && s[j..].starts_with('.');
+    if colon || stop {
+        j += s[j..].chars().next().map_or(0, char::len_utf8);
+        end = j;
+        j = skip_emphasis(s, j);
+        end = end.max(s[..j].trim_end().len());
+    } else {
+        end = s[..j].trim_end().len().max(end);
+    }
+    let after = &s[j..];
+    if after.is_empty() || (!colon && after == ".") {
+        return Some((kind, s.len()));
+    }
+    if kind == HeaderKind::General {
+        return None;
+    }
+    if colon || stop {
+        return Some((kind, end));
+    }
+    if !single_word && !markers::read(after, Place::LineStart).is_empty() {
+        return Some((kind, end));
+    }
+    // "Inclusion criteria for part A:", "Exclusion Criteria (cohort 2)",
+    // "Inclusion Criteria Stage 1", "Key inclusion criteria include but are not limited to:"
+    let next = first_word(after);
+    let qualified = after.starts_with('(')
+        || after.starts_with('-')
+        || after.starts_with('–')
+        || p.header_qualifier_words.contains(&next)
+        || p.cohort_words.contains(&next);
+    let ends_colon = s.trim_end().ends_with([':', '：']);
+    let short = s.len() <= 80 || (s.len() <= 160 && ends_colon);
+    if (qualified && short) || (!single_word && ends_colon && s.len() <= 100) {
+        return Some((kind, s.len()));
+    }
+    None
+}
+
+/// "Maternal Inclusion Criteria:", "Core Treatment - Exclusion Criteria":
+/// a short line whose last words are a header phrase.
+fn header_at_end(s: &str) -> Option<(HeaderKind, usize)> {
+    let p = phrases::get();
+    if s.len() > 100 {
+        return None;
+    }
+    // Every section phrase holds "clu" (inclusion, excluded, inclution).
+    let l = s.to_ascii_lowercase();
+    if !l.contains("clu") {
+        return None;
+    }
+    let start = skip_markup(s, 0);
+    let mut words = 0;
+    let mut prev_word = String::new();
+    let mut i = start;
+    while i < s.len() && words < 6 {
+        if i > start {
+            if let Some((kind @ HeaderKind::Section(_), h)) = phrase_at(&s[i..], false) {
+                let j = skip_emphasis(s, i + h.len());
+                let rest = s[j..].trim_start_matches([':', '：']);
+                let colon = rest.len() < s.len() - j;
+                let rest = rest.trim_start_matches(['*', '_']).trim();
+                if rest.is_empty() && (colon || h.contains(' ')) && !p.header_prefix_stop_words.contains(&prev_word) {
+                    return Some((kind, s.len()));
+                }
+                return None;
+            }
+        }
+        // To the next word.
+        prev_word = first_word(&s[i..]);
+        let len = s[i..].find(|c: char| c.is_whitespace() || c == '-' || c == '–').unwrap_or(s.len() - i);
+        i += len;
+        i += s[i..].len() - s[i..].trim_start_matches(|c: char| c.is_whitespace() || c == '-' || c == '–').len();
+        words += 1;
+    }
+    None
+}
+
+fn skip_emphasis(s: &str, mut i: usize) -> usize {
+    while let Some(c) = s[i..].chars().next() {
+        if matches!(c, '*' | '_' | ' ' | '\t') {
+            i += c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    i
+}
+
+/// Whether `s` starts with the lower-case ASCII `word`, ignoring case, and
+/// the word ends there.
+fn starts_word_ci(s: &str, word: &str) -> bool {
+    let Some(head) = s.get(..word.len()) else { return false };
+    head.eq_ignore_ascii_case(word) && !s[word.len()..].chars().next().is_some_and(char::is_alphanumeric)
+}
+
+/// A stretch of text to lay out: a line, or the rest of a header line.
+#[derive(Clone, Copy, Debug)]
+struct Piece {
+    line: Line,
+    /// A note whatever it says (a general header, a repeated section header).
+    note: bool,
+}
+
+struct Plan {
+    section: Section,
+    header: Option<Span>,
+    pieces: Vec<Piece>,
+    /// Pieces before this index precede the header (text before the first header).
+    after_header: usize,
+}
+
+fn plan_sections(text: &str, lines: &[Line], diags: &mut Vec<Diagnostic>) -> Vec<Plan> {
+    let mut plans: Vec<Plan> = Vec::new();
+    let mut pre: Vec<Piece> = Vec::new();
+    for &line in lines {
+        let s = Span::new(line.start, line.end).slice(text);
+        let target = |plans: &mut Vec<Plan>, pre: &mut Vec<Piece>, piece: Piece| match plans.last_mut() {
+            Some(p) => p.pieces.push(piece),
+            None => pre.push(piece),
+        };
+        match header(s) {
+            Some((HeaderKind::General, _)) => target(&mut plans, &mut pre, Piece { line, note: true }),
+            Some((HeaderKind::Section(section), len)) => {
+                let head = Span::new(line.start, line.start + len);
+                let rest_text = &s[len..];
+                let rest_start = line.start + len + (rest_text.len() - rest_text.trim_start().len());
+                let rest = Line { start: rest_start, blank_before: false, ..line };
+                let repeated = plans.last().is_some_and(|p| p.section == section && p.pieces.iter().all(|x| x.note));
+                if repeated {
+                    let p = plans.last_mut().expect("checked above");
+                    p.pieces.push(Piece { line: Line { end: head.end, ..line }, note: true });
+                } else {
+                    plans.push(Plan { section, header: Some(head), pieces: Vec::new(), after_header: 0 });
+                }
+                if rest.start < rest.end {
+                    plans.last_mut().expect("pushed above").pieces.push(Piece { line: rest, note: false });
+                }
+            }
+            None => target(&mut plans, &mut pre, Piece { line, note: false }),
+        }
+    }
+    if !pre.is_empty() {
+        let content = pre.iter().any(|p| !p.note);
+        match plans.first_mut() {
+            Some(first) if !(first.section == Section::Exclusion && content) => {
+                first.after_header = pre.len();
+                pre.append(&mut first.pieces);
+                first.pieces = pre;
+            }
+            _ => {
+                if content {
+                    let at = pre.iter().find(|p| !p.note).map(|p| Span::new(p.line.start, p.line.end));
+                    diags.push(Diagnostic::warning("criteria text before any section header; read as inclusion", at));
+                }
+                plans.insert(0, Plan { section: Section::Inclusion, header: None, pieces: pre, after_header: 0 });
+            }
+        }
+    }
+    plans
+}
+
+/// A node while the tree is being laid out.
+#[derive(Debug)]
+struct Node {
+    kind: NodeKind,
+    start: usize,
+    /// End of the node's own text (children may end later).
+    end: usize,
+    marker: Option<Span>,
+    children: Vec<usize>,
+    cohort: Option<String>,
+}
+
+/// One open list: the node whose children it holds and how they are marked.
+#[derive(Clone, Copy, Debug)]
+struct Level {
+    node: usize,
+    style: Option<Style>,
+    last: u32,
+    indent: usize,
+}
+
+struct Arena<'t> {
+    text: &'t str,
+    nodes: Vec<Node>,
+}
+
+/// The state of one section's layout.
+struct Layout {
+    section: usize,
+    stack: Vec<Level>,
+    /// The node the next continuation line belongs to.
+    cur: Option<usize>,
+    cur_indent: usize,
+    cur_marked: bool,
+    cohorts: usize,
+    /// An item that may not take sub-items (it stands before a header).
+    closed: Option<usize>,
+}
+
+impl<'t> Arena<'t> {
+    fn new_node(&mut self, kind: NodeKind, start: usize, end: usize, marker: Option<Span>) -> usize {
+        self.nodes.push(Node { kind, start, end, marker, children: Vec::new(), cohort: None });
+        self.nodes.len() - 1
+    }
+
+    fn own_text(&self, n: usize) -> &'t str {
+        let node = &self.nodes[n];
+        let from = node.marker.map_or(node.start, |m| m.end);
+        Span::new(from, node.end).slice(self.text).trim()
+    }
+
+    fn ends_with_colon(&self, n: usize) -> bool {
+        self.nodes[n].kind != NodeKind::Note && self.own_text(n).ends_with([':', '：'])
+    }
+
+    fn build_section(&mut self, plan: &Plan, wrap: Option<usize>, cohort_names: &mut Vec<String>) -> usize {
+        let (start, end) = match plan.header {
+            Some(h) => (h.start, h.end),
+            None => plan.pieces.first().map_or((0, 0), |p| (p.line.start, p.line.start)),
+        };
+        let section = self.new_node(NodeKind::Section, start, end, None);
+        let mut lay = Layout {
+            section,
+            stack: vec![Level { node: section, style: None, last: 0, indent: 0 }],
+            cur: None,
+            cur_indent: 0,
+            cur_marked: false,
+            cohorts: 0,
+            closed: None,
+        };
+        for (i, piece) in plan.pieces.iter().enumerate() {
+            if i == plan.after_header && i > 0 {
+                // Nothing before the header takes items after it.
+                lay.stack.truncate(1);
+                lay.cur = None;
+                lay.closed = self.nodes[section].children.last().copied();
+            }
+            self.piece(plan.section, piece, wrap, &mut lay, cohort_names);
+        }
+        let first_piece = plan.pieces.first().map(|p| p.line.start);
+        if let Some(s) = first_piece {
+            let node = &mut self.nodes[section];
+            node.start = node.start.min(s);
+        }
+        section
+    }
+
+    fn piece(&mut self, section: Section, piece: &Piece, wrap: Option<usize>, lay: &mut Layout, cohort_names: &mut Vec<String>) {
+        let line = piece.line;
+        let s = Span::new(line.start, line.end).slice(self.text);
+        // "… except CD19-CART. 4. AID": a line may end by naming the next
+        // cohort of the exclusion list; lay the two parts out apart.
+        if section == Section::Exclusion && !piece.note {
+            if let Some(at) = trailing_cohort(s, cohort_names) {
+                let head = Line { end: line.start + s[..at].trim_end().len(), ..line };
+                let tail = Line { start: line.start + at, blank_before: false, ..line };
+                self.piece(section, &Piece { line: head, note: false }, wrap, lay, cohort_names);
+                self.piece(section, &Piece { line: tail, note: false }, wrap, lay, cohort_names);
+                return;
+            }
+        }
+        let root = lay.stack[0].node;
+        if piece.note {
+            let n = self.new_node(NodeKind::Note, line.start, line.end, None);
+            self.nodes[root].children.push(n);
+            lay.stack.truncate(1);
+            lay.cur = None;
+            return;
+        }
+        let marker = line_marker(s, &lay.stack).or_else(|| {
+            let (v, len) = markers::read_weak(s)?;
+            let level = lay.stack.iter().rev().find(|l| {
+                matches!(l.style, Some(Style::NumDot | Style::NumParen | Style::ParenNum)) && l.last + 1 == v
+            })?;
+            Some((Marker { style: level.style?, value: v, len }, len))
+        });
+        if marker.is_none() && lay.cur.is_some() && is_continuation(self.text, &line, wrap, lay) {
+            let cur = lay.cur.expect("checked above");
+            self.nodes[cur].end = line.end;
+            if self.nodes[cur].kind != NodeKind::Note {
+                self.scan_inline(line.start, line.end, line.indent, lay);
+            }
+            return;
+        }
+        let body_at = marker.map_or(0, |(_, len)| len);
+        let body = s[body_at..].trim_start();
+        let marker_span = marker.map(|(_, len)| Span::new(line.start, line.start + len));
+        let body_start = line.end - body.len();
+
+        // A cohort head opens a cohort node directly under the section.
+        if let Some(name) = cohort_head(body, section, cohort_names, lay.cohorts > 0) {
+            let n = self.new_node(NodeKind::Cohort, line.start, line.end, marker_span);
+            self.nodes[n].cohort = Some(name.clone());
+            if section == Section::Inclusion && !cohort_names.contains(&name) {
+                cohort_names.push(name);
+            }
+            self.nodes[lay.section].children.push(n);
+            lay.cohorts += 1;
+            lay.stack = vec![Level { node: n, style: None, last: 0, indent: line.indent }];
+            lay.cur = Some(n);
+            lay.cur_indent = line.indent;
+            lay.cur_marked = marker.is_some();
+            self.scan_inline(body_start, line.end, line.indent, lay);
+            return;
+        }
+        if marker.is_none() && (is_note(body) || !body.chars().any(char::is_alphanumeric)) {
+            let n = self.new_node(NodeKind::Note, line.start, line.end, None);
+            self.nodes[root].children.push(n);
+            lay.stack.truncate(1);
+            lay.cur = Some(n);
+            lay.cur_indent = line.indent;
+            lay.cur_marked = false;
+            return;
+        }
+        let n = match marker {
+            Some((m, len)) => self.place_line_marked(m, line.start, line.start + len, line.end, line.indent, lay),
+            None => {
+                while lay.stack.len() > 1 && lay.stack.last().is_some_and(|l| l.indent >= line.indent) {
+                    lay.stack.pop();
+                }
+                let top = lay.stack.last().expect("the root level stays").node;
+                let n = self.new_node(NodeKind::Criterion, line.start, line.end, None);
+                self.nodes[top].children.push(n);
+                n
+            }
+        };
+        lay.cur = Some(n);
+        lay.cur_indent = line.indent;
+        lay.cur_marked = marker.is_some();
+        self.scan_inline(body_start, line.end, line.indent, lay);
+    }
+
+    /// The item a new sub-list would go under: the last child of the top
+    /// level, when it can hold one.
+    fn current_item(&self, lay: &Layout) -> Option<usize> {
+        let top = lay.stack.last()?;
+        let last = *self.nodes[top.node].children.last()?;
+        (matches!(self.nodes[last].kind, NodeKind::Criterion | NodeKind::Group) && lay.closed != Some(last)).then_some(last)
+    }
+
+    fn add_child(&mut self, parent: usize, start: usize, marker_end: usize, end: usize) -> usize {
+        let n = self.new_node(NodeKind::Criterion, start, end, Some(Span::new(start, marker_end)));
+        self.nodes[parent].children.push(n);
+        n
+    }
+
+    fn place_line_marked(&mut self, m: Marker, start: usize, marker_end: usize, end: usize, indent: usize, lay: &mut Layout) -> usize {
+        let found = (0..lay.stack.len()).rev().find(|&i| lay.stack[i].style == Some(m.style));
+        let item = self.current_item(lay);
+        let can_nest = lay.stack.len() < MAX_DEPTH;
+        let top = *lay.stack.last().expect("the root level stays");
+        let lead_in = item.is_some_and(|it| self.ends_with_colon(it));
+        // Only a marked item takes sub-items by indentation alone: an
+        // indented list after a paragraph is a list of its own.
+        let indented_under = |arena: &Arena, indent_above: usize| {
+            indent > indent_above && item.is_some_and(|it| arena.nodes[it].marker.is_some())
+        };
+        if let Some(i) = found {
+            let level = lay.stack[i];
+            let in_sequence = m.style.is_bullet() || (m.value > level.last && m.value <= level.last + 3);
+            if !in_sequence && m.value == 1 && can_nest && (lead_in || indented_under(self, level.indent)) {
+                if let Some(it) = item {
+                    lay.stack.push(Level { node: it, style: Some(m.style), last: m.value, indent });
+                    return self.add_child(it, start, marker_end, end);
+                }
+            }
+            lay.stack.truncate(i + 1);
+            let level = &mut lay.stack[i];
+            level.last = m.value;
+            let parent = level.node;
+            return self.add_child(parent, start, marker_end, end);
+        }
+        let nest = item.is_some() && can_nest && (lead_in || indented_under(self, top.indent));
+        if let (true, Some(it)) = (nest, item) {
+            lay.stack.push(Level { node: it, style: Some(m.style), last: m.value, indent });
+            return self.add_child(it, start, marker_end, end);
+        }
+        let level = lay.stack.last_mut().expect("the root level stays");
+        if level.style.is_none() {
+            level.style = Some(m.style);
+            level.last = m.value;
+            level.indent = indent;
+        }
+        let parent = level.node;
+        self.add_child(parent, start, marker_end, end)
+    }
+
+    /// Splits the current node at markers inside a line ("…。 (4) Renal …",
+    /// "…: 1) DAS28 …; or 2) …"). A marker inside a line counts only where
+    /// it continues a list (the next number) or opens one after a colon,
+    /// and only after `.` `;` `:` `。` `；` `：` (and an optional "or"/"and").
+    fn scan_inline(&mut self, from: usize, to: usize, indent: usize, lay: &mut Layout) {
+        let Some(s) = self.text.get(from..to) else { return };
+        let mut skip_to = 0;
+        for (i, c) in s.char_indices() {
+            if i < skip_to || !matches!(c, '.' | ';' | ':' | '。' | '；' | '：') {
+                continue;
+            }
+            let prev = s[..i].chars().next_back();
+            if matches!(c, ':' | '.') && prev.is_some_and(|p| p.is_ascii_digit()) {
+                // "1:80", "7.5": not a boundary.
+                if s[i + 1..].starts_with(|n: char| n.is_ascii_digit()) {
+                    continue;
+                }
+            }
+            let mut j = i + c.len_utf8();
+            j += leading_ws(&s[j..], 8);
+            for conj in ["and/or ", "or ", "and "] {
+                if starts_word_ci(&s[j..], conj.trim_end()) && s[j..].len() > conj.len() {
+                    let k = j + conj.len() - 1;
+                    let ws = leading_ws(&s[k..], 8);
+                    if ws > 0 {
+                        j = k + ws;
+                        break;
+                    }
+                }
+            }
+            if j >= s.len() {
+                break;
+            }
+            let colon = matches!(c, ':' | '：');
+            for m in markers::read(&s[j..], Place::Inline) {
+                let at = from + j;
+                if let Some(_n) = self.place_inline(m, at, at + m.len, to, indent, colon, lay) {
+                    skip_to = j + m.len;
+                    break;
+                }
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn place_inline(&mut self, m: Marker, start: usize, marker_end: usize, end: usize, indent: usize, colon: bool, lay: &mut Layout) -> Option<usize> {
+        let cur = lay.cur?;
+        let found = (0..lay.stack.len()).rev().find(|&i| lay.stack[i].style == Some(m.style) && m.value == lay.stack[i].last + 1);
+        let close_cur = |arena: &mut Arena| {
+            let before = Span::new(arena.nodes[cur].start, start).slice(arena.text);
+            arena.nodes[cur].end = arena.nodes[cur].start + before.trim_end().len();
+        };
+        if let Some(i) = found {
+            close_cur(self);
+            lay.stack.truncate(i + 1);
+            let level = &mut lay.stack[i];
+            level.last = m.value;
+            let parent = level.node;
+            let n = self.add_child(parent, start, marker_end, end);
+            lay.cur = Some(n);
+            return Some(n);
+        }
+        if m.value != 1 || !colon {
+            return None;
+        }
+        close_cur(self);
+        let top = lay.stack.last_mut().expect("the root level stays");
+        if top.node == cur && top.style.is_none() {
+            // The current node is the container itself (a cohort head).
+            top.style = Some(m.style);
+            top.last = 1;
+            let n = self.add_child(cur, start, marker_end, end);
+            lay.cur = Some(n);
+            return Some(n);
+        }
+        let top_node = top.node;
+        let parent = if lay.stack.len() < MAX_DEPTH && top_node != cur {
+            lay.stack.push(Level { node: cur, style: Some(m.style), last: 1, indent });
+            cur
+        } else {
+            top_node
+        };
+        let n = self.add_child(parent, start, marker_end, end);
+        lay.cur = Some(n);
+        Some(n)
+    }
+
+    /// Turns the laid-out node into a `Criterion` (ids are set later).
+    fn to_criterion(&self, n: usize, section: Section) -> Criterion {
+        let node = &self.nodes[n];
+        let children: Vec<Criterion> = node.children.iter().map(|&c| self.to_criterion(c, section)).collect();
+        let end = children.last().map_or(node.end, |c| c.span.end.max(node.end));
+        let start = children.first().map_or(node.start, |c| c.span.start.min(node.start));
+        let span = Span::new(start, end);
+        // The node's own text: its span less its children's, less its marker.
+        let mut own = String::new();
+        let mut at = node.marker.map_or(span.start, |m| m.end);
+        for c in &children {
+            if c.span.start > at {
+                own.push_str(Span::new(at, c.span.start).slice(self.text));
+                own.push(' ');
+            }
+            at = at.max(c.span.end);
+        }
+        if span.end > at {
+            own.push_str(Span::new(at, span.end).slice(self.text));
+        }
+        let mut c = Criterion::new(String::new(), section, node.kind, span, fold_ws(&own));
+        c.marker = node.marker.map(|m| fold_ws(m.slice(self.text)));
+        c.children = children;
+        c.cohort = node.cohort.clone();
+        c
+    }
+}
+
+fn leading_ws(s: &str, max: usize) -> usize {
+    let mut n = 0;
+    for (count, c) in s.chars().enumerate() {
+        if count >= max || !c.is_whitespace() {
+            break;
+        }
+        n += c.len_utf8();
+    }
+    n
+}
+
+/// The marker a line starts with and its length; a bullet followed by a
+/// numbered marker ("* ( 1) …", "• (1) …") counts as the numbered one.
+fn line_marker(s: &str, levels: &[Level]) -> Option<(Marker, usize)> {
+    // "i." may be roman one or the letter after "h.": take the reading that
+    // continues an open list.
+    let pick = |cands: Vec<Marker>| -> Option<Marker> {
+        let cont = cands.iter().find(|m| levels.iter().any(|l| l.style == Some(m.style) && l.last + 1 == m.value));
+        cont.or(cands.first()).copied()
+    };
+    let m = pick(markers::read(s, Place::LineStart))?;
+    let after = &s[m.len..];
+    let ws = leading_ws(after, 8);
+    if m.style.is_bullet() {
+        let inner: Vec<Marker> = markers::read(&after[ws..], Place::LineStart).into_iter().filter(|i| !i.style.is_bullet()).collect();
+        if let Some(inner) = pick(inner) {
+            return Some((inner, m.len + ws + inner.len));
+        }
+    }
+    // A marker alone on its line is still a marker; a line of dashes is not.
+    if m.style.is_bullet() && after.trim().chars().all(|c| BULLET_RULE.contains(&c)) && !after.trim().is_empty() {
+        return None;
+    }
+    Some((m, m.len))
+}
+
+const BULLET_RULE: &[char] = &['-', '*', '=', '_', '–'];
+
+fn is_continuation(text: &str, line: &Line, wrap: Option<usize>, lay: &Layout) -> bool {
+    let s = Span::new(line.start, line.end).slice(text);
+    if !line.blank_before {
+        let wrapped = wrap.is_some_and(|w| line.prev_chars + 25 >= w && line.prev_chars >= 40);
+        let lower = s.chars().next().is_some_and(|c| c.is_lowercase());
+        return wrapped || lower || (lay.cur_marked && line.indent > line.prev_indent);
+    }
+    // A paragraph indented under a marked item belongs to it (markdown).
+    lay.cur_marked && line.indent > lay.cur_indent && line.indent > 0
+}
+
+/// Whether an unmarked paragraph is a note rather than a criterion:
+/// "Definition: …", or a lead-in about the list ending with ":".
+fn is_note(body: &str) -> bool {
+    let p = phrases::get();
+    let head: String = body.chars().take(24).collect::<String>().to_lowercase();
+    if p.note_prefixes.iter().any(|w| {
+        head.starts_with(w.as_str()) && head[w.len()..].trim_start().starts_with([':', '：'])
+    }) {
+        return true;
+    }
+    if body.ends_with([':', '：']) && body.len() <= 300 {
+        let l = phrases::norm(body);
+        return p.lead_in_note_words.iter().any(|w| phrases::contains_phrase(&l, w));
+    }
+    false
+}
+
+/// The name of the cohort a line opens, if it opens one.
+fn cohort_head(body: &str, section: Section, known: &[String], have_cohorts: bool) -> Option<String> {
+    let p = phrases::get();
+    let colon = body.char_indices().take(80).find(|(_, c)| matches!(c, ':' | '：')).map(|(i, c)| (i, i + c.len_utf8()));
+    let head = colon.map_or(body, |(i, _)| &body[..i]).trim();
+    if head.is_empty() || head.len() > 240 {
+        return None;
+    }
+    let words: Vec<&str> = head.split_whitespace().take(8).collect();
+    // "Cohort A:", "Stratum II", "Part 1 (dose escalation):"
+    if let Some(first) = words.first() {
+        let first_l = first.to_lowercase();
+        // "Part 1 Only: subjects carrying …" restricts one item; it is no cohort.
+        let ident = words.get(1).is_some_and(|w| w.chars().count() <= 5)
+            && (words.len() <= 2 || words[2].starts_with(['(', '-', '–']) || colon.is_some_and(|(_, a)| body[a..].trim().is_empty()));
+        let short = head.len() <= 40 && (colon.is_some() || body.len() <= 40);
+        if p.cohort_words.contains(&first_l) && ident && short {
+            return Some(head.to_string());
+        }
+    }
+    if words.is_empty() || words.len() > 6 || head.chars().count() > 60 {
+        return None;
+    }
+    // "Specific Inclusion Criteria Participant Group A:" — a line that ends
+    // naming a cohort, with nothing after its colon.
+    let bare = colon.is_some_and(|(_, after)| body[after..].trim().is_empty());
+    if bare && words.len() >= 2 {
+        let word = words[words.len() - 2].to_lowercase();
+        if p.cohort_words.contains(&word) && words[words.len() - 1].chars().count() <= 5 {
+            return Some(head.to_string());
+        }
+    }
+    match section {
+        Section::Inclusion => {
+            let (_, after) = colon?;
+            let rest: String = body[after..].chars().take(300).collect();
+            // Every cohort phrase speaks of being enrolled or included.
+            if !(have_cohorts || rest.contains("nrolled") || rest.contains("ncluded") || rest.contains("NROLLED") || rest.contains("NCLUDED")) {
+                return None;
+            }
+            let rest = phrases::norm(&rest);
+            if p.cohort_phrases.iter().any(|c| phrases::contains_phrase(&rest, c)) {
+                return Some(head.to_string());
+            }
+            if have_cohorts && words.len() >= 2 {
+                let last = words[words.len() - 1].to_lowercase();
+                if p.cohort_definition_words.contains(&last) {
+                    return Some(words[..words.len() - 1].join(" "));
+                }
+            }
+            None
+        }
+        Section::Exclusion => {
+            if known.is_empty() {
+                return None;
+            }
+            if colon.is_some_and(|(_, after)| !body[after..].trim().is_empty()) {
+                return None;
+            }
+            let k = key(head);
+            known.iter().find(|n| key(n) == k || abbreviation(n).is_some_and(|a| key(a) == k)).cloned()
+        }
+    }
+}
+
+/// Where a line's last sentence, a list marker and a known cohort name
+/// ("… CD19-CART. 4. AID"), starts, if it ends that way.
+fn trailing_cohort(s: &str, known: &[String]) -> Option<usize> {
+    if known.is_empty() {
+        return None;
+    }
+    let from = s.len().saturating_sub(80);
+    let from = (from..s.len()).find(|&i| s.is_char_boundary(i))?;
+    // Try the last few sentence ends (the marker's own "." is one of them).
+    let mut end = s.len();
+    for _ in 0..3 {
+        let cut = s[from..end].rfind(['.', ';', '。', '；'])? + from;
+        end = cut;
+        let after_cut = cut + s[cut..].chars().next().map_or(1, char::len_utf8);
+        let tail = s[after_cut..].trim_start();
+        let at = s.len() - tail.len();
+        if tail.is_empty() {
+            continue;
+        }
+        let Some((m, len)) = line_marker(tail, &[]) else { continue };
+        if m.style.is_bullet() {
+            continue;
+        }
+        let k = key(tail[len..].trim().trim_end_matches([':', '：']));
+        if !k.is_empty() && known.iter().any(|n| key(n) == k || abbreviation(n).is_some_and(|a| key(a) == k)) {
+            return Some(at);
+        }
+    }
+    None
+}
+
+/// Letters and digits only, lower case: "Refractory Lupus Nephritis (LN)"
+/// and "Refractory Lupus Nephritis(LN)" compare equal.
+fn key(s: &str) -> String {
+    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+/// "Refractory Lupus Nephritis(LN)" → "LN".
+fn abbreviation(s: &str) -> Option<&str> {
+    let s = s.trim_end();
+    let inner = s.strip_suffix(')')?;
+    let open = inner.rfind('(')?;
+    let a = inner[open + 1..].trim();
+    (!a.is_empty() && a.len() <= 12).then_some(a)
 }
 
 /// Folds runs of white space into one space.
 pub(crate) fn fold_ws(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_headers() {
+        fn h(s: &str) -> Option<(HeaderKind, &str)> {
+            header(s).map(|(k, len)| (k, &s[..len]))
+        }
+        let inc = HeaderKind::Section(Section::Inclusion);
+        let exc = HeaderKind::Section(Section::Exclusion);
+        assert_eq!(h("Inclusion Criteria:"), Some((inc, "Inclusion Criteria:")));
+        assert_eq!(h("INCLUSION CRITERIA"), Some((inc, "INCLUSION CRITERIA")));
+        assert_eq!(h("**Key Inclusion Criteria**"), Some((inc, "**Key Inclusion Criteria**")));
+        assert_eq!(h("## Exclusion criteria:"), Some((exc, "## Exclusion criteria:")));
+        assert_eq!(h("Inclusion"), Some((inc, "Inclusion")));
+        assert_eq!(h("Inclusion criteria for part A:"), Some((inc, "Inclusion criteria for part A:")));
+        assert_eq!(h("Inclusion Criteria 1. Refractory"), Some((inc, "Inclusion Criteria")));
+        assert_eq!(h("Exclusion Criteria: Pregnancy"), Some((exc, "Exclusion Criteria:")));
+        assert_eq!(h("Eligibility Criteria"), Some((HeaderKind::General, "Eligibility Criteria")));
+        assert_eq!(h("Inclusion criteria. Age ≥22."), Some((inc, "Inclusion criteria.")));
+        assert_eq!(h("Inclusion Criteria Stage 1"), Some((inc, "Inclusion Criteria Stage 1")));
+        assert_eq!(h("Exclusion Criteria Related to NSCLC:"), Some((exc, "Exclusion Criteria Related to NSCLC:")));
+        assert_eq!(h("Maternal inclusion Criteria:"), Some((inc, "Maternal inclusion Criteria:")));
+        assert_eq!(h("Core Treatment - Inclusion Criteria:"), Some((inc, "Core Treatment - Inclusion Criteria:")));
+        assert_eq!(h("Transplant Exclusion:"), Some((exc, "Transplant Exclusion:")));
+        assert_eq!(h("* Patients not meeting all of the inclusion criteria"), None);
+        assert_eq!(h("Meets the inclusion criteria:"), None);
+        assert_eq!(h("Inclusion of patients with SLE"), None);
+        assert_eq!(h("Inclusion criteria of the parent study met"), None);
+        assert_eq!(h("Exclusion criteria apply to all"), None);
+    }
 }

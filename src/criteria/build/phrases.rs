@@ -1,0 +1,157 @@
+//! The words the tree builder looks for (header spellings, logic phrases,
+//! cohort and note cues, conditions of applicability), read from
+//! `data/criteria/phrases.json` and embedded at build time.
+
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+/// The phrase lists. Every phrase is lower case ASCII; matching ignores case
+/// and folds runs of white space.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct Phrases {
+    pub inclusion_headers: Vec<String>,
+    pub exclusion_headers: Vec<String>,
+    /// Headers that name neither section ("Eligibility Criteria").
+    pub general_headers: Vec<String>,
+    /// Words that may precede a header ("Key", "Main", "Patient").
+    pub header_qualifiers: Vec<String>,
+    /// A line that ends with a header phrase is a header unless the word
+    /// before the phrase is one of these ("meeting all of the inclusion criteria").
+    pub header_prefix_stop_words: Vec<String>,
+    /// Words that may follow a header phrase on a header line ("Inclusion
+    /// criteria stage 1", "Exclusion criteria related to NSCLC"), besides
+    /// the cohort words.
+    pub header_qualifier_words: Vec<String>,
+    /// A group whose lead-in says one of these needs only one child.
+    pub any_phrases: Vec<String>,
+    pub all_phrases: Vec<String>,
+    /// Words a list item ends with when it is one alternative of several ("…; or").
+    pub trailing_any: Vec<String>,
+    /// A lead-in that opens a cohort ("… can be enrolled in the group").
+    pub cohort_phrases: Vec<String>,
+    /// First words of a short line naming a cohort ("Cohort A:", "Stratum II").
+    pub cohort_words: Vec<String>,
+    /// "AID Definition: …" opens a cohort named AID once a section has cohorts.
+    pub cohort_definition_words: Vec<String>,
+    /// First words of a note ("Definition: …", "Note: …").
+    pub note_prefixes: Vec<String>,
+    /// An unmarked lead-in ending with ":" that speaks of these is a note
+    /// about the list, not a criterion ("… the following criteria will be excluded:").
+    pub lead_in_note_words: Vec<String>,
+    pub applies_if: Vec<AppliesPattern>,
+    /// Words that cannot start the condition of an `appliesIf` ("for all patients").
+    pub applies_if_stop_words: Vec<String>,
+    /// Noun phrases naming women (or people) able to bear children.
+    pub childbearing: Vec<String>,
+    /// Derived on load: `childbearing` split into words.
+    #[serde(skip)]
+    pub childbearing_words: Vec<Vec<String>>,
+    /// Derived on load: each `appliesIf` pattern as (words before, words after, kind).
+    #[serde(skip)]
+    pub applies_words: Vec<(Vec<String>, Vec<String>, String)>,
+    /// Derived on load: the lower-case first words a header line can start with.
+    #[serde(skip)]
+    pub header_first_words: Vec<String>,
+}
+
+/// "for {X} patients": the words before and after the condition `{X}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AppliesPattern {
+    pub pattern: String,
+    pub kind: String,
+}
+
+static PHRASES: OnceLock<Phrases> = OnceLock::new();
+
+/// The embedded phrase lists, loaded on first use.
+pub(crate) fn get() -> &'static Phrases {
+    PHRASES.get_or_init(|| {
+        let mut p: Phrases = serde_json::from_str(include_str!("../../../data/criteria/phrases.json"))
+            .expect("data/criteria/phrases.json is checked by tests");
+        // Longest first, so that "inclusion criteria" wins over "inclusion".
+        for list in [&mut p.inclusion_headers, &mut p.exclusion_headers, &mut p.general_headers] {
+            list.sort_by_key(|h| std::cmp::Reverse(h.len()));
+        }
+        let words = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+        p.childbearing_words = p.childbearing.iter().map(|c| words(c)).collect();
+        p.applies_words = p
+            .applies_if
+            .iter()
+            .map(|a| {
+                let (before, after) = a.pattern.split_once("{X}").unwrap_or((a.pattern.as_str(), ""));
+                (words(before), words(after), a.kind.clone())
+            })
+            .collect();
+        let mut first: Vec<String> = [&p.inclusion_headers, &p.exclusion_headers, &p.general_headers, &p.header_qualifiers]
+            .into_iter()
+            .flatten()
+            .filter_map(|h| h.split(|c: char| !c.is_alphanumeric()).next().map(str::to_string))
+            .collect();
+        first.sort();
+        first.dedup();
+        p.header_first_words = first;
+        p
+    })
+}
+
+/// Whether `hay` (any case) holds `phrase` (lower case) on word boundaries.
+/// Linear in `hay`.
+pub(crate) fn contains_phrase(hay_lower: &str, phrase: &str) -> bool {
+    let mut from = 0;
+    while let Some(pos) = hay_lower.get(from..).and_then(|h| h.find(phrase)) {
+        let start = from + pos;
+        let end = start + phrase.len();
+        let before = hay_lower[..start].chars().next_back();
+        let after = hay_lower[end..].chars().next();
+        let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        if !word(before) && !word(after) {
+            return true;
+        }
+        from = start + phrase.len().max(1);
+        while !hay_lower.is_char_boundary(from) {
+            from += 1;
+        }
+    }
+    false
+}
+
+/// Lower case with white space runs folded to one space.
+pub(crate) fn norm(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(w.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phrases_load_and_are_lower_case() {
+        let p = get();
+        for list in [&p.inclusion_headers, &p.exclusion_headers, &p.any_phrases, &p.all_phrases, &p.childbearing] {
+            for s in list {
+                assert_eq!(s, &s.to_lowercase(), "phrase {s:?} must be lower case");
+                assert_eq!(s, &norm(s), "phrase {s:?} must have single spaces");
+            }
+        }
+        for a in &p.applies_if {
+            assert_eq!(a.pattern.matches("{X}").count(), 1, "pattern {:?} needs one {{X}}", a.pattern);
+        }
+    }
+
+    #[test]
+    fn phrase_on_word_boundaries() {
+        assert!(contains_phrase("meet any one below can", "any one below"));
+        assert!(!contains_phrase("company one below", "any one below"));
+        assert!(contains_phrase("≥3 or", "or"));
+    }
+}

@@ -1,0 +1,340 @@
+//! What is decided once a section's nodes are laid out: node kinds,
+//! alternatives between diseases, the `any` group over cohorts, logic,
+//! `appliesIf` and ids.
+
+use super::phrases::{self, contains_phrase, norm};
+use crate::criteria::{AppliesIf, Criterion, Logic, NodeKind, Section};
+use crate::span::Span;
+
+/// Finishes a section node laid out by the builder and gives ids below `id`.
+pub(super) fn finish(text: &str, section: &mut Criterion, id: String) {
+    kinds(section);
+    group_cohorts(section);
+    adopt_after_any_lead_in(section);
+    if section.section == Section::Inclusion {
+        disease_alternatives(text, section);
+    }
+    logic(section);
+    applies_if(text, section);
+    ids(section, id);
+}
+
+fn kinds(node: &mut Criterion) {
+    if node.kind == NodeKind::Criterion && !node.children.is_empty() {
+        node.kind = NodeKind::Group;
+    }
+    for c in &mut node.children {
+        kinds(c);
+    }
+}
+
+/// In an inclusion section whose cohorts follow general items, the cohorts
+/// go into one `any` group: the patient joins one of them.
+fn group_cohorts(section: &mut Criterion) {
+    let Some(first) = section.children.iter().position(|c| c.kind == NodeKind::Cohort) else { return };
+    let general = section.children[..first].iter().any(|c| c.kind != NodeKind::Note);
+    if section.section != Section::Inclusion || !general {
+        return;
+    }
+    let cohorts: Vec<Criterion> = section.children.drain(first..).collect();
+    section.children.push(wrapper(section.section, cohorts, Logic::Any));
+}
+
+/// A group with no text of its own around `children`.
+fn wrapper(section: Section, children: Vec<Criterion>, logic: Logic) -> Criterion {
+    let span = Span::new(
+        children.first().map_or(0, |c| c.span.start),
+        children.last().map_or(0, |c| c.span.end),
+    );
+    let mut g = Criterion::new(String::new(), section, NodeKind::Group, span, String::new());
+    g.children = children;
+    g.logic = Some(logic);
+    g
+}
+
+/// "Patients who … meet any one below can be enrolled." ends a childless
+/// item; the items after it in the same list are its alternatives.
+fn adopt_after_any_lead_in(node: &mut Criterion) {
+    let p = phrases::get();
+    let mut i = 0;
+    while i + 1 < node.children.len() {
+        let c = &node.children[i];
+        if c.kind != NodeKind::Criterion {
+            i += 1;
+            continue;
+        }
+        let tail: String = {
+            let t = &c.text;
+            let cut = t.char_indices().rev().nth(59).map_or(0, |(k, _)| k);
+            t[cut..].to_ascii_lowercase()
+        };
+        let lead = c.kind == NodeKind::Criterion
+            && (tail.contains("below") || tail.contains("following"))
+            && p.any_phrases.iter().any(|a| (a.contains("below") || a.contains("following")) && contains_phrase(&tail, a));
+        let next_marked = node.children[i + 1].marker.is_some();
+        if lead && next_marked {
+            let rest: Vec<Criterion> = node.children.drain(i + 1..).collect();
+            let c = &mut node.children[i];
+            c.span = Span::new(c.span.start, rest.last().map_or(c.span.end, |r| r.span.end));
+            c.children = rest;
+            c.kind = NodeKind::Group;
+            break;
+        }
+        i += 1;
+    }
+    for c in &mut node.children {
+        adopt_after_any_lead_in(c);
+    }
+}
+
+/// Two or more sibling items that each start with a disease name and a
+/// colon ("RA: …", "systemic lupus erythematosus : …") are alternatives.
+/// A name counts as a disease when the lexicon knows it as a condition or
+/// the item names it again after the colon ("RA: Documented diagnosis of RA").
+fn disease_alternatives(text: &str, node: &mut Criterion) {
+    for c in &mut node.children {
+        disease_alternatives(text, c);
+    }
+    if node.children.len() < 2 {
+        return;
+    }
+    let flags: Vec<bool> = node.children.iter().map(|c| c.kind != NodeKind::Note && disease_heading(&c.text)).collect();
+    let mut out: Vec<Criterion> = Vec::with_capacity(node.children.len());
+    let mut run: Vec<Criterion> = Vec::new();
+    for (c, f) in node.children.drain(..).zip(flags) {
+        if f {
+            run.push(c);
+            continue;
+        }
+        flush(&mut out, &mut run, node.section);
+        out.push(c);
+    }
+    flush(&mut out, &mut run, node.section);
+    node.children = out;
+    let _ = text;
+}
+
+fn flush(out: &mut Vec<Criterion>, run: &mut Vec<Criterion>, section: Section) {
+    if run.len() >= 2 {
+        out.push(wrapper(section, std::mem::take(run), Logic::Any));
+    } else {
+        out.append(run);
+    }
+}
+
+fn disease_heading(text: &str) -> bool {
+    let Some(colon) = text.char_indices().take(60).find(|(_, c)| matches!(c, ':' | '：')).map(|(i, _)| i) else {
+        return false;
+    };
+    let name = text[..colon].trim();
+    let words = name.split_whitespace().count();
+    if name.is_empty() || words > 5 || name.chars().any(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    let known = crate::lexicon::get()
+        .lookup(name)
+        .is_some_and(|c| c.kind == crate::lexicon::ConceptKind::Condition);
+    if known {
+        return true;
+    }
+    let rest = norm(&text[colon..]);
+    contains_phrase(&rest, &norm(name))
+}
+
+fn logic(node: &mut Criterion) {
+    for c in &mut node.children {
+        logic(c);
+    }
+    if node.children.is_empty() || node.logic.is_some() {
+        return;
+    }
+    let p = phrases::get();
+    let l = match node.kind {
+        NodeKind::Section | NodeKind::Cohort => {
+            let cohorts = node.children.iter().any(|c| c.kind == NodeKind::Cohort);
+            let lead_any = node.section == Section::Inclusion
+                && node.children.iter().take_while(|c| c.kind == NodeKind::Note).any(|c| {
+                    let t = norm(&c.text);
+                    p.any_phrases.iter().any(|a| contains_phrase(&t, a))
+                });
+            if node.section == Section::Inclusion && (cohorts || lead_any) { Logic::Any } else { Logic::All }
+        }
+        _ => {
+            let t = norm(&node.text);
+            let trailing_or = node.children.len() >= 2
+                && node.children[..node.children.len() - 1].iter().any(|c| {
+                    let t = c.text.to_lowercase();
+                    p.trailing_any.iter().any(|w| t.ends_with(&format!(" {w}")) || t.ends_with(&format!(";{w}")))
+                });
+            // Phrase first, then "…; or" between the items, then the default:
+            // `all` in inclusion, `any` in exclusion (any sub-item excludes).
+            let any = p.any_phrases.iter().any(|a| contains_phrase(&t, a));
+            let all = !any && p.all_phrases.iter().any(|a| contains_phrase(&t, a));
+            if any || (!all && (trailing_or || node.section == Section::Exclusion)) { Logic::Any } else { Logic::All }
+        }
+    };
+    node.logic = Some(l);
+}
+
+/// A word of the text with its byte range, trailing punctuation left out.
+struct Word<'t> {
+    /// The word less trailing punctuation.
+    core: &'t str,
+    span: Span,
+    raw: &'t str,
+}
+
+impl Word<'_> {
+    /// Whether the word is `lower` (a lower-case phrase word), ignoring case.
+    fn is(&self, lower: &str) -> bool {
+        self.core.eq_ignore_ascii_case(lower)
+    }
+}
+
+fn words(text: &str, span: Span, max: usize) -> Vec<Word<'_>> {
+    let s = span.slice(text);
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in s.char_indices().chain(std::iter::once((s.len(), ' '))) {
+        match (c.is_whitespace(), start) {
+            (false, None) => start = Some(i),
+            (true, Some(b)) => {
+                start = None;
+                let w = &s[b..i];
+                let core = w.trim_end_matches([',', ';', ':', '.', '；', '，', '：', '。', ')']);
+                let at = span.start + b;
+                out.push(Word { core, span: Span::new(at, at + core.len()), raw: w });
+                if out.len() >= max {
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn applies_if(text: &str, node: &mut Criterion) {
+    for c in &mut node.children {
+        applies_if(text, c);
+    }
+    if !matches!(node.kind, NodeKind::Criterion | NodeKind::Group) {
+        return;
+    }
+    let own_end = node.children.first().map_or(node.span.end, |c| c.span.start);
+    let ws = words(text, Span::new(node.span.start, own_end), 60);
+    node.applies_if = childbearing(&ws).or_else(|| condition(&ws));
+}
+
+fn childbearing(ws: &[Word]) -> Option<AppliesIf> {
+    let p = phrases::get();
+    for i in 0..ws.len() {
+        for pw in &p.childbearing_words {
+            if pw.first().is_some_and(|b| !ws[i].is(b)) {
+                continue;
+            }
+            if i + pw.len() <= ws.len() && pw.iter().zip(&ws[i..]).all(|(a, w)| w.is(a)) {
+                let last = &ws[i + pw.len() - 1];
+                let span = Span::new(ws[i].span.start, last.span.end);
+                let mut text: Vec<&str> = ws[i..i + pw.len() - 1].iter().map(|w| w.raw).collect();
+                text.push(&last.raw[..last.span.len()]);
+                return Some(AppliesIf { text: text.join(" "), span, concept: None, kind: Some("childbearing".into()) });
+            }
+        }
+    }
+    None
+}
+
+fn condition(ws: &[Word]) -> Option<AppliesIf> {
+    let p = phrases::get();
+    for (before, after, kind) in &p.applies_words {
+        for i in 0..ws.len() {
+            if before.first().is_some_and(|b| !ws[i].is(b)) {
+                continue;
+            }
+            if i + before.len() > ws.len() || !before.iter().zip(&ws[i..]).all(|(a, w)| w.is(a)) {
+                continue;
+            }
+            // Words before the condition run over no punctuation.
+            if ws[i..i + before.len()].iter().any(|w| w.raw.len() != w.span.len()) {
+                continue;
+            }
+            let x0 = i + before.len();
+            for n in 1..=5 {
+                let x1 = x0 + n;
+                if x1 > ws.len() {
+                    break;
+                }
+                let xs = &ws[x0..x1];
+                // The condition does not run over punctuation, except at its end.
+                let inner_punct = xs[..n - 1].iter().any(|w| w.raw.len() != w.span.len());
+                if inner_punct {
+                    break;
+                }
+                let ends = if after.is_empty() {
+                    xs[n - 1].raw.len() != xs[n - 1].span.len()
+                } else {
+                    xs[n - 1].raw.len() == xs[n - 1].span.len()
+                        && x1 + after.len() <= ws.len()
+                        && after.iter().zip(&ws[x1..]).all(|(a, w)| w.is(a))
+                };
+                if !ends {
+                    continue;
+                }
+                if p.applies_if_stop_words.iter().any(|w| xs[0].is(w)) {
+                    break;
+                }
+                let span = Span::new(xs[0].span.start, xs[n - 1].span.end);
+                let name = xs.iter().map(|w| w.core).collect::<Vec<_>>().join(" ");
+                let original: String = xs
+                    .iter()
+                    .enumerate()
+                    .map(|(k, w)| if k + 1 == n { &w.raw[..w.span.len()] } else { w.raw })
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let concept = crate::lexicon::get().lookup(&name).map(|c| c.to_ref());
+                return Some(AppliesIf { text: original, span, concept, kind: Some(kind.clone()) });
+            }
+        }
+    }
+    None
+}
+
+fn ids(node: &mut Criterion, id: String) {
+    let mut used: Vec<String> = Vec::new();
+    let mut pos = 0;
+    for c in &mut node.children {
+        pos += 1;
+        let cid = match (&c.kind, &c.cohort) {
+            (NodeKind::Cohort, Some(name)) => {
+                let mut slug = slug(name);
+                if slug.is_empty() || used.contains(&slug) {
+                    slug = format!("{slug}{pos}");
+                }
+                used.push(slug.clone());
+                format!("{id}.{slug}")
+            }
+            _ => format!("{id}.{pos}"),
+        };
+        ids(c, cid);
+    }
+    node.id = id;
+}
+
+/// A readable id part for a cohort: its abbreviation in brackets if it has
+/// one ("Refractory Lupus Nephritis(LN)" → "ln"), else its name.
+fn slug(name: &str) -> String {
+    let base = super::abbreviation(name).unwrap_or(name);
+    let mut out = String::new();
+    for c in base.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+        if out.len() >= 24 {
+            break;
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}

@@ -1,0 +1,97 @@
+//! Invariants of the criteria tree over the whole corpus and over bad input.
+
+mod criteria_support;
+
+use std::time::{Duration, Instant};
+
+use criteria_support::{corpus, has_plain_header, invariants};
+use trialsieve::criteria::{build, Section};
+
+#[test]
+fn corpus_trees_hold_the_invariants() {
+    let Some(trials) = corpus() else {
+        println!("corpus not found (../shared/corpus or /work/shared/corpus); skipping");
+        return;
+    };
+    let mut failures = Vec::new();
+    let (mut both_found, mut both_headers, mut both_found_of_headers) = (0, 0, 0);
+    for (id, text) in &trials {
+        let (tree, _) = build(text);
+        if let Err(e) = invariants(text, &tree) {
+            failures.push(format!("{id}: {e}"));
+        }
+        let inc = tree.iter().any(|c| c.section == Section::Inclusion && !c.text.is_empty());
+        let exc = tree.iter().any(|c| c.section == Section::Exclusion);
+        if inc && exc {
+            both_found += 1;
+        }
+        if has_plain_header(text, "inclusion") && has_plain_header(text, "exclusion") {
+            both_headers += 1;
+            if inc && exc {
+                both_found_of_headers += 1;
+            } else {
+                failures.push(format!("{id}: both headers written but sections not both found"));
+            }
+        }
+    }
+    println!(
+        "{} trials; both sections found in {both_found}; plain headers for both in {both_headers}, of which both found in {both_found_of_headers}",
+        trials.len()
+    );
+    assert!(failures.is_empty(), "{} failures, first: {:#?}", failures.len(), &failures[..failures.len().min(10)]);
+}
+
+#[test]
+fn corpus_trees_are_deterministic() {
+    let Some(trials) = corpus() else {
+        println!("corpus not found; skipping");
+        return;
+    };
+    for (id, text) in trials.iter().step_by(7) {
+        assert_eq!(build(text), build(text), "{id}: two builds differ");
+    }
+}
+
+fn timed(label: &str, text: &str, bound: Duration) {
+    let t = Instant::now();
+    let (tree, _) = build(text);
+    let took = t.elapsed();
+    if let Err(e) = invariants(text, &tree) {
+        panic!("{label}: {e}");
+    }
+    println!("{label}: {} bytes in {took:?}", text.len());
+    assert!(took < bound, "{label}: {} bytes took {took:?}, over {bound:?}", text.len());
+}
+
+// Bounds are for an unoptimised (debug) build on a slow machine; the
+// release build is some twenty times faster.
+#[test]
+fn bad_input_in_linear_time() {
+    timed("empty", "", Duration::from_secs(1));
+    let para = "Inclusion Criteria:\n\n* Age ≥ 18 years; (1) ALT ≤ 3×ULN. (2) Hb ≥ 90 g/L: a) one; b) two\n";
+    timed("10 MB", &para.repeat(10_000_000 / para.len()), Duration::from_secs(60));
+    let mut items = String::from("Exclusion Criteria:\n");
+    for i in 1..=100_000 {
+        items.push_str(&format!("{i}. item number {i}\n"));
+    }
+    timed("100,000 items", &items, Duration::from_secs(10));
+    let long = "word (1) x; ".repeat(1_000_000 / 12);
+    timed("1 MB line", &long, Duration::from_secs(10));
+    let inline: String = (1..=50_000).map(|i| format!("({i}) x; ")).collect();
+    timed("50,000 inline items on one line", &inline, Duration::from_secs(10));
+    let mut deep = String::from("Inclusion Criteria:\n");
+    for d in 0..1000 {
+        deep.push_str(&" ".repeat(d));
+        deep.push_str("1. lead-in:\n");
+    }
+    timed("nesting 1,000 deep", &deep, Duration::from_secs(5));
+    let (tree, _) = build(&deep);
+    let depth = fn_depth(&tree[0]);
+    assert!(depth <= 14, "nesting is capped, got {depth}");
+    let junk: String = (0..200_000).map(|i| char::from_u32(0x20 + (i * 7919) % 0x3000).unwrap_or(' ')).collect();
+    timed("junk", &junk, Duration::from_secs(10));
+}
+
+fn fn_depth(c: &trialsieve::criteria::Criterion) -> usize {
+    1 + c.children.iter().map(fn_depth).max().unwrap_or(0)
+}
