@@ -448,7 +448,7 @@ fn odd_atoms_never_panic() {
                     low: Some(Bound { value: v, inclusive: false }),
                     duration: Some(Duration { comparator: None, value: v, unit: u.into() }),
                     dose: Some(Dose { comparator: Some(Lt), value: Some(v), low: None, high: None, unit: u.into() }),
-                    window: Some(Window { comparator: Some(Gt), value: v, unit: u.into(), direction: Direction::After, anchor: "screening".into() }),
+                    window: Some(Window { comparator: Some(Gt), value: v, unit: u.into(), direction: Direction::After, span: None, anchor: "screening".into() }),
                     qualifier: Some(String::new()),
                     excepts: Some(99),
                     ..atom(kind)
