@@ -100,11 +100,11 @@ async function setupSamples() {
   app.focus = app.trials[0]?.key ?? null;
 }
 
-function addFromText(text, name) {
+function addFromText(text, name, label = name) {
   const format = $('trial-format').value;
   const status = $('add-status');
   try {
-    const added = addTrials(text, name, format === 'auto' ? undefined : { format });
+    const added = addTrials(text, label, format === 'auto' ? undefined : { format });
     if (!added.length) {
       status.textContent = `No trial found in ${name || 'the pasted text'}.`;
       return;
@@ -124,7 +124,7 @@ function setupAddTrial() {
       $('add-status').textContent = 'Paste the trial first.';
       return;
     }
-    addFromText(text, 'the pasted trial');
+    addFromText(text, 'the pasted trial', `Pasted trial ${app.pasted + 1}`);
     $('trial-text').value = '';
   });
   const readFiles = async (files) => {

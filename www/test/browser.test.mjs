@@ -1,7 +1,7 @@
 // End-to-end tests in headless Chromium (Debian's /usr/bin/chromium, driven
-// by playwright-core; no browser download): the demo page with no bundler,
-// and a small page built with Vite. Every test fails if the page requests
-// anything outside 127.0.0.1. Screenshots go to test-output/.
+// by playwright-core; no browser download): the demo page and the widget
+// with no bundler, and a small page built with Vite. Every test fails if the
+// page requests anything outside 127.0.0.1. Screenshots go to test-output/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -16,12 +16,17 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const OUT = join(ROOT, 'test-output');
 mkdirSync(OUT, { recursive: true });
 
+const DESKTOP = { width: 1280, height: 1000 };
+const PHONE = { width: 390, height: 844 };
+const SEED = '001_b9cf3ad41ca6d1e4.txt'; // "hemoglobin ≥60g/L", adults only
+
 let context;
 let server;
 let viteServer;
 let base;
 let viteBase;
 const outside = [];
+const requested = [];
 const profile = mkdtempSync(join(tmpdir(), 'trialsieve-chromium-'));
 const viteOut = mkdtempSync(join(tmpdir(), 'trialsieve-vite-'));
 
@@ -38,10 +43,12 @@ before(async () => {
   context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
     headless: true,
+    viewport: DESKTOP,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   context.on('request', (req) => {
     const url = req.url();
+    requested.push(url);
     if (!/^http:\/\/127\.0\.0\.1(:\d+)?\//.test(url) && !url.startsWith('data:') && !url.startsWith('blob:')) outside.push(url);
   });
 });
@@ -55,28 +62,272 @@ after(async () => {
   assert.deepEqual(outside, [], 'requests outside 127.0.0.1');
 });
 
-async function openPage(url) {
+async function openPage(url, viewport = DESKTOP) {
   const page = await context.newPage();
+  await page.setViewportSize(viewport);
   const errors = [];
+  const dialogs = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    d.dismiss().catch(() => {});
+  });
   await page.goto(url);
-  return { page, errors };
+  return { page, errors, dialogs };
 }
 
-test('the demo page checks a bundled trial against a patient, with no bundler', async () => {
-  const { page, errors } = await openPage(`${base}/www/`);
-  await page.waitForSelector('#check:not([disabled])');
-  await page.selectOption('#sample', '001_b9cf3ad41ca6d1e4.txt');
-  await page.fill('#patient', JSON.stringify({ age: 12, sex: 'female' }));
-  await page.click('#check');
-  await page.waitForSelector('#verdict[data-verdict]');
-  const verdict = await page.getAttribute('#verdict', 'data-verdict');
-  assert.equal(verdict, 'ineligible', 'a 12-year-old against an adults-only trial');
-  assert.ok((await page.locator('#criteria li[data-status="fail"]').count()) >= 1);
-  await page.screenshot({ path: join(OUT, 'demo-desktop.png'), fullPage: true });
-  assert.deepEqual(errors, []);
-  assert.deepEqual(outside, []);
+async function openDemo(viewport) {
+  const opened = await openPage(`${base}/www/`, viewport);
+  await opened.page.waitForSelector('body[data-ready="true"]');
+  return opened;
+}
+
+async function finish({ page, errors, dialogs }) {
+  assert.deepEqual(errors, [], 'errors in the page');
+  assert.deepEqual(dialogs, [], 'dialogs opened');
+  assert.deepEqual(outside, [], 'requests outside 127.0.0.1');
   await page.close();
+}
+
+async function pickTrial(page, key) {
+  await page.click(`#ranking li[data-trial-key="${key}"] .pick`);
+  await page.waitForSelector(`#ranking li[data-trial-key="${key}"] .pick[aria-pressed="true"]`);
+}
+
+/** Fills the patient form as a person would: basics, then lab rows. */
+async function fillPatient(page, { age, sex, labs = [] }) {
+  if (age !== undefined) await page.fill('#p-age', String(age));
+  if (sex) await page.selectOption('#p-sex', sex);
+  for (const lab of labs) {
+    await page.click('[data-list="labs"] .add');
+    const row = page.locator('[data-list="labs"] .item').last();
+    await row.locator('input[name="name"]').fill(lab.name);
+    await row.locator('input[name="name"]').press('Tab');
+    await row.locator('select[name="unit"]').selectOption(lab.unit);
+    await row.locator('input[name="value"]').fill(String(lab.value));
+  }
+}
+
+const verdictOf = (page) => page.getAttribute('#verdict', 'data-verdict');
+
+test('the demo page checks a bundled trial against a patient, with no bundler', async () => {
+  const opened = await openDemo(DESKTOP);
+  const { page } = opened;
+  assert.equal(await page.locator('#ranking li').count(), 8, 'every bundled sample is loaded and ranked');
+  await pickTrial(page, SEED);
+  await fillPatient(page, { age: 12, sex: 'female' });
+  await page.waitForSelector('#verdict[data-verdict="ineligible"]');
+  assert.ok((await page.locator('#criteria li[data-status="fail"]').count()) >= 1);
+  const fail = page.locator('#criteria li[data-status="fail"]').last();
+  assert.match(await fail.locator('.badge').first().textContent(), /not met|excludes/, 'status in words, not colour alone');
+  assert.match(await fail.locator('.reason').first().textContent(), /12/, 'the reason gives the number');
+  assert.equal(await page.getAttribute('#verdict', 'role'), 'status', 'the verdict is a live region');
+  // Re-evaluating one trial takes well under a frame.
+  const ms = Number(await page.getAttribute('#timing', 'data-eval-ms'));
+  assert.ok(ms >= 0 && ms < 8, `evaluating one trial took ${ms} ms`);
+  console.log(`# one trial evaluated in ${ms} ms; all trials in ${await page.getAttribute('#timing', 'data-check-ms')} ms`);
+  // Nothing is stored unless asked.
+  assert.equal(await page.evaluate(() => localStorage.length), 0);
+  await page.screenshot({ path: join(OUT, 'demo-desktop.png') });
+  await page.screenshot({ path: join(OUT, 'demo-desktop-full.png'), fullPage: true });
+  await finish(opened);
+});
+
+test('the demo page at phone width: usable, no horizontal scrolling', async () => {
+  const opened = await openDemo(PHONE);
+  const { page } = opened;
+  await page.click('#example');
+  await page.waitForSelector('#verdict[data-verdict]');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow} px wider than the phone`);
+  await page.screenshot({ path: join(OUT, 'demo-phone.png') });
+  await page.locator('#results-sec').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(OUT, 'demo-phone-results.png') });
+  await finish(opened);
+});
+
+test('a hemoglobin of 55 g/L makes a seed trial ineligible, with the reason on the criterion', async () => {
+  const opened = await openDemo(DESKTOP);
+  const { page } = opened;
+  await pickTrial(page, SEED);
+  await fillPatient(page, { age: 45, sex: 'female', labs: [{ name: 'hemoglobin', value: 55, unit: 'g/L' }] });
+  const sent = JSON.parse(await page.textContent('#patient-json'));
+  assert.deepEqual(sent.observations, [{ name: 'hemoglobin', code: 'LOINC:718-7', value: 55, unit: 'g/L' }]);
+  const hb = page.locator('#criteria li.node').filter({ has: page.locator(':scope > .head .src', { hasText: /hemoglobin/i }) }).last();
+  await hb.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(OUT, 'demo-hemoglobin.png') });
+  // Waits on the evaluator judging lab values (today it judges age only).
+  assert.equal(await verdictOf(page), 'ineligible', 'hemoglobin 55 g/L is below the trial\'s 60 g/L');
+  assert.equal(await hb.getAttribute('data-status'), 'fail');
+  assert.match(await hb.locator(':scope > .head .reason').textContent(), /55|5\.5/, 'the reason gives the patient\'s value');
+  await finish(opened);
+});
+
+const SMALL_TRIAL = `Inclusion Criteria:
+- Aged 18 years or older
+- Hemoglobin ≥ 9 g/dL
+
+Exclusion Criteria:
+- Pregnant or breastfeeding
+- Known HIV infection
+`;
+
+async function pasteTrial(page, text, format) {
+  if (!(await page.locator('#add-trial').evaluate((d) => d.open))) await page.click('#add-trial summary');
+  await page.fill('#trial-text', text);
+  await page.selectOption('#trial-format', format);
+  await page.click('#add-text');
+  await page.waitForFunction(() => /^Added /.test(document.getElementById('add-status').textContent));
+}
+
+/** Answers every open question of the trial shown; returns how many were answered. */
+async function answerOpenQuestions(page) {
+  let answered = 0;
+  for (let round = 0; round < 12; round += 1) {
+    const fresh = page.locator('#trial-questions fieldset.question:not([data-answered])');
+    if ((await fresh.count()) === 0 || (await verdictOf(page)) !== 'undetermined') break;
+    const q = fresh.first();
+    const kind = await q.getAttribute('data-kind');
+    await q.evaluate((f) => f.setAttribute('data-answered', ''));
+    if (kind === 'yesno') await q.getByLabel('No', { exact: true }).check();
+    else if (kind === 'choice') await q.locator('input[type="radio"]').first().check();
+    else if (kind === 'date') await q.locator('input[type="date"]').fill('2020-01-01');
+    else {
+      const unit = q.locator('select.unit');
+      if ((await unit.count()) && (await unit.locator('option[value="g/dL"]').count())) await unit.selectOption('g/dL');
+      await q.locator('input.num').fill('12');
+    }
+    answered += 1;
+  }
+  return answered;
+}
+
+test('answering the open questions moves the verdict from undetermined to final', async () => {
+  const opened = await openDemo(DESKTOP);
+  const { page } = opened;
+  await pasteTrial(page, SMALL_TRIAL, 'text');
+  await fillPatient(page, { age: 45, sex: 'female' });
+  await page.waitForSelector('#verdict[data-verdict]');
+  assert.equal(await verdictOf(page), 'undetermined', 'hemoglobin, pregnancy and HIV are not known yet');
+  // Waits on the evaluator asking questions (today it asks none).
+  assert.ok((await page.locator('#trial-questions fieldset.question').count()) >= 1, 'the open questions are shown');
+  const answered = await answerOpenQuestions(page);
+  await page.screenshot({ path: join(OUT, 'demo-questions.png') });
+  assert.ok(answered >= 1);
+  assert.notEqual(await verdictOf(page), 'undetermined', 'every question answered: the verdict is final');
+  await finish(opened);
+});
+
+const HOSTILE = `Inclusion Criteria:
+- Adults <img src=x onerror=alert(1)> aged 18 or over
+- No <script>alert(2)</script> prior CAR-T therapy
+
+Exclusion Criteria:
+- Pregnancy <b onmouseover=alert(3)>bold</b> or breastfeeding
+`;
+
+test('a pasted trial holding HTML and scripts shows literally and runs nothing', async () => {
+  const opened = await openDemo(DESKTOP);
+  const { page } = opened;
+  const before = requested.length;
+  await pasteTrial(page, HOSTILE, 'text');
+  const tree = await page.textContent('#criteria');
+  assert.ok(tree.includes('<img src=x onerror=alert(1)>'), 'the img tag shows as text');
+  assert.ok(tree.includes('<script>alert(2)</script>'), 'the script tag shows as text');
+  assert.equal(await page.locator('#criteria img, #criteria script, #criteria b, #trial-info img').count(), 0);
+  await page.locator('#criteria').hover();
+  await page.screenshot({ path: join(OUT, 'demo-hostile-trial.png') });
+  // The same text read in the other formats: whatever the reader keeps, nothing runs.
+  for (const format of ['auto', 'html', 'markdown']) await pasteTrial(page, HOSTILE, format);
+  assert.equal(await page.locator('img:not([src^="data:"])').count(), 0);
+  await page.waitForTimeout(200);
+  assert.deepEqual(requested.slice(before).filter((u) => /\/x$/.test(u)), [], 'the img was never loaded');
+  await finish(opened);
+});
+
+test('the form is kept only when asked, and the clear button forgets it', async () => {
+  const opened = await openDemo(DESKTOP);
+  const { page } = opened;
+  await fillPatient(page, { age: 45, sex: 'female' });
+  assert.equal(await page.evaluate(() => localStorage.length), 0);
+  await page.check('#keep');
+  await page.fill('#p-age', '46');
+  const kept = await page.evaluate(() => JSON.parse(localStorage.getItem('trialsieve.patient')));
+  assert.equal(kept.patient.age, 46);
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.equal(await page.inputValue('#p-age'), '46', 'restored after a reload');
+  await page.click('#forget');
+  assert.equal(await page.evaluate(() => localStorage.length), 0);
+  assert.equal(await page.isChecked('#keep'), false);
+  await finish(opened);
+});
+
+test('the whole demo works from the keyboard', async () => {
+  const opened = await openDemo(DESKTOP);
+  const { page } = opened;
+  await page.focus('#p-age');
+  await page.keyboard.type('12');
+  // Tab to a trial in the ranking and choose it with Enter.
+  await page.focus(`#ranking li[data-trial-key="${SEED}"] .pick`);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`#ranking li[data-trial-key="${SEED}"] .pick[aria-pressed="true"]`);
+  await page.waitForSelector('#verdict[data-verdict="ineligible"]');
+  // Every control has a name.
+  const unnamed = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea, button')]
+    .filter((e) => !e.labels?.length && !e.getAttribute('aria-label') && !e.textContent.trim() && e.type !== 'hidden')
+    .map((e) => e.outerHTML.slice(0, 80)));
+  assert.deepEqual(unnamed, []);
+  await finish(opened);
+});
+
+test('the widget works on a plain host page', async () => {
+  for (const [name, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+    const opened = await openPage(`${base}/www/widget-demo.html`, viewport);
+    const { page } = opened;
+    await page.waitForSelector('#widget .verdict[data-verdict="undetermined"]');
+    await page.fill('#widget input[name="age"]', '12');
+    await page.waitForSelector('#widget .verdict[data-verdict="ineligible"]');
+    await page.waitForSelector('#host-log[data-verdict="ineligible"]');
+    assert.match(await page.textContent('#widget .why'), /12/, 'the reason shows under the verdict');
+    // The inline trial (a child <script type="text/plain">).
+    await page.waitForSelector('#inline-widget .verdict[data-verdict]');
+    await page.fill('#inline-widget input[name="age"]', '80');
+    await page.waitForSelector('#inline-widget .verdict[data-verdict="ineligible"]');
+    await page.screenshot({ path: join(OUT, `widget-${name}.png`), fullPage: true });
+    await finish(opened);
+  }
+});
+
+test('the widget renders hostile trial text as text and fires its event', async () => {
+  const opened = await openPage(`${base}/www/widget-demo.html`);
+  const { page } = opened;
+  await page.waitForSelector('#widget .verdict[data-verdict]');
+  const result = await page.evaluate(async (text) => {
+    const w = document.createElement('trial-eligibility');
+    document.body.append(w);
+    const got = new Promise((ok) => w.addEventListener('trialsieve:evaluation', (e) => ok(e.detail), { once: true }));
+    w.trial = text;
+    const detail = await got;
+    return {
+      verdict: detail.verdict,
+      tags: w.shadowRoot.querySelectorAll('img, script, b').length,
+      light: document.querySelectorAll('body > img').length,
+    };
+  }, HOSTILE);
+  assert.ok(['eligible', 'undetermined', 'ineligible'].includes(result.verdict));
+  assert.equal(result.tags, 0);
+  assert.equal(result.light, 0);
+  // A trial from another origin is refused, not fetched.
+  const refused = await page.evaluate(async () => {
+    const w = document.createElement('trial-eligibility');
+    w.setAttribute('trial-src', 'http://127.0.0.2:9/trial.json');
+    document.body.append(w);
+    await new Promise((ok) => setTimeout(ok, 50));
+    return w.shadowRoot.querySelector('.verdict').textContent;
+  });
+  assert.match(refused, /not on this site's origin/);
+  await finish(opened);
 });
 
 test('the package works in a page built with Vite', async () => {
