@@ -128,6 +128,7 @@ test('the demo page checks a bundled trial against a patient, with no bundler', 
   console.log(`# one trial evaluated in ${ms} ms; all trials in ${await page.getAttribute('#timing', 'data-check-ms')} ms`);
   // Nothing is stored unless asked.
   assert.equal(await page.evaluate(() => localStorage.length), 0);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(OUT, 'demo-desktop.png') });
   await page.screenshot({ path: join(OUT, 'demo-desktop-full.png'), fullPage: true });
   await finish(opened);
@@ -160,6 +161,32 @@ test('a hemoglobin of 55 g/L makes a seed trial ineligible, with the reason on t
   assert.equal(await verdictOf(page), 'ineligible', 'hemoglobin 55 g/L is below the trial\'s 60 g/L');
   assert.equal(await hb.getAttribute('data-status'), 'fail');
   assert.match(await hb.locator(':scope > .head .reason').textContent(), /55|5\.5/, 'the reason gives the patient\'s value');
+  await finish(opened);
+});
+
+test('a FHIR R4 bundle file is read as the patient, on the device', async () => {
+  const opened = await openDemo(DESKTOP);
+  const { page } = opened;
+  const year = new Date().getUTCFullYear();
+  const bundle = {
+    resourceType: 'Bundle',
+    type: 'collection',
+    entry: [
+      { resource: { resourceType: 'Patient', id: 'p1', gender: 'female', birthDate: `${year - 12}-01-01` } },
+      { resource: { resourceType: 'Observation', id: 'o1', status: 'final', subject: { reference: 'Patient/p1' },
+        code: { coding: [{ system: 'http://loinc.org', code: '718-7', display: 'Hemoglobin' }] },
+        effectiveDateTime: `${year}-01-02`, valueQuantity: { value: 55, unit: 'g/L', system: 'http://unitsofmeasure.org', code: 'g/L' } } },
+    ],
+  };
+  await pickTrial(page, SEED);
+  await page.setInputFiles('#patient-file', { name: 'bundle.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bundle)) });
+  await page.waitForSelector('#fhir-status:not([hidden])');
+  assert.match(await page.textContent('#fhir-status'), /FHIR bundle “bundle.json” \(2 resources\)/);
+  assert.equal(await page.locator('#form-body').evaluate((f) => f.disabled), true, 'the form is set aside');
+  // Waits on the core reading FHIR bundles (today the patient reader takes only its own JSON shape).
+  assert.equal(await verdictOf(page), 'ineligible', 'a 12-year-old from the bundle, against an adults-only trial');
+  await page.click('#fhir-status button');
+  assert.equal(await page.locator('#form-body').evaluate((f) => f.disabled), false);
   await finish(opened);
 });
 
