@@ -17,6 +17,7 @@ const STATUS = {
   inclusion: { pass: 'met', fail: 'not met', unknown: 'unknown', not_applicable: 'does not apply' },
   exclusion: { pass: 'does not exclude', fail: 'excludes', unknown: 'unknown', not_applicable: 'does not apply' },
 };
+const FORMAT = { 'ctgov-json': 'ClinicalTrials.gov JSON', 'ctgov-xml': 'ClinicalTrials.gov XML', markdown: 'Markdown', html: 'HTML page', text: 'Text' };
 const ICON = { pass: '✔', fail: '✘', unknown: '?', not_applicable: '–' };
 
 /** Builds an element; children are nodes or strings (strings become text, never HTML). */
@@ -598,7 +599,7 @@ function showTrialInfo(t) {
     ['Status', trial.status], ['Phase', (trial.phases || []).join(', ')],
     ['Ages', ages], ['Sex', sex],
     ['Conditions', (trial.conditions || []).join(', ')],
-    ['Sponsor', trial.sponsor], ['Read as', trial.format],
+    ['Sponsor', trial.sponsor], ['Read as', FORMAT[trial.format] || trial.format],
   ];
   const dl = $('trial-info');
   dl.replaceChildren();
@@ -645,14 +646,15 @@ function buildTree(t) {
     const badge = el('span', { class: 'badge', 'data-status': 'unknown' });
     const reason = el('p', { class: 'reason', hidden: true });
     const facts = el('ul', { class: 'facts', hidden: true });
+    const qlinks = el('ul', { class: 'qlinks', hidden: true });
     const li = el('li', { class: `node kind-${c.kind || 'criterion'}`, 'data-id': c.id, 'data-status': 'unknown', 'data-section': c.section });
     const extra = [];
     if (c.cohort) extra.push(el('span', { class: 'tag', text: `cohort: ${c.cohort}` }));
     if (c.appliesIf?.text) extra.push(el('span', { class: 'tag', text: `only if: ${c.appliesIf.text}` }));
     if ((c.understood === 'full' || c.understood === 'partial') && c.kind === 'criterion') extra.push(el('span', { class: `tag understood-${c.understood}`, text: `understood: ${c.understood}` }));
     const src = el(c.kind === 'section' ? 'h4' : 'p', { class: 'src' }, ...sourceText(c, full));
-    li.append(el('div', { class: 'head' }, badge, el('div', { class: 'body' }, src, extra.length ? el('div', { class: 'tags' }, ...extra) : null, reason, facts)));
-    nodes.set(c.id, { li, badge, reason, facts, section: c.section, key: '' });
+    li.append(el('div', { class: 'head' }, badge, el('div', { class: 'body' }, src, extra.length ? el('div', { class: 'tags' }, ...extra) : null, reason, facts, qlinks)));
+    nodes.set(c.id, { li, badge, reason, facts, qlinks, section: c.section, key: '' });
     if (c.children?.length) li.append(el('ol', {}, ...c.children.map(build)));
     return li;
   };
@@ -670,7 +672,31 @@ function factText(f) {
   return `${name}${value}${date}`.trim() || JSON.stringify(f);
 }
 
-function paintTree(results) {
+function questionLink(q) {
+  const b = el('button', { type: 'button', class: 'link', text: `Open question: ${q.text ?? q.id}` });
+  b.addEventListener('click', () => {
+    const box = $('trial-questions').querySelector(`[data-question="${CSS.escape(String(q.id))}"]`);
+    box?.scrollIntoView({ behavior: 'smooth', block: 'center' });
+    box?.querySelector('input, select')?.focus({ preventScroll: true });
+  });
+  return el('li', {}, b);
+}
+
+/** Criterion id → the open questions that would settle it. */
+function questionsByCriterion(questions) {
+  const map = new Map();
+  for (const q of questions) {
+    for (const c of Array.isArray(q.criteria) ? q.criteria : []) {
+      const id = typeof c === 'string' ? c : c?.id;
+      if (!id) continue;
+      if (!map.has(id)) map.set(id, []);
+      map.get(id).push(q);
+    }
+  }
+  return map;
+}
+
+function paintTree(results, byCriterion = new Map()) {
   const nodes = app.tree.nodes;
   const walk = (list) => {
     for (const r of list || []) {
@@ -680,7 +706,8 @@ function paintTree(results) {
         const status = r.status || 'unknown';
         const label = (STATUS[section] || STATUS.inclusion)[status] || status;
         const facts = Array.isArray(r.facts) ? r.facts.map(factText).filter(Boolean) : [];
-        const key = `${status}|${r.reason || ''}|${facts.join('\u0001')}`;
+        const qs = byCriterion.get(r.id) || [];
+        const key = `${status}|${r.reason || ''}|${facts.join('\u0001')}|${qs.map((q) => q.id).join('\u0001')}`;
         if (n.key !== key) {
           n.key = key;
           n.li.dataset.status = status;
@@ -690,6 +717,8 @@ function paintTree(results) {
           n.reason.textContent = r.reason || '';
           n.facts.hidden = facts.length === 0;
           n.facts.replaceChildren(...facts.map((f) => el('li', { text: f })));
+          n.qlinks.hidden = qs.length === 0;
+          n.qlinks.replaceChildren(...qs.map(questionLink));
         }
       }
       walk(r.children);
@@ -709,7 +738,7 @@ function renderFocus(ev, t, ms) {
     verdict.dataset.verdict = 'error';
     return;
   }
-  paintTree(ev.criteria);
+  paintTree(ev.criteria, questionsByCriterion(Array.isArray(ev.questions) ? ev.questions : []));
   const v = VERDICT[ev.verdict] || { icon: '', text: String(ev.verdict) };
   const failed = countStatus(ev.criteria, 'fail');
   const open = Array.isArray(ev.questions) ? ev.questions.length : 0;
@@ -725,7 +754,7 @@ function renderFocus(ev, t, ms) {
     verdict.replaceChildren(el('span', { class: 'vicon', 'aria-hidden': 'true', text: v.icon }), el('strong', { text: v.text }), el('span', { class: 'vdetail', text: ` — ${detail}` }));
   }
   renderQuestions('trial-questions', Array.isArray(ev.questions) ? ev.questions : [], 'trial', (q) =>
-    Array.isArray(q.criteria) && q.criteria.length ? `Settles ${plural(q.criteria.length, 'criterion', 'criteria')}: ${q.criteria.join(', ')}` : null);
+    Array.isArray(q.criteria) && q.criteria.length ? `Settles ${plural(q.criteria.length, 'criterion', 'criteria')}: ${q.criteria.map((c) => (typeof c === 'string' ? c : c?.id ?? '')).join(', ')}` : null);
   const confirm = Array.isArray(ev.toConfirm) ? ev.toConfirm : [];
   $('confirm-box').hidden = confirm.length === 0;
   $('to-confirm').replaceChildren(...confirm.map((c) => el('li', { text: typeof c === 'string' ? c : c.text || c.id || JSON.stringify(c) })));

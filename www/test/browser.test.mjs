@@ -308,6 +308,34 @@ test('the whole demo works from the keyboard', async () => {
   await finish(opened);
 });
 
+test('question controls give the documented answer values', async () => {
+  const opened = await openDemo(DESKTOP);
+  const { page } = opened;
+  await page.evaluate(async () => {
+    const { questionControl } = await import('/pkg/widget.js');
+    window.got = {};
+    const box = document.createElement('div');
+    box.id = 'qtest';
+    const qs = [
+      { id: 'preg', text: 'Are you pregnant?', answer: 'yes_no_unsure', criteria: ['exc.1'] },
+      { id: 'hb', text: 'Hemoglobin?', answer: 'number', units: ['g/dL', 'g/L'] },
+      { id: 'cart', text: 'Date of CAR-T therapy?', answer: 'date' },
+      { id: 'stage', text: 'Stage?', answer: 'choice', options: ['I', 'II', 'III'] },
+    ];
+    for (const q of qs) box.append(questionControl(q, undefined, (v) => { window.got[q.id] = v === undefined ? 'unknown' : v; }));
+    document.body.prepend(box);
+  });
+  await page.getByRole('group', { name: 'Are you pregnant?' }).getByLabel('No', { exact: true }).check();
+  await page.getByRole('group', { name: 'Hemoglobin?' }).getByRole('combobox').selectOption('g/L');
+  await page.getByRole('group', { name: 'Hemoglobin?' }).getByRole('textbox').fill('55');
+  await page.getByRole('group', { name: 'Date of CAR-T therapy?' }).locator('input').fill('2024-05-01');
+  await page.getByRole('group', { name: 'Stage?' }).getByLabel('II', { exact: true }).check();
+  assert.deepEqual(await page.evaluate(() => window.got), { preg: false, hb: { value: 55, unit: 'g/L' }, cart: '2024-05-01', stage: 'II' });
+  await page.getByRole('group', { name: 'Are you pregnant?' }).getByLabel('Not sure').check();
+  assert.equal(await page.evaluate(() => window.got.preg), 'unknown', '"not sure" leaves the answer unknown');
+  await finish(opened);
+});
+
 test('the widget works on a plain host page', async () => {
   for (const [name, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     const opened = await openPage(`${base}/www/widget-demo.html`, viewport);
