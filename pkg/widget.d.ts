@@ -35,6 +35,12 @@ export function questionControl(
 ): HTMLFieldSetElement;
 
 /**
+ * The questions to show after a new evaluation: those shown before stay in
+ * place while open or once answered; new open questions follow.
+ */
+export function stableQuestions(previous: Question[], current: Question[], answered: (id: string) => boolean): Question[];
+
+/**
  * `<trial-eligibility>`: a private "could I qualify?" box for one trial.
  * The trial comes from the `trial-src` attribute (same origin only), a child
  * `<script type="text/plain">` or `<template>`, or the `trial` property.

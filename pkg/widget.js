@@ -150,6 +150,32 @@ export function questionControl(q, state, onAnswer) {
   return box;
 }
 
+/**
+ * The questions to show after a new evaluation: those shown before stay in
+ * place while still open or once answered (`answered(id)`), so a field being
+ * typed in neither jumps nor vanishes when its answer settles it; new open
+ * questions follow in the evaluator's order.
+ */
+export function stableQuestions(previous, current, answered) {
+  const open = new Map((current || []).map((q) => [q.id, q]));
+  const out = [];
+  const seen = new Set();
+  for (const q of previous || []) {
+    if (seen.has(q.id)) continue;
+    if (open.has(q.id)) out.push(open.get(q.id));
+    else if (answered(q.id)) out.push(q);
+    else continue;
+    seen.add(q.id);
+  }
+  for (const q of current || []) {
+    if (!seen.has(q.id)) {
+      out.push(q);
+      seen.add(q.id);
+    }
+  }
+  return out;
+}
+
 const VERDICT = {
   eligible: { icon: '✔', text: 'You may qualify' },
   undetermined: { icon: '?', text: 'Not sure yet: answer the questions' },
@@ -215,6 +241,7 @@ export class TrialEligibility extends Base {
   #states = {};
   #els = {};
   #questionIds = '';
+  #shown = [];
   #loadToken = 0;
 
   constructor() {
@@ -311,6 +338,7 @@ export class TrialEligibility extends Base {
       this.#states = {};
       this.#answers = {};
       this.#questionIds = '';
+      this.#shown = [];
       this.#check();
     } catch (e) {
       this.#fail(e.message);
@@ -380,9 +408,11 @@ export class TrialEligibility extends Base {
     this.dispatchEvent(new CustomEvent('trialsieve:evaluation', { detail: ev, bubbles: true, composed: true }));
   }
 
-  #renderQuestions(questions) {
+  #renderQuestions(open) {
     // Rebuilt only when the set of questions changes, so that the field
     // being typed in keeps its focus.
+    const questions = stableQuestions(this.#shown, open, (id) => this.#states[id] !== undefined);
+    this.#shown = questions;
     const ids = questions.map((q) => q.id).join('\u0001');
     if (ids === this.#questionIds) return;
     this.#questionIds = ids;

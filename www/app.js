@@ -3,7 +3,7 @@
 // would. Trial text comes from third parties: it is only ever set with
 // textContent (or as the value of a form field), never as HTML.
 import { init, TrialStore } from '../pkg/index.js';
-import { questionControl, unitLabel } from '../pkg/widget.js';
+import { questionControl, stableQuestions, unitLabel } from '../pkg/widget.js';
 
 const $ = (id) => document.getElementById(id);
 const STORAGE_KEY = 'trialsieve.patient';
@@ -44,6 +44,7 @@ const app = {
   fhir: null, // { name, bundle } when a FHIR bundle is the patient
   tree: null, // { key, nodes: Map(id → parts) } for the trial shown
   questionIds: { all: '', trial: '' },
+  shown: { all: [], trial: [] }, // questions on screen, kept while answered
   pasted: 0,
 };
 
@@ -412,6 +413,7 @@ function setupPatientTools() {
     app.answers = {};
     app.states = {};
     app.questionIds = { all: '', trial: '' };
+    app.shown = { all: [], trial: [] };
     patientChanged();
   });
   $('patient-file').addEventListener('change', async (e) => {
@@ -504,8 +506,10 @@ function onAnswer(q, value, state, from) {
   update();
 }
 
-function renderQuestions(containerId, questions, which, extra) {
+function renderQuestions(containerId, open, which, extra) {
   const box = $(containerId);
+  const questions = stableQuestions(app.shown[which], open, (id) => app.states[id] !== undefined);
+  app.shown[which] = questions;
   $(`${containerId}-box`).hidden = questions.length === 0;
   const ids = questions.map((q) => q.id).join('\u0001');
   // Rebuilt only when the questions change, so the field typed in keeps focus.
@@ -654,7 +658,7 @@ function buildTree(t) {
     if ((c.understood === 'full' || c.understood === 'partial') && c.kind === 'criterion') extra.push(el('span', { class: `tag understood-${c.understood}`, text: `understood: ${c.understood}` }));
     const src = el(c.kind === 'section' ? 'h4' : 'p', { class: 'src' }, ...sourceText(c, full));
     li.append(el('div', { class: 'head' }, badge, el('div', { class: 'body' }, src, extra.length ? el('div', { class: 'tags' }, ...extra) : null, reason, facts, qlinks)));
-    nodes.set(c.id, { li, badge, reason, facts, qlinks, section: c.section, key: '' });
+    nodes.set(c.id, { li, badge, reason, facts, qlinks, section: c.section, key: '', text: src.textContent });
     if (c.children?.length) li.append(el('ol', {}, ...c.children.map(build)));
     return li;
   };
@@ -727,11 +731,23 @@ function paintTree(results, byCriterion = new Map()) {
   walk(results);
 }
 
+/** "Settles: …" with the criteria's own words, shortened. */
+function settlesNote(q) {
+  if (!Array.isArray(q.criteria) || !q.criteria.length) return null;
+  const words = q.criteria.map((c) => {
+    const id = typeof c === 'string' ? c : c?.id;
+    const text = app.tree?.nodes.get(id)?.text?.replace(/^[-*•\s]+/, '') || id || '';
+    return text.length > 70 ? `“${text.slice(0, 68)}…”` : `“${text}”`;
+  });
+  return `Settles ${words.join('; ')}`;
+}
+
 function renderFocus(ev, t, ms) {
   if (!app.tree || app.tree.key !== t.key || app.tree.index !== t.index) {
     showTrialInfo(t);
     buildTree(t);
     app.questionIds.trial = '';
+    app.shown.trial = [];
   }
   const verdict = $('verdict');
   if (!ev) {
@@ -754,7 +770,7 @@ function renderFocus(ev, t, ms) {
     verdict.replaceChildren(el('span', { class: 'vicon', 'aria-hidden': 'true', text: v.icon }), el('strong', { text: v.text }), el('span', { class: 'vdetail', text: ` — ${detail}` }));
   }
   renderQuestions('trial-questions', Array.isArray(ev.questions) ? ev.questions : [], 'trial', (q) =>
-    Array.isArray(q.criteria) && q.criteria.length ? `Settles ${plural(q.criteria.length, 'criterion', 'criteria')}: ${q.criteria.map((c) => (typeof c === 'string' ? c : c?.id ?? '')).join(', ')}` : null);
+    settlesNote(q));
   const confirm = Array.isArray(ev.toConfirm) ? ev.toConfirm : [];
   $('confirm-box').hidden = confirm.length === 0;
   $('to-confirm').replaceChildren(...confirm.map((c) => el('li', { text: typeof c === 'string' ? c : c.text || c.id || JSON.stringify(c) })));
@@ -807,7 +823,8 @@ function update() {
     .map((q, i) => ({ q, i, n: decides.get(q.id) || 0 }))
     .sort((a, b) => b.n - a.n || a.i - b.i)
     .map((x) => x.q);
-  renderQuestions('all-questions', all, 'all', (q) => (decides.get(q.id) ? `Decides ${plural(decides.get(q.id), 'trial')}` : null));
+  // With one trial the trial's own list says it all.
+  renderQuestions('all-questions', evaluations.length > 1 ? all : [], 'all', (q) => (decides.get(q.id) ? `Decides ${plural(decides.get(q.id), 'trial')}` : null));
   const timing = $('timing');
   timing.dataset.checkMs = (t1 - t0).toFixed(3);
   timing.dataset.evalMs = (t2 - t1).toFixed(3);

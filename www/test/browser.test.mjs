@@ -245,6 +245,90 @@ test('answering the open questions moves the verdict from undetermined to final'
   await finish(opened);
 });
 
+// A stand-in for the evaluator's questions, over the real package: it asks
+// for hemoglobin (a number with units) and HIV (yes / no / not sure) until
+// they are answered, then judges them. It lets the page's question flow be
+// tested before the evaluator asks questions itself.
+const QUESTIONING_PACKAGE = `
+import * as real from './index.js?real';
+export * from './index.js?real';
+function judge(e, patient) {
+  const p = typeof patient === 'string' ? JSON.parse(patient) : patient;
+  const a = p.answers || {};
+  const leaves = [];
+  const walk = (list) => { for (const r of list || []) (r.children && r.children.length ? walk(r.children) : leaves.push(r)); };
+  walk(e.criteria);
+  const [hbNode, hivNode] = [leaves[1], leaves[leaves.length - 1]];
+  const questions = [];
+  if (a.hb === undefined) questions.push({ id: 'hb', text: 'What is your latest hemoglobin?', answer: 'number', units: ['g/dL', 'g/L'], criteria: [hbNode.id] });
+  if (a.hiv === undefined) questions.push({ id: 'hiv', text: 'Have you been told you have HIV?', answer: 'yes_no_unsure', criteria: [hivNode.id] });
+  if (a.hb !== undefined) {
+    const gdl = a.hb.unit === 'g/L' ? a.hb.value / 10 : a.hb.value;
+    hbNode.status = gdl >= 9 ? 'pass' : 'fail';
+    hbNode.reason = 'hemoglobin ' + a.hb.value + ' ' + a.hb.unit + (gdl >= 9 ? ' meets' : ' is below') + ' the 9 g/dL required';
+  }
+  if (a.hiv !== undefined) {
+    hivNode.status = a.hiv ? 'fail' : 'pass';
+    hivNode.reason = a.hiv ? 'HIV infection excludes' : 'no HIV infection';
+  }
+  const statuses = leaves.filter((r) => r !== leaves[0]).map((r) => r.status);
+  const verdict = statuses.includes('fail') ? 'ineligible' : questions.length ? 'undetermined' : 'eligible';
+  return { ...e, verdict, questions };
+}
+export class TrialStore extends real.TrialStore {
+  evaluate(i, p, o) { return judge(super.evaluate(i, p, o), p); }
+  check(p, o) {
+    const r = super.check(p, o);
+    const evaluations = r.evaluations.map((e) => judge(e, p));
+    return { ...r, evaluations, questions: evaluations.flatMap((e) => e.questions).filter((q, i, all) => all.findIndex((x) => x.id === q.id) === i) };
+  }
+}
+`;
+
+test('the page\'s question flow: answers go into the patient, verdicts follow each keystroke, focus stays', async () => {
+  const page = await context.newPage();
+  await page.setViewportSize(DESKTOP);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.route(/\/pkg\/index\.js$/, (route) => route.fulfill({ status: 200, contentType: 'text/javascript', body: QUESTIONING_PACKAGE }));
+  await page.goto(`${base}/www/`);
+  await page.waitForSelector('body[data-ready="true"]');
+  for (const box of await page.locator('#samples input').all()) if (!/^001_/.test(await box.getAttribute('value'))) await box.uncheck();
+  await pasteTrial(page, SMALL_TRIAL, 'text');
+  await fillPatient(page, { age: 45, sex: 'female' });
+  assert.equal(await verdictOf(page), 'undetermined');
+  assert.equal(await page.locator('#trial-questions fieldset.question').count(), 2);
+  assert.equal(await page.locator('#all-questions fieldset.question').count(), 2);
+  // The criterion shows the question that would settle it.
+  assert.equal(await page.locator('#criteria .qlinks button').count(), 2);
+  assert.match(await page.textContent('#trial-questions [data-question="hb"] .qnote'), /Settles “Hemoglobin ≥ 9 g\/dL”/);
+  assert.match(await page.textContent('#all-questions [data-question="hb"] .qnote'), /Decides 2 trials/);
+  const hb = page.locator('#trial-questions [data-question="hb"]');
+  await hb.locator('select.unit').selectOption('g/L');
+  await hb.locator('input.num').focus();
+  await page.keyboard.type('125');
+  assert.equal(await hb.locator('input.num').inputValue(), '125', 'every keystroke landed: the field kept its focus');
+  assert.equal(await hb.locator('input.num').evaluate((e) => e === document.activeElement), true);
+  assert.equal(await page.locator('#all-questions [data-question="hb"] input.num').inputValue(), '125', 'the other list follows');
+  assert.equal(await verdictOf(page), 'undetermined', 'HIV is still open');
+  await page.locator('#trial-questions [data-question="hiv"]').getByLabel('No', { exact: true }).check();
+  assert.equal(await verdictOf(page), 'eligible');
+  assert.deepEqual(JSON.parse(await page.textContent('#patient-json')).answers, { hb: { value: 125, unit: 'g/L' }, hiv: false });
+  // The answered questions stay on screen, to be changed.
+  await page.locator('#trial-questions [data-question="hiv"]').getByLabel('Yes', { exact: true }).check();
+  assert.equal(await verdictOf(page), 'ineligible');
+  await page.locator('#trial-questions [data-question="hiv"]').getByLabel('Not sure').check();
+  assert.equal(await verdictOf(page), 'undetermined');
+  await page.locator('#trial-questions [data-question="hiv"]').getByLabel('No', { exact: true }).check();
+  await page.fill('#trial-questions [data-question="hb"] input.num', '80');
+  assert.equal(await verdictOf(page), 'ineligible', '80 g/L is below 9 g/dL');
+  assert.match(await page.locator('#criteria li[data-status="fail"] .reason').first().textContent(), /hemoglobin 80 g\/L/);
+  await page.screenshot({ path: join(OUT, 'demo-question-flow.png') });
+  assert.deepEqual(errors, []);
+  assert.deepEqual(outside, []);
+  await page.close();
+});
+
 const HOSTILE = `Inclusion Criteria:
 - Adults <img src=x onerror=alert(1)> aged 18 or over
 - No <script>alert(2)</script> prior CAR-T therapy
