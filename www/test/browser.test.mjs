@@ -438,6 +438,38 @@ test('the widget works on a plain host page', async () => {
   }
 });
 
+test('the widget asks the evaluator\'s questions and follows each answer', async () => {
+  const page = await context.newPage();
+  await page.setViewportSize(PHONE);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.route(/\/pkg\/index\.js$/, (route) => route.fulfill({ status: 200, contentType: 'text/javascript', body: QUESTIONING_PACKAGE }));
+  await page.goto(`${base}/www/widget-demo.html`);
+  const w = '#inline-widget';
+  await page.waitForSelector(`${w} .verdict[data-verdict="undetermined"]`);
+  await page.evaluate((sel) => {
+    window.seen = [];
+    document.querySelector(sel).addEventListener('trialsieve:evaluation', (e) => window.seen.push(e.detail.verdict));
+  }, w);
+  await page.fill(`${w} input[name="age"]`, '45');
+  assert.equal(await page.locator(`${w} fieldset.question`).count(), 2);
+  await page.locator(`${w} [data-question="hb"] select.unit`).selectOption('g/L');
+  await page.locator(`${w} [data-question="hb"] input.num`).focus();
+  await page.keyboard.type('125');
+  assert.equal(await page.locator(`${w} [data-question="hb"] input.num`).inputValue(), '125', 'the field kept its focus');
+  await page.locator(`${w} [data-question="hiv"]`).getByLabel('No', { exact: true }).check();
+  await page.waitForSelector(`${w} .verdict[data-verdict="eligible"]`);
+  assert.equal(await page.evaluate(() => window.seen.at(-1)), 'eligible', 'the host page hears every evaluation');
+  assert.equal(await page.locator(`${w} fieldset.question`).count(), 2, 'answered questions stay, to be changed');
+  await page.locator(`${w} [data-question="hiv"]`).getByLabel('Yes', { exact: true }).check();
+  await page.waitForSelector(`${w} .verdict[data-verdict="ineligible"]`);
+  await page.locator(w).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(OUT, 'widget-questions-phone.png') });
+  assert.deepEqual(errors, []);
+  assert.deepEqual(outside, []);
+  await page.close();
+});
+
 test('the widget renders hostile trial text as text and fires its event', async () => {
   const opened = await openPage(`${base}/www/widget-demo.html`);
   const { page } = opened;
@@ -457,6 +489,20 @@ test('the widget renders hostile trial text as text and fires its event', async 
   assert.ok(['eligible', 'undetermined', 'ineligible'].includes(result.verdict));
   assert.equal(result.tags, 0);
   assert.equal(result.light, 0);
+  // A trial given as a child <template> of HTML: read by the trial reader, never shown as markup.
+  const fromTemplate = await page.evaluate(async () => {
+    const w = document.createElement('trial-eligibility');
+    const t = document.createElement('template');
+    t.innerHTML = '<h2>Eligibility</h2><p>Inclusion Criteria:</p><ul><li>Aged 18-65 years</li><li>No <img src=x onerror=alert(4)> prior therapy</li></ul>';
+    w.append(t);
+    const got = new Promise((ok) => w.addEventListener('trialsieve:evaluation', (e) => ok(e.detail), { once: true }));
+    document.body.append(w);
+    await got;
+    w.shadowRoot.querySelector('input[name="age"]').value = '80';
+    w.shadowRoot.querySelector('input[name="age"]').dispatchEvent(new Event('input'));
+    return { verdict: w.evaluation.verdict, tags: w.shadowRoot.querySelectorAll('img, li > ul, template').length };
+  });
+  assert.deepEqual(fromTemplate, { verdict: 'ineligible', tags: 0 });
   // A trial from another origin is refused, not fetched.
   const refused = await page.evaluate(async () => {
     const w = document.createElement('trial-eligibility');
