@@ -785,6 +785,15 @@ function update() {
     $('summary').textContent = 'No trial loaded: pick a sample or add one.';
     $('ranking').replaceChildren();
     $('all-questions-box').hidden = true;
+    $('trial-questions-box').hidden = true;
+    $('confirm-box').hidden = true;
+    $('trial-title').textContent = 'Choose a trial';
+    $('trial-info').replaceChildren();
+    $('criteria').replaceChildren();
+    $('verdict').replaceChildren();
+    delete $('verdict').dataset.verdict;
+    delete $('verdict').dataset.text;
+    app.tree = null;
     return;
   }
   const text = JSON.stringify(patient);
