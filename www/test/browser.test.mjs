@@ -68,6 +68,10 @@ async function openPage(url, viewport = DESKTOP) {
   const errors = [];
   const dialogs = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // Content-Security-Policy violations show up on the console; failed loads
+  // are told by URL (a browser's own favicon request aside).
+  page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && errors.push(`console: ${m.text()}`));
+  page.on('response', (r) => r.status() >= 400 && !r.url().endsWith('/favicon.ico') && errors.push(`HTTP ${r.status()} ${r.url()}`));
   page.on('dialog', (d) => {
     dialogs.push(d.message());
     d.dismiss().catch(() => {});
@@ -509,20 +513,6 @@ test('the widget renders hostile trial text as text and fires its event', async 
   assert.ok(['eligible', 'undetermined', 'ineligible'].includes(result.verdict));
   assert.equal(result.tags, 0);
   assert.equal(result.light, 0);
-  // A trial given as a child <template> of HTML: read by the trial reader, never shown as markup.
-  const fromTemplate = await page.evaluate(async () => {
-    const w = document.createElement('trial-eligibility');
-    const t = document.createElement('template');
-    t.innerHTML = '<h2>Eligibility</h2><p>Inclusion Criteria:</p><ul><li>Aged 18-65 years</li><li>No <img src=x onerror=alert(4)> prior therapy</li></ul>';
-    w.append(t);
-    const got = new Promise((ok) => w.addEventListener('trialsieve:evaluation', (e) => ok(e.detail), { once: true }));
-    document.body.append(w);
-    await got;
-    w.shadowRoot.querySelector('input[name="age"]').value = '80';
-    w.shadowRoot.querySelector('input[name="age"]').dispatchEvent(new Event('input'));
-    return { verdict: w.evaluation.verdict, tags: w.shadowRoot.querySelectorAll('img, li > ul, template').length };
-  });
-  assert.deepEqual(fromTemplate, { verdict: 'ineligible', tags: 0 });
   // A trial from another origin is refused, not fetched.
   const refused = await page.evaluate(async () => {
     const w = document.createElement('trial-eligibility');
@@ -532,6 +522,31 @@ test('the widget renders hostile trial text as text and fires its event', async 
     return w.shadowRoot.querySelector('.verdict').textContent;
   });
   assert.match(refused, /not on this site's origin/);
+  await finish(opened);
+});
+
+test('the widget reads hostile trial text from a template or a script element without running it', async () => {
+  // Chromium reports the markup's inline handlers as CSP violations while
+  // parsing the host page, widget or not: count them on the page without it.
+  const baseline = await openPage(`${base}/www/test/fixtures/widget-hostile-baseline.html`);
+  await baseline.page.waitForTimeout(300);
+  const inline = (list) => list.filter((e) => /inline event handler/.test(e));
+  const expected = inline(baseline.errors).length;
+  await baseline.page.close();
+  const before = requested.length;
+  const opened = await openPage(`${base}/www/test/fixtures/widget-hostile.html`);
+  const { page } = opened;
+  for (const id of ['from-template', 'from-script']) {
+    await page.waitForSelector(`#${id} .verdict[data-verdict]`);
+    await page.fill(`#${id} input[name="age"]`, '80');
+    await page.waitForSelector(`#${id} .verdict[data-verdict="ineligible"]`);
+    assert.equal(await page.locator(`#${id}`).evaluate((w) => w.shadowRoot.querySelectorAll('img, script, b, h3').length), 0);
+  }
+  await page.mouse.move(10, 10);
+  await page.waitForTimeout(200);
+  assert.deepEqual(requested.slice(before).filter((u) => /\/x$/.test(u)), [], 'the img was never loaded');
+  assert.equal(inline(opened.errors).length, expected, 'the widget added no attempt to run an inline handler');
+  opened.errors.splice(0, opened.errors.length, ...opened.errors.filter((e) => !/inline event handler/.test(e)));
   await finish(opened);
 });
 
