@@ -11,13 +11,19 @@ export interface QuestionSpec {
   options: { value: string; label: string }[];
 }
 
-/** An answer as it goes into `patient.answers`: yes / no, a number (with its unit), a date or a choice. */
+/**
+ * An answer as it goes into `patient.answers`: yes / no (`true` / `false`), a
+ * number (or `{ value, unit }`), a date (`YYYY-MM-DD`, `false` for never,
+ * `true` for still ongoing), a choice's value, or `'not sure'`.
+ */
 export type Answer = boolean | number | { value: number; unit: string } | string;
 
-/** What a question's control shows: the answer given, or "not sure". */
+/** The answer that says "not sure": the criterion stays unknown and the question is not asked again. */
+export const NOT_SURE: 'not sure';
+
+/** What a question's control shows: the answer given. */
 export interface AnswerState {
   value?: Answer;
-  unsure?: boolean;
 }
 
 /** A unit code as people read it: `10*9/L` → `×10⁹/L`. */
@@ -26,7 +32,7 @@ export function unitLabel(code: string | null | undefined): string;
 export function questionSpec(question: Question): QuestionSpec;
 /**
  * A `<fieldset>` asking one question. `onAnswer` gets the value to put in
- * `patient.answers[question.id]`, or `undefined` for "not sure" or an empty field.
+ * `patient.answers[question.id]`, or `undefined` when a field is emptied.
  */
 export function questionControl(
   question: Question,

@@ -65,7 +65,7 @@ export function questionSpec(q) {
   if (/date|time/.test(name)) kind = 'date';
   else if (/num|quant|value|measure|integer|float/.test(name)) kind = 'number';
   else if (/choice|select|enum|option|one_?of/.test(name)) kind = 'choice';
-  else if (/bool|yes|no|unsure/.test(name)) kind = 'yesno';
+  else if (/bool|yes|no|sure/.test(name)) kind = 'yesno';
   else kind = options.length ? 'choice' : units.length ? 'number' : 'yesno';
   if (kind === 'choice' && !options.length) kind = 'yesno';
   return { kind, units, options };
@@ -85,67 +85,80 @@ function make(tag, props = {}, ...children) {
   return e;
 }
 
+/** The answer that says "not sure": the criterion stays unknown and the question is not asked again. */
+export const NOT_SURE = 'not sure';
+
 /**
  * A form control for one question. `state` is what was answered before
- * (`{ value }`, or `{ unsure: true }`); `onAnswer(value)` is called on each
- * change, with `undefined` for "not sure" or an empty field (unknown).
- * Yes / no answers are `true` / `false`; numbers with units `{ value, unit }`;
- * dates `YYYY-MM-DD`; choices the option's value.
+ * (`{ value }`); `onAnswer(value, state)` is called on each change, with
+ * `undefined` when a field is emptied (no answer). Yes / no answers are
+ * `true` / `false`; numbers with units `{ value, unit }`; dates `YYYY-MM-DD`,
+ * or `false` for never and `true` for still ongoing; choices the option's
+ * value; "not sure" is the string `'not sure'`.
  */
 export function questionControl(q, state, onAnswer) {
   const spec = questionSpec(q);
   const n = ++controlCount;
-  const box = make('fieldset', { class: 'question', 'data-question': String(q.id), 'data-kind': spec.kind });
-  box.append(make('legend', { text: String(q.text ?? q.id) }));
+  const box = make('fieldset', { class: 'question', 'data-question': String(q?.id), 'data-kind': spec.kind });
+  box.append(make('legend', { text: String(q?.text ?? q?.id) }));
   const row = make('div', { class: 'answer' });
   box.append(row);
-  const prev = state ?? {};
-  if (spec.kind === 'yesno' || spec.kind === 'choice') {
-    const opts = spec.kind === 'yesno'
-      ? [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }, { value: 'unsure', label: 'Not sure' }]
-      : [...spec.options, { value: '\u0000unsure', label: 'Not sure' }];
-    const current = prev.unsure ? opts[opts.length - 1].value
-      : spec.kind === 'yesno' ? (prev.value === true ? 'yes' : prev.value === false ? 'no' : null)
-        : prev.value != null ? String(prev.value) : null;
-    for (const o of opts) {
-      const input = make('input', { type: 'radio', name: `tsq-${n}`, value: o.value, checked: o.value === current });
-      input.addEventListener('change', () => {
-        if (!input.checked) return;
-        if (o.value === 'unsure' || o.value === '\u0000unsure') onAnswer(undefined, { unsure: true });
-        else if (spec.kind === 'yesno') onAnswer(o.value === 'yes', { value: o.value === 'yes' });
-        else onAnswer(o.value, { value: o.value });
-      });
-      row.append(make('label', { class: 'choice' }, input, ` ${o.label}`));
-    }
+  const prev = state && 'value' in state ? state.value : state?.unsure ? NOT_SURE : undefined;
+  const radios = (opts, current, extraOnChange) => opts.map((o) => {
+    const input = make('input', { type: 'radio', name: `tsq-${n}`, checked: current !== undefined && o.value === current });
+    input.addEventListener('change', () => {
+      if (!input.checked) return;
+      extraOnChange?.();
+      onAnswer(o.value, { value: o.value });
+    });
+    return make('label', { class: 'choice' }, input, ` ${o.label}`);
+  });
+  const notSure = { value: NOT_SURE, label: 'Not sure' };
+  if (spec.kind === 'yesno') {
+    row.append(...radios([{ value: true, label: 'Yes' }, { value: false, label: 'No' }, notSure], prev));
+  } else if (spec.kind === 'choice') {
+    row.append(...radios([...spec.options, notSure], prev));
   } else if (spec.kind === 'number') {
-    const id = `tsq-${n}-value`;
-    const input = make('input', { type: 'text', id, inputMode: 'decimal', autocomplete: 'off', class: 'num' });
-    input.setAttribute('aria-label', `${q.text ?? 'Value'}: number`);
-    const pv = prev.value;
-    if (pv != null) input.value = String(typeof pv === 'object' ? pv.value ?? '' : pv);
+    const input = make('input', { type: 'text', id: `tsq-${n}-value`, inputMode: 'decimal', autocomplete: 'off', class: 'num' });
+    input.setAttribute('aria-label', `${q?.text ?? 'Value'}: number`);
+    if (prev !== undefined && prev !== NOT_SURE) input.value = String(typeof prev === 'object' ? prev.value ?? '' : prev);
     row.append(input);
     let select = null;
     if (spec.units.length) {
       select = make('select', { class: 'unit' });
       select.setAttribute('aria-label', 'Unit');
       for (const u of spec.units) select.append(make('option', { value: u.value, text: u.label }));
-      if (pv && typeof pv === 'object' && pv.unit) select.value = pv.unit;
+      if (prev && typeof prev === 'object' && prev.unit) select.value = prev.unit;
       row.append(select);
     }
+    const unsure = make('input', { type: 'checkbox', checked: prev === NOT_SURE });
+    row.append(make('label', { class: 'choice' }, unsure, ' Not sure'));
     const send = () => {
+      if (unsure.checked) return onAnswer(NOT_SURE, { value: NOT_SURE });
       const v = Number(input.value.trim().replace(',', '.'));
       if (input.value.trim() === '' || !Number.isFinite(v)) return onAnswer(undefined, {});
       const value = select ? { value: v, unit: select.value } : v;
       onAnswer(value, { value });
     };
-    input.addEventListener('input', send);
+    input.addEventListener('input', () => {
+      unsure.checked = false;
+      send();
+    });
     select?.addEventListener('change', send);
+    unsure.addEventListener('change', send);
   } else {
     const input = make('input', { type: 'date', class: 'date' });
-    input.setAttribute('aria-label', `${q.text ?? 'Date'}: date`);
-    if (typeof prev.value === 'string') input.value = prev.value;
-    input.addEventListener('input', () => (input.value ? onAnswer(input.value, { value: input.value }) : onAnswer(undefined, {})));
-    row.append(input);
+    input.setAttribute('aria-label', `${q?.text ?? 'Date'}: date`);
+    if (typeof prev === 'string' && prev !== NOT_SURE) input.value = prev;
+    const others = radios([{ value: false, label: 'Never' }, { value: true, label: 'Still ongoing' }, notSure], typeof prev === 'string' && prev !== NOT_SURE ? undefined : prev, () => {
+      input.value = '';
+    });
+    input.addEventListener('input', () => {
+      for (const r of row.querySelectorAll('input[type="radio"]')) r.checked = false;
+      if (input.value) onAnswer(input.value, { value: input.value });
+      else onAnswer(undefined, {});
+    });
+    row.append(input, ...others);
   }
   return box;
 }

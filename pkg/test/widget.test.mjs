@@ -25,12 +25,13 @@ test('the module loads without a DOM', () => {
 test('question answer types are read defensively', () => {
   const none = { units: [], options: [] };
   check({ id: 'q1', text: 'Are you pregnant?' }, { kind: 'yesno', ...none });
-  check({ id: 'q', text: '?', answer: 'yes_no_unsure' }, { kind: 'yesno', ...none });
+  check({ id: 'q', text: '?', answer: 'yesno' }, { kind: 'yesno', ...none });
+  check({ id: 'q', text: '?', answer: 'yes_no_not_sure' }, { kind: 'yesno', ...none });
   check({ id: 'q', text: '?', answer: 'boolean' }, { kind: 'yesno', ...none });
   check({ id: 'q', text: '?', answer: 'date' }, { kind: 'date', ...none });
   check({ id: 'q', text: '?', answer: 'number', units: ['g/dL', 'g/L'] }, { kind: 'number', units: ['g/dL', 'g/L'], options: [] });
   check({ id: 'q', text: '?', answer: { kind: 'quantity', units: [{ code: 'g/L', label: 'g/L' }] } }, { kind: 'number', units: ['g/L'], options: [] });
-  check({ id: 'q', text: '?', answer: 'choice', options: ['a', { value: 'b', label: 'B' }] }, { kind: 'choice', units: [], options: ['a', 'b'] });
+  check({ id: 'q', text: '?', answer: 'choice', choices: ['a', { value: 'b', label: 'B' }] }, { kind: 'choice', units: [], options: ['a', 'b'] });
   check({ id: 'q', text: '?', choices: ['x', 'y'] }, { kind: 'choice', units: [], options: ['x', 'y'] });
   // A choice without options cannot be shown as one: yes / no / not sure.
   check({ id: 'q', text: '?', answer: 'choice' }, { kind: 'yesno', ...none });

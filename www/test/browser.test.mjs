@@ -109,6 +109,7 @@ async function fillPatient(page, { age, sex, labs = [] }) {
     await row.locator('input[name="name"]').press('Tab');
     await row.locator('select[name="unit"]').selectOption(lab.unit);
     await row.locator('input[name="value"]').fill(String(lab.value));
+    if (lab.date) await row.locator('input[name="date"]').fill(lab.date);
   }
 }
 
@@ -155,9 +156,10 @@ test('a hemoglobin of 55 g/L makes a seed trial ineligible, with the reason on t
   const opened = await openDemo(DESKTOP);
   const { page } = opened;
   await pickTrial(page, SEED);
-  await fillPatient(page, { age: 45, sex: 'female', labs: [{ name: 'hemoglobin', value: 55, unit: 'g/L' }] });
+  const today = new Date().toISOString().slice(0, 10);
+  await fillPatient(page, { age: 45, sex: 'female', labs: [{ name: 'hemoglobin', value: 55, unit: 'g/L', date: today }] });
   const sent = JSON.parse(await page.textContent('#patient-json'));
-  assert.deepEqual(sent.observations, [{ name: 'hemoglobin', code: 'LOINC:718-7', value: 55, unit: 'g/L' }]);
+  assert.deepEqual(sent.observations, [{ name: 'hemoglobin', code: 'LOINC:718-7', value: 55, unit: 'g/L', date: today }]);
   const hb = page.locator('#criteria li.node').filter({ has: page.locator(':scope > .head .src', { hasText: /hemoglobin/i }) }).last();
   await hb.scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(OUT, 'demo-hemoglobin.png') });
@@ -267,18 +269,20 @@ function judge(e, patient) {
   const [hbNode, hivNode] = [leaves[1], leaves[leaves.length - 1]];
   const questions = [];
   if (a.hb === undefined) questions.push({ id: 'hb', text: 'What is your latest hemoglobin?', answer: 'number', units: ['g/dL', 'g/L'], criteria: [hbNode.id] });
-  if (a.hiv === undefined) questions.push({ id: 'hiv', text: 'Have you been told you have HIV?', answer: 'yes_no_unsure', criteria: [hivNode.id] });
-  if (a.hb !== undefined) {
+  if (a.hiv === undefined) questions.push({ id: 'hiv', text: 'Have you been told you have HIV?', answer: 'yesno', criteria: [hivNode.id] });
+  if (a.hb !== undefined && a.hb !== 'not sure') {
     const gdl = a.hb.unit === 'g/L' ? a.hb.value / 10 : a.hb.value;
     hbNode.status = gdl >= 9 ? 'pass' : 'fail';
     hbNode.reason = 'hemoglobin ' + a.hb.value + ' ' + a.hb.unit + (gdl >= 9 ? ' meets' : ' is below') + ' the 9 g/dL required';
   }
-  if (a.hiv !== undefined) {
+  if (a.hiv !== undefined && a.hiv !== 'not sure') {
     hivNode.status = a.hiv ? 'fail' : 'pass';
     hivNode.reason = a.hiv ? 'HIV infection excludes' : 'no HIV infection';
   }
   const statuses = leaves.filter((r) => r !== leaves[0]).map((r) => r.status);
-  const verdict = statuses.includes('fail') ? 'ineligible' : questions.length ? 'undetermined' : 'eligible';
+  // "not sure" is an answer: not asked again, and the criterion stays unknown.
+  const unsure = a.hb === 'not sure' || a.hiv === 'not sure';
+  const verdict = statuses.includes('fail') ? 'ineligible' : questions.length || unsure ? 'undetermined' : 'eligible';
   return { ...e, verdict, questions };
 }
 export class TrialStore extends real.TrialStore {
@@ -425,22 +429,31 @@ test('question controls give the documented answer values', async () => {
     const box = document.createElement('div');
     box.id = 'qtest';
     const qs = [
-      { id: 'preg', text: 'Are you pregnant?', answer: 'yes_no_unsure', criteria: ['exc.1'] },
+      { id: 'preg', text: 'Are you pregnant?', answer: 'yesno', criteria: ['exc.1'] },
       { id: 'hb', text: 'Hemoglobin?', answer: 'number', units: ['g/dL', 'g/L'] },
       { id: 'cart', text: 'Date of CAR-T therapy?', answer: 'date' },
       { id: 'stage', text: 'Stage?', answer: 'choice', options: ['I', 'II', 'III'] },
     ];
-    for (const q of qs) box.append(questionControl(q, undefined, (v) => { window.got[q.id] = v === undefined ? 'unknown' : v; }));
+    for (const q of qs) box.append(questionControl(q, undefined, (v) => { window.got[q.id] = v === undefined ? 'no answer' : v; }));
     document.body.prepend(box);
   });
   await page.getByRole('group', { name: 'Are you pregnant?' }).getByLabel('No', { exact: true }).check();
   await page.getByRole('group', { name: 'Hemoglobin?' }).getByRole('combobox').selectOption('g/L');
-  await page.getByRole('group', { name: 'Hemoglobin?' }).getByRole('textbox').fill('55');
-  await page.getByRole('group', { name: 'Date of CAR-T therapy?' }).locator('input').fill('2024-05-01');
+  await page.getByRole('group', { name: 'Hemoglobin?' }).locator('input.num').fill('55');
+  await page.getByRole('group', { name: 'Date of CAR-T therapy?' }).locator('input[type="date"]').fill('2024-05-01');
   await page.getByRole('group', { name: 'Stage?' }).getByLabel('II', { exact: true }).check();
   assert.deepEqual(await page.evaluate(() => window.got), { preg: false, hb: { value: 55, unit: 'g/L' }, cart: '2024-05-01', stage: 'II' });
   await page.getByRole('group', { name: 'Are you pregnant?' }).getByLabel('Not sure').check();
-  assert.equal(await page.evaluate(() => window.got.preg), 'unknown', '"not sure" leaves the answer unknown');
+  assert.equal(await page.evaluate(() => window.got.preg), 'not sure');
+  await page.getByRole('group', { name: 'Hemoglobin?' }).getByLabel('Not sure').check();
+  assert.equal(await page.evaluate(() => window.got.hb), 'not sure');
+  await page.getByRole('group', { name: 'Hemoglobin?' }).locator('input.num').fill('9');
+  assert.deepEqual(await page.evaluate(() => window.got.hb), { value: 9, unit: 'g/L' }, 'typing a number takes back "not sure"');
+  await page.getByRole('group', { name: 'Date of CAR-T therapy?' }).getByLabel('Never').check();
+  assert.equal(await page.evaluate(() => window.got.cart), false, 'never: false');
+  assert.equal(await page.getByRole('group', { name: 'Date of CAR-T therapy?' }).locator('input[type="date"]').inputValue(), '');
+  await page.getByRole('group', { name: 'Date of CAR-T therapy?' }).getByLabel('Still ongoing').check();
+  assert.equal(await page.evaluate(() => window.got.cart), true, 'ongoing: true');
   await finish(opened);
 });
 
