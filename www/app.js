@@ -643,27 +643,59 @@ function sourceText(c, full) {
   return out;
 }
 
+/** One node of the tree: its badge, text and the places its result goes. */
+function treeNode(nodes, c, content) {
+  const badge = el('span', { class: 'badge', 'data-status': 'unknown' });
+  const reason = el('p', { class: 'reason', hidden: true });
+  const facts = el('ul', { class: 'facts', hidden: true });
+  const qlinks = el('ul', { class: 'qlinks', hidden: true });
+  const confirm = el('span', { class: 'tag confirm', text: 'the study team confirms this', hidden: true });
+  const li = el('li', { class: `node kind-${c.kind || 'criterion'}`, 'data-id': c.id, 'data-status': 'unknown', 'data-section': c.section });
+  const tags = [];
+  if (c.cohort) tags.push(el('span', { class: 'tag', text: `cohort: ${c.cohort}` }));
+  if (c.appliesIf?.text) tags.push(el('span', { class: 'tag', text: `only if: ${c.appliesIf.text}` }));
+  if ((c.understood === 'full' || c.understood === 'partial') && c.kind === 'criterion') tags.push(el('span', { class: `tag understood-${c.understood}`, text: `understood: ${c.understood}` }));
+  tags.push(confirm);
+  const src = el(c.kind === 'section' ? 'h4' : 'p', { class: 'src' }, ...content);
+  li.append(el('div', { class: 'head' }, badge, el('div', { class: 'body' }, src, el('div', { class: 'tags' }, ...tags), reason, facts, qlinks)));
+  nodes.set(c.id, { li, badge, reason, facts, qlinks, confirm, section: c.section, key: '', text: src.textContent });
+  return li;
+}
+
 function buildTree(t) {
   const nodes = new Map();
   const full = t.trial.eligibilityText || '';
   const build = (c) => {
-    const badge = el('span', { class: 'badge', 'data-status': 'unknown' });
-    const reason = el('p', { class: 'reason', hidden: true });
-    const facts = el('ul', { class: 'facts', hidden: true });
-    const qlinks = el('ul', { class: 'qlinks', hidden: true });
-    const li = el('li', { class: `node kind-${c.kind || 'criterion'}`, 'data-id': c.id, 'data-status': 'unknown', 'data-section': c.section });
-    const extra = [];
-    if (c.cohort) extra.push(el('span', { class: 'tag', text: `cohort: ${c.cohort}` }));
-    if (c.appliesIf?.text) extra.push(el('span', { class: 'tag', text: `only if: ${c.appliesIf.text}` }));
-    if ((c.understood === 'full' || c.understood === 'partial') && c.kind === 'criterion') extra.push(el('span', { class: `tag understood-${c.understood}`, text: `understood: ${c.understood}` }));
-    const src = el(c.kind === 'section' ? 'h4' : 'p', { class: 'src' }, ...sourceText(c, full));
-    li.append(el('div', { class: 'head' }, badge, el('div', { class: 'body' }, src, extra.length ? el('div', { class: 'tags' }, ...extra) : null, reason, facts, qlinks)));
-    nodes.set(c.id, { li, badge, reason, facts, qlinks, section: c.section, key: '', text: src.textContent });
+    const li = treeNode(nodes, c, sourceText(c, full));
     if (c.children?.length) li.append(el('ol', {}, ...c.children.map(build)));
     return li;
   };
   $('criteria').replaceChildren(...(t.trial.criteria || []).map(build));
-  app.tree = { key: t.key, index: t.index, nodes };
+  app.tree = { key: t.key, index: t.index, nodes, trial: t.trial, record: null };
+}
+
+/**
+ * A result for something outside the criteria text (the trial record's age
+ * and sex limits: `trial.minimumAge`, `trial.sex`): shown in a section of
+ * its own at the top, in words from the record.
+ */
+function recordNode(r) {
+  const tree = app.tree;
+  if (!tree.record) {
+    const section = { id: '\u0000record', kind: 'section', section: 'inclusion' };
+    const li = treeNode(tree.nodes, section, ['From the trial record']);
+    tree.record = el('ol');
+    li.append(tree.record);
+    $('criteria').prepend(li);
+  }
+  const trial = tree.trial;
+  const words = {
+    'trial.minimumAge': trial.minimumAge ? `Minimum age: ${ageText(trial.minimumAge)}` : 'Minimum age',
+    'trial.maximumAge': trial.maximumAge ? `Maximum age: ${ageText(trial.maximumAge)}` : 'Maximum age',
+    'trial.sex': trial.sex ? `Sex: ${{ ALL: 'all', FEMALE: 'female only', MALE: 'male only' }[trial.sex] || trial.sex}` : 'Sex',
+  }[r.id] || r.id;
+  tree.record.append(treeNode(tree.nodes, { id: r.id, kind: 'criterion', section: r.section || 'inclusion' }, [words]));
+  return tree.nodes.get(r.id);
 }
 
 function factText(f) {
@@ -702,16 +734,16 @@ function questionsByCriterion(questions) {
 
 function paintTree(results, byCriterion = new Map()) {
   const nodes = app.tree.nodes;
-  const walk = (list) => {
+  const walk = (list, top) => {
     for (const r of list || []) {
-      const n = nodes.get(r.id);
+      const n = nodes.get(r.id) || (top && typeof r.id === 'string' && r.id.startsWith('trial.') ? recordNode(r) : null);
       if (n) {
         const section = r.section || n.section || 'inclusion';
         const status = r.status || 'unknown';
         const label = (STATUS[section] || STATUS.inclusion)[status] || status;
         const facts = Array.isArray(r.facts) ? r.facts.map(factText).filter(Boolean) : [];
         const qs = byCriterion.get(r.id) || [];
-        const key = `${status}|${r.reason || ''}|${facts.join('\u0001')}|${qs.map((q) => q.id).join('\u0001')}`;
+        const key = `${status}|${r.reason || ''}|${facts.join('\u0001')}|${qs.map((q) => q.id).join('\u0001')}|${r.toConfirm === true}`;
         if (n.key !== key) {
           n.key = key;
           n.li.dataset.status = status;
@@ -723,12 +755,22 @@ function paintTree(results, byCriterion = new Map()) {
           n.facts.replaceChildren(...facts.map((f) => el('li', { text: f })));
           n.qlinks.hidden = qs.length === 0;
           n.qlinks.replaceChildren(...qs.map(questionLink));
+          n.confirm.hidden = r.toConfirm !== true;
         }
       }
-      walk(r.children);
+      walk(r.children, false);
     }
   };
-  walk(results);
+  walk(results, true);
+  // The record's section follows its limits.
+  const record = nodes.get('\u0000record');
+  if (record) {
+    const own = results.filter((r) => typeof r.id === 'string' && r.id.startsWith('trial.')).map((r) => r.status);
+    const status = own.includes('fail') ? 'fail' : own.length && own.every((x) => x === 'pass') ? 'pass' : own.length ? 'unknown' : 'not_applicable';
+    record.li.dataset.status = status;
+    record.badge.dataset.status = status;
+    record.badge.replaceChildren(el('span', { 'aria-hidden': 'true', text: ICON[status] }), ` ${STATUS.inclusion[status]}`);
+  }
 }
 
 /** "Settles: …" with the criteria's own words, shortened. */
@@ -771,6 +813,13 @@ function renderFocus(ev, t, ms) {
   }
   renderQuestions('trial-questions', Array.isArray(ev.questions) ? ev.questions : [], 'trial', (q) =>
     settlesNote(q));
+  const warnings = Array.isArray(ev.warnings) ? ev.warnings.map(String) : [];
+  const wkey = warnings.join('\u0001');
+  if ($('warnings').dataset.key !== wkey) {
+    $('warnings').dataset.key = wkey;
+    $('warnings').hidden = warnings.length === 0;
+    $('warnings').replaceChildren(...warnings.map((w) => el('li', { text: w })));
+  }
   const confirm = Array.isArray(ev.toConfirm) ? ev.toConfirm : [];
   $('confirm-box').hidden = confirm.length === 0;
   $('to-confirm').replaceChildren(...confirm.map((c) => el('li', { text: typeof c === 'string' ? c : c.text || c.id || JSON.stringify(c) })));
@@ -833,7 +882,7 @@ function update() {
     .sort((a, b) => b.n - a.n || a.i - b.i)
     .map((x) => x.q);
   // With one trial the trial's own list says it all.
-  renderQuestions('all-questions', evaluations.length > 1 ? all : [], 'all', (q) => (decides.get(q.id) ? `Decides ${plural(decides.get(q.id), 'trial')}` : null));
+  renderQuestions('all-questions', evaluations.length > 1 ? all : [], 'all', (q) => (decides.get(q.id) ? `Matters for ${plural(decides.get(q.id), 'trial')}` : null));
   const timing = $('timing');
   timing.dataset.checkMs = (t1 - t0).toFixed(3);
   timing.dataset.evalMs = (t2 - t1).toFixed(3);

@@ -283,7 +283,9 @@ function judge(e, patient) {
   // "not sure" is an answer: not asked again, and the criterion stays unknown.
   const unsure = a.hb === 'not sure' || a.hiv === 'not sure';
   const verdict = statuses.includes('fail') ? 'ineligible' : questions.length || unsure ? 'undetermined' : 'eligible';
-  return { ...e, verdict, questions };
+  // The shapes of the new evaluator: the record's limits, warnings, facts.
+  const record = { id: 'trial.sex', section: 'inclusion', status: 'pass', reason: 'sex female matches the trial', span: { start: 0, end: 0 }, facts: [{ field: 'sex', text: 'female' }] };
+  return { ...e, criteria: [record, ...e.criteria], verdict, questions, warnings: ['no screening date given: today is used'] };
 }
 export class TrialStore extends real.TrialStore {
   evaluate(i, p, o) { return judge(super.evaluate(i, p, o), p); }
@@ -311,8 +313,11 @@ test('the page\'s question flow: answers go into the patient, verdicts follow ea
   assert.equal(await page.locator('#all-questions fieldset.question').count(), 2);
   // The criterion shows the question that would settle it.
   assert.equal(await page.locator('#criteria .qlinks button').count(), 2);
+  assert.match(await page.textContent('#criteria li[data-id="trial.sex"]'), /sex female matches the trial/);
+  assert.match(await page.textContent('#criteria li[data-id="trial.sex"] .facts'), /female/);
+  assert.equal(await page.textContent('#warnings'), 'no screening date given: today is used');
   assert.match(await page.textContent('#trial-questions [data-question="hb"] .qnote'), /Settles “Hemoglobin ≥ 9 g\/dL”/);
-  assert.match(await page.textContent('#all-questions [data-question="hb"] .qnote'), /Decides 2 trials/);
+  assert.match(await page.textContent('#all-questions [data-question="hb"] .qnote'), /Matters for 2 trials/);
   const hb = page.locator('#trial-questions [data-question="hb"]');
   await hb.locator('select.unit').selectOption('g/L');
   await hb.locator('input.num').focus();
