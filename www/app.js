@@ -157,13 +157,14 @@ const LISTS = [
   { key: 'conditions', title: 'Diagnoses', one: 'diagnosis', fields: [
     { key: 'name', label: 'Diagnosis', list: 'dl-conditions', wide: true },
     { key: 'onset', label: 'Since', type: 'month' },
-    { key: 'status', label: 'Status', options: [['active', 'Active'], ['resolved', 'Resolved'], ['', 'Not given']] },
+    { key: 'status', label: 'Status', options: [['active', 'Active'], ['remission', 'In remission'], ['resolved', 'Resolved'], ['history', 'In the past'], ['absent', 'Ruled out'], ['', 'Not given']] },
   ] },
   { key: 'labs', title: 'Lab values and measurements', one: 'lab value', fields: [
     { key: 'name', label: 'Test', list: 'dl-measurements', wide: true },
     { key: 'value', label: 'Value', inputmode: 'decimal', narrow: true },
     { key: 'unit', label: 'Unit', options: [] },
     { key: 'date', label: 'Date', type: 'date' },
+    { key: 'referenceHigh', label: 'Upper normal', inputmode: 'decimal', narrow: true, title: 'The upper limit of normal of the lab that measured it (for limits such as ≤ 2.5 × ULN)' },
   ] },
   { key: 'scores', title: 'Scores', one: 'score', fields: [
     { key: 'name', label: 'Score', list: 'dl-scores', wide: true },
@@ -176,6 +177,7 @@ const LISTS = [
     { key: 'unit', label: 'Unit', options: [] },
     { key: 'start', label: 'Started', type: 'date' },
     { key: 'end', label: 'Stopped', type: 'date' },
+    { key: 'status', label: 'Status', options: [['', 'Not given'], ['active', 'Taking now'], ['stopped', 'Stopped'], ['completed', 'Completed'], ['never', 'Never taken']] },
   ] },
   { key: 'procedures', title: 'Procedures and therapies', one: 'procedure', fields: [
     { key: 'name', label: 'Procedure', list: 'dl-procedures', wide: true },
@@ -220,7 +222,7 @@ function addRow(list, values = {}) {
       if (f.key === 'unit') fillUnits(input, list.key === 'labs' ? allLabUnits() : app.catalog.medicationUnits, values.unit ?? '');
       else for (const [v, t] of f.options) input.append(el('option', { value: v, text: t }));
     } else {
-      input = el('input', { name: f.key, type: f.type || 'text', inputmode: f.inputmode });
+      input = el('input', { name: f.key, type: f.type || 'text', inputmode: f.inputmode, title: f.title });
       if (f.list) input.setAttribute('list', f.list);
     }
     if (values[f.key] !== undefined && values[f.key] !== null) input.value = String(values[f.key]);
@@ -329,7 +331,7 @@ function formPatient() {
     if (!r.name || r.value === '') continue;
     const info = labInfo(r.name);
     const n = num(r.value);
-    observations.push(clean({ name: r.name, code: info?.code, value: n ?? r.value, unit: n !== undefined ? r.unit : undefined, date: r.date }));
+    observations.push(clean({ name: r.name, code: info?.code, value: n ?? r.value, unit: n !== undefined ? r.unit : undefined, date: r.date, referenceHigh: num(r.referenceHigh) }));
   }
   for (const r of rowsOf('scores')) {
     if (!r.name || num(r.value) === undefined) continue;
