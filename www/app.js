@@ -227,7 +227,7 @@ function addRow(list, values = {}) {
     }
     if (values[f.key] !== undefined && values[f.key] !== null) input.value = String(values[f.key]);
     inputs[f.key] = input;
-    row.append(el('label', { class: `field${f.wide ? ' wide' : ''}${f.narrow ? ' narrow' : ''}` }, el('span', { class: 'flabel', text: f.label }), input));
+    row.append(el('label', { class: `field${f.wide ? ' wide' : ''}${f.narrow ? ' narrow' : ''}${f.type === 'date' || f.type === 'month' ? ' when' : ''}` }, el('span', { class: 'flabel', text: f.label }), input));
   }
   if (list.key === 'labs') {
     // The unit choice follows the test: g/dL, g/L or mmol/L for hemoglobin.
