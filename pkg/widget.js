@@ -200,6 +200,7 @@ const CSS = `
 .box { border: 1px solid #c8cdd3; border-radius: 10px; padding: 14px 16px; background: #fff; }
 h2 { font-size: 1.1rem; margin: 0 0 4px; }
 .title { margin: 0 0 10px; color: #444; font-size: .92rem; }
+.title:empty { display: none; }
 .private { font-size: .85rem; color: #1d3b6a; background: #eaf1fc; border-radius: 6px; padding: 6px 8px; margin: 0 0 12px; }
 fieldset { border: 0; padding: 0; margin: 0 0 12px; }
 legend { font-weight: 600; padding: 0; margin-bottom: 4px; }
@@ -378,7 +379,9 @@ export class TrialEligibility extends Base {
       pregLabel.hidden = sex.value === 'male';
       this.#check();
     });
-    const preg = make('select', { name: 'pregnant' }, make('option', { value: '', text: '—' }), make('option', { value: 'yes', text: 'Yes' }), make('option', { value: 'no', text: 'No' }));
+    const preg = make('select', { name: 'pregnant' },
+      make('option', { value: '', text: '—' }), make('option', { value: 'no', text: 'Neither' }),
+      make('option', { value: 'pregnant', text: 'Pregnant' }), make('option', { value: 'breastfeeding', text: 'Breastfeeding' }));
     preg.addEventListener('change', () => {
       this.#basics.pregnant = preg.value;
       this.#check();
@@ -394,10 +397,10 @@ export class TrialEligibility extends Base {
     const age = Number(this.#basics.age.trim());
     if (this.#basics.age.trim() !== '' && Number.isFinite(age)) p.age = age;
     if (this.#basics.sex) p.sex = this.#basics.sex;
-    if (this.#basics.pregnant) {
-      p.pregnant = this.#basics.pregnant === 'yes';
-      p.breastfeeding = this.#basics.pregnant === 'yes' ? p.breastfeeding : false;
-      if (this.#basics.pregnant === 'no') p.breastfeeding = false;
+    if (this.#basics.pregnant && this.#basics.sex !== 'male') {
+      p.pregnant = this.#basics.pregnant === 'pregnant';
+      // Pregnant says nothing of breastfeeding; the other two say both.
+      if (this.#basics.pregnant !== 'pregnant') p.breastfeeding = this.#basics.pregnant === 'breastfeeding';
     }
     p.answers = { ...(this.#patient.answers || {}), ...this.#answers };
     return p;
