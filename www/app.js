@@ -610,6 +610,13 @@ function showTrialInfo(t) {
   const dl = $('trial-info');
   dl.replaceChildren();
   for (const [k, v] of facts) if (v) dl.append(el('div', {}, el('dt', { text: k }), el('dd', { text: String(v) })));
+  // What the reader could not make sense of, in its own words.
+  const notes = (trial.diagnostics || []).filter((d) => d && d.message && d.severity !== 'info');
+  const box = $('reader-notes');
+  box.hidden = notes.length === 0;
+  box.open = false;
+  $('reader-notes-summary').textContent = `Reader notes (${notes.length})`;
+  $('reader-notes-list').replaceChildren(...notes.map((d) => el('li', { text: `${d.severity}: ${d.message}` })));
 }
 
 function atomTitle(a) {
