@@ -203,7 +203,7 @@ h2 { font-size: 1.1rem; margin: 0 0 4px; }
 .title:empty { display: none; }
 .private { font-size: .85rem; color: #1d3b6a; background: #eaf1fc; border-radius: 6px; padding: 6px 8px; margin: 0 0 12px; }
 fieldset { border: 0; padding: 0; margin: 0 0 12px; }
-legend { font-weight: 600; padding: 0; margin-bottom: 4px; }
+legend { font-weight: 600; padding: 0; margin-bottom: 4px; max-width: 100%; white-space: normal; overflow-wrap: anywhere; }
 .basics { display: flex; flex-wrap: wrap; gap: 8px 16px; }
 .basics label { display: flex; flex-direction: column; font-weight: 600; font-size: .9rem; }
 input, select { font: inherit; padding: 4px 6px; border: 1px solid #8a929a; border-radius: 5px; }
@@ -216,8 +216,9 @@ input.num { width: 7em; }
 .verdict[data-verdict="undetermined"] { background: #fff4d6; color: #6b4700; border-left: 6px solid #b07d00; }
 .verdict[data-verdict="ineligible"] { background: #fde6e8; color: #8a0e1f; border-left: 6px solid #b00020; }
 .verdict[data-verdict="error"] { background: #f1f1f1; color: #444; border-left: 6px solid #777; }
-.why { margin: 6px 0 0; padding-left: 1.2rem; font-weight: normal; font-size: .9rem; }
+.why { overflow-wrap: anywhere; margin: 6px 0 0; padding-left: 1.2rem; font-weight: normal; font-size: .9rem; }
 .note { font-size: .8rem; color: #555; margin: 10px 0 0; }
+button.more { font: inherit; font-size: .9rem; margin: 0 0 12px; padding: 4px 10px; border: 1px solid #8a929a; border-radius: 5px; background: #fff; cursor: pointer; }
 `;
 
 function sheet(root) {
@@ -256,6 +257,7 @@ export class TrialEligibility extends Base {
   #els = {};
   #questionIds = '';
   #shown = [];
+  #expanded = false;
   #loadToken = 0;
 
   constructor() {
@@ -353,6 +355,7 @@ export class TrialEligibility extends Base {
       this.#answers = {};
       this.#questionIds = '';
       this.#shown = [];
+      this.#expanded = false;
       this.#check();
     } catch (e) {
       this.#fail(e.message);
@@ -426,19 +429,32 @@ export class TrialEligibility extends Base {
 
   #renderQuestions(open) {
     // Rebuilt only when the set of questions changes, so that the field
-    // being typed in keeps its focus.
+    // being typed in keeps its focus. A long list is cut short: the
+    // evaluator puts the questions that settle the most first.
     const questions = stableQuestions(this.#shown, open, (id) => this.#states[id] !== undefined);
     this.#shown = questions;
-    const ids = questions.map((q) => q.id).join('\u0001');
+    const limit = 5;
+    const cut = !this.#expanded && questions.length > limit + 1;
+    const visible = cut ? questions.slice(0, limit) : questions;
+    const ids = `${questions.length}|${this.#expanded}|${visible.map((q) => q.id).join('\u0001')}`;
     if (ids === this.#questionIds) return;
     this.#questionIds = ids;
-    const nodes = questions.map((q) =>
+    const nodes = visible.map((q) =>
       questionControl(q, this.#states[q.id], (value, state) => {
         this.#states[q.id] = state;
         if (value === undefined) delete this.#answers[q.id];
         else this.#answers[q.id] = value;
         this.#check();
       }));
+    if (questions.length > limit + 1) {
+      const more = make('button', { type: 'button', class: 'more', text: cut ? `Show all ${questions.length} questions` : 'Show fewer questions' });
+      more.addEventListener('click', () => {
+        this.#expanded = !this.#expanded;
+        this.#check();
+        this.#els.questions.querySelector('.more')?.focus();
+      });
+      nodes.push(more);
+    }
     this.#els.questions.replaceChildren(...nodes);
   }
 

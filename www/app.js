@@ -45,6 +45,7 @@ const app = {
   tree: null, // { key, nodes: Map(id → parts) } for the trial shown
   questionIds: { all: '', trial: '' },
   shown: { all: [], trial: [] }, // questions on screen, kept while answered
+  expanded: { all: false, trial: false }, // the whole list of questions asked for
   pasted: 0,
 };
 
@@ -508,21 +509,37 @@ function onAnswer(q, value, state, from) {
   update();
 }
 
+// A long list of questions is cut short, with a button for the rest.
+const QUESTION_LIMIT = { all: 8, trial: 6 };
+
 function renderQuestions(containerId, open, which, extra) {
   const box = $(containerId);
   const questions = stableQuestions(app.shown[which], open, (id) => app.states[id] !== undefined);
   app.shown[which] = questions;
   $(`${containerId}-box`).hidden = questions.length === 0;
-  const ids = questions.map((q) => q.id).join('\u0001');
+  const limit = QUESTION_LIMIT[which];
+  const cut = !app.expanded[which] && questions.length > limit + 1;
+  const visible = cut ? questions.slice(0, limit) : questions;
+  const ids = `${questions.length}|${app.expanded[which]}|${visible.map((q) => q.id).join('\u0001')}`;
   // Rebuilt only when the questions change, so the field typed in keeps focus.
   if (ids === app.questionIds[which]) return;
   app.questionIds[which] = ids;
-  box.replaceChildren(...questions.map((q) => {
+  const controls = visible.map((q) => {
     const control = questionControl(q, app.states[q.id], (v, s) => onAnswer(q, v, s, containerId));
     const note = extra?.(q);
     if (note) control.append(el('p', { class: 'qnote', text: note }));
     return control;
-  }));
+  });
+  if (questions.length > limit + 1) {
+    const more = el('button', { type: 'button', class: 'more', text: cut ? `Show all ${questions.length} questions` : 'Show fewer questions' });
+    more.addEventListener('click', () => {
+      app.expanded[which] = !app.expanded[which];
+      update();
+      box.querySelector('.more')?.focus();
+    });
+    controls.push(more);
+  }
+  box.replaceChildren(...controls);
 }
 
 function plural(n, one, many = `${one}s`) {
@@ -799,6 +816,7 @@ function renderFocus(ev, t, ms) {
     buildTree(t);
     app.questionIds.trial = '';
     app.shown.trial = [];
+    app.expanded.trial = false;
   }
   const verdict = $('verdict');
   if (!ev) {

@@ -216,7 +216,9 @@ async function pasteTrial(page, text, format) {
 /** Answers every open question of the trial shown; returns how many were answered. */
 async function answerOpenQuestions(page) {
   let answered = 0;
-  for (let round = 0; round < 20; round += 1) {
+  const more = page.locator('#trial-questions .more', { hasText: 'Show all' });
+  if (await more.count()) await more.click();
+  for (let round = 0; round < 40; round += 1) {
     if ((await verdictOf(page)) !== 'undetermined') break;
     // The first question with nothing entered yet (answered ones stay on screen).
     const at = await page.evaluate(() => [...document.querySelectorAll('#trial-questions fieldset.question')]
