@@ -15,7 +15,7 @@ const VERDICT = {
 };
 const STATUS = {
   inclusion: { pass: 'met', fail: 'not met', unknown: 'unknown', not_applicable: 'does not apply' },
-  exclusion: { pass: 'does not exclude', fail: 'excludes', unknown: 'unknown', not_applicable: 'does not apply' },
+  exclusion: { pass: 'not excluded', fail: 'excludes', unknown: 'unknown', not_applicable: 'does not apply' },
 };
 const FORMAT = { 'ctgov-json': 'ClinicalTrials.gov JSON', 'ctgov-xml': 'ClinicalTrials.gov XML', markdown: 'Markdown', html: 'HTML page', text: 'Text' };
 const ICON = { pass: '✔', fail: '✘', unknown: '?', not_applicable: '–' };
