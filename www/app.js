@@ -841,6 +841,11 @@ function renderFocus(ev, t, ms) {
   renderQuestions('trial-questions', Array.isArray(ev.questions) ? ev.questions : [], 'trial', (q) =>
     settlesNote(q));
   const warnings = Array.isArray(ev.warnings) ? ev.warnings.map(String) : [];
+  // An answer given but still asked for did not reach the checker.
+  const ignored = (Array.isArray(ev.questions) ? ev.questions : []).filter((q) => Object.hasOwn(app.answers, q.id));
+  if (ignored.length) {
+    warnings.push(`${plural(ignored.length, 'answer')} not taken into account${app.fhir ? ' with a FHIR bundle as the patient: use the form to answer' : ''}.`);
+  }
   const wkey = warnings.join('\u0001');
   if ($('warnings').dataset.key !== wkey) {
     $('warnings').dataset.key = wkey;
