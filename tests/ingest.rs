@@ -227,6 +227,12 @@ fn criteria_headers_in_many_spellings() {
             "{page:?}"
         );
     }
+    // Ages stated once in the criteria are the trial's; stated per cohort,
+    // they are left unset.
+    let t = one("A trial\nSponsor: X\nInclusion Criteria:\n- Age: 18~65 years old\n- Sex: female");
+    assert_eq!((key_fields(&t)["min"].clone(), key_fields(&t)["sex"].clone()), (json!("18 a"), json!("FEMALE")));
+    let t = one("A trial\nSponsor: X\nInclusion Criteria:\nCohort A\n- Age 6-11 years\nCohort B\n- Age 12-17 years");
+    assert_eq!((t.minimum_age, t.maximum_age), (None, None));
     // A fact of the whole trial ends the criteria when no heading does.
     let t = one(
         "Some trial\nSponsor: X\nInclusion Criteria:\n- a\nPhase II\n- b\nStudy type\nInterventional\nEnrollment: 40",
