@@ -620,11 +620,16 @@ fn set<T>(slot: &mut Option<T>, value: Option<T>) -> bool {
     }
 }
 
-/// "Chongqing Precision Biotech Co., Ltd (industry)" → without the class.
+/// "Chongqing Precision Biotech Co., Ltd (industry)" → without the sponsor
+/// class; a longer aside ("(also known as …)") is part of the name.
 fn strip_paren_suffix(s: &str) -> &str {
     let s = s.trim();
     match s.rfind(" (") {
-        Some(i) if s.ends_with(')') => s[..i].trim(),
+        Some(i) if s.ends_with(')') => {
+            let aside = &s[i + 2..s.len() - 1];
+            let class_like = aside.split_whitespace().count() <= 2 && !aside.chars().any(char::is_uppercase);
+            if class_like { s[..i].trim() } else { s }
+        }
         _ => s,
     }
 }
