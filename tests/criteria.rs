@@ -174,6 +174,19 @@ fn inline_sub_items_after_a_colon() {
 }
 
 #[test]
+fn sentence_after_a_run_of_alternatives_goes_back_to_the_lead_in() {
+    check(
+        "Inclusion Criteria:\n(1)RA: active disease: 1) DAS28>3.2; or 2) CDAI>10; or 3) joints ≥3; Treatment with MTX for 12 weeks.\n",
+        "
+        inc section all: Inclusion Criteria:
+          inc.1 group any: RA: active disease: Treatment with MTX for 12 weeks.
+            inc.1.1 criterion: DAS28>3.2; or
+            inc.1.2 criterion: CDAI>10; or
+            inc.1.3 criterion: joints ≥3;",
+    );
+}
+
+#[test]
 fn numbers_that_are_not_markers_do_not_split() {
     check(
         "Inclusion Criteria:\n1. Treatment for 3 months (Appendix 4); ≥3 joints; INR ≤1.5×ULN. 3 months later; class III (C), IV-S (C). 2019 EULAR criteria: 1.5 mg\n2. Titer ≥ 1:80. 5) not a marker\n",

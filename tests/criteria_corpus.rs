@@ -95,3 +95,31 @@ fn bad_input_in_linear_time() {
 fn fn_depth(c: &trialsieve::criteria::Criterion) -> usize {
     1 + c.children.iter().map(fn_depth).max().unwrap_or(0)
 }
+
+/// Random texts made of the pieces the builder reacts to: markers, headers,
+/// punctuation, indentation, multi-byte characters.
+#[test]
+fn random_texts_hold_the_invariants() {
+    const PIECES: &[&str] = &[
+        "1.", "2.", "3)", "(1)", "( 2)", "（3）", "a)", "b.", "i.", "ii.", "* ", "- ", "• ", "· ", "\n", "\n\n", "  ", "\t",
+        ":", ";", "。", "；", "：", ".", " or ", "Inclusion Criteria:", "Exclusion criteria", "Eligibility Criteria\n",
+        "Cohort A:", "SSc: patients who can be enrolled in the group.", "4. SSc", "for SLE patients", "women of childbearing potential",
+        "RA: diagnosis of RA", "any one below", "one of the following:", "Definition: x", "≥3", "1.5×ULN", "é", "😀", "\\.", "word",
+    ];
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for case in 0..10_000 {
+        let n = (next() % 60) as usize;
+        let text: String = (0..n).map(|_| PIECES[(next() % PIECES.len() as u64) as usize]).collect();
+        let (tree, _) = build(&text);
+        if let Err(e) = invariants(&text, &tree) {
+            panic!("case {case}: {e}\ntext: {text:?}");
+        }
+        assert_eq!(build(&text).0, tree, "case {case}: not deterministic");
+    }
+}
