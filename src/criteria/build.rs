@@ -902,7 +902,14 @@ fn abbreviation(s: &str) -> Option<&str> {
 
 /// Folds runs of white space into one space.
 pub(crate) fn fold_ws(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -284,6 +284,9 @@ fn applies_if(text: &str, node: &mut Criterion) {
 fn childbearing(ws: &[Word]) -> Option<AppliesIf> {
     let p = phrases::get();
     for i in 0..ws.len() {
+        if !p.childbearing_first.iter().any(|f| ws[i].is(f)) {
+            continue;
+        }
         for pw in &p.childbearing_words {
             if pw.first().is_some_and(|b| !ws[i].is(b)) {
                 continue;
@@ -302,6 +305,9 @@ fn childbearing(ws: &[Word]) -> Option<AppliesIf> {
 
 fn condition(ws: &[Word]) -> Option<AppliesIf> {
     let p = phrases::get();
+    if !ws.iter().any(|w| p.applies_first.iter().any(|f| w.is(f))) {
+        return None;
+    }
     for (before, after, kind) in &p.applies_words {
         for i in 0..ws.len() {
             if before.first().is_some_and(|b| !ws[i].is(b)) {
