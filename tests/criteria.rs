@@ -118,6 +118,20 @@ fn indented_bullets_and_numbers_restarting_in_a_sub_list() {
 }
 
 #[test]
+fn markdown_sub_lists_in_the_same_bullet() {
+    check(
+        "Inclusion criteria:\n\n* Diagnosis meeting 1 of the following criteria:\n\n  * Newly diagnosed\n  * Relapsed\n\n    * after stem cell transplant\n* Age < 18\n",
+        "
+        inc section all: Inclusion criteria:
+          inc.1 group any: Diagnosis meeting 1 of the following criteria:
+            inc.1.1 criterion: Newly diagnosed
+            inc.1.2 group all: Relapsed
+              inc.1.2.1 criterion: after stem cell transplant
+          inc.2 criterion: Age < 18",
+    );
+}
+
+#[test]
 fn hard_wrapped_legacy_text_is_joined() {
     check(
         "\n        Inclusion Criteria:\n\n          -  Histologically confirmed adenocarcinoma of the prostate with\n             metastatic disease documented by bone scan or CT\n\n          -  Age 18 years or older\n\n        Exclusion Criteria:\n\n          -  Prior chemotherapy for metastatic disease within the last\n             six months\n",
