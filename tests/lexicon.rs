@@ -170,8 +170,17 @@ fn every_lexicon_file_is_well_formed() {
                 problems.push(format!("{}: synonym {s:?} starts or ends with a space or hyphen", c.id));
             }
         }
-        if lex.descendants(&c.id).iter().any(|d| d.id == c.id) {
-            problems.push(format!("{}: is its own ancestor through parents", c.id));
+        // Walk up through parents: the concept must not come back.
+        let mut stack: Vec<&str> = c.parents.iter().map(String::as_str).collect();
+        let mut seen = HashSet::new();
+        while let Some(p) = stack.pop() {
+            if p == c.id {
+                problems.push(format!("{}: is its own ancestor through parents", c.id));
+                break;
+            }
+            if seen.insert(p) {
+                stack.extend(lex.by_id(p).into_iter().flat_map(|q| q.parents.iter().map(String::as_str)));
+            }
         }
         let measured = matches!(c.kind, ConceptKind::Lab | ConceptKind::Vital | ConceptKind::Score);
         if (c.default_uln.is_some() || c.default_lln.is_some()) && c.unit.is_none() {
