@@ -477,6 +477,14 @@ fn corpus_matches_are_sound_and_fast_enough() {
         for m in &found {
             assert!(m.span.start >= last_end && m.span.start < m.span.end, "overlapping or empty span {:?}", m.span);
             assert!(c.get(m.span.start..m.span.end).is_some(), "span {:?} not on char boundaries", m.span);
+            // What was found names its concept when looked up alone.
+            let found = m.span.slice(c);
+            assert_eq!(
+                lex.lookup(found).map(|k| k.id.as_str()),
+                Some(m.concept.id.as_str()),
+                "{found:?} found as {} does not look up to it",
+                m.concept.id
+            );
             last_end = m.span.end;
         }
     }
