@@ -333,6 +333,7 @@ fn finds_conditions_drugs_and_procedures() {
     check("Portal hypertension or intracranial hypertension", &["portal_hypertension", "intracranial_hypertension"]);
     check("mPAP ≥ 20 mmHg, PAWP ≤ 15 mmHg, PVR > 2 WU, RAP < 8 mmHg and CI ≥ 2.5 L/min/m2", &["mpap", "pawp", "pvr", "rap", "cardiac_index"]);
     check("sodium chloride 0.9%", &["saline"]);
+    check("weight ≥ 40 kg; weight loss > 10%", &["body_weight", "weight_change"]);
     check("HBe-Ab, TP-Ab", &["anti_hbe", "syphilis_serology"]);
     check("in the biologic era; ERA or PDE-5 inhibitors", &["biologics", "endothelin_receptor_antagonists", "pde5_inhibitors"]);
     check("RF ablation", &["radiofrequency_ablation"]);
