@@ -215,6 +215,13 @@ fn windows_and_durations() {
         ("Live vaccines within 4 weeks prior to screening", "immunization live_vaccine window <= 4 wk before screening"),
         ("History of systemic lupus erythematosus for at least 6 months", "condition sle status history for >= 6 mo"),
         ("Duration of symptoms: 6 or more weeks.", "measurement \"Duration of symptoms\" >= 6 wk"),
+        (
+            "History of cerebral vascular accident, myocardial infarction, transient ischemic attacks in last 6 months",
+            "condition stroke status history window <= 6 mo before now\ncondition myocardial_infarction window <= 6 mo before now\ncondition tia window <= 6 mo before now",
+        ),
+        ("expected ocular surgery in next 12 months", "procedure surgery window <= 12 mo after now"),
+        ("triple-negative breast cancer", "condition breast_cancer"),
+        ("leukocytes ≥ 3,000/mcL", "measurement wbc >= 3000 /uL"),
     ]);
 }
 

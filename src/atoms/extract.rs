@@ -438,7 +438,7 @@ impl<'t> Extractor<'t> {
         // Ages under 12 alone are more often durations ("over 2 years").
         let lone_years = x.unit.as_deref() == Some("a")
             && (x.cmp.is_some() && x.value.is_some_and(|v| v >= 12.0) || x.is_range())
-            && self.cue_before(x.a, 3, &[Cue::DurationPre, Cue::WindowPre]).is_none()
+            && self.cue_before(x.a, 3, &[Cue::DurationPre, Cue::WindowPre, Cue::WindowNext]).is_none()
             && !self.hits.iter().any(|h| h.b <= x.a && self.same_clause(h.b, x.a) && !matches!(h.concept.kind, ConceptKind::Lab | ConceptKind::Vital | ConceptKind::Score));
         let leads = (self.words_between(0, x.a) == 0 || lone_years) && (x.cmp.is_some() || x.is_range());
         if yearish && (age_cue.is_some() || older || leads || x.unit.is_some() && self.clause_has(x.a, Cue::Age)) && !self.has_window_cue(x) {
@@ -608,7 +608,7 @@ impl<'t> Extractor<'t> {
     }
 
     fn has_window_cue(&self, x: &Expr) -> bool {
-        self.cue_before(x.a, 3, &[Cue::WindowPre]).is_some()
+        self.cue_before(x.a, 3, &[Cue::WindowPre, Cue::WindowNext]).is_some()
             || self.cue_after(x.b, 0, &[Cue::WindowBefore, Cue::WindowAfter]).is_some_and(|c| {
                 let s = self.f.string(c.a, c.b);
                 s != "of" && s != "from"
@@ -640,7 +640,8 @@ impl<'t> Extractor<'t> {
     fn time_modifier(&self, x: &Expr, mods: &mut Vec<Modifier>, used_cues: &mut [bool]) {
         let value = x.value.or(x.high.map(|h| h.value)).unwrap_or(0.0);
         let unit = x.unit.clone().unwrap_or_default();
-        let pre = self.cue_before(x.a, 3, &[Cue::WindowPre, Cue::DurationPre]).map(|c| (c.a, c.b, c.cue));
+        let pre = self.cue_before(x.a, 3, &[Cue::WindowPre, Cue::WindowNext, Cue::DurationPre]).map(|c| (c.a, c.b, c.cue));
+        let next = pre.is_some_and(|p| p.2 == Cue::WindowNext);
         let post = self.cue_after(x.b, 0, &[Cue::WindowBefore, Cue::WindowAfter]).map(|c| (c.a, c.b, c.cue));
         let mut a = x.a;
         let mut b = x.b;
@@ -648,14 +649,15 @@ impl<'t> Extractor<'t> {
             a = pa;
             self.mark_cues(pa, pb, used_cues);
         }
-        let is_within = pre.is_some_and(|p| p.2 == Cue::WindowPre);
+        let is_within = pre.is_some_and(|p| matches!(p.2, Cue::WindowPre | Cue::WindowNext));
         let post = post.filter(|p| {
             let s = self.f.string(p.0, p.1);
             (s != "of" && s != "from") || is_within
         });
         if is_within || post.is_some() {
             let direction = match post {
-                Some((_, _, Cue::WindowAfter)) if !matches!(self.f.string(post.unwrap().0, post.unwrap().1).as_str(), "of" | "from") => Direction::After,
+                Some((pa, pb, Cue::WindowAfter)) if !matches!(self.f.string(pa, pb).as_str(), "of" | "from") => Direction::After,
+                _ if next => Direction::After,
                 _ => Direction::Before,
             };
             let mut anchor = "now".to_string();
@@ -834,6 +836,19 @@ impl<'t> Extractor<'t> {
                     let d = &mut drafts[k];
                     if let Some(mut w) = m.window {
                         w.span = Some(self.span(m.a, m.b));
+                        // "stroke, myocardial infarction or TIA in the last 6 months": each one.
+                        let mut j = k;
+                        while j > 0 {
+                            let (p, q) = (&drafts[j - 1], &drafts[j]);
+                            let gap = if p.b <= q.a { self.f.string(p.b, q.a) } else { String::from("x") };
+                            let joined = matches!(gap.trim(), "," | "or" | "and" | ", or" | ", and" | "/" | "and/or");
+                            if !joined || p.atom.window.is_some() || p.atom.kind != q.atom.kind {
+                                break;
+                            }
+                            drafts[j - 1].atom.window = Some(w.clone());
+                            j -= 1;
+                        }
+                        let d = &mut drafts[k];
                         d.atom.window = Some(w);
                     } else if let Some(dur) = m.duration {
                         d.atom.duration = Some(dur);

@@ -34,6 +34,8 @@ pub enum Cue {
     Judgment,
     Participation,
     WindowPre,
+    /// "in the next 12 months": a window after now.
+    WindowNext,
     WindowBefore,
     WindowAfter,
     DurationPre,
@@ -146,6 +148,7 @@ pub fn load() -> Result<Tables, String> {
             "judgment" => Cue::Judgment,
             "participation" => Cue::Participation,
             "window_pre" => Cue::WindowPre,
+            "window_next" => Cue::WindowNext,
             "window_before" => Cue::WindowBefore,
             "window_after" => Cue::WindowAfter,
             "duration_pre" => Cue::DurationPre,
