@@ -387,7 +387,7 @@ impl<'t> Extractor<'t> {
     fn clean_name(&self, mut words: Vec<(usize, usize)>) -> Option<(usize, usize)> {
         let t = super::lex::get();
         let func = |w: &(usize, usize)| t.function.contains(&self.f.string(w.0, w.1));
-        while words.last().is_some_and(|w| func(w)) {
+        while words.last().is_some_and(&func) {
             words.pop();
         }
         // Keep the words after the last function word that is not "of"/"in"
@@ -395,10 +395,10 @@ impl<'t> Extractor<'t> {
         if let Some(cut) = words.iter().rposition(|w| func(w) && !matches!(self.f.string(w.0, w.1).as_str(), "of" | "in" | "on" | "at")) {
             words.drain(..=cut);
         }
-        while words.first().is_some_and(|w| func(w)) {
+        while words.first().is_some_and(&func) {
             words.remove(0);
         }
-        while words.last().is_some_and(|w| func(w)) {
+        while words.last().is_some_and(&func) {
             words.pop();
         }
         let named = words.iter().any(|w| {
@@ -806,13 +806,13 @@ impl<'t> Extractor<'t> {
     fn attach(&self, drafts: &mut Vec<Draft>, mods: Vec<Modifier>) {
         for m in mods {
             let fits = |d: &Draft| {
-                let kind_ok = match (&m.dose, d.atom.kind) {
+                
+                match (&m.dose, d.atom.kind) {
                     (Some(_), AtomKind::Medication) => d.atom.dose.is_none(),
                     (Some(_), _) => false,
                     (None, AtomKind::Age | AtomKind::Sex | AtomKind::Consent | AtomKind::Judgment) => false,
                     (None, _) => if m.window.is_some() { d.atom.window.is_none() } else { d.atom.duration.is_none() },
-                };
-                kind_ok
+                }
             };
             // The nearest atom before, in the same clause and not across a comma
             // ("…, and do not change in 24 weeks after" qualifies no earlier atom).
@@ -943,7 +943,7 @@ impl<'t> Extractor<'t> {
                     .iter()
                     .enumerate()
                     .filter(|(_, d)| d.atom.kind == AtomKind::Condition && d.atom.classification.is_none() && self.same_clause(d.a, i))
-                    .min_by_key(|(_, d)| if d.a >= i { d.a - i } else { i - d.a })
+                    .min_by_key(|(_, d)| d.a.abs_diff(i))
                     .map(|(k, _)| k);
                 if let Some(k) = target {
                     drafts[k].atom.classification = Some(label);
