@@ -720,7 +720,7 @@ impl<'t> Extractor<'t> {
             .cues
             .iter()
             .find(|c| c.a >= a && c.b <= b && matches!(c.cue, Cue::Positive | Cue::Negative | Cue::History | Cue::Active))
-            .or_else(|| self.cue_before(a, 2, &[Cue::History, Cue::Active, Cue::Positive, Cue::Negative]))
+            .or_else(|| self.cue_before(a, 2, &[Cue::History, Cue::Active, Cue::Positive, Cue::Negative]).filter(|c| !(c.b..a).any(|i| self.f.get(i) == ',')))
             .or_else(|| self.cue_after(b, 1, &[Cue::Positive, Cue::Negative]))?;
         let s = match found.cue {
             Cue::History => "history",
@@ -969,7 +969,7 @@ impl<'t> Extractor<'t> {
             for d in drafts.iter_mut() {
                 if d.a >= c.b && d.a < stop && self.words_between(c.b, d.a) <= 6 && !matches!(d.atom.kind, AtomKind::Measurement | AtomKind::Age | AtomKind::Sex) {
                     d.atom.negated = true;
-                    if self.words_between(c.b, d.a) <= 3 {
+                    if self.words_between(c.b, d.a) <= 3 && !(c.b..d.a).any(|i| self.f.get(i) == ',') {
                         d.a = d.a.min(c.a);
                     }
                 }

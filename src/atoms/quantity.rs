@@ -322,6 +322,20 @@ fn quantity_at(f: &Folded, i: usize) -> Option<Reading> {
     let (mut v, mut e) = number_at(f, i)?;
     let mut unit = None;
     let mut uln = false;
+    // "110^9/L": "1×10^9/L" with the "×" lost in a copy.
+    let digits = f.string(i, e);
+    if f.get(e) == '^' && digits.len() > 2 && digits.ends_with("10") && digits.chars().all(|c| c.is_ascii_digit()) {
+        let mut k = e + 1;
+        let mut exp = String::new();
+        while f.get(k).is_ascii_digit() && exp.len() < 2 {
+            exp.push(f.get(k));
+            k += 1;
+        }
+        if let (Ok(x), Ok(p)) = (exp.parse::<i32>(), digits[..digits.len() - 2].parse::<f64>()) {
+            let (u, k2) = sci_unit(f, k, x);
+            return Some((p, Some((u, Dim::Count)), k2, false));
+        }
+    }
     if let Some((exp, k)) = sci_at(f, e) {
         let (u, k2) = sci_unit(f, k, exp);
         unit = Some((u, Dim::Count));
