@@ -236,7 +236,7 @@ impl<'t> Extractor<'t> {
                     atom.status = Some(status);
                     a = a.min(at);
                 }
-                if let Some(c) = self.cue_before(a, 1, &[Cue::Severity]) {
+                if let Some(c) = self.cue_before(a, 0, &[Cue::Severity]) {
                     atom.qualifier = Some(self.f.string(c.a, c.b));
                     a = a.min(c.a);
                 }
@@ -401,9 +401,11 @@ impl<'t> Extractor<'t> {
         while words.last().is_some_and(&func) {
             words.pop();
         }
+        // A unit ("cm on the 10 cm") or a cue word names nothing.
         let named = words.iter().any(|w| {
             let s = self.f.string(w.0, w.1);
-            !t.stop.contains(&s) && !self.cues.iter().any(|c| c.a <= w.0 && w.1 <= c.b)
+            let unit = t.units.iter().any(|(p, _, _)| p.as_slice() == &self.f.c[w.0..w.1]);
+            !t.stop.contains(&s) && !unit && !self.cues.iter().any(|c| c.a <= w.0 && w.1 <= c.b)
         });
         if !named {
             return None;
