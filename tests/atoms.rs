@@ -249,6 +249,13 @@ fn conditions_with_status_and_classification() {
         ("HIV positive", "condition hiv status positive"),
         ("No history of tuberculosis", "condition not tuberculosis status history"),
         ("active lupus nephritis, ISN/RPS class III or IV", "condition lupus_nephritis qualifier class III/IV status active"),
+        ("active lupus nephritis, ISN/RPS class III, IV, or V", "condition lupus_nephritis qualifier class III/IV/V status active"),
+        ("NYHA class III or IV heart failure", "measurement nyha [3, 4] {score}\ncondition heart_failure"),
+        ("NYHA class II-IV", "measurement nyha [2, 4] {score}"),
+        // Levels that are not a run give no atom rather than a wrong range.
+        ("NYHA class I, II, or IV", ""),
+        ("Known severe heart failure, classified as NYHA 4.", "condition heart_failure qualifier severe\nmeasurement nyha = 4 {score}"),
+        ("ASA 2 and stable ASA 3 patients", "measurement asa_physical_status = 2 {score}\nmeasurement asa_physical_status = 3 {score}"),
         (
             "Meeting the 2019 American College of Rheumatology (ACR)/European League AgainstRheumatism (EULAR) Classification Criteria for Systemic Lupus Erythematosus",
             "condition sle class 2019 ACR/EULAR",

@@ -224,7 +224,26 @@ impl<'t> Extractor<'t> {
                     }
                     continue;
                 }
-                ConceptKind::Vital | ConceptKind::Score => continue,
+                ConceptKind::Score => {
+                    // "NYHA class III or IV": levels in roman numerals.
+                    if let Some((levels, end)) = self.romans_after(h.b) {
+                        let mut atom = Atom { kind: AtomKind::Measurement, concept: Some(h.concept.to_ref()), unit: Some("{score}".into()), ..Atom::default() };
+                        let (lo, hi) = (levels.iter().min().copied().unwrap_or(0), levels.iter().max().copied().unwrap_or(0));
+                        let consecutive = levels.len() as u32 == hi - lo + 1;
+                        if levels.len() == 1 {
+                            atom.comparator = Some(Comparator::Eq);
+                            atom.value = Some(f64::from(lo));
+                        } else if consecutive {
+                            atom.low = Some(super::Bound { value: f64::from(lo), inclusive: true });
+                            atom.high = Some(super::Bound { value: f64::from(hi), inclusive: true });
+                        } else {
+                            continue;
+                        }
+                        drafts.push(Draft { atom, a: h.a, b: end, val: Some((h.b, end)) });
+                    }
+                    continue;
+                }
+                ConceptKind::Vital => continue,
             };
             if drafts.iter().any(|d| d.a <= h.a && h.b <= d.b && d.atom.concept.as_ref().is_some_and(|c| c.id.as_deref() == Some(h.concept.id.as_str()))) {
                 continue;
@@ -414,6 +433,23 @@ impl<'t> Extractor<'t> {
     }
 
     fn place_expr(&self, x: &Expr, drafts: &mut Vec<Draft>, mods: &mut Vec<Modifier>, used_hits: &mut [bool], used_cues: &mut [bool]) {
+        if x.bare {
+            // "NYHA 4", "ASA class 2", "GOLD 1": a level of the score just before.
+            let score = self.hits.iter().enumerate().rev().find(|(_, h)| h.b <= x.a).filter(|(_, h)| {
+                h.concept.kind == ConceptKind::Score && self.filler_between(h.b, x.a, 2) && {
+                    let gap = self.f.string(h.b, x.a);
+                    gap.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).all(|w| matches!(w, "class" | "grade" | "stage" | "score" | "status" | "of" | "category" | "group" | "level"))
+                }
+            });
+            if let Some((k, h)) = score {
+                used_hits[k] = true;
+                let mut atom = Atom { kind: AtomKind::Measurement, concept: Some(h.concept.to_ref()), ..Atom::default() };
+                self.fill_value(&mut atom, x);
+                atom.unit = Some("{score}".into());
+                drafts.push(Draft { atom, a: h.a, b: x.b, val: Some((x.a, x.b)) });
+            }
+            return;
+        }
         let dim = x.dim;
         // Life expectancy and the like: a judgment with a threshold.
         if dim == Some(Dim::Time) {
@@ -565,16 +601,23 @@ impl<'t> Extractor<'t> {
                 } else {
                     break;
                 }
-                let k = f.skip_spaces(j);
+                let mut k = f.skip_spaces(j);
+                let mut sep = false;
                 if matches!(f.get(k), '/' | ',' | '+') {
-                    j = k + 1;
-                } else if f.phrase_at(k, &['o', 'r']) {
-                    j = k + 2;
+                    k = f.skip_spaces(k + 1);
+                    sep = true;
+                }
+                if f.phrase_at(k, &['o', 'r']) {
+                    k += 2;
+                    sep = true;
                 } else if f.phrase_at(k, &['a', 'n', 'd']) {
-                    j = k + 3;
-                } else {
+                    k += 3;
+                    sep = true;
+                }
+                if !sep {
                     break;
                 }
+                j = k;
             }
             if classes.is_empty() {
                 return None;
@@ -603,6 +646,73 @@ impl<'t> Extractor<'t> {
             }
         }
         None
+    }
+
+    /// "class III or IV", "stage II-III", "grade I": the levels after a
+    /// level word within two words of `at`, and where they end.
+    fn romans_after(&self, at: usize) -> Option<(Vec<u32>, usize)> {
+        let f = self.f;
+        let mut j = f.skip_spaces(at);
+        let mut saw_word = false;
+        for w in ["class", "stage", "grade", "functional class", "category"] {
+            let p: Vec<char> = w.chars().collect();
+            if f.phrase_at(j, &p) {
+                j += p.len();
+                saw_word = true;
+                break;
+            }
+        }
+        // The score's own name may end with the level word ("NYHA class").
+        let named_level = ["class", "stage", "grade"].iter().any(|w| self.f.string(at.saturating_sub(w.len()), at) == *w);
+        if !saw_word && !named_level {
+            return None;
+        }
+        let mut levels = Vec::new();
+        let mut end = j;
+        loop {
+            j = f.skip_spaces(j);
+            let s = j;
+            while matches!(f.get(j), 'i' | 'v') {
+                j += 1;
+            }
+            let v = match f.string(s, j).as_str() {
+                "i" => 1,
+                "ii" => 2,
+                "iii" => 3,
+                "iv" => 4,
+                "v" => 5,
+                "vi" => 6,
+                _ => 0,
+            };
+            if v == 0 || f.is_word(j) {
+                break;
+            }
+            levels.push(v);
+            end = j;
+            let mut k = f.skip_spaces(j);
+            let mut sep = false;
+            if matches!(f.get(k), '/' | ',' | '-') {
+                k = f.skip_spaces(k + 1);
+                sep = true;
+            }
+            if f.phrase_at(k, &['o', 'r']) {
+                k += 2;
+                sep = true;
+            } else if f.phrase_at(k, &['a', 'n', 'd']) {
+                k += 3;
+                sep = true;
+            }
+            if !sep {
+                break;
+            }
+            j = k;
+        }
+        // "II-IV" is a range: fill the levels between.
+        if levels.len() == 2 && (end - at) < 40 && self.f.string(at, end).contains('-') {
+            let (a, b) = (levels[0], levels[1]);
+            levels = (a.min(b)..=a.max(b)).collect();
+        }
+        if levels.is_empty() { None } else { Some((levels, end)) }
     }
 
     fn clause_has(&self, at: usize, cue: Cue) -> bool {

@@ -28,6 +28,9 @@ pub struct Expr {
     pub over: Option<f64>,
     /// "between" or "from" came before a range.
     pub between: bool,
+    /// A bare number: no comparator, unit or range. It only means something
+    /// right after a score ("NYHA 4", "ASA 2"); the extractor decides.
+    pub bare: bool,
 }
 
 impl Expr {
@@ -370,6 +373,7 @@ fn expr_at(f: &Folded, i: usize, floor: usize) -> Option<Expr> {
         titre: false,
         over: None,
         between: false,
+        bare: false,
     };
     // Negative numbers only after a comparator ("T-score ≤ -2.5").
     let mut start = i;
@@ -549,10 +553,17 @@ fn expr_at(f: &Folded, i: usize, floor: usize) -> Option<Expr> {
         && ["stage", "grade", "class", "score", "level", "classes", "stages", "grades"].iter().any(|w| word_before(f, start, w).is_some()) {
             x.cmp = Some(Comparator::Eq);
         }
-    // A bare number says nothing; keep it only with a comparator, a unit or a range.
+    // A bare number says little; it is kept marked `bare` when it stands
+    // alone (not "2nd", not a list marker "1." or "(2)").
     let meaningful = x.cmp.is_some() || x.unit.is_some() || x.is_range();
     if !meaningful {
-        return None;
+        let leads = (0..start).all(|k| !f.is_word(k));
+        let marker = leads && matches!(f.get(x.b), ')' | '.' | ':') || (start > 0 && f.get(start - 1) == '(' && f.get(x.b) == ')');
+        if !f.get(i).is_ascii_digit() || f.is_word(x.b) || marker || x.over.is_some() || x.titre {
+            return None;
+        }
+        x.bare = true;
+        x.cmp = Some(Comparator::Eq);
     }
     // A number word alone with a comparator but no unit is too loose ("more than one").
     if !f.get(i).is_ascii_digit() && x.unit.is_none() {
