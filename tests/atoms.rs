@@ -131,6 +131,17 @@ fn second_bounds_on_the_same_measure() {
 }
 
 #[test]
+fn levels_scales_and_decimal_commas() {
+    check_all(&[
+        ("Proteinuria > 0,5 g/l;", "measurement urine_protein_24h > 0.5 g/L"),
+        ("ECOG 0,1", "measurement ecog [0, 1] {score}"),
+        ("BASDAI = 4 (0-10) at baseline", "measurement basdai = 4 {score}"),
+        ("Chronic kidney disease stage 5 (GFR < 15 ml/min)", "condition esrd\nmeasurement egfr < 15 mL/min"),
+        ("SpO2 =92% at 750 m.", "measurement spo2 = 92 %"),
+    ]);
+}
+
+#[test]
 fn titres_and_fractions() {
     check_all(&[
         ("ANA titer≥ 1:80", "measurement ana >= 80 {titer}"),

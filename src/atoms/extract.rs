@@ -433,6 +433,10 @@ impl<'t> Extractor<'t> {
     }
 
     fn place_expr(&self, x: &Expr, drafts: &mut Vec<Draft>, mods: &mut Vec<Modifier>, used_hits: &mut [bool], used_cues: &mut [bool]) {
+        if x.bare && self.hits.iter().any(|h| h.a <= x.a && x.b <= h.b) {
+            // The number belongs to a name the lexicon knows ("CKD stage 5").
+            return;
+        }
         if x.bare {
             // "NYHA 4", "ASA class 2", "GOLD 1": a level of the score just before.
             let score = self.hits.iter().enumerate().rev().find(|(_, h)| h.b <= x.a).filter(|(_, h)| {
@@ -447,10 +451,27 @@ impl<'t> Extractor<'t> {
                 self.fill_value(&mut atom, x);
                 atom.unit = Some("{score}".into());
                 drafts.push(Draft { atom, a: h.a, b: x.b, val: Some((x.a, x.b)) });
+            } else if let Some((na, nb)) = self.name_before(x.a).filter(|_| {
+                let k = self.f.skip_spaces_back(x.a);
+                ["stage", "grade", "class", "level"].iter().any(|w| self.f.string(k.saturating_sub(w.len()), k) == *w)
+            }) {
+                // "Duke stage 5": a level of what is named before.
+                let name = self.span(na, nb).slice(self.text).to_string();
+                let mut atom = Atom { kind: AtomKind::Measurement, concept: Some(ConceptRef { id: None, name, code: None }), ..Atom::default() };
+                self.fill_value(&mut atom, x);
+                drafts.push(Draft { atom, a: na, b: x.b, val: Some((x.a, x.b)) });
             }
             return;
         }
         let dim = x.dim;
+        // "= 4 (0-10)": the range of the scale, not a criterion.
+        let open = self.f.skip_spaces_back(x.a);
+        if x.is_range() && open > 0 && self.f.get(open - 1) == '(' {
+            let before = self.f.skip_spaces_back(open - 1);
+            if self.exprs.iter().any(|e| e.b == before) {
+                return;
+            }
+        }
         // Life expectancy and the like: a judgment with a threshold.
         if dim == Some(Dim::Time) {
             if let Some(c) = self.cue_before(x.a, 3, &[Cue::Judgment]) {
@@ -528,7 +549,11 @@ impl<'t> Extractor<'t> {
                 // "potassium < 3.5 or > 5.1 mEq/L", "<40 mg/dL in men, <50 mg/dL in women":
                 // a second bound on what the threshold just before measured.
                 let prev = drafts.iter().rev().find(|d| {
-                    d.atom.kind == AtomKind::Measurement && d.val.is_some_and(|(_, vb)| vb <= x.a && self.same_clause(vb, x.a) && self.words_between(vb, x.a) <= 5)
+                    let units_agree = match (&d.atom.unit, &x.unit) {
+                        (Some(a), Some(b)) => a == b,
+                        _ => true,
+                    };
+                    units_agree && d.atom.kind == AtomKind::Measurement && d.val.is_some_and(|(_, vb)| vb <= x.a && self.same_clause(vb, x.a) && self.words_between(vb, x.a) <= 5)
                 });
                 if let Some(p) = prev {
                     let mut atom = Atom { kind: AtomKind::Measurement, concept: p.atom.concept.clone(), ..Atom::default() };

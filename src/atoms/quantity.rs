@@ -48,7 +48,7 @@ pub fn scan(f: &Folded) -> Vec<Expr> {
     let mut i = 0;
     let mut last_end = 0;
     while i < f.len() {
-        let starts = (f.get(i).is_ascii_digit() && !glued_to_name(f, i)) || (f.is_word(i) && (i == 0 || !f.is_word(i - 1)));
+        let starts = if f.get(i).is_ascii_digit() { !glued_to_name(f, i) } else { f.is_word(i) && (i == 0 || !f.is_word(i - 1)) };
         if starts {
             if let Some(e) = expr_at(f, i, last_end) {
                 i = e.b.max(i + 1);
@@ -104,6 +104,18 @@ pub fn number_at(f: &Folded, i: usize) -> Option<(f64, usize)> {
                     s.push(c[j + k]);
                 }
                 j += 4;
+            }
+        }
+        // "0,5 g/l": a decimal comma, read as such only when a unit follows.
+        if f.get(j) == ',' && f.get(j + 1).is_ascii_digit() && s.len() <= 3 {
+            let mut k = j + 1;
+            while f.get(k).is_ascii_digit() && k - j <= 3 {
+                k += 1;
+            }
+            if k - j <= 3 && !f.get(k).is_ascii_digit() && unit_at(f, k).is_some() {
+                s.push('.');
+                s.extend(f.c[j + 1..k].iter());
+                return s.parse().ok().map(|v| (v, k));
             }
         }
         if f.get(j) == '.' && f.get(j + 1).is_ascii_digit() {
@@ -549,10 +561,16 @@ fn expr_at(f: &Folded, i: usize, floor: usize) -> Option<Expr> {
     x.b = e;
     x.num_a = i;
     // "stage 5", "grade 3": a level named by the word before it.
-    if x.cmp.is_none() && x.unit.is_none() && !x.is_range() && f.get(i).is_ascii_digit() && !f.is_word(x.b)
-        && ["stage", "grade", "class", "score", "level", "classes", "stages", "grades"].iter().any(|w| word_before(f, start, w).is_some()) {
-            x.cmp = Some(Comparator::Eq);
-        }
+    if x.cmp.is_none()
+        && x.unit.is_none()
+        && !x.is_range()
+        && f.get(i).is_ascii_digit()
+        && !f.is_word(x.b)
+        && ["stage", "grade", "class", "score", "level", "classes", "stages", "grades"].iter().any(|w| word_before(f, start, w).is_some())
+    {
+        x.cmp = Some(Comparator::Eq);
+        x.bare = true;
+    }
     // A bare number says little; it is kept marked `bare` when it stands
     // alone (not "2nd", not a list marker "1." or "(2)").
     let meaningful = x.cmp.is_some() || x.unit.is_some() || x.is_range();
