@@ -333,6 +333,7 @@ fn finds_conditions_drugs_and_procedures() {
     check("Portal hypertension or intracranial hypertension", &["portal_hypertension", "intracranial_hypertension"]);
     check("mPAP ≥ 20 mmHg, PAWP ≤ 15 mmHg, PVR > 2 WU, RAP < 8 mmHg and CI ≥ 2.5 L/min/m2", &["mpap", "pawp", "pvr", "rap", "cardiac_index"]);
     check("sodium chloride 0.9%", &["saline"]);
+    check("weight ≥ 40 kg; weight loss > 10%", &["body_weight", "weight_change"]);
     check("HBe-Ab, TP-Ab", &["anti_hbe", "syphilis_serology"]);
     check("in the biologic era; ERA or PDE-5 inhibitors", &["biologics", "endothelin_receptor_antagonists", "pde5_inhibitors"]);
     check("RF ablation", &["radiofrequency_ablation"]);
@@ -477,6 +478,14 @@ fn corpus_matches_are_sound_and_fast_enough() {
         for m in &found {
             assert!(m.span.start >= last_end && m.span.start < m.span.end, "overlapping or empty span {:?}", m.span);
             assert!(c.get(m.span.start..m.span.end).is_some(), "span {:?} not on char boundaries", m.span);
+            // What was found names its concept when looked up alone.
+            let found = m.span.slice(c);
+            assert_eq!(
+                lex.lookup(found).map(|k| k.id.as_str()),
+                Some(m.concept.id.as_str()),
+                "{found:?} found as {} does not look up to it",
+                m.concept.id
+            );
             last_end = m.span.end;
         }
     }
