@@ -451,9 +451,12 @@ impl<'t> Extractor<'t> {
                 self.fill_value(&mut atom, x);
                 atom.unit = Some("{score}".into());
                 drafts.push(Draft { atom, a: h.a, b: x.b, val: Some((x.a, x.b)) });
-            } else if let Some((na, nb)) = self.name_before(x.a).filter(|_| {
+            } else if let Some((na, nb)) = self.name_before(x.a).filter(|&(na, nb)| {
                 let k = self.f.skip_spaces_back(x.a);
-                ["stage", "grade", "class", "level"].iter().any(|w| self.f.string(k.saturating_sub(w.len()), k) == *w)
+                let levelled = ["stage", "grade", "class", "level"].iter().any(|w| self.f.string(k.saturating_sub(w.len()), k) == *w);
+                // The level word alone ("Stage 4 colon cancer") names nothing.
+                let named = self.f.string(na, nb).split(|c: char| !c.is_alphanumeric()).any(|w| !w.is_empty() && !matches!(w, "stage" | "grade" | "class" | "level"));
+                levelled && named
             }) {
                 // "Duke stage 5": a level of what is named before.
                 let name = self.span(na, nb).slice(self.text).to_string();
