@@ -86,6 +86,8 @@ fn multiples_of_the_upper_limit_of_normal() {
         ("bilirubin < 1.5 x upper limit of normal", "measurement total_bilirubin < 1.5 ULN"),
         ("serum creatinine ≤ 3 times the upper limit of normal (ULN)", "measurement creatinine <= 3 ULN"),
         ("T-Bil ≤2 timesULN", "measurement total_bilirubin <= 2 ULN"),
+        ("Total bilirubin ≤ ULN", "measurement total_bilirubin <= 1 ULN"),
+        ("Serum creatinine at or below the institutional upper limit of normal.", "measurement creatinine <= 1 ULN"),
         ("INR≤1.5×ULN , PT≤1.5×ULN.", "measurement inr <= 1.5 ULN\nmeasurement pt <= 1.5 ULN"),
         ("(3)ALT≤3×ULN; AST≤3×ULN； TBIL≤3×ULN。", "measurement alt <= 3 ULN\nmeasurement ast <= 3 ULN\nmeasurement total_bilirubin <= 3 ULN"),
     ]);

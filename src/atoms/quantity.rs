@@ -50,6 +50,12 @@ pub fn scan(f: &Folded) -> Vec<Expr> {
     while i < f.len() {
         let starts = if f.get(i).is_ascii_digit() { !glued_to_name(f, i) } else { f.is_word(i) && (i == 0 || !f.is_word(i - 1)) };
         if starts {
+            if let Some(e) = bare_uln_at(f, i, last_end) {
+                i = e.b.max(i + 1);
+                last_end = e.b;
+                out.push(e);
+                continue;
+            }
             if let Some(e) = expr_at(f, i, last_end) {
                 i = e.b.max(i + 1);
                 last_end = e.b;
@@ -249,6 +255,47 @@ fn sci_unit(f: &Folded, i: usize, exp: i32) -> (String, usize) {
         }
     }
     (format!("10*{exp}"), i)
+}
+
+/// "≤ ULN", "below the upper limit of normal": a bound at one ULN, written
+/// without a number.
+fn bare_uln_at(f: &Folded, i: usize, floor: usize) -> Option<Expr> {
+    if !f.is_word(i) || (i > 0 && f.is_word(i - 1)) {
+        return None;
+    }
+    let (cmp, a) = pre_comparator_before(f, i)?;
+    if a < floor {
+        return None;
+    }
+    for (p, weak) in &get().uln {
+        if !*weak && raw_at(f, i, p) && !f.is_word(i + p.len()) {
+            let mut end = i + p.len();
+            let k = f.skip_spaces(end);
+            for tail in ["(uln)", "(unl)"] {
+                let t: Vec<char> = tail.chars().collect();
+                if raw_at(f, k, &t) {
+                    end = k + t.len();
+                }
+            }
+            return Some(Expr {
+                a,
+                b: end,
+                num_a: i,
+                cmp: Some(cmp),
+                value: Some(1.0),
+                low: None,
+                high: None,
+                unit: Some("ULN".into()),
+                dim: Some(Dim::Other),
+                alternates: Vec::new(),
+                titre: false,
+                over: None,
+                between: false,
+                bare: false,
+            });
+        }
+    }
+    None
 }
 
 /// "ULN" after a multiple: optional "x"/"times"/"-fold", then a ULN phrase.
