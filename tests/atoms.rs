@@ -100,6 +100,10 @@ fn shared_thresholds_apply_to_each() {
         ("AST, ALT<2.5X ULN", "measurement ast < 2.5 ULN\nmeasurement alt < 2.5 ULN"),
         ("AST/ALT below 3 times the upper limit of normal", "measurement ast < 3 ULN\nmeasurement alt < 3 ULN"),
         ("AST or ALT > 3 x ULN", "measurement ast > 3 ULN\nmeasurement alt > 3 ULN"),
+        (
+            "AST(SGOT)/ALT(SPGT) ≤ 2.5x IULN or ≤ 5x IULN if liver metastases are present",
+            "measurement ast <= 2.5 ULN\nmeasurement alt <= 2.5 ULN\nmeasurement alt <= 5 ULN\ncondition malignancy",
+        ),
     ]);
 }
 
@@ -237,6 +241,9 @@ fn windows_and_durations() {
         ("expected ocular surgery in next 12 months", "procedure surgery window <= 12 mo after now"),
         ("triple-negative breast cancer", "condition breast_cancer"),
         ("leukocytes ≥ 3,000/mcL", "measurement wbc >= 3000 /uL"),
+        ("Platelets ≥ 100 000/uL", "measurement platelets >= 100000 /uL"),
+        ("Subject's life expectancy was shorter than 6 months", "judgment \"life expectancy\" < 6 mo"),
+        ("IOP difference at each time point (0800 hours, 1000 hours)", ""),
     ]);
 }
 

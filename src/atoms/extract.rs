@@ -325,7 +325,8 @@ impl<'t> Extractor<'t> {
         // "AST and ALT", "AST/ALT", "AST, ALT": same threshold for each.
         while k > 0 {
             let p = &self.hits[k - 1];
-            let gap = self.f.string(p.b, self.hits[k].a);
+            // "AST(SGOT)/ALT(SGPT)": parentheses around a synonym do not break the list.
+            let gap: String = self.f.string(p.b, self.hits[k].a).chars().filter(|c| !matches!(c, '(' | ')')).collect();
             let g = gap.trim();
             let joined = matches!(g, "," | "/" | "and" | "or" | "&" | ", and" | ", or" | "and/or" | "")
                 || (g.starts_with('(') && g.ends_with(')') && g.len() < 12);
@@ -363,7 +364,8 @@ impl<'t> Extractor<'t> {
                 while i > 0 && (self.f.is_word(i - 1) || matches!(self.f.get(i - 1), '-' | '\'' | '/')) {
                     i -= 1;
                 }
-                if (i..e).any(|k| self.f.get(k).is_ascii_digit()) && !(i..e).any(|k| self.f.get(k).is_alphabetic()) {
+                // A number ends the name ("5x ULN or ≤ 5"), a name with digits ("FEV1") does not.
+                if self.f.get(i).is_ascii_digit() {
                     break;
                 }
                 words.push((i, e));
@@ -414,7 +416,8 @@ impl<'t> Extractor<'t> {
         if let Some(cut) = words.iter().rposition(|w| func(w) && !matches!(self.f.string(w.0, w.1).as_str(), "of" | "in" | "on" | "at")) {
             words.drain(..=cut);
         }
-        while words.first().is_some_and(&func) {
+        // Leading filler goes too ("at least one focal lesion" -> "focal lesion").
+        while words.first().is_some_and(|w| func(w) || (words.len() > 1 && t.stop.contains(&self.f.string(w.0, w.1)))) {
             words.remove(0);
         }
         while words.last().is_some_and(&func) {
@@ -426,7 +429,9 @@ impl<'t> Extractor<'t> {
             let unit = t.units.iter().any(|(p, _, _)| p.as_slice() == &self.f.c[w.0..w.1]);
             !t.stop.contains(&s) && !unit && !self.cues.iter().any(|c| c.a <= w.0 && w.1 <= c.b)
         });
-        if !named {
+        // A level word alone ("Grade 2 or 3") names nothing either.
+        let levels_only = words.iter().all(|w| matches!(self.f.string(w.0, w.1).as_str(), "stage" | "grade" | "class" | "level" | "score"));
+        if !named || levels_only {
             return None;
         }
         Some((words.first()?.0, words.last()?.1))

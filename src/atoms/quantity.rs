@@ -103,6 +103,17 @@ pub fn number_at(f: &Folded, i: usize) -> Option<(f64, usize)> {
             s.push(c[j]);
             j += 1;
         }
+        // "0800 hours" is a time of day, not a quantity.
+        if s.len() >= 3 && s.starts_with('0') && f.get(j) != '.' {
+            return None;
+        }
+        // "100 000/uL": a space as the thousands separator, before a unit.
+        if s.len() <= 3 && f.get(j) == ' ' && (1..=3).all(|k| f.get(j + k).is_ascii_digit()) && !f.get(j + 4).is_ascii_digit() && unit_at(f, j + 4).is_some() {
+            for k in 1..=3 {
+                s.push(c[j + k]);
+            }
+            j += 4;
+        }
         // Thousands separators: ",ddd" not followed by another digit.
         if s.len() <= 3 {
             while f.get(j) == ',' && (1..=3).all(|k| f.get(j + k).is_ascii_digit()) && !f.get(j + 4).is_ascii_digit() {
