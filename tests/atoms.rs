@@ -144,6 +144,9 @@ fn levels_scales_and_decimal_commas() {
         ("BASDAI = 4 (0-10) at baseline", "measurement basdai = 4 {score}"),
         ("Chronic kidney disease stage 5 (GFR < 15 ml/min)", "condition esrd\nmeasurement egfr < 15 mL/min"),
         ("SpO2 =92% at 750 m.", "measurement spo2 = 92 %"),
+        ("Any serious, active infection (> Grade 2) at the time of treatment.", "condition infection qualifier serious status active\nmeasurement \"infection\" > 2"),
+        // FIXME: the grade's measure is named with the comma that led to it.
+        ("Diarrhea, grade 1 or greater by the NCI", "condition chronic_diarrhea\nmeasurement \"Diarrhea, grade\" >= 1"),
     ]);
 }
 

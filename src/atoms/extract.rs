@@ -356,6 +356,12 @@ impl<'t> Extractor<'t> {
         let mut words: Vec<(usize, usize)> = Vec::new();
         while i > 0 && words.len() < 6 {
             let c = self.f.get(i - 1);
+            // "Diarrhea, grade 1 or greater": a level word alone reaches past the comma.
+            let levels_so_far = !words.is_empty() && words.iter().all(|w: &(usize, usize)| matches!(self.f.string(w.0, w.1).as_str(), "stage" | "grade" | "class" | "level"));
+            if c == ',' && levels_so_far {
+                i -= 1;
+                continue;
+            }
             if matches!(c, ';' | '.' | ',' | '\n' | '(' | ')' | '[' | ']' | ':' | '=' | '<' | '>' | '≤' | '≥') {
                 break;
             }

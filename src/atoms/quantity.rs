@@ -569,8 +569,17 @@ fn expr_at(f: &Folded, i: usize, floor: usize) -> Option<Expr> {
             e = k;
         }
     }
-    // Comparator before the number.
-    if post.is_none() && !x.between {
+    // Comparator before the number, or before a level word ("> Grade 2").
+    let level_at = ["grade", "stage", "class"].iter().find_map(|w| word_before(f, start, w));
+    if post.is_none() && !x.between && pre_comparator_before(f, start).is_none() {
+        if let Some((c, s)) = level_at.and_then(|l| pre_comparator_before(f, l)) {
+            if s >= floor {
+                x.cmp = Some(c);
+                start = s;
+            }
+        }
+    }
+    if post.is_none() && !x.between && x.cmp.is_none() {
         if let Some((c, s)) = pre_comparator_before(f, start) {
             if s >= floor {
                 // Another number's range ("1-3") is not a comparator.
