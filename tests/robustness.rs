@@ -75,6 +75,14 @@ proptest! {
     }
 
     #[test]
+    fn utf16_offsets_match_javascript(text in "\\PC{0,40}") {
+        let map = trialsieve::span::Utf16Map::new(&text);
+        for (i, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            prop_assert_eq!(map.offset(i), text[..i].encode_utf16().count());
+        }
+    }
+
+    #[test]
     fn check_never_panics(text in criteria_text(), age in prop::option::of(-5.0f64..130.0), sex in prop::sample::select(vec!["female", "male", "other", ""])) {
         let patient = match age {
             Some(a) => format!(r#"{{"age": {a}, "sex": "{sex}"}}"#),
