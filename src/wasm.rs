@@ -21,14 +21,6 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
         .map_err(|e| JsError::new(&format!("could not convert the result: {e}")))
 }
 
-/// The same value as JSON text, for `JSON.parse` on the JS side: for large
-/// results (a check over many trials) one string crossing the boundary is
-/// several times faster than building the JS objects one call at a time
-/// (`bench/wasm.mjs` measures both).
-fn to_json<T: Serialize>(value: &T) -> Result<String, JsError> {
-    serde_json::to_string(value).map_err(|e| JsError::new(&format!("could not convert the result: {e}")))
-}
-
 fn options<T: serde::de::DeserializeOwned + Default>(value: JsValue, what: &str) -> Result<T, JsError> {
     if value.is_undefined() || value.is_null() {
         return Ok(T::default());
@@ -108,19 +100,9 @@ impl TrialStore {
 
     /// Checks a patient (JSON text) against every trial kept; ranked.
     pub fn check(&self, patient_json: &str, opts: JsValue) -> Result<JsValue, JsError> {
-        to_js(&self.check_result(patient_json, opts)?)
-    }
-
-    /// `check` as JSON text.
-    #[wasm_bindgen(js_name = checkJson)]
-    pub fn check_json(&self, patient_json: &str, opts: JsValue) -> Result<String, JsError> {
-        to_json(&self.check_result(patient_json, opts)?)
-    }
-
-    fn check_result(&self, patient_json: &str, opts: JsValue) -> Result<eval::CheckResult, JsError> {
         let opts: EvalOptions = options(opts, "check options")?;
         let p = patient::read(patient_json).map_err(core_err)?;
         let result = eval::check(&self.trials, &p, &opts);
-        Ok(result.to_utf16(&self.trials))
+        to_js(&result.to_utf16(&self.trials))
     }
 }
