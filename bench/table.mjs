@@ -1,0 +1,78 @@
+// Prints the table of scripts/bench.sh from the outputs it gathered in DIR:
+// native.txt (divan's report), wasm.json, browser.json (optional); and
+// measures the wasm's size itself.
+//   node bench/table.mjs DIR
+import { readFileSync, existsSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+
+const dir = process.argv[2];
+const native = readFileSync(join(dir, 'native.txt'), 'utf8');
+if (native.includes('corpus not found')) {
+  console.log('corpus not found (../shared/corpus/trials.jsonl): nothing to measure');
+  process.exit(0);
+}
+const wasm = JSON.parse(readFileSync(join(dir, 'wasm.json'), 'utf8'));
+const browser = existsSync(join(dir, 'browser.json')) ? JSON.parse(readFileSync(join(dir, 'browser.json'), 'utf8')) : null;
+
+// divan prints, per bench, a line `name  fastest │ slowest │ median │ mean │ …`
+// and, with a counter, a second line of the same columns as throughput.
+const UNITS = { ns: 1e-6, µs: 1e-3, us: 1e-3, ms: 1, s: 1000 };
+function columns(line) {
+  return line.split('│').map((c) => c.trim());
+}
+function divan(name) {
+  const lines = native.split('\n');
+  const i = lines.findIndex((l) => new RegExp(`[─ ]${name}\\s`).test(l));
+  if (i < 0) throw new Error(`bench ${name} not found in the cargo bench output`);
+  const median = columns(lines[i])[2];
+  const [, v, unit] = median.match(/([\d.]+)\s*(\S+)/);
+  const ms = Number(v) * UNITS[unit];
+  const tp = columns(lines[i + 1] || '')[2] || '';
+  const m = tp.match(/([\d.]+)\s*(\S+)\/s/);
+  const mbs = m ? Number(m[1]) * ({ B: 1e-6, KB: 1e-3, MB: 1, GB: 1e3, KiB: 1.024e-3, MiB: 1.048576, GiB: 1073.741824 }[m[2]] ?? NaN) : undefined;
+  return { ms, mbs };
+}
+const parseNative = divan('parse_corpus');
+const cpuLine = native.match(/parse \(native, by CPU time\): ([\d.]+) MB\/s/);
+const parseNativeCpu = cpuLine ? Number(cpuLine[1]) : undefined;
+const evalOnly = divan('check_1000_eval');
+const evalUtf16 = divan('check_1000_eval_utf16');
+const evalJson = divan('check_1000_eval_utf16_json');
+
+const bytes = readFileSync(new URL('../pkg/dist/trialsieve_bg.wasm', import.meta.url));
+const gz = gzipSync(bytes, { level: 9 }).length;
+
+const rows = [];
+const row = (what, value, target, ok) => rows.push([what, value, target, ok === undefined ? '' : ok ? 'met' : 'MISSED']);
+const f = (x, d = 1) => x.toFixed(d);
+row('parse, native (MB/s)', f(parseNative.mbs), '', undefined);
+row('parse, wasm in Node (MB/s)', f(wasm.parseMBs), '≥ 20', wasm.parseMBs >= 20);
+row('parse, wasm in Node, by CPU time (MB/s)', f(wasm.parseCpuMBs), '≥ 20', wasm.parseCpuMBs >= 20);
+if (parseNativeCpu) row('parse, native, by CPU time (MB/s)', f(parseNativeCpu), '', undefined);
+row('wasm parse time / native', f(parseNative.mbs / wasm.parseMBs, 2) + '×', '≤ 1.5×', parseNative.mbs / wasm.parseMBs <= 1.5);
+if (parseNativeCpu) row('wasm parse time / native, by CPU time', f(parseNativeCpu / wasm.parseCpuMBs, 2) + '×', '≤ 1.5×', parseNativeCpu / wasm.parseCpuMBs <= 1.5);
+row('check 1 × 1,000, wasm, median (ms)', f(wasm.checkMedianMs, 2), '≤ 10', wasm.checkMedianMs <= 10);
+row('check 1 × 1,000, wasm, p95 (ms)', f(wasm.checkP95Ms, 2), '', undefined);
+row('check 1 × 1,000, wasm, fastest (ms)', f(wasm.checkMinMs, 2), '', undefined);
+row('check 1 × 1,000, wasm, CPU time median (ms)', f(wasm.checkCpuMedianMs, 2), '≤ 10', wasm.checkCpuMedianMs <= 10);
+if (wasm.parts.rustToJsValue) row('  wasm: check → JS objects (ms)', f(wasm.parts.rustToJsValue.median, 2), '', undefined);
+if (wasm.parts.rustToJsonText) row('  wasm: check → JSON text (ms)', f(wasm.parts.rustToJsonText.median, 2), '', undefined);
+if (wasm.parts.jsonParse) row(`  JS: JSON.parse of ${f(wasm.parts.jsonTextBytes / 1e3, 0)} KB (ms)`, f(wasm.parts.jsonParse.median, 2), '', undefined);
+row('  native: evaluation only (ms)', f(evalOnly.ms, 2), '', undefined);
+row('  native: + UTF-16 spans (ms)', f(evalUtf16.ms, 2), '', undefined);
+row('  native: + JSON text (ms)', f(evalJson.ms, 2), '', undefined);
+row('wasm size, raw (bytes)', String(bytes.length), '', undefined);
+row('wasm size, gzipped (bytes)', String(gz), '≤ 300,000', gz <= 300_000);
+if (browser) {
+  row('first verdict, Chromium, median (ms)', f(browser.firstVerdictMedianMs), '≤ 100', browser.firstVerdictMedianMs <= 100);
+  row('  of which init / parse / check (ms)', `${f(browser.initMedianMs)} / ${f(browser.parseMedianMs)} / ${f(browser.checkMedianMs)}`, '', undefined);
+  row('first verdict, Chromium, max (ms)', f(browser.firstVerdictMaxMs), '', undefined);
+}
+const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), ['measure', 'value', 'target', ''][i].length));
+const line = (r) => `| ${r.map((c, i) => (i === 1 ? c.padStart(w[i]) : c.padEnd(w[i]))).join(' | ')} |`;
+const load = existsSync('/proc/loadavg') ? readFileSync('/proc/loadavg', 'utf8').split(' ')[0] : '?';
+console.log(`corpus: ${wasm.trials} trials, ${f(wasm.megabytes)} MB of criteria text; load average ${load} (wall times grow with it, CPU times much less)`);
+console.log(line(['measure', 'value', 'target', '']));
+console.log(`|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`);
+for (const r of rows) console.log(line(r));

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Every benchmark, one table: parse throughput native and wasm and their
+# ratio, one patient against 1,000 trials in wasm (median, p95, and its
+# parts), the wasm's size raw and gzipped, and the time from the page's
+# scripts loading to the first verdict in headless Chromium.
+#
+#   bash scripts/bench.sh [--no-build]
+#
+# Over ../shared/corpus/trials.jsonl (else /work/shared/corpus). Timings
+# depend on the machine's load: on a shared machine, run it twice.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+log() { printf '[bench] %s\n' "$*" >&2; }
+
+if [ "${1:-}" != "--no-build" ]; then
+  log "building the wasm"
+  bash scripts/build.sh 2> "$out/build.txt" || { cat "$out/build.txt" >&2; exit 1; }
+fi
+log "native (cargo bench --bench parse)"
+cargo bench --quiet --bench parse > "$out/native.txt"
+log "wasm in Node (bench/wasm.mjs)"
+node bench/wasm.mjs --json > "$out/wasm.json"
+if [ -x /usr/bin/chromium ]; then
+  log "first verdict in Chromium (bench/browser.mjs)"
+  node bench/browser.mjs --json > "$out/browser.json"
+else
+  log "no /usr/bin/chromium (bash scripts/setup.sh --browser installs it): browser timing skipped"
+fi
+node bench/table.mjs "$out"
