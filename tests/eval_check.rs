@@ -123,7 +123,7 @@ fn questions_are_deduplicated_typed_and_ordered() {
         [
             ("obs:hemoglobin", AnswerKind::Number, 2),
             ("cond:hepatitis_b:active", AnswerKind::YesNo, 1),
-            ("cond:systemic_lupus_erythematosus", AnswerKind::YesNo, 1),
+            ("cond:sle", AnswerKind::YesNo, 1),
             ("med:glucocorticoids:window", AnswerKind::Date, 1),
             ("pregnant", AnswerKind::YesNo, 1),
         ]
@@ -152,7 +152,7 @@ fn answering_the_questions_walks_to_a_final_verdict() {
         let answer = match q.id.as_str() {
             "age" => json!(45),
             "obs:hemoglobin" => json!({"value": 9.5, "unit": "g/dL"}),
-            "cond:systemic_lupus_erythematosus" => json!(true),
+            "cond:sle" => json!(true),
             "pregnant" | "breastfeeding" => json!(false),
             "med:glucocorticoids:dose" => json!(5),
             "imm:mmr_vaccine:window" => json!(false),

@@ -827,8 +827,13 @@ fn cond_q(qid: &str, what: &str, a: &Atom) -> Question {
 
 // ---- medications ----
 
-fn is_glucocorticoid_class(keys: &[String]) -> bool {
-    keys.iter().any(|k| k == "class:glucocorticoids")
+/// Whether doses of the atom's drug add up in prednisone equivalents: the
+/// atom names glucocorticoids or one of them.
+fn in_prednisone_equivalents(a: &Atom) -> bool {
+    let c = a.concept.as_ref();
+    index::lex()
+        .resolve(c.and_then(|c| c.id.as_deref()), c.and_then(|c| c.code.as_deref()), c.map(|c| c.name.as_str()))
+        .is_some_and(|c| index::is_a(c, "glucocorticoids"))
 }
 
 fn medication(a: &Atom, section: Section, ctx: &Ctx, except: &[String]) -> Outcome {
@@ -922,7 +927,7 @@ fn medication(a: &Atom, section: Section, ctx: &Ctx, except: &[String]) -> Outco
     // Doses: the current dose (0 when not taking it) against the bounds.
     if let Some(d) = &a.dose {
         let t = thresholds(d.comparator, d.value, d.low, d.high);
-        let pred_eq = is_glucocorticoid_class(&keys) || slug == "prednisone" || name.to_lowercase().contains("prednisone");
+        let pred_eq = in_prednisone_equivalents(a);
         if let Some(v) = ctx.p.answers.get(&qid) {
             if let Some((x, u)) = number_answer(v, &d.unit) {
                 if let Ok(x2) = units::convert(x, &u, &d.unit, None) {
@@ -964,8 +969,7 @@ fn medication(a: &Atom, section: Section, ctx: &Ctx, except: &[String]) -> Outco
                 continue;
             };
             if pred_eq {
-                let n = m.name.as_deref().map(index::drug_name).unwrap_or_default();
-                match index::lex().steroid_factor.get(&n) {
+                match index::prednisone_factor(m.name.as_deref(), m.code.as_deref()) {
                     Some(f) => x *= f,
                     None => {
                         unknown = Some(i);

@@ -365,13 +365,13 @@ fn plausible(field: &str, o: &Observation, v: f64) -> Result<(), Error> {
         if o.unit.is_some() {
             return Err(bad(
                 &format!("{field}.unit"),
-                format!("\"{from}\" is not a unit of {} (expected something like {})", an.names.first().unwrap_or(&an.id), r.unit),
+                format!("\"{from}\" is not a unit of {} (expected something like {})", o.name.as_deref().unwrap_or(&an.name), r.unit),
             ));
         }
         return Ok(());
     };
     if x < r.low || x > r.high {
-        let name = o.name.clone().unwrap_or_else(|| an.names.first().cloned().unwrap_or_else(|| an.id.clone()));
+        let name = o.name.clone().unwrap_or_else(|| an.name.clone());
         return Err(bad(
             &format!("{field}.value"),
             format!("{name} {v} {from} is outside the possible range {}–{} {}", r.low, r.high, r.unit),
