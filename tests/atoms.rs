@@ -52,6 +52,7 @@ fn comparator_spellings() {
         ("hemoglobin 90 g/L or less", "measurement hemoglobin <= 90 g/L"),
         ("hemoglobin greater than or equal to 90 g/L", "measurement hemoglobin >= 90 g/L"),
         ("Hb >/= 9 g/dL", "measurement hemoglobin >= 9 g/dL"),
+        ("stable atleast 4 weeks on prednisone", "medication prednisone for >= 4 wk"),
         ("DAS28-ESR\\>3.2", "measurement das28_esr > 3.2 {score}"),
     ]);
 }
@@ -69,6 +70,7 @@ fn scientific_notation_in_every_form() {
         ("platelet count > 100,000/mm³", "measurement platelets > 100000 /uL"),
         ("platelets 100,000/mm³ or more", "measurement platelets >= 100000 /uL"),
         ("ANC ≥ 1500 cells/mm3", "measurement anc >= 1500 /uL"),
+        ("neutrophil<110^9/L,platelet<5010^9/L", "measurement anc < 1 10*9/L\nmeasurement platelets < 50 10*9/L"),
         ("WBC＞3.0×10^9/L，PLT＞80×10^9/L", "measurement wbc > 3 10*9/L\nmeasurement platelets > 80 10*9/L"),
         ("The lymphocyte count in the subject's blood routine >0.5×109/L", "measurement lymphocytes > 0.5 10*9/L"),
     ]);
@@ -215,6 +217,13 @@ fn windows_and_durations() {
         ("Live vaccines within 4 weeks prior to screening", "immunization live_vaccine window <= 4 wk before screening"),
         ("History of systemic lupus erythematosus for at least 6 months", "condition sle status history for >= 6 mo"),
         ("Duration of symptoms: 6 or more weeks.", "measurement \"Duration of symptoms\" >= 6 wk"),
+        (
+            "History of cerebral vascular accident, myocardial infarction, transient ischemic attacks in last 6 months",
+            "condition stroke status history window <= 6 mo before now\ncondition myocardial_infarction window <= 6 mo before now\ncondition tia window <= 6 mo before now",
+        ),
+        ("expected ocular surgery in next 12 months", "procedure surgery window <= 12 mo after now"),
+        ("triple-negative breast cancer", "condition breast_cancer"),
+        ("leukocytes ≥ 3,000/mcL", "measurement wbc >= 3000 /uL"),
     ]);
 }
 

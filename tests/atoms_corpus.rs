@@ -62,3 +62,20 @@ fn understood_share_over_the_corpus() {
     );
     assert!(full + partial > 0, "no criterion understood at all");
 }
+
+/// Every span on char boundaries of some hard lines: no panic, atom spans
+/// inside the span asked for.
+#[test]
+fn any_span_of_odd_text() {
+    let text = "（1）ALT≤3×ULN；AST≤3×ULN。 Hb ≥ 60g/L，PLT＞80×10^9/L 😀 1\\~3 g/d, ≥ 1:80, 30×109/L (2.5mg/dl) 18-65岁 except CD19-CART; no HBV within 2 weeks prior to screening";
+    let bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+    for (k, &a) in bounds.iter().enumerate() {
+        for &b in bounds[k..].iter().step_by(3) {
+            let span = trialsieve::Span::new(a, b);
+            for atom in trialsieve::atoms::extract(text, span) {
+                assert!(span.contains(atom.span), "atom span {:?} outside {span:?}", atom.span);
+                assert!(text.get(atom.span.start..atom.span.end).is_some(), "atom span {:?} off char boundaries", atom.span);
+            }
+        }
+    }
+}

@@ -118,6 +118,20 @@ fn indented_bullets_and_numbers_restarting_in_a_sub_list() {
 }
 
 #[test]
+fn markdown_sub_lists_in_the_same_bullet() {
+    check(
+        "Inclusion criteria:\n\n* Diagnosis meeting 1 of the following criteria:\n\n  * Newly diagnosed\n  * Relapsed\n\n    * after stem cell transplant\n* Age < 18\n",
+        "
+        inc section all: Inclusion criteria:
+          inc.1 group any: Diagnosis meeting 1 of the following criteria:
+            inc.1.1 criterion: Newly diagnosed
+            inc.1.2 group all: Relapsed
+              inc.1.2.1 criterion: after stem cell transplant
+          inc.2 criterion: Age < 18",
+    );
+}
+
+#[test]
 fn hard_wrapped_legacy_text_is_joined() {
     check(
         "\n        Inclusion Criteria:\n\n          -  Histologically confirmed adenocarcinoma of the prostate with\n             metastatic disease documented by bone scan or CT\n\n          -  Age 18 years or older\n\n        Exclusion Criteria:\n\n          -  Prior chemotherapy for metastatic disease within the last\n             six months\n",
@@ -170,6 +184,19 @@ fn inline_sub_items_after_a_colon() {
           inc.3 group all: Organ function:
             inc.3.1 criterion: AST≤3 times ULN;
             inc.3.2 criterion: ALT ≤3 times ULN",
+    );
+}
+
+#[test]
+fn sentence_after_a_run_of_alternatives_goes_back_to_the_lead_in() {
+    check(
+        "Inclusion Criteria:\n(1)RA: active disease: 1) DAS28>3.2; or 2) CDAI>10; or 3) joints ≥3; Treatment with MTX for 12 weeks.\n",
+        "
+        inc section all: Inclusion Criteria:
+          inc.1 group any: RA: active disease: Treatment with MTX for 12 weeks.
+            inc.1.1 criterion: DAS28>3.2; or
+            inc.1.2 criterion: CDAI>10; or
+            inc.1.3 criterion: joints ≥3;",
     );
 }
 

@@ -227,6 +227,12 @@ fn criteria_headers_in_many_spellings() {
             "{page:?}"
         );
     }
+    // Ages stated once in the criteria are the trial's; stated per cohort,
+    // they are left unset.
+    let t = one("A trial\nSponsor: X\nInclusion Criteria:\n- Age: 18~65 years old\n- Sex: female");
+    assert_eq!((key_fields(&t)["min"].clone(), key_fields(&t)["sex"].clone()), (json!("18 a"), json!("FEMALE")));
+    let t = one("A trial\nSponsor: X\nInclusion Criteria:\nCohort A\n- Age 6-11 years\nCohort B\n- Age 12-17 years");
+    assert_eq!((t.minimum_age, t.maximum_age), (None, None));
     // A fact of the whole trial ends the criteria when no heading does.
     let t = one(
         "Some trial\nSponsor: X\nInclusion Criteria:\n- a\nPhase II\n- b\nStudy type\nInterventional\nEnrollment: 40",
@@ -580,4 +586,68 @@ fn fixture_files() {
         }
         insta::assert_json_snapshot!(format!("fixture_{name}"), trials);
     }
+}
+
+/// Each ClinicalTrials.gov JSON record written out as a page around its
+/// criteria, with labels and values in the three ways pages write them
+/// ("Phase: PHASE1", "PhasePHASE1", "Phase" then the value on its own
+/// line): the page reader must recover what the JSON reader reads, and the
+/// criteria whole.
+#[test]
+fn corpus_records_as_pages_round_trip() {
+    let Some(c) = corpus() else { return };
+    let (mut n, mut facts_same, mut text_same) = (0, 0, 0);
+    let mut differ = Vec::new();
+    for p in files(&c.join("records/ctgov-v2"), "json") {
+        let s = std::fs::read_to_string(&p).unwrap();
+        for j in read(&s, Format::CtgovJson).unwrap() {
+            let age = |a: &Option<trialsieve::trial::Age>| {
+                a.as_ref().map_or(String::new(), |a| {
+                    format!("{} {}", a.value, if a.unit == "a" { "Years" } else { "Months" })
+                })
+            };
+            let facts = [
+                ("Status", j.status.clone().unwrap_or_default()),
+                ("Phase", j.phases.join("/")),
+                ("Study type", j.study_type.clone().unwrap_or_default()),
+                ("Enrollment", j.enrollment.map_or(String::new(), |e| e.to_string())),
+                ("Sex", j.sex.map_or(String::new(), |s| format!("{s:?}"))),
+                ("Minimum age", age(&j.minimum_age)),
+                ("Maximum age", age(&j.maximum_age)),
+                ("Sponsor", j.sponsor.clone().unwrap_or_default()),
+                ("NCT ID", j.id.clone().unwrap_or_default()),
+            ];
+            for sep in [": ", "", "\n\n"] {
+                n += 1;
+                let mut page = format!("{}\n", j.title.clone().unwrap_or_default());
+                for (label, value) in facts.iter().filter(|(_, v)| !v.is_empty()) {
+                    page.push_str(&format!("{label}{sep}{value}\n"));
+                }
+                page.push_str(&format!(
+                    "\nEligibility Criteria\n\n{}\n\nHow to participate\nCall us\n",
+                    j.eligibility_text
+                ));
+                let t = one(&page);
+                let mut want = key_fields(&j);
+                want["format"] = json!("text");
+                if key_fields(&t) == want {
+                    facts_same += 1;
+                } else if differ.len() < 5 {
+                    differ.push((j.id.clone(), sep, key_fields(&t), want));
+                }
+                let body = t.eligibility_text.strip_prefix("Eligibility Criteria").unwrap_or(&t.eligibility_text);
+                if whitespace_folded(body) == whitespace_folded(&j.eligibility_text) {
+                    text_same += 1;
+                } else if differ.len() < 5 {
+                    differ.push((j.id.clone(), sep, json!(body.chars().take(200).collect::<String>()), json!(null)));
+                }
+            }
+        }
+    }
+    println!("ctgov-v2 as pages: {n} pages, {facts_same} with the same key fields, {text_same} with the same criteria");
+    for d in &differ {
+        println!("  {d:?}");
+    }
+    assert_eq!(facts_same, n);
+    assert_eq!(text_same, n);
 }

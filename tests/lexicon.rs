@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use trialsieve::lexicon::{self, ConceptKind, FILES, Lexicon, fold};
+use trialsieve::lexicon::{self, ConceptKind, FILES, Lexicon, STOP_FILE, fold};
 
 /// UCUM codes the lexicon may use as a unit.
 const UCUM: &[&str] = &[
@@ -137,6 +137,11 @@ fn every_lexicon_file_is_well_formed() {
     // them together must load: unique ids and codes, no synonym naming two
     // concepts, every parent known.
     for (name, text) in FILES {
+        if *name == STOP_FILE {
+            let stops: Vec<String> = serde_json::from_str(text).unwrap_or_else(|e| panic!("lexicon file {name}: {e}"));
+            assert!(!stops.is_empty(), "lexicon file {name} is empty");
+            continue;
+        }
         let concepts: Vec<lexicon::Concept> =
             serde_json::from_str(text).unwrap_or_else(|e| panic!("lexicon file {name}: {e}"));
         assert!(!concepts.is_empty(), "lexicon file {name} is empty");
@@ -170,8 +175,17 @@ fn every_lexicon_file_is_well_formed() {
                 problems.push(format!("{}: synonym {s:?} starts or ends with a space or hyphen", c.id));
             }
         }
-        if lex.descendants(&c.id).iter().any(|d| d.id == c.id) {
-            problems.push(format!("{}: is its own ancestor through parents", c.id));
+        // Walk up through parents: the concept must not come back.
+        let mut stack: Vec<&str> = c.parents.iter().map(String::as_str).collect();
+        let mut seen = HashSet::new();
+        while let Some(p) = stack.pop() {
+            if p == c.id {
+                problems.push(format!("{}: is its own ancestor through parents", c.id));
+                break;
+            }
+            if seen.insert(p) {
+                stack.extend(lex.by_id(p).into_iter().flat_map(|q| q.parents.iter().map(String::as_str)));
+            }
         }
         let measured = matches!(c.kind, ConceptKind::Lab | ConceptKind::Vital | ConceptKind::Score);
         if (c.default_uln.is_some() || c.default_lln.is_some()) && c.unit.is_none() {
@@ -319,9 +333,12 @@ fn finds_conditions_drugs_and_procedures() {
     check("Portal hypertension or intracranial hypertension", &["portal_hypertension", "intracranial_hypertension"]);
     check("mPAP ≥ 20 mmHg, PAWP ≤ 15 mmHg, PVR > 2 WU, RAP < 8 mmHg and CI ≥ 2.5 L/min/m2", &["mpap", "pawp", "pvr", "rap", "cardiac_index"]);
     check("sodium chloride 0.9%", &["saline"]);
+    check("weight ≥ 40 kg; weight loss > 10%", &["body_weight", "weight_change"]);
     check("HBe-Ab, TP-Ab", &["anti_hbe", "syphilis_serology"]);
     check("in the biologic era; ERA or PDE-5 inhibitors", &["biologics", "endothelin_receptor_antagonists", "pde5_inhibitors"]);
     check("RF ablation", &["radiofrequency_ablation"]);
+    check("National Cancer Institute criteria; cancer", &["malignancy"]);
+    check("tumor necrosis factor (TNF) inhibitors; tumor", &["malignancy"]);
     check("RF positive", &["rheumatoid_factor"]);
     check("ASA ≤ 3; oral 5-ASA", &["asa_physical_status", "mesalamine"]);
     check("IgG4-related disease; IgG < 5 g/L", &["igg4_related_disease", "igg"]);
@@ -461,6 +478,14 @@ fn corpus_matches_are_sound_and_fast_enough() {
         for m in &found {
             assert!(m.span.start >= last_end && m.span.start < m.span.end, "overlapping or empty span {:?}", m.span);
             assert!(c.get(m.span.start..m.span.end).is_some(), "span {:?} not on char boundaries", m.span);
+            // What was found names its concept when looked up alone.
+            let found = m.span.slice(c);
+            assert_eq!(
+                lex.lookup(found).map(|k| k.id.as_str()),
+                Some(m.concept.id.as_str()),
+                "{found:?} found as {} does not look up to it",
+                m.concept.id
+            );
             last_end = m.span.end;
         }
     }

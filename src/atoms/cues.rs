@@ -24,7 +24,9 @@ pub fn scan(f: &Folded, exprs: &[Expr]) -> Vec<CueHit> {
         }
         let inside = x < exprs.len() && exprs[x].a <= i && i < exprs[x].b;
         let c = f.get(i);
-        let starts = if c.is_alphanumeric() { i == 0 || !f.is_word(i - 1) } else { c != ' ' };
+        // Not inside a hyphenated word ("triple-negative", "HBV-positive" name one thing).
+        let in_compound = i >= 2 && f.get(i - 1) == '-' && f.is_word(i - 2);
+        let starts = if c.is_alphanumeric() { i == 0 || (!f.is_word(i - 1) && !in_compound) } else { c != ' ' };
         if inside || !starts {
             i += 1;
             continue;

@@ -236,7 +236,7 @@ impl<'t> Extractor<'t> {
                     atom.status = Some(status);
                     a = a.min(at);
                 }
-                if let Some(c) = self.cue_before(a, 1, &[Cue::Severity]) {
+                if let Some(c) = self.cue_before(a, 0, &[Cue::Severity]) {
                     atom.qualifier = Some(self.f.string(c.a, c.b));
                     a = a.min(c.a);
                 }
@@ -387,7 +387,7 @@ impl<'t> Extractor<'t> {
     fn clean_name(&self, mut words: Vec<(usize, usize)>) -> Option<(usize, usize)> {
         let t = super::lex::get();
         let func = |w: &(usize, usize)| t.function.contains(&self.f.string(w.0, w.1));
-        while words.last().is_some_and(|w| func(w)) {
+        while words.last().is_some_and(&func) {
             words.pop();
         }
         // Keep the words after the last function word that is not "of"/"in"
@@ -395,15 +395,17 @@ impl<'t> Extractor<'t> {
         if let Some(cut) = words.iter().rposition(|w| func(w) && !matches!(self.f.string(w.0, w.1).as_str(), "of" | "in" | "on" | "at")) {
             words.drain(..=cut);
         }
-        while words.first().is_some_and(|w| func(w)) {
+        while words.first().is_some_and(&func) {
             words.remove(0);
         }
-        while words.last().is_some_and(|w| func(w)) {
+        while words.last().is_some_and(&func) {
             words.pop();
         }
+        // A unit ("cm on the 10 cm") or a cue word names nothing.
         let named = words.iter().any(|w| {
             let s = self.f.string(w.0, w.1);
-            !t.stop.contains(&s) && !self.cues.iter().any(|c| c.a <= w.0 && w.1 <= c.b)
+            let unit = t.units.iter().any(|(p, _, _)| p.as_slice() == &self.f.c[w.0..w.1]);
+            !t.stop.contains(&s) && !unit && !self.cues.iter().any(|c| c.a <= w.0 && w.1 <= c.b)
         });
         if !named {
             return None;
@@ -438,7 +440,7 @@ impl<'t> Extractor<'t> {
         // Ages under 12 alone are more often durations ("over 2 years").
         let lone_years = x.unit.as_deref() == Some("a")
             && (x.cmp.is_some() && x.value.is_some_and(|v| v >= 12.0) || x.is_range())
-            && self.cue_before(x.a, 3, &[Cue::DurationPre, Cue::WindowPre]).is_none()
+            && self.cue_before(x.a, 3, &[Cue::DurationPre, Cue::WindowPre, Cue::WindowNext]).is_none()
             && !self.hits.iter().any(|h| h.b <= x.a && self.same_clause(h.b, x.a) && !matches!(h.concept.kind, ConceptKind::Lab | ConceptKind::Vital | ConceptKind::Score));
         let leads = (self.words_between(0, x.a) == 0 || lone_years) && (x.cmp.is_some() || x.is_range());
         if yearish && (age_cue.is_some() || older || leads || x.unit.is_some() && self.clause_has(x.a, Cue::Age)) && !self.has_window_cue(x) {
@@ -608,7 +610,7 @@ impl<'t> Extractor<'t> {
     }
 
     fn has_window_cue(&self, x: &Expr) -> bool {
-        self.cue_before(x.a, 3, &[Cue::WindowPre]).is_some()
+        self.cue_before(x.a, 3, &[Cue::WindowPre, Cue::WindowNext]).is_some()
             || self.cue_after(x.b, 0, &[Cue::WindowBefore, Cue::WindowAfter]).is_some_and(|c| {
                 let s = self.f.string(c.a, c.b);
                 s != "of" && s != "from"
@@ -640,7 +642,8 @@ impl<'t> Extractor<'t> {
     fn time_modifier(&self, x: &Expr, mods: &mut Vec<Modifier>, used_cues: &mut [bool]) {
         let value = x.value.or(x.high.map(|h| h.value)).unwrap_or(0.0);
         let unit = x.unit.clone().unwrap_or_default();
-        let pre = self.cue_before(x.a, 3, &[Cue::WindowPre, Cue::DurationPre]).map(|c| (c.a, c.b, c.cue));
+        let pre = self.cue_before(x.a, 3, &[Cue::WindowPre, Cue::WindowNext, Cue::DurationPre]).map(|c| (c.a, c.b, c.cue));
+        let next = pre.is_some_and(|p| p.2 == Cue::WindowNext);
         let post = self.cue_after(x.b, 0, &[Cue::WindowBefore, Cue::WindowAfter]).map(|c| (c.a, c.b, c.cue));
         let mut a = x.a;
         let mut b = x.b;
@@ -648,14 +651,15 @@ impl<'t> Extractor<'t> {
             a = pa;
             self.mark_cues(pa, pb, used_cues);
         }
-        let is_within = pre.is_some_and(|p| p.2 == Cue::WindowPre);
+        let is_within = pre.is_some_and(|p| matches!(p.2, Cue::WindowPre | Cue::WindowNext));
         let post = post.filter(|p| {
             let s = self.f.string(p.0, p.1);
             (s != "of" && s != "from") || is_within
         });
         if is_within || post.is_some() {
             let direction = match post {
-                Some((_, _, Cue::WindowAfter)) if !matches!(self.f.string(post.unwrap().0, post.unwrap().1).as_str(), "of" | "from") => Direction::After,
+                Some((pa, pb, Cue::WindowAfter)) if !matches!(self.f.string(pa, pb).as_str(), "of" | "from") => Direction::After,
+                _ if next => Direction::After,
                 _ => Direction::Before,
             };
             let mut anchor = "now".to_string();
@@ -718,7 +722,7 @@ impl<'t> Extractor<'t> {
             .cues
             .iter()
             .find(|c| c.a >= a && c.b <= b && matches!(c.cue, Cue::Positive | Cue::Negative | Cue::History | Cue::Active))
-            .or_else(|| self.cue_before(a, 2, &[Cue::History, Cue::Active, Cue::Positive, Cue::Negative]))
+            .or_else(|| self.cue_before(a, 2, &[Cue::History, Cue::Active, Cue::Positive, Cue::Negative]).filter(|c| !(c.b..a).any(|i| self.f.get(i) == ',')))
             .or_else(|| self.cue_after(b, 1, &[Cue::Positive, Cue::Negative]))?;
         let s = match found.cue {
             Cue::History => "history",
@@ -804,13 +808,13 @@ impl<'t> Extractor<'t> {
     fn attach(&self, drafts: &mut Vec<Draft>, mods: Vec<Modifier>) {
         for m in mods {
             let fits = |d: &Draft| {
-                let kind_ok = match (&m.dose, d.atom.kind) {
+                
+                match (&m.dose, d.atom.kind) {
                     (Some(_), AtomKind::Medication) => d.atom.dose.is_none(),
                     (Some(_), _) => false,
                     (None, AtomKind::Age | AtomKind::Sex | AtomKind::Consent | AtomKind::Judgment) => false,
                     (None, _) => if m.window.is_some() { d.atom.window.is_none() } else { d.atom.duration.is_none() },
-                };
-                kind_ok
+                }
             };
             // The nearest atom before, in the same clause and not across a comma
             // ("…, and do not change in 24 weeks after" qualifies no earlier atom).
@@ -834,6 +838,19 @@ impl<'t> Extractor<'t> {
                     let d = &mut drafts[k];
                     if let Some(mut w) = m.window {
                         w.span = Some(self.span(m.a, m.b));
+                        // "stroke, myocardial infarction or TIA in the last 6 months": each one.
+                        let mut j = k;
+                        while j > 0 {
+                            let (p, q) = (&drafts[j - 1], &drafts[j]);
+                            let gap = if p.b <= q.a { self.f.string(p.b, q.a) } else { String::from("x") };
+                            let joined = matches!(gap.trim(), "," | "or" | "and" | ", or" | ", and" | "/" | "and/or");
+                            if !joined || p.atom.window.is_some() || p.atom.kind != q.atom.kind {
+                                break;
+                            }
+                            drafts[j - 1].atom.window = Some(w.clone());
+                            j -= 1;
+                        }
+                        let d = &mut drafts[k];
                         d.atom.window = Some(w);
                     } else if let Some(dur) = m.duration {
                         d.atom.duration = Some(dur);
@@ -928,7 +945,7 @@ impl<'t> Extractor<'t> {
                     .iter()
                     .enumerate()
                     .filter(|(_, d)| d.atom.kind == AtomKind::Condition && d.atom.classification.is_none() && self.same_clause(d.a, i))
-                    .min_by_key(|(_, d)| if d.a >= i { d.a - i } else { i - d.a })
+                    .min_by_key(|(_, d)| d.a.abs_diff(i))
                     .map(|(k, _)| k);
                 if let Some(k) = target {
                     drafts[k].atom.classification = Some(label);
@@ -954,7 +971,7 @@ impl<'t> Extractor<'t> {
             for d in drafts.iter_mut() {
                 if d.a >= c.b && d.a < stop && self.words_between(c.b, d.a) <= 6 && !matches!(d.atom.kind, AtomKind::Measurement | AtomKind::Age | AtomKind::Sex) {
                     d.atom.negated = true;
-                    if self.words_between(c.b, d.a) <= 3 {
+                    if self.words_between(c.b, d.a) <= 3 && !(c.b..d.a).any(|i| self.f.get(i) == ',') {
                         d.a = d.a.min(c.a);
                     }
                 }

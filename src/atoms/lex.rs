@@ -34,6 +34,8 @@ pub enum Cue {
     Judgment,
     Participation,
     WindowPre,
+    /// "in the next 12 months": a window after now.
+    WindowNext,
     WindowBefore,
     WindowAfter,
     DurationPre,
@@ -121,7 +123,7 @@ pub fn load() -> Result<Tables, String> {
         };
         units.push((fold_str(field("units.tsv", n, &cols, 0)?), field("units.tsv", n, &cols, 1)?.to_string(), dim));
     }
-    units.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+    units.sort_by_key(|e| std::cmp::Reverse(e.0.len()));
     let mut comparators = Vec::new();
     for (n, cols) in rows(COMPARATORS) {
         let cmp = parse_comparator(field("comparators.tsv", n, &cols, 1)?)
@@ -133,7 +135,7 @@ pub fn load() -> Result<Tables, String> {
         };
         comparators.push((fold_str(cols[0]), cmp, post));
     }
-    comparators.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+    comparators.sort_by_key(|e| std::cmp::Reverse(e.0.len()));
     let mut cues = Vec::new();
     for (n, cols) in rows(CUES) {
         let cue = match field("cues.tsv", n, &cols, 0)? {
@@ -146,6 +148,7 @@ pub fn load() -> Result<Tables, String> {
             "judgment" => Cue::Judgment,
             "participation" => Cue::Participation,
             "window_pre" => Cue::WindowPre,
+            "window_next" => Cue::WindowNext,
             "window_before" => Cue::WindowBefore,
             "window_after" => Cue::WindowAfter,
             "duration_pre" => Cue::DurationPre,
@@ -163,7 +166,7 @@ pub fn load() -> Result<Tables, String> {
         };
         cues.push((fold_str(field("cues.tsv", n, &cols, 1)?), cue));
     }
-    cues.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+    cues.sort_by_key(|e| std::cmp::Reverse(e.0.len()));
     let mut uln: Vec<(Vec<char>, bool)> = rows(ULN)
         .map(|(_, cols)| {
             let p = cols[0].trim();
@@ -171,7 +174,7 @@ pub fn load() -> Result<Tables, String> {
             (fold_str(p), !strong)
         })
         .collect();
-    uln.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+    uln.sort_by_key(|e| std::cmp::Reverse(e.0.len()));
     let mut numbers = Vec::new();
     for (n, cols) in rows(NUMBERS) {
         let v: f64 = field("numbers.tsv", n, &cols, 1)?
@@ -179,7 +182,7 @@ pub fn load() -> Result<Tables, String> {
             .map_err(|_| format!("numbers.tsv line {n}: not a number: {:?}", cols[1]))?;
         numbers.push((fold_str(cols[0]), v));
     }
-    numbers.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+    numbers.sort_by_key(|e| std::cmp::Reverse(e.0.len()));
     let function = rows(FUNCTION).map(|(_, cols)| cols[0].trim().to_lowercase()).collect();
     let stop = rows(STOP).map(|(_, cols)| cols[0].trim().to_lowercase()).collect();
     let mut cue_first: HashMap<char, Vec<usize>> = HashMap::new();
@@ -204,10 +207,38 @@ pub fn parse_comparator(s: &str) -> Option<Comparator> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     #[test]
     fn tables_load() {
         let t = super::load().unwrap();
         assert!(t.units.len() > 100);
         assert!(t.cues.iter().any(|(p, _)| p.iter().collect::<String>() == "except"));
+    }
+
+    /// Every table is checked the way the lexicon is: one meaning per phrase.
+    #[test]
+    fn no_phrase_has_two_meanings() {
+        let t = super::load().unwrap();
+        let mut units: HashMap<&[char], &str> = HashMap::new();
+        for (p, u, _) in &t.units {
+            let s: String = p.iter().collect();
+            assert!(!u.is_empty() && !u.contains(' '), "unit {s:?} maps to a malformed UCUM code {u:?}");
+            if let Some(prev) = units.insert(p, u) {
+                assert_eq!(prev, u, "unit spelling {s:?} maps to two UCUM codes");
+            }
+        }
+        let mut comparators = HashMap::new();
+        for (p, c, post) in &t.comparators {
+            if let Some(prev) = comparators.insert((p, post), c) {
+                assert_eq!(prev, c, "comparator {:?} has two meanings", p.iter().collect::<String>());
+            }
+        }
+        let mut cues = HashMap::new();
+        for (p, c) in &t.cues {
+            if let Some(prev) = cues.insert(p, c) {
+                assert_eq!(prev, c, "cue {:?} is in two categories", p.iter().collect::<String>());
+            }
+        }
     }
 }

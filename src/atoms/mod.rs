@@ -2,6 +2,27 @@
 //!
 //! One flat struct with optional fields per kind keeps the JSON simple for
 //! users; which fields a kind uses is documented on [`AtomKind`].
+//!
+//! How a criterion's text becomes atoms ([`extract`]):
+//! - `text`: the text is folded once (lower case, full-width forms, `≧`,
+//!   `×`, `µ`, superscripts, markdown escapes) with a map back to the
+//!   original bytes, so every later step scans plain characters and every
+//!   span still points into the original text.
+//! - `quantity`: numbers and thresholds: comparators before or after,
+//!   scientific notation in its mangled forms, ULN multiples, units (mapped
+//!   to UCUM), ranges, runs of levels ("0, 1 or 2"), titres, dual units.
+//! - `cues`: phrases that carry meaning without a number (negation,
+//!   exceptions, pregnancy, consent, windows, status, severity).
+//! - `extract`: places each threshold on what it measures (a lexicon
+//!   concept, a shared list "AST and ALT", or a name read from the text),
+//!   turns time quantities into windows and durations and doses into dose
+//!   bounds hung on their atom, adds the lexicon's conditions, drugs and
+//!   procedures, then negation and exceptions.
+//! - `coverage`: which content words of a criterion no atom or cue covers
+//!   (`uncovered`), and so `understood`.
+//! - `lex`: the word lists, data files in `data/atoms/` embedded at build time.
+//!
+//! When in doubt an atom is left out and the criterion stays `partial`.
 
 use serde::{Deserialize, Serialize};
 

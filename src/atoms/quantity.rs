@@ -314,11 +314,28 @@ fn word_before(f: &Folded, i: usize, w: &str) -> Option<usize> {
     if f.phrase_ending(k, &p) { Some(k - p.len()) } else { None }
 }
 
-/// Reads a number with its exponent and unit: (value, unit, dim, end).
-fn quantity_at(f: &Folded, i: usize) -> Option<(f64, Option<(String, Dim)>, usize, bool)> {
+/// A number as read: (value, its unit with dimension, end, whether a multiple of ULN).
+type Reading = (f64, Option<(String, Dim)>, usize, bool);
+
+/// Reads a number with its exponent and unit.
+fn quantity_at(f: &Folded, i: usize) -> Option<Reading> {
     let (mut v, mut e) = number_at(f, i)?;
     let mut unit = None;
     let mut uln = false;
+    // "110^9/L": "1×10^9/L" with the "×" lost in a copy.
+    let digits = f.string(i, e);
+    if f.get(e) == '^' && digits.len() > 2 && digits.ends_with("10") && digits.chars().all(|c| c.is_ascii_digit()) {
+        let mut k = e + 1;
+        let mut exp = String::new();
+        while f.get(k).is_ascii_digit() && exp.len() < 2 {
+            exp.push(f.get(k));
+            k += 1;
+        }
+        if let (Ok(x), Ok(p)) = (exp.parse::<i32>(), digits[..digits.len() - 2].parse::<f64>()) {
+            let (u, k2) = sci_unit(f, k, x);
+            return Some((p, Some((u, Dim::Count)), k2, false));
+        }
+    }
     if let Some((exp, k)) = sci_at(f, e) {
         let (u, k2) = sci_unit(f, k, exp);
         unit = Some((u, Dim::Count));
@@ -528,11 +545,10 @@ fn expr_at(f: &Folded, i: usize, floor: usize) -> Option<Expr> {
     x.b = e;
     x.num_a = i;
     // "stage 5", "grade 3": a level named by the word before it.
-    if x.cmp.is_none() && x.unit.is_none() && !x.is_range() && f.get(i).is_ascii_digit() && !f.is_word(x.b) {
-        if ["stage", "grade", "class", "score", "level", "classes", "stages", "grades"].iter().any(|w| word_before(f, start, w).is_some()) {
+    if x.cmp.is_none() && x.unit.is_none() && !x.is_range() && f.get(i).is_ascii_digit() && !f.is_word(x.b)
+        && ["stage", "grade", "class", "score", "level", "classes", "stages", "grades"].iter().any(|w| word_before(f, start, w).is_some()) {
             x.cmp = Some(Comparator::Eq);
         }
-    }
     // A bare number says nothing; keep it only with a comparator, a unit or a range.
     let meaningful = x.cmp.is_some() || x.unit.is_some() || x.is_range();
     if !meaningful {

@@ -568,7 +568,10 @@ impl<'t> Arena<'t> {
     }
 
     fn place_line_marked(&mut self, m: Marker, start: usize, marker_end: usize, end: usize, indent: usize, lay: &mut Layout) -> usize {
-        let found = (0..lay.stack.len()).rev().find(|&i| lay.stack[i].style == Some(m.style));
+        // Of the open lists in this style, the deepest one not indented
+        // deeper than the item (one column of slack).
+        let same = || (0..lay.stack.len()).filter(|&i| lay.stack[i].style == Some(m.style));
+        let found = same().rev().find(|&i| lay.stack[i].indent <= indent + 1).or_else(|| same().next());
         let item = self.current_item(lay);
         let can_nest = lay.stack.len() < MAX_DEPTH;
         let top = *lay.stack.last().expect("the root level stays");
@@ -581,7 +584,10 @@ impl<'t> Arena<'t> {
         if let Some(i) = found {
             let level = lay.stack[i];
             let in_sequence = m.style.is_bullet() || (m.value > level.last && m.value <= level.last + 3);
-            if !in_sequence && m.value == 1 && can_nest && (lead_in || indented_under(self, level.indent)) {
+            // "* a\n  * b": a list in the same style indented under the item.
+            let deeper_same = (m.style.is_bullet() || m.value == 1) && indent > level.indent + 1 && indented_under(self, level.indent);
+            let restart = !in_sequence && m.value == 1 && (lead_in || indented_under(self, level.indent));
+            if can_nest && (deeper_same || restart) {
                 if let Some(it) = item {
                     lay.stack.push(Level { node: it, style: Some(m.style), last: m.value, indent });
                     return self.add_child(it, start, marker_end, end);
@@ -902,7 +908,14 @@ fn abbreviation(s: &str) -> Option<&str> {
 
 /// Folds runs of white space into one space.
 pub(crate) fn fold_ws(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use super::facts;
-use crate::trial::{Diagnostic, Location, Trial};
+use crate::trial::{Age, Diagnostic, Location, Trial};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -241,20 +241,33 @@ pub fn read(text: &str, t: &mut Trial, want_criteria: bool, opts: PageOptions) -
         || found.start_date.is_some()
         || found.completion_date.is_some();
     merge(t, found);
-    // Ages and sex written as the first criteria ("Age: 18~65 years old")
-    // are eligibility facts too; nothing else is read from inside.
-    if t.minimum_age.is_none() && t.maximum_age.is_none() || t.sex.is_none() {
-        if let Some(r) = &region {
-            let inside = |i: usize| i >= r.start && i < r.end;
-            let mut sub = Trial::default();
-            scan_facts(tab, &lines, &norms, &mut sub, &inside, None);
-            if t.minimum_age.is_none() && t.maximum_age.is_none() {
-                t.minimum_age = sub.minimum_age;
-                t.maximum_age = sub.maximum_age;
+    // Ages and sex written as criteria ("Age: 18~65 years old") are
+    // eligibility facts too, when the page states them nowhere else and the
+    // criteria state them once: cohorts with different ages leave them unset.
+    if let Some(r) = &region {
+        let inside = |i: usize| i >= r.start && i < r.end;
+        let mut ages: Vec<(Option<Age>, Option<Age>)> = Vec::new();
+        let mut sexes = Vec::new();
+        for i in r.start..r.end {
+            for (field, value, _) in facts_at(tab, &lines, i, &inside) {
+                let reading = match field {
+                    Field::Ages => facts::age_range(value).map(|a| ages.push(a)),
+                    Field::MinimumAge => facts::age(value).map(|a| ages.push((Some(a), None))),
+                    Field::MaximumAge => facts::age(value).map(|a| ages.push((None, Some(a)))),
+                    Field::Sex => facts::sex(value).map(|s| sexes.push(s)),
+                    _ => None,
+                };
+                if reading.is_some() {
+                    break;
+                }
             }
-            if t.sex.is_none() {
-                t.sex = sub.sex;
-            }
+        }
+        if t.minimum_age.is_none() && t.maximum_age.is_none() && ages.len() == 1 {
+            (t.minimum_age, t.maximum_age) = ages.remove(0);
+        }
+        sexes.dedup();
+        if t.sex.is_none() && sexes.len() == 1 {
+            t.sex = sexes.pop();
         }
     }
     if want_criteria && region.is_none() && !opts.bare {
@@ -607,11 +620,16 @@ fn set<T>(slot: &mut Option<T>, value: Option<T>) -> bool {
     }
 }
 
-/// "Chongqing Precision Biotech Co., Ltd (industry)" → without the class.
+/// "Chongqing Precision Biotech Co., Ltd (industry)" → without the sponsor
+/// class; a longer aside ("(also known as …)") is part of the name.
 fn strip_paren_suffix(s: &str) -> &str {
     let s = s.trim();
     match s.rfind(" (") {
-        Some(i) if s.ends_with(')') => s[..i].trim(),
+        Some(i) if s.ends_with(')') => {
+            let aside = &s[i + 2..s.len() - 1];
+            let class_like = aside.split_whitespace().count() <= 2 && !aside.chars().any(char::is_uppercase);
+            if class_like { s[..i].trim() } else { s }
+        }
         _ => s,
     }
 }

@@ -130,7 +130,17 @@ pub const FILES: &[(&str, &str)] = &[
     ("drugs.json", include_str!("../../data/lexicon/drugs.json")),
     ("procedures.json", include_str!("../../data/lexicon/procedures.json")),
     ("immunizations.json", include_str!("../../data/lexicon/immunizations.json")),
+    (STOP_FILE, include_str!("../../data/lexicon/stop_phrases.json")),
 ];
+
+/// The file of stop phrases: a JSON array of names that contain a synonym
+/// but mean something else ("National Cancer Institute"). They take part in
+/// longest-match selection and are then dropped, so that "cancer" inside
+/// them is not reported.
+pub const STOP_FILE: &str = "stop_phrases.json";
+
+/// The trie value of a stop phrase.
+const STOP: u32 = u32::MAX;
 
 static LEXICON: OnceLock<Lexicon> = OnceLock::new();
 
@@ -160,7 +170,14 @@ impl Lexicon {
     /// that does not exist.
     pub fn from_files(files: &[(&str, &str)]) -> Result<Lexicon, String> {
         let mut concepts: Vec<Concept> = Vec::new();
+        let mut stops: Vec<String> = Vec::new();
         for (name, text) in files {
+            if *name == STOP_FILE {
+                let mut part: Vec<String> =
+                    serde_json::from_str(text).map_err(|e| format!("lexicon file {name}: {e}"))?;
+                stops.append(&mut part);
+                continue;
+            }
             let mut part: Vec<Concept> =
                 serde_json::from_str(text).map_err(|e| format!("lexicon file {name}: {e}"))?;
             concepts.append(&mut part);
@@ -213,6 +230,16 @@ impl Lexicon {
                 trie.insert(&k, i as u32);
             }
         }
+        for s in &stops {
+            let k = norm::key(&norm::units(s), false);
+            if k.is_empty() {
+                return Err("lexicon stop phrase is empty".to_string());
+            }
+            if let Some(&j) = names[0].get(&k) {
+                return Err(format!("lexicon stop phrase {s:?} is a synonym of {:?}", concepts[j].id));
+            }
+            folded.insert(&k, STOP);
+        }
         Ok(Lexicon { concepts, by_id, by_code, children, folded, exact })
     }
 
@@ -235,7 +262,7 @@ impl Lexicon {
         }
         let units = norm::units(name);
         let hit = self.exact.get(&norm::key(&units, true)).or_else(|| self.folded.get(&norm::key(&units, false)));
-        hit.map(|i| &self.concepts[i as usize]).or_else(|| self.by_id(name))
+        hit.and_then(|i| self.concepts.get(i as usize)).or_else(|| self.by_id(name))
     }
 
     /// Whether `concept` is `ancestor_id` or lies below it through `parents`
@@ -322,6 +349,9 @@ impl Lexicon {
                 continue;
             }
             taken[s..e].iter_mut().for_each(|t| *t = true);
+            if concept == STOP {
+                continue;
+            }
             let span = Span::new(units[s].start as usize, units[e - 1].end as usize);
             out.push(Match { span, concept: &self.concepts[concept as usize] });
         }

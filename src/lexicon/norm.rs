@@ -195,15 +195,19 @@ pub(crate) fn key(units: &[Unit], case_sensitive: bool) -> Vec<char> {
 
 /// A character trie over synonym keys. Each node's edges are kept sorted
 /// for binary search; a node may end one synonym (the concept index).
-#[derive(Default)]
 pub(crate) struct Trie {
     edges: Vec<Vec<(char, u32)>>,
     term: Vec<Option<u32>>,
+    /// The root's edges for ASCII characters, indexed directly: every start
+    /// position in a text looks here first.
+    root_ascii: [u32; 128],
 }
+
+const NO_NODE: u32 = u32::MAX;
 
 impl Trie {
     pub fn new() -> Trie {
-        Trie { edges: vec![Vec::new()], term: vec![None] }
+        Trie { edges: vec![Vec::new()], term: vec![None], root_ascii: [NO_NODE; 128] }
     }
 
     /// Adds `key` for `value`; returns the value already stored under the
@@ -218,6 +222,9 @@ impl Trie {
                     self.edges.push(Vec::new());
                     self.term.push(None);
                     self.edges[node].insert(at, (c, next as u32));
+                    if node == 0 && c.is_ascii() {
+                        self.root_ascii[c as usize] = next as u32;
+                    }
                     next
                 }
             };
@@ -234,6 +241,10 @@ impl Trie {
     /// The node reached from `node` by `c`.
     #[inline]
     pub fn step(&self, node: u32, c: char) -> Option<u32> {
+        if node == 0 && c.is_ascii() {
+            let next = self.root_ascii[c as usize];
+            return (next != NO_NODE).then_some(next);
+        }
         let edges = &self.edges[node as usize];
         edges.binary_search_by_key(&c, |e| e.0).ok().map(|at| edges[at].1)
     }

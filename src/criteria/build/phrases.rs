@@ -51,6 +51,11 @@ pub(crate) struct Phrases {
     /// Derived on load: each `appliesIf` pattern as (words before, words after, kind).
     #[serde(skip)]
     pub applies_words: Vec<(Vec<String>, Vec<String>, String)>,
+    /// Derived on load: the first words of `childbearing` and of the `appliesIf` patterns.
+    #[serde(skip)]
+    pub childbearing_first: Vec<String>,
+    #[serde(skip)]
+    pub applies_first: Vec<String>,
     /// Derived on load: the lower-case first words a header line can start with.
     #[serde(skip)]
     pub header_first_words: Vec<String>,
@@ -85,6 +90,14 @@ pub(crate) fn get() -> &'static Phrases {
                 (words(before), words(after), a.kind.clone())
             })
             .collect();
+        let firsts = |lists: Vec<&Vec<String>>| {
+            let mut f: Vec<String> = lists.into_iter().filter_map(|l| l.first().cloned()).collect();
+            f.sort();
+            f.dedup();
+            f
+        };
+        p.childbearing_first = firsts(p.childbearing_words.iter().collect());
+        p.applies_first = firsts(p.applies_words.iter().map(|(b, _, _)| b).collect());
         let mut first: Vec<String> = [&p.inclusion_headers, &p.exclusion_headers, &p.general_headers, &p.header_qualifiers]
             .into_iter()
             .flatten()

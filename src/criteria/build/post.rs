@@ -14,7 +14,8 @@ pub(super) fn finish(text: &str, section: &mut Criterion, id: String) {
     if section.section == Section::Inclusion {
         disease_alternatives(text, section);
     }
-    logic(section);
+    close_or_runs(text, section);
+    logic(text, section);
     applies_if(text, section);
     ids(section, id);
 }
@@ -141,9 +142,60 @@ fn disease_heading(text: &str) -> bool {
     contains_phrase(&rest, &norm(name))
 }
 
-fn logic(node: &mut Criterion) {
+/// In "…: 1) A; or 2) B; or 3) C; Treatment with X …" the alternatives end
+/// with C: the sentence after it is the lead-in's again (it holds for the
+/// whole group), so the last alternative stops at "; Treatment".
+fn close_or_runs(text: &str, node: &mut Criterion) {
     for c in &mut node.children {
-        logic(c);
+        close_or_runs(text, c);
+    }
+    let n = node.children.len();
+    if n < 2 || !matches!(node.kind, NodeKind::Group | NodeKind::Criterion) {
+        return;
+    }
+    let ors = node.children[..n - 1].iter().all(|c| {
+        let t = c.text.to_lowercase();
+        t.ends_with(" or") || t.ends_with(";or")
+    });
+    let last = &node.children[n - 1];
+    if !ors || !last.children.is_empty() {
+        return;
+    }
+    let s = last.span.slice(text);
+    let mut cut = None;
+    for (i, c) in s.char_indices() {
+        if matches!(c, ';' | '；') {
+            let rest = &s[i + c.len_utf8()..];
+            let trimmed = rest.trim_start();
+            if trimmed.len() < rest.len() && trimmed.starts_with(|c: char| c.is_uppercase()) {
+                cut = Some(i + c.len_utf8());
+                break;
+            }
+        }
+    }
+    let Some(cut) = cut else { return };
+    let last = &mut node.children[n - 1];
+    last.span = Span::new(last.span.start, last.span.start + cut);
+    last.text = strip_marker(own_text(text, last), last.marker.as_deref());
+    node.text = strip_marker(own_text(text, node), node.marker.as_deref());
+}
+
+/// The node's own text (its span less its children's), white space folded.
+fn own_text(text: &str, node: &Criterion) -> String {
+    let parts: Vec<&str> = node.own_spans().iter().map(|s| s.slice(text)).collect();
+    super::fold_ws(&parts.join(" "))
+}
+
+fn strip_marker(t: String, marker: Option<&str>) -> String {
+    match marker.and_then(|m| t.strip_prefix(m)) {
+        Some(rest) => rest.trim_start().to_string(),
+        None => t,
+    }
+}
+
+fn logic(text: &str, node: &mut Criterion) {
+    for c in &mut node.children {
+        logic(text, c);
     }
     if node.children.is_empty() || node.logic.is_some() {
         return;
@@ -160,7 +212,10 @@ fn logic(node: &mut Criterion) {
             if node.section == Section::Inclusion && (cohorts || lead_any) { Logic::Any } else { Logic::All }
         }
         _ => {
-            let t = norm(&node.text);
+            // The lead-in says how the items below it combine; text after
+            // the items does not.
+            let lead_end = node.children.first().map_or(node.span.end, |c| c.span.start);
+            let t = norm(Span::new(node.span.start, lead_end).slice(text));
             let trailing_or = node.children.len() >= 2
                 && node.children[..node.children.len() - 1].iter().any(|c| {
                     let t = c.text.to_lowercase();
@@ -229,6 +284,9 @@ fn applies_if(text: &str, node: &mut Criterion) {
 fn childbearing(ws: &[Word]) -> Option<AppliesIf> {
     let p = phrases::get();
     for i in 0..ws.len() {
+        if !p.childbearing_first.iter().any(|f| ws[i].is(f)) {
+            continue;
+        }
         for pw in &p.childbearing_words {
             if pw.first().is_some_and(|b| !ws[i].is(b)) {
                 continue;
@@ -247,6 +305,9 @@ fn childbearing(ws: &[Word]) -> Option<AppliesIf> {
 
 fn condition(ws: &[Word]) -> Option<AppliesIf> {
     let p = phrases::get();
+    if !ws.iter().any(|w| p.applies_first.iter().any(|f| w.is(f))) {
+        return None;
+    }
     for (before, after, kind) in &p.applies_words {
         for i in 0..ws.len() {
             if before.first().is_some_and(|b| !ws[i].is(b)) {
