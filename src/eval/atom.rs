@@ -174,14 +174,14 @@ fn is_not_sure(v: &Value) -> bool {
 }
 
 /// Judges one atom. `except` are keys of facts that an exception atom takes out.
-pub(crate) fn judge(a: &Atom, section: Section, ctx: &Ctx, except: &[String]) -> Outcome {
+pub(crate) fn judge(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, except: &[String]) -> Outcome {
     let mut o = match a.kind {
         AtomKind::Age => age(a, section, ctx),
         AtomKind::Sex => sex(a, ctx),
-        AtomKind::Measurement => measurement(a, section, ctx),
-        AtomKind::Condition => condition(a, ctx, except),
-        AtomKind::Medication => medication(a, section, ctx, except),
-        AtomKind::Procedure | AtomKind::Immunization => event(a, ctx, except),
+        AtomKind::Measurement => measurement(a, info, section, ctx),
+        AtomKind::Condition => condition(a, info, ctx, except),
+        AtomKind::Medication => medication(a, info, section, ctx, except),
+        AtomKind::Procedure | AtomKind::Immunization => event(a, info, ctx, except),
         AtomKind::Pregnancy | AtomKind::Breastfeeding | AtomKind::Contraception => reproductive(a, ctx),
         AtomKind::Consent | AtomKind::Judgment | AtomKind::Participation => {
             let mut o = Outcome::new(Truth::Unknown, "for the study team to confirm".into());
@@ -200,13 +200,21 @@ pub(crate) fn concept_name(a: &Atom) -> String {
     a.concept.as_ref().map(|c| c.name.clone()).unwrap_or_else(|| "it".into())
 }
 
-fn atom_keys(a: &Atom, drug: bool) -> std::sync::Arc<Vec<String>> {
-    index::atom_concept(a.concept.as_ref(), drug).0
+/// What matching needs of an atom, independent of the patient: the keys
+/// its concept is matched on and the slug of its question ids. Worked out
+/// once per trial (`eval::prepare`).
+#[derive(Clone, Debug)]
+pub(crate) struct AtomInfo {
+    keys: std::sync::Arc<Vec<String>>,
+    slug: std::sync::Arc<str>,
 }
 
-pub(crate) fn atom_slug(a: &Atom) -> String {
-    let s = index::atom_concept(a.concept.as_ref(), false).1;
-    if s.is_empty() { "unnamed".into() } else { s.to_string() }
+impl AtomInfo {
+    pub fn new(a: &Atom) -> AtomInfo {
+        let (keys, slug) = index::atom_concept(a.concept.as_ref(), a.kind == AtomKind::Medication);
+        let slug = if slug.is_empty() { std::sync::Arc::from("unnamed") } else { slug };
+        AtomInfo { keys, slug }
+    }
 }
 
 // ---- age and sex ----
@@ -303,11 +311,10 @@ fn window_text(w: &Window) -> String {
     format!("{c} {} {dir} {}", with_unit(w.value, &w.unit), w.anchor)
 }
 
-fn readings(a: &Atom, ctx: &Ctx, slug: &str) -> Vec<Reading> {
-    let keys = atom_keys(a, false);
+fn readings(a: &Atom, keys: &[String], ctx: &Ctx, slug: &str) -> Vec<Reading> {
     let mut out = Vec::new();
     for (i, o) in ctx.p.observations.iter().enumerate() {
-        if !meets(&ctx.idx.observations[i], &keys) {
+        if !meets(&ctx.idx.observations[i], keys) {
             continue;
         }
         let name = concept_name(a);
@@ -450,8 +457,8 @@ fn ask_units(a: &Atom, slug: &str) -> Vec<String> {
     seen
 }
 
-fn measurement(a: &Atom, section: Section, ctx: &Ctx) -> Outcome {
-    let slug = atom_slug(a);
+fn measurement(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> Outcome {
+    let slug: &str = &info.slug;
     let qid = format!("obs:{slug}");
     let name = concept_name(a);
     let t = thresholds(a.comparator, a.value, a.low, a.high);
@@ -511,7 +518,7 @@ fn measurement(a: &Atom, section: Section, ctx: &Ctx) -> Outcome {
         }
     }
     if rs.is_empty() {
-        rs = readings(a, ctx, &slug);
+        rs = readings(a, &info.keys, ctx, slug);
     }
     if rs.is_empty() {
         return ask(format!("{name} is not known"));
@@ -640,12 +647,12 @@ fn want_active(a: &Atom) -> bool {
     })
 }
 
-fn condition(a: &Atom, ctx: &Ctx, except: &[String]) -> Outcome {
+fn condition(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome {
     let name = concept_name(a);
-    let slug = atom_slug(a);
+    let slug: &str = &info.slug;
     let active = want_active(a);
     let qid = if active { format!("cond:{slug}:active") } else { format!("cond:{slug}") };
-    let keys = atom_keys(a, false);
+    let keys: &[String] = &info.keys;
     let as_of = ctx.as_of;
     let mut found: Vec<(usize, Truth)> = Vec::new();
     // Why a matching record does not meet the atom, for the reason.
@@ -836,10 +843,10 @@ fn in_prednisone_equivalents(a: &Atom) -> bool {
         .is_some_and(|c| index::is_a(c, "glucocorticoids"))
 }
 
-fn medication(a: &Atom, section: Section, ctx: &Ctx, except: &[String]) -> Outcome {
+fn medication(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, except: &[String]) -> Outcome {
     let name = concept_name(a);
-    let slug = atom_slug(a);
-    let keys = atom_keys(a, true);
+    let slug: &str = &info.slug;
+    let keys: &[String] = &info.keys;
     let as_of = ctx.as_of;
     let ever = a.status.as_deref().is_some_and(|s| {
         let s = s.to_lowercase();
@@ -1060,16 +1067,16 @@ fn med_q(qid: &str, name: &str, a: &Atom, ever: bool) -> Question {
 
 // ---- procedures and immunizations ----
 
-fn event(a: &Atom, ctx: &Ctx, except: &[String]) -> Outcome {
+fn event(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome {
     let name = concept_name(a);
-    let slug = atom_slug(a);
+    let slug: &str = &info.slug;
     let (list, idx, field, prefix, verb) = if a.kind == AtomKind::Procedure {
         (ctx.p.procedures.iter().map(|x| (&x.name, &x.code, &x.date)).collect::<Vec<_>>(), &ctx.idx.procedures, "procedures", "proc", "had")
     } else {
         (ctx.p.immunizations.iter().map(|x| (&x.name, &x.code, &x.date)).collect::<Vec<_>>(), &ctx.idx.immunizations, "immunizations", "imm", "received")
     };
     let qid = if a.window.is_some() { format!("{prefix}:{slug}:window") } else { format!("{prefix}:{slug}") };
-    let keys = atom_keys(a, false);
+    let keys: &[String] = &info.keys;
     let range = a.window.as_ref().map(|w| window_range(w, ctx.as_of));
     let when = a.window.as_ref().map(|w| format!(" {}", window_text(w))).unwrap_or_default();
     let mut unknown: Option<usize> = None;

@@ -252,7 +252,7 @@ pub fn evaluate(trial: &Trial, patient: &Patient, options: &EvalOptions) -> Eval
     let idx = index::PatientIndex::new(patient);
     let (as_of, warnings) = as_of(patient, options);
     let ctx = Ctx::new(patient, &idx, as_of, options);
-    let mut e = evaluate_with(trial, &ctx);
+    let mut e = evaluate_with(trial, &prepare(trial), &ctx);
     e.warnings = warnings;
     e
 }
@@ -269,6 +269,7 @@ fn as_of(p: &Patient, o: &EvalOptions) -> (Option<Date>, Vec<String>) {
 
 struct Walk<'a, 'b> {
     ctx: &'a Ctx<'b>,
+    prep: &'a Prepared,
     trial_id: String,
     questions: Vec<Question>,
     to_confirm: Vec<CriterionRef>,
@@ -277,9 +278,10 @@ struct Walk<'a, 'b> {
     cohorts: BTreeMap<String, Vec<Status>>,
 }
 
-fn evaluate_with(trial: &Trial, ctx: &Ctx) -> Evaluation {
+fn evaluate_with(trial: &Trial, prep: &Prepared, ctx: &Ctx) -> Evaluation {
     let mut w = Walk {
         ctx,
+        prep,
         trial_id: trial.id.clone().unwrap_or_default(),
         questions: Vec::new(),
         to_confirm: Vec::new(),
@@ -287,8 +289,10 @@ fn evaluate_with(trial: &Trial, ctx: &Ctx) -> Evaluation {
         cohorts: BTreeMap::new(),
     };
     let mut criteria = structured(trial, ctx, &mut w);
+    let mut at = 0;
     for c in &trial.criteria {
-        criteria.push(w.node(c, None));
+        criteria.push(w.node(c, None, at));
+        at += w.prep.nodes.get(at).map_or(1, |n| n.size);
     }
     let mut top: Vec<Status> = criteria.iter().filter(|r| counts(r)).map(|r| r.status).collect();
     if !w.cohorts.is_empty() {
@@ -474,9 +478,15 @@ fn to_status(section: Section, t: Truth) -> Status {
 }
 
 impl Walk<'_, '_> {
-    fn node(&mut self, c: &Criterion, cohort: Option<&str>) -> CriterionResult {
+    /// Judges node `c`, the `at`-th of the trial in pre-order.
+    fn node(&mut self, c: &Criterion, cohort: Option<&str>, at: usize) -> CriterionResult {
         let cohort_here = if c.kind == NodeKind::Cohort { c.cohort.as_deref().or(Some(c.id.as_str())) } else { None };
-        let children: Vec<CriterionResult> = c.children.iter().map(|ch| self.node(ch, cohort_here.or(cohort))).collect();
+        let mut next = at + 1;
+        let mut children: Vec<CriterionResult> = Vec::with_capacity(c.children.len());
+        for ch in &c.children {
+            children.push(self.node(ch, cohort_here.or(cohort), next));
+            next += self.prep.nodes.get(next).map_or(1, |n| n.size);
+        }
         let mut r = CriterionResult {
             id: c.id.clone(),
             section: c.section,
@@ -499,7 +509,7 @@ impl Walk<'_, '_> {
             r.status = combine(logic, kids);
             // A group's own atoms (a lead-in with a threshold) count too.
             if !c.atoms.is_empty() {
-                let (st, reason, facts, q, confirm) = self.leaf(c);
+                let (st, reason, facts, q, confirm) = self.leaf(c, at);
                 r.status = combine(Logic::All, [r.status, st].into_iter());
                 r.reason = reason;
                 r.facts = facts;
@@ -513,7 +523,7 @@ impl Walk<'_, '_> {
                 }
             }
         } else {
-            let (st, reason, facts, q, confirm) = self.leaf(c);
+            let (st, reason, facts, q, confirm) = self.leaf(c, at);
             r.status = st;
             r.reason = reason;
             r.facts = facts;
@@ -526,7 +536,7 @@ impl Walk<'_, '_> {
             match t {
                 Truth::No => {
                     r.status = Status::NotApplicable;
-                    r.reason = format!("does not apply: {why} ({})", label(c));
+                    r.reason = format!("does not apply: {why} ({})", self.label(c, at));
                     qs.clear();
                 }
                 Truth::Unknown if r.status != Status::Pass && r.status != Status::NotApplicable => {
@@ -556,9 +566,30 @@ impl Walk<'_, '_> {
     }
 
     /// Judges a node's own atoms.
-    fn leaf(&mut self, c: &Criterion) -> (Status, String, Vec<Fact>, Vec<Question>, bool) {
+    fn label(&self, c: &Criterion, at: usize) -> String {
+        self.prep.nodes.get(at).map_or_else(|| label(c), |n| n.label.clone())
+    }
+
+    fn leaf(&mut self, c: &Criterion, at: usize) -> (Status, String, Vec<Fact>, Vec<Question>, bool) {
         let ctx = self.ctx;
-        let lab = label(c);
+        let prep = self.prep;
+        let infos = prep.nodes.get(at).map(|n| n.atoms.as_slice()).filter(|a| a.len() == c.atoms.len());
+        let own_infos;
+        let infos = match infos {
+            Some(i) => i,
+            None => {
+                own_infos = c.atoms.iter().map(atom::AtomInfo::new).collect::<Vec<_>>();
+                own_infos.as_slice()
+            }
+        };
+        let lab: &str = prep.nodes.get(at).map_or("", |n| n.label.as_str());
+        let lab_own;
+        let lab = if lab.is_empty() {
+            lab_own = label(c);
+            lab_own.as_str()
+        } else {
+            lab
+        };
         let understood = c.understood.unwrap_or(if !c.atoms.is_empty() && c.uncovered.is_empty() { Understood::Full } else { Understood::Partial });
         let crit_q = if ctx.p.answers.is_empty() && !c.atoms.is_empty() && understood == Understood::Full {
             // Not needed unless asked or answered; skipping it saves an allocation per criterion.
@@ -620,21 +651,21 @@ impl Walk<'_, '_> {
                 continue;
             }
             // Exceptions of the same kind take matching facts out; others waive the atom.
-            let excepts: Vec<&crate::atoms::Atom> = c.atoms.iter().filter(|e| e.excepts == Some(i)).collect();
+            let excepts: Vec<(&crate::atoms::Atom, usize)> = c.atoms.iter().enumerate().filter(|(_, e)| e.excepts == Some(i)).map(|(j, e)| (e, j)).collect();
             let mut except_keys = Vec::new();
             let mut waivers = Vec::new();
-            for e in &excepts {
+            for &(e, j) in &excepts {
                 if e.kind == a.kind && a.kind != AtomKind::Measurement {
                     let ec = e.concept.as_ref();
                     except_keys.extend(index::keys(ec.and_then(|x| x.id.as_deref()), ec.and_then(|x| x.code.as_deref()), ec.map(|x| x.name.as_str()), false, a.kind == AtomKind::Medication));
                 } else {
-                    waivers.push(*e);
+                    waivers.push((e, j));
                 }
             }
             except_keys.sort();
-            let mut o = atom::judge(a, c.section, ctx, &except_keys);
-            for e in waivers {
-                let eo = atom::judge(e, c.section, ctx, &[]);
+            let mut o = atom::judge(a, &infos[i], c.section, ctx, &except_keys);
+            for (e, ei) in waivers {
+                let eo = atom::judge(e, &infos[ei], c.section, ctx, &[]);
                 match eo.truth {
                     Truth::Yes => {
                         o.truth = neutral;
@@ -650,7 +681,7 @@ impl Walk<'_, '_> {
                 }
             }
             if !except_keys.is_empty() {
-                let names: Vec<String> = excepts.iter().filter(|e| e.kind == a.kind).map(|e| atom::concept_name(e)).collect();
+                let names: Vec<String> = excepts.iter().filter(|(e, _)| e.kind == a.kind).map(|(e, _)| atom::concept_name(e)).collect();
                 o.reason = format!("{} (not counting {})", o.reason, names.join(", "));
             }
             confirm |= o.confirm;
@@ -729,7 +760,7 @@ impl Walk<'_, '_> {
             return (Truth::Unknown, format!("applies to \"{}\"", ai.text), Vec::new());
         };
         let a = crate::atoms::Atom { kind: AtomKind::Condition, concept: Some(concept.clone()), span: ai.span, ..Default::default() };
-        let o = atom::judge(&a, section, ctx, &[]);
+        let o = atom::judge(&a, &atom::AtomInfo::new(&a), section, ctx, &[]);
         let why = match o.truth {
             Truth::No => format!("the patient is not among \"{}\"", ai.text),
             _ => format!("applies to \"{}\"", ai.text),
@@ -764,8 +795,13 @@ pub struct CheckResult {
     pub warnings: Vec<String>,
 }
 
-/// Checks a patient against many trials.
+/// Checks a patient against many trials. To check many patients against
+/// the same trials, [`prepare_all`] them once and use [`check_prepared`].
 pub fn check(trials: &[Trial], patient: &Patient, options: &EvalOptions) -> CheckResult {
+    check_with(trials, None, patient, options)
+}
+
+fn check_with(trials: &[Trial], prepared: Option<&[Prepared]>, patient: &Patient, options: &EvalOptions) -> CheckResult {
     let idx = index::PatientIndex::new(patient);
     let (as_of, warnings) = as_of(patient, options);
     let ctx = Ctx::new(patient, &idx, as_of, options);
@@ -773,7 +809,15 @@ pub fn check(trials: &[Trial], patient: &Patient, options: &EvalOptions) -> Chec
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let mut e = evaluate_with(t, &ctx);
+            let own;
+            let prep = match prepared.and_then(|p| p.get(i)).filter(|p| p.fits(t)) {
+                Some(p) => p,
+                None => {
+                    own = prepare(t);
+                    &own
+                }
+            };
+            let mut e = evaluate_with(t, prep, &ctx);
             e.trial_index = i;
             e
         })
@@ -837,3 +881,60 @@ impl CheckResult {
 
 #[allow(dead_code)]
 fn _uses(_: date::Precision) {}
+
+/// What checking needs of a trial that does not depend on the patient,
+/// worked out once ([`prepare`]) and reused for every patient: each node's
+/// label and the resolved concept keys of each atom.
+#[derive(Clone, Debug, Default)]
+pub struct Prepared {
+    /// The criteria nodes in pre-order (a node, then its subtrees).
+    nodes: Vec<NodePrep>,
+    /// To tell a trial it was not prepared from: id and top-level count.
+    trial_id: Option<String>,
+    top: usize,
+}
+
+impl Prepared {
+    fn fits(&self, t: &Trial) -> bool {
+        self.top == t.criteria.len() && self.trial_id == t.id
+    }
+}
+
+#[derive(Clone, Debug)]
+struct NodePrep {
+    /// "Inclusion 3.2".
+    label: String,
+    /// Nodes in this subtree, itself included.
+    size: usize,
+    /// One per atom of the node, in order.
+    atoms: Vec<atom::AtomInfo>,
+}
+
+/// Prepares one trial for [`check_prepared`].
+pub fn prepare(trial: &Trial) -> Prepared {
+    fn walk(c: &Criterion, out: &mut Vec<NodePrep>) {
+        let at = out.len();
+        out.push(NodePrep { label: label(c), size: 1, atoms: c.atoms.iter().map(atom::AtomInfo::new).collect() });
+        for ch in &c.children {
+            walk(ch, out);
+        }
+        out[at].size = out.len() - at;
+    }
+    let mut nodes = Vec::new();
+    for c in &trial.criteria {
+        walk(c, &mut nodes);
+    }
+    Prepared { nodes, trial_id: trial.id.clone(), top: trial.criteria.len() }
+}
+
+/// Prepares each trial, in order.
+pub fn prepare_all(trials: &[Trial]) -> Vec<Prepared> {
+    trials.iter().map(prepare).collect()
+}
+
+/// [`check`] with the trials prepared beforehand (`prepared[i]` is
+/// `prepare(&trials[i])`): the same result, less work per patient. A
+/// missing or stale entry (another trial's) is prepared again.
+pub fn check_prepared(trials: &[Trial], prepared: &[Prepared], patient: &Patient, options: &EvalOptions) -> CheckResult {
+    check_with(trials, Some(prepared), patient, options)
+}

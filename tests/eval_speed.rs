@@ -1,0 +1,101 @@
+//! Speed of checking one patient against the first 1,000 trials of the
+//! corpus, parsed once. Run in release for figures:
+//! `cargo test --release --test eval_speed -- --nocapture`
+//! (`TRIALSIEVE_BENCH_RUNS` sets the number of timed runs; the median is
+//! reported).
+
+use std::path::{Path, PathBuf};
+
+use trialsieve::eval::{self, EvalOptions, Verdict};
+use trialsieve::{Format, ParseOptions, Trial};
+
+fn corpus_dir() -> Option<PathBuf> {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    [here.join("../shared/corpus"), PathBuf::from("/work/shared/corpus")].into_iter().find(|p| p.is_dir())
+}
+
+/// The first `n` trials of `trials.jsonl` with criteria text, parsed.
+fn corpus_trials(n: usize) -> Option<Vec<Trial>> {
+    let Some(dir) = corpus_dir() else {
+        println!("no corpus at ../shared/corpus or /work/shared/corpus; skipping");
+        return None;
+    };
+    let Ok(lines) = std::fs::read_to_string(dir.join("trials.jsonl")) else {
+        println!("no trials.jsonl in {}; skipping", dir.display());
+        return None;
+    };
+    let options = ParseOptions { format: Format::Text };
+    let mut out = Vec::new();
+    for line in lines.lines() {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else { continue };
+        let Some(text) = v.get("eligibilityCriteria").and_then(|t| t.as_str()) else { continue };
+        let Ok(trials) = trialsieve::parse(text, &options) else { continue };
+        for mut t in trials {
+            t.id = v.get("nctId").and_then(|x| x.as_str()).map(String::from);
+            out.push(t);
+        }
+        if out.len() >= n {
+            out.truncate(n);
+            break;
+        }
+    }
+    Some(out)
+}
+
+const PATIENT: &str = r#"{ "asOf": "2026-11-22",
+  "birthDate": "1981-04-02", "sex": "female",
+  "pregnant": false, "breastfeeding": false,
+  "conditions":   [{ "name": "systemic lupus erythematosus", "code": "SNOMED:55464009", "onset": "2022-03", "status": "active" },
+                   { "name": "lupus nephritis", "onset": "2023-01" }, { "name": "hypertension" }],
+  "observations": [{ "name": "hemoglobin", "code": "LOINC:718-7", "value": 9.5, "unit": "g/dL", "date": "2026-11-01", "referenceHigh": 17.5 },
+                   { "name": "creatinine", "value": 1.1, "unit": "mg/dL", "date": "2026-11-01" },
+                   { "name": "ALT", "value": 30, "unit": "U/L", "date": "2026-11-01" },
+                   { "name": "platelets", "value": 210, "unit": "10*9/L", "date": "2026-11-01" },
+                   { "name": "SLEDAI-2K", "value": 10 }, { "name": "HIV antibody", "value": "negative" }],
+  "medications":  [{ "name": "prednisone", "dose": 10, "unit": "mg/d", "start": "2025-01-01" },
+                   { "name": "mycophenolate mofetil", "dose": 2, "unit": "g/d", "start": "2024-01-01" }],
+  "procedures":   [{ "name": "renal biopsy", "date": "2023-01-10" }],
+  "immunizations":[{ "name": "influenza vaccine", "date": "2026-10-01" }],
+  "answers": { "cond:hepatitis_b": false }
+}"#;
+
+#[test]
+fn one_patient_against_a_thousand_corpus_trials() {
+    let Some(trials) = corpus_trials(1000) else { return };
+    assert_eq!(trials.len(), 1000);
+    let p = trialsieve::patient::read(PATIENT).unwrap();
+    let o = EvalOptions::default();
+    let prepared = eval::prepare_all(&trials);
+    let first = eval::check(&trials, &p, &o);
+    // The prepared path gives the same result as the plain one.
+    assert_eq!(eval::check_prepared(&trials, &prepared, &p, &o), first);
+    let runs: usize = std::env::var("TRIALSIEVE_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(15);
+    let mut times = Vec::new();
+    let mut plain = Vec::new();
+    for _ in 0..runs {
+        let start = std::time::Instant::now();
+        let r = eval::check_prepared(&trials, &prepared, &p, &o);
+        times.push(start.elapsed());
+        drop(r);
+        let start = std::time::Instant::now();
+        let r = eval::check(&trials, &p, &o);
+        plain.push(start.elapsed());
+        drop(r);
+    }
+    times.sort();
+    plain.sort();
+    let count = |v: Verdict| first.evaluations.iter().filter(|e| e.verdict == v).count();
+    println!(
+        "check: 1 patient x 1000 corpus trials: median {:?} prepared, {:?} unprepared (min {:?}, max {:?}); {} eligible, {} undetermined, {} ineligible; {} questions",
+        times[times.len() / 2],
+        plain[plain.len() / 2],
+        times[0],
+        times[times.len() - 1],
+        count(Verdict::Eligible),
+        count(Verdict::Undetermined),
+        count(Verdict::Ineligible),
+        first.questions.len()
+    );
+    // Debug builds are many times slower; the release figure is the one that counts.
+    assert!(times[times.len() / 2].as_millis() < 5000);
+}
