@@ -207,13 +207,72 @@ pub(crate) fn concept_name(a: &Atom) -> String {
 pub(crate) struct AtomInfo {
     keys: std::sync::Arc<Vec<String>>,
     slug: std::sync::Arc<str>,
+    /// What the atom states, without where it stands: two atoms with the
+    /// same `what` judge alike for one patient (many trials repeat
+    /// "pregnant", "HIV", "age ≥ 18"). `hash` is its hash.
+    pub what: std::sync::Arc<str>,
+    pub hash: u64,
 }
 
 impl AtomInfo {
     pub fn new(a: &Atom) -> AtomInfo {
+        use std::hash::{Hash, Hasher};
         let (keys, slug) = index::atom_concept(a.concept.as_ref(), a.kind == AtomKind::Medication);
         let slug = if slug.is_empty() { std::sync::Arc::from("unnamed") } else { slug };
-        AtomInfo { keys, slug }
+        // Spans are the only fields judging does not read.
+        let mut bare = a.clone();
+        bare.span = Default::default();
+        bare.value_span = None;
+        bare.duration_span = None;
+        bare.dose_span = None;
+        bare.classification_span = None;
+        bare.excepts = None;
+        if let Some(w) = &mut bare.window {
+            w.span = None;
+        }
+        let what = intern(serde_json::to_string(&bare).unwrap_or_default());
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        what.hash(&mut h);
+        AtomInfo { keys, slug, what, hash: h.finish() }
+    }
+}
+
+/// One shared copy of each atom description, so that the memo finds a
+/// repeated atom by pointer. Bounded: past the bound a description is not
+/// shared, and the memo compares it by content instead.
+fn intern(s: String) -> std::sync::Arc<str> {
+    use std::collections::HashSet;
+    use std::sync::{Arc, Mutex, OnceLock};
+    static SEEN: OnceLock<Mutex<HashSet<Arc<str>>>> = OnceLock::new();
+    let Ok(mut seen) = SEEN.get_or_init(|| Mutex::new(HashSet::new())).lock() else { return s.into() };
+    if let Some(a) = seen.get(s.as_str()) {
+        return a.clone();
+    }
+    let a: Arc<str> = s.into();
+    if seen.len() < 200_000 {
+        seen.insert(a.clone());
+    }
+    a
+}
+
+/// Outcomes of atoms judged for one patient, by what the atom states and
+/// the section it is in, so that the same atom in another trial costs a
+/// clone, not a judgment.
+#[derive(Default)]
+pub(crate) struct Memo {
+    by_hash: std::collections::HashMap<u64, Vec<(std::sync::Arc<str>, Section, Outcome)>>,
+}
+
+impl Memo {
+    /// The outcome of `a` (described by `info`) in `section`, judged once.
+    pub fn judge(&mut self, a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> Outcome {
+        let bucket = self.by_hash.entry(info.hash).or_default();
+        if let Some((_, _, o)) = bucket.iter().find(|(w, s, _)| *s == section && (std::sync::Arc::ptr_eq(w, &info.what) || **w == *info.what)) {
+            return o.clone();
+        }
+        let o = judge(a, info, section, ctx, &[]);
+        bucket.push((info.what.clone(), section, o.clone()));
+        o
     }
 }
 

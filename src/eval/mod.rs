@@ -196,11 +196,14 @@ pub(crate) struct Ctx<'a> {
     /// Age and sex, worked out once per patient.
     age: Option<(f64, Fact)>,
     sex: Option<(Sex, Fact)>,
+    /// Whether any answer is about a whole criterion (`crit:…`).
+    crit_answers: bool,
 }
 
 impl<'a> Ctx<'a> {
     fn new(p: &'a Patient, idx: &'a index::PatientIndex, as_of: Option<Date>, opts: &'a EvalOptions) -> Ctx<'a> {
-        let mut c = Ctx { p, idx, as_of, opts, age: None, sex: None };
+        let crit_answers = p.answers.keys().any(|k| k.starts_with("crit:"));
+        let mut c = Ctx { p, idx, as_of, opts, age: None, sex: None, crit_answers };
         c.age = c.compute_age();
         c.sex = c.compute_sex();
         c
@@ -252,7 +255,7 @@ pub fn evaluate(trial: &Trial, patient: &Patient, options: &EvalOptions) -> Eval
     let idx = index::PatientIndex::new(patient);
     let (as_of, warnings) = as_of(patient, options);
     let ctx = Ctx::new(patient, &idx, as_of, options);
-    let mut e = evaluate_with(trial, &prepare(trial), &ctx);
+    let mut e = evaluate_with(trial, trial.prepared.get(trial), &ctx, &mut atom::Memo::default());
     e.warnings = warnings;
     e
 }
@@ -270,6 +273,8 @@ fn as_of(p: &Patient, o: &EvalOptions) -> (Option<Date>, Vec<String>) {
 struct Walk<'a, 'b> {
     ctx: &'a Ctx<'b>,
     prep: &'a Prepared,
+    /// Atom outcomes for this patient, shared by the trials of one check.
+    memo: &'a mut atom::Memo,
     trial_id: String,
     questions: Vec<Question>,
     to_confirm: Vec<CriterionRef>,
@@ -278,10 +283,11 @@ struct Walk<'a, 'b> {
     cohorts: BTreeMap<String, Vec<Status>>,
 }
 
-fn evaluate_with(trial: &Trial, prep: &Prepared, ctx: &Ctx) -> Evaluation {
+fn evaluate_with(trial: &Trial, prep: &Prepared, ctx: &Ctx, memo: &mut atom::Memo) -> Evaluation {
     let mut w = Walk {
         ctx,
         prep,
+        memo,
         trial_id: trial.id.clone().unwrap_or_default(),
         questions: Vec::new(),
         to_confirm: Vec::new(),
@@ -325,21 +331,18 @@ fn counts(r: &CriterionResult) -> bool {
 }
 
 fn merge_questions(qs: Vec<Question>) -> Vec<Question> {
-    let mut out: Vec<Question> = Vec::new();
-    let mut at: HashMap<String, usize> = HashMap::new();
+    let mut out: Vec<Question> = Vec::with_capacity(qs.len());
+    // A trial asks a handful of questions: a scan beats hashing them.
     for q in qs {
-        match at.get(&q.id) {
-            Some(&i) => {
+        match out.iter().position(|o| o.id == q.id) {
+            Some(i) => {
                 for c in q.criteria {
                     if !out[i].criteria.contains(&c) {
                         out[i].criteria.push(c);
                     }
                 }
             }
-            None => {
-                at.insert(q.id.clone(), out.len());
-                out.push(q);
-            }
+            None => out.push(q),
         }
     }
     out
@@ -591,14 +594,15 @@ impl Walk<'_, '_> {
             lab
         };
         let understood = c.understood.unwrap_or(if !c.atoms.is_empty() && c.uncovered.is_empty() { Understood::Full } else { Understood::Partial });
-        let crit_q = if ctx.p.answers.is_empty() && !c.atoms.is_empty() && understood == Understood::Full {
-            // Not needed unless asked or answered; skipping it saves an allocation per criterion.
-            String::new()
-        } else {
+        // Not needed unless asked or answered: most criteria are neither,
+        // and skipping it saves an allocation per criterion.
+        let crit_q = if ctx.crit_answers || c.atoms.is_empty() || understood != Understood::Full {
             format!("crit:{}:{}", self.trial_id, c.id)
+        } else {
+            String::new()
         };
         // An answer about the whole criterion settles it.
-        if let Some(v) = ctx.p.answers.get(&crit_q) {
+        if let Some(v) = if ctx.crit_answers { ctx.p.answers.get(&crit_q) } else { None } {
             let t = match v {
                 serde_json::Value::Bool(b) => Some(Truth::from(*b)),
                 _ => None,
@@ -615,7 +619,7 @@ impl Walk<'_, '_> {
             }
         }
         let ask_crit = |qs: &mut Vec<Question>| {
-            if !ctx.p.answers.contains_key(&crit_q) {
+            if !ctx.crit_answers || !ctx.p.answers.contains_key(&crit_q) {
                 qs.push(Question {
                     id: crit_q.clone(),
                     text: format!("Is this true for the patient: \"{}\"?", c.text),
@@ -639,7 +643,7 @@ impl Walk<'_, '_> {
         let logic = c.logic.unwrap_or(if c.section == Section::Exclusion { Logic::Any } else { Logic::All });
         let neutral = if logic == Logic::All { Truth::Yes } else { Truth::No };
         let mut truth = neutral;
-        let mut reasons = Vec::new();
+        let mut reason = String::new();
         let mut facts = Vec::new();
         let mut qs = Vec::new();
         let mut confirm = false;
@@ -663,9 +667,13 @@ impl Walk<'_, '_> {
                 }
             }
             except_keys.sort();
-            let mut o = atom::judge(a, &infos[i], c.section, ctx, &except_keys);
+            let mut o = if except_keys.is_empty() {
+                self.memo.judge(a, &infos[i], c.section, ctx)
+            } else {
+                atom::judge(a, &infos[i], c.section, ctx, &except_keys)
+            };
             for (e, ei) in waivers {
-                let eo = atom::judge(e, &infos[ei], c.section, ctx, &[]);
+                let eo = self.memo.judge(e, &infos[ei], c.section, ctx);
                 match eo.truth {
                     Truth::Yes => {
                         o.truth = neutral;
@@ -686,12 +694,16 @@ impl Walk<'_, '_> {
             }
             confirm |= o.confirm;
             truth = if logic == Logic::All { truth.and(o.truth) } else { truth.or(o.truth) };
-            reasons.push(if reasons.is_empty() && o.reason.starts_with(|c: char| c.is_lowercase()) { capitalize(&o.reason) } else { o.reason });
+            if reason.is_empty() {
+                reason = if o.reason.starts_with(|c: char| c.is_lowercase()) { capitalize(&o.reason) } else { o.reason };
+            } else {
+                reason.push_str("; ");
+                reason.push_str(&o.reason);
+            }
             facts.extend(o.facts);
             qs.extend(o.questions);
         }
         let mut status = to_status(c.section, truth);
-        let mut reason = reasons.join("; ");
         if understood != Understood::Full && status == Status::Pass {
             status = Status::Unknown;
             reason.push_str("; the rest of the criterion is not understood");
@@ -805,30 +817,33 @@ fn check_with(trials: &[Trial], prepared: Option<&[Prepared]>, patient: &Patient
     let idx = index::PatientIndex::new(patient);
     let (as_of, warnings) = as_of(patient, options);
     let ctx = Ctx::new(patient, &idx, as_of, options);
+    let mut memo = atom::Memo::default();
     let mut evaluations: Vec<Evaluation> = trials
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let own;
+            // Prepared data given and fitting, else the trial's own, kept
+            // for the next check (a page re-checks the same trials on each
+            // change to the patient).
             let prep = match prepared.and_then(|p| p.get(i)).filter(|p| p.fits(t)) {
                 Some(p) => p,
-                None => {
-                    own = prepare(t);
-                    &own
-                }
+                None => t.prepared.get(t),
             };
-            let mut e = evaluate_with(t, prep, &ctx);
+            let mut e = evaluate_with(t, prep, &ctx, &mut memo);
             e.trial_index = i;
             e
         })
         .collect();
     evaluations.sort_by_key(|e| (e.verdict as u8, e.questions.len(), e.trial_index));
     let mut all: Vec<Question> = Vec::new();
-    let mut at: HashMap<String, usize> = HashMap::new();
+    let mut at: HashMap<&str, usize> = HashMap::new();
     for e in &evaluations {
+        if e.questions.is_empty() {
+            continue;
+        }
         let tid = e.trial_id.clone().unwrap_or_else(|| format!("#{}", e.trial_index));
         for q in &e.questions {
-            let i = *at.entry(q.id.clone()).or_insert_with(|| {
+            let i = *at.entry(q.id.as_str()).or_insert_with(|| {
                 let mut nq = q.clone();
                 nq.criteria.clear();
                 all.push(nq);
@@ -908,6 +923,38 @@ struct NodePrep {
     size: usize,
     /// One per atom of the node, in order.
     atoms: Vec<atom::AtomInfo>,
+}
+
+/// A trial's [`Prepared`], built on first use and kept with the trial. It
+/// never takes part in comparisons, and a clone starts empty (the clone's
+/// criteria may be changed).
+#[derive(Default)]
+pub struct PreparedCell(std::sync::OnceLock<Prepared>);
+
+impl PreparedCell {
+    /// The trial's prepared data, worked out now if it was not yet.
+    pub fn get(&self, trial: &Trial) -> &Prepared {
+        let p = self.0.get_or_init(|| prepare(trial));
+        p
+    }
+}
+
+impl Clone for PreparedCell {
+    fn clone(&self) -> Self {
+        PreparedCell::default()
+    }
+}
+
+impl PartialEq for PreparedCell {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for PreparedCell {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.get().is_some() { "PreparedCell(ready)" } else { "PreparedCell(empty)" })
+    }
 }
 
 /// Prepares one trial for [`check_prepared`].
