@@ -224,7 +224,26 @@ impl<'t> Extractor<'t> {
                     }
                     continue;
                 }
-                ConceptKind::Vital | ConceptKind::Score => continue,
+                ConceptKind::Score => {
+                    // "NYHA class III or IV": levels in roman numerals.
+                    if let Some((levels, end)) = self.romans_after(h.b) {
+                        let mut atom = Atom { kind: AtomKind::Measurement, concept: Some(h.concept.to_ref()), unit: Some("{score}".into()), ..Atom::default() };
+                        let (lo, hi) = (levels.iter().min().copied().unwrap_or(0), levels.iter().max().copied().unwrap_or(0));
+                        let consecutive = levels.len() as u32 == hi - lo + 1;
+                        if levels.len() == 1 {
+                            atom.comparator = Some(Comparator::Eq);
+                            atom.value = Some(f64::from(lo));
+                        } else if consecutive {
+                            atom.low = Some(super::Bound { value: f64::from(lo), inclusive: true });
+                            atom.high = Some(super::Bound { value: f64::from(hi), inclusive: true });
+                        } else {
+                            continue;
+                        }
+                        drafts.push(Draft { atom, a: h.a, b: end, val: Some((h.b, end)) });
+                    }
+                    continue;
+                }
+                ConceptKind::Vital => continue,
             };
             if drafts.iter().any(|d| d.a <= h.a && h.b <= d.b && d.atom.concept.as_ref().is_some_and(|c| c.id.as_deref() == Some(h.concept.id.as_str()))) {
                 continue;
@@ -306,7 +325,8 @@ impl<'t> Extractor<'t> {
         // "AST and ALT", "AST/ALT", "AST, ALT": same threshold for each.
         while k > 0 {
             let p = &self.hits[k - 1];
-            let gap = self.f.string(p.b, self.hits[k].a);
+            // "AST(SGOT)/ALT(SGPT)": parentheses around a synonym do not break the list.
+            let gap: String = self.f.string(p.b, self.hits[k].a).chars().filter(|c| !matches!(c, '(' | ')')).collect();
             let g = gap.trim();
             let joined = matches!(g, "," | "/" | "and" | "or" | "&" | ", and" | ", or" | "and/or" | "")
                 || (g.starts_with('(') && g.ends_with(')') && g.len() < 12);
@@ -336,6 +356,12 @@ impl<'t> Extractor<'t> {
         let mut words: Vec<(usize, usize)> = Vec::new();
         while i > 0 && words.len() < 6 {
             let c = self.f.get(i - 1);
+            // "Diarrhea, grade 1 or greater": a level word alone reaches past the comma.
+            let levels_so_far = !words.is_empty() && words.iter().all(|w: &(usize, usize)| matches!(self.f.string(w.0, w.1).as_str(), "stage" | "grade" | "class" | "level"));
+            if c == ',' && levels_so_far {
+                i -= 1;
+                continue;
+            }
             if matches!(c, ';' | '.' | ',' | '\n' | '(' | ')' | '[' | ']' | ':' | '=' | '<' | '>' | '≤' | '≥') {
                 break;
             }
@@ -344,7 +370,8 @@ impl<'t> Extractor<'t> {
                 while i > 0 && (self.f.is_word(i - 1) || matches!(self.f.get(i - 1), '-' | '\'' | '/')) {
                     i -= 1;
                 }
-                if (i..e).any(|k| self.f.get(k).is_ascii_digit()) && !(i..e).any(|k| self.f.get(k).is_alphabetic()) {
+                // A number ends the name ("5x ULN or ≤ 5"), a name with digits ("FEV1") does not.
+                if self.f.get(i).is_ascii_digit() {
                     break;
                 }
                 words.push((i, e));
@@ -395,7 +422,8 @@ impl<'t> Extractor<'t> {
         if let Some(cut) = words.iter().rposition(|w| func(w) && !matches!(self.f.string(w.0, w.1).as_str(), "of" | "in" | "on" | "at")) {
             words.drain(..=cut);
         }
-        while words.first().is_some_and(&func) {
+        // Leading filler goes too ("at least one focal lesion" -> "focal lesion").
+        while words.first().is_some_and(|w| func(w) || (words.len() > 1 && t.stop.contains(&self.f.string(w.0, w.1)))) {
             words.remove(0);
         }
         while words.last().is_some_and(&func) {
@@ -407,14 +435,57 @@ impl<'t> Extractor<'t> {
             let unit = t.units.iter().any(|(p, _, _)| p.as_slice() == &self.f.c[w.0..w.1]);
             !t.stop.contains(&s) && !unit && !self.cues.iter().any(|c| c.a <= w.0 && w.1 <= c.b)
         });
-        if !named {
+        // A level word alone ("Grade 2 or 3") names nothing either.
+        let levels_only = words.iter().all(|w| matches!(self.f.string(w.0, w.1).as_str(), "stage" | "grade" | "class" | "level" | "score"));
+        if !named || levels_only {
             return None;
         }
         Some((words.first()?.0, words.last()?.1))
     }
 
     fn place_expr(&self, x: &Expr, drafts: &mut Vec<Draft>, mods: &mut Vec<Modifier>, used_hits: &mut [bool], used_cues: &mut [bool]) {
+        if x.bare && self.hits.iter().any(|h| h.a <= x.a && x.b <= h.b) {
+            // The number belongs to a name the lexicon knows ("CKD stage 5").
+            return;
+        }
+        if x.bare {
+            // "NYHA 4", "ASA class 2", "GOLD 1": a level of the score just before.
+            let score = self.hits.iter().enumerate().rev().find(|(_, h)| h.b <= x.a).filter(|(_, h)| {
+                h.concept.kind == ConceptKind::Score && self.filler_between(h.b, x.a, 2) && {
+                    let gap = self.f.string(h.b, x.a);
+                    gap.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).all(|w| matches!(w, "class" | "grade" | "stage" | "score" | "status" | "of" | "category" | "group" | "level"))
+                }
+            });
+            if let Some((k, h)) = score {
+                used_hits[k] = true;
+                let mut atom = Atom { kind: AtomKind::Measurement, concept: Some(h.concept.to_ref()), ..Atom::default() };
+                self.fill_value(&mut atom, x);
+                atom.unit = Some("{score}".into());
+                drafts.push(Draft { atom, a: h.a, b: x.b, val: Some((x.a, x.b)) });
+            } else if let Some((na, nb)) = self.name_before(x.a).filter(|&(na, nb)| {
+                let k = self.f.skip_spaces_back(x.a);
+                let levelled = ["stage", "grade", "class", "level"].iter().any(|w| self.f.string(k.saturating_sub(w.len()), k) == *w);
+                // The level word alone ("Stage 4 colon cancer") names nothing.
+                let named = self.f.string(na, nb).split(|c: char| !c.is_alphanumeric()).any(|w| !w.is_empty() && !matches!(w, "stage" | "grade" | "class" | "level"));
+                levelled && named
+            }) {
+                // "Duke stage 5": a level of what is named before.
+                let name = self.span(na, nb).slice(self.text).to_string();
+                let mut atom = Atom { kind: AtomKind::Measurement, concept: Some(ConceptRef { id: None, name, code: None }), ..Atom::default() };
+                self.fill_value(&mut atom, x);
+                drafts.push(Draft { atom, a: na, b: x.b, val: Some((x.a, x.b)) });
+            }
+            return;
+        }
         let dim = x.dim;
+        // "= 4 (0-10)": the range of the scale, not a criterion.
+        let open = self.f.skip_spaces_back(x.a);
+        if x.is_range() && open > 0 && self.f.get(open - 1) == '(' {
+            let before = self.f.skip_spaces_back(open - 1);
+            if self.exprs.iter().any(|e| e.b == before) {
+                return;
+            }
+        }
         // Life expectancy and the like: a judgment with a threshold.
         if dim == Some(Dim::Time) {
             if let Some(c) = self.cue_before(x.a, 3, &[Cue::Judgment]) {
@@ -492,7 +563,11 @@ impl<'t> Extractor<'t> {
                 // "potassium < 3.5 or > 5.1 mEq/L", "<40 mg/dL in men, <50 mg/dL in women":
                 // a second bound on what the threshold just before measured.
                 let prev = drafts.iter().rev().find(|d| {
-                    d.atom.kind == AtomKind::Measurement && d.val.is_some_and(|(_, vb)| vb <= x.a && self.same_clause(vb, x.a) && self.words_between(vb, x.a) <= 5)
+                    let units_agree = match (&d.atom.unit, &x.unit) {
+                        (Some(a), Some(b)) => a == b,
+                        _ => true,
+                    };
+                    units_agree && d.atom.kind == AtomKind::Measurement && d.val.is_some_and(|(_, vb)| vb <= x.a && self.same_clause(vb, x.a) && self.words_between(vb, x.a) <= 5)
                 });
                 if let Some(p) = prev {
                     let mut atom = Atom { kind: AtomKind::Measurement, concept: p.atom.concept.clone(), ..Atom::default() };
@@ -565,16 +640,23 @@ impl<'t> Extractor<'t> {
                 } else {
                     break;
                 }
-                let k = f.skip_spaces(j);
+                let mut k = f.skip_spaces(j);
+                let mut sep = false;
                 if matches!(f.get(k), '/' | ',' | '+') {
-                    j = k + 1;
-                } else if f.phrase_at(k, &['o', 'r']) {
-                    j = k + 2;
+                    k = f.skip_spaces(k + 1);
+                    sep = true;
+                }
+                if f.phrase_at(k, &['o', 'r']) {
+                    k += 2;
+                    sep = true;
                 } else if f.phrase_at(k, &['a', 'n', 'd']) {
-                    j = k + 3;
-                } else {
+                    k += 3;
+                    sep = true;
+                }
+                if !sep {
                     break;
                 }
+                j = k;
             }
             if classes.is_empty() {
                 return None;
@@ -603,6 +685,73 @@ impl<'t> Extractor<'t> {
             }
         }
         None
+    }
+
+    /// "class III or IV", "stage II-III", "grade I": the levels after a
+    /// level word within two words of `at`, and where they end.
+    fn romans_after(&self, at: usize) -> Option<(Vec<u32>, usize)> {
+        let f = self.f;
+        let mut j = f.skip_spaces(at);
+        let mut saw_word = false;
+        for w in ["class", "stage", "grade", "functional class", "category"] {
+            let p: Vec<char> = w.chars().collect();
+            if f.phrase_at(j, &p) {
+                j += p.len();
+                saw_word = true;
+                break;
+            }
+        }
+        // The score's own name may end with the level word ("NYHA class").
+        let named_level = ["class", "stage", "grade"].iter().any(|w| self.f.string(at.saturating_sub(w.len()), at) == *w);
+        if !saw_word && !named_level {
+            return None;
+        }
+        let mut levels = Vec::new();
+        let mut end = j;
+        loop {
+            j = f.skip_spaces(j);
+            let s = j;
+            while matches!(f.get(j), 'i' | 'v') {
+                j += 1;
+            }
+            let v = match f.string(s, j).as_str() {
+                "i" => 1,
+                "ii" => 2,
+                "iii" => 3,
+                "iv" => 4,
+                "v" => 5,
+                "vi" => 6,
+                _ => 0,
+            };
+            if v == 0 || f.is_word(j) {
+                break;
+            }
+            levels.push(v);
+            end = j;
+            let mut k = f.skip_spaces(j);
+            let mut sep = false;
+            if matches!(f.get(k), '/' | ',' | '-') {
+                k = f.skip_spaces(k + 1);
+                sep = true;
+            }
+            if f.phrase_at(k, &['o', 'r']) {
+                k += 2;
+                sep = true;
+            } else if f.phrase_at(k, &['a', 'n', 'd']) {
+                k += 3;
+                sep = true;
+            }
+            if !sep {
+                break;
+            }
+            j = k;
+        }
+        // "II-IV" is a range: fill the levels between.
+        if levels.len() == 2 && (end - at) < 40 && self.f.string(at, end).contains('-') {
+            let (a, b) = (levels[0], levels[1]);
+            levels = (a.min(b)..=a.max(b)).collect();
+        }
+        if levels.is_empty() { None } else { Some((levels, end)) }
     }
 
     fn clause_has(&self, at: usize, cue: Cue) -> bool {

@@ -28,6 +28,9 @@ pub struct Expr {
     pub over: Option<f64>,
     /// "between" or "from" came before a range.
     pub between: bool,
+    /// A bare number: no comparator, unit or range. It only means something
+    /// right after a score ("NYHA 4", "ASA 2"); the extractor decides.
+    pub bare: bool,
 }
 
 impl Expr {
@@ -45,8 +48,14 @@ pub fn scan(f: &Folded) -> Vec<Expr> {
     let mut i = 0;
     let mut last_end = 0;
     while i < f.len() {
-        let starts = (f.get(i).is_ascii_digit() && !glued_to_name(f, i)) || (f.is_word(i) && (i == 0 || !f.is_word(i - 1)));
+        let starts = if f.get(i).is_ascii_digit() { !glued_to_name(f, i) } else { f.is_word(i) && (i == 0 || !f.is_word(i - 1)) };
         if starts {
+            if let Some(e) = bare_uln_at(f, i, last_end) {
+                i = e.b.max(i + 1);
+                last_end = e.b;
+                out.push(e);
+                continue;
+            }
             if let Some(e) = expr_at(f, i, last_end) {
                 i = e.b.max(i + 1);
                 last_end = e.b;
@@ -94,6 +103,17 @@ pub fn number_at(f: &Folded, i: usize) -> Option<(f64, usize)> {
             s.push(c[j]);
             j += 1;
         }
+        // "0800 hours" is a time of day, not a quantity.
+        if s.len() >= 3 && s.starts_with('0') && f.get(j) != '.' {
+            return None;
+        }
+        // "100 000/uL": a space as the thousands separator, before a unit.
+        if s.len() <= 3 && f.get(j) == ' ' && (1..=3).all(|k| f.get(j + k).is_ascii_digit()) && !f.get(j + 4).is_ascii_digit() && unit_at(f, j + 4).is_some() {
+            for k in 1..=3 {
+                s.push(c[j + k]);
+            }
+            j += 4;
+        }
         // Thousands separators: ",ddd" not followed by another digit.
         if s.len() <= 3 {
             while f.get(j) == ',' && (1..=3).all(|k| f.get(j + k).is_ascii_digit()) && !f.get(j + 4).is_ascii_digit() {
@@ -101,6 +121,18 @@ pub fn number_at(f: &Folded, i: usize) -> Option<(f64, usize)> {
                     s.push(c[j + k]);
                 }
                 j += 4;
+            }
+        }
+        // "0,5 g/l": a decimal comma, read as such only when a unit follows.
+        if f.get(j) == ',' && f.get(j + 1).is_ascii_digit() && s.len() <= 3 {
+            let mut k = j + 1;
+            while f.get(k).is_ascii_digit() && k - j <= 3 {
+                k += 1;
+            }
+            if k - j <= 3 && !f.get(k).is_ascii_digit() && unit_at(f, k).is_some() {
+                s.push('.');
+                s.extend(f.c[j + 1..k].iter());
+                return s.parse().ok().map(|v| (v, k));
             }
         }
         if f.get(j) == '.' && f.get(j + 1).is_ascii_digit() {
@@ -234,6 +266,47 @@ fn sci_unit(f: &Folded, i: usize, exp: i32) -> (String, usize) {
         }
     }
     (format!("10*{exp}"), i)
+}
+
+/// "≤ ULN", "below the upper limit of normal": a bound at one ULN, written
+/// without a number.
+fn bare_uln_at(f: &Folded, i: usize, floor: usize) -> Option<Expr> {
+    if !f.is_word(i) || (i > 0 && f.is_word(i - 1)) {
+        return None;
+    }
+    let (cmp, a) = pre_comparator_before(f, i)?;
+    if a < floor {
+        return None;
+    }
+    for (p, weak) in &get().uln {
+        if !*weak && raw_at(f, i, p) && !f.is_word(i + p.len()) {
+            let mut end = i + p.len();
+            let k = f.skip_spaces(end);
+            for tail in ["(uln)", "(unl)"] {
+                let t: Vec<char> = tail.chars().collect();
+                if raw_at(f, k, &t) {
+                    end = k + t.len();
+                }
+            }
+            return Some(Expr {
+                a,
+                b: end,
+                num_a: i,
+                cmp: Some(cmp),
+                value: Some(1.0),
+                low: None,
+                high: None,
+                unit: Some("ULN".into()),
+                dim: Some(Dim::Other),
+                alternates: Vec::new(),
+                titre: false,
+                over: None,
+                between: false,
+                bare: false,
+            });
+        }
+    }
+    None
 }
 
 /// "ULN" after a multiple: optional "x"/"times"/"-fold", then a ULN phrase.
@@ -370,6 +443,7 @@ fn expr_at(f: &Folded, i: usize, floor: usize) -> Option<Expr> {
         titre: false,
         over: None,
         between: false,
+        bare: false,
     };
     // Negative numbers only after a comparator ("T-score ≤ -2.5").
     let mut start = i;
@@ -495,8 +569,17 @@ fn expr_at(f: &Folded, i: usize, floor: usize) -> Option<Expr> {
             e = k;
         }
     }
-    // Comparator before the number.
-    if post.is_none() && !x.between {
+    // Comparator before the number, or before a level word ("> Grade 2").
+    let level_at = ["grade", "stage", "class"].iter().find_map(|w| word_before(f, start, w));
+    if post.is_none() && !x.between && pre_comparator_before(f, start).is_none() {
+        if let Some((c, s)) = level_at.and_then(|l| pre_comparator_before(f, l)) {
+            if s >= floor {
+                x.cmp = Some(c);
+                start = s;
+            }
+        }
+    }
+    if post.is_none() && !x.between && x.cmp.is_none() {
         if let Some((c, s)) = pre_comparator_before(f, start) {
             if s >= floor {
                 // Another number's range ("1-3") is not a comparator.
@@ -545,14 +628,27 @@ fn expr_at(f: &Folded, i: usize, floor: usize) -> Option<Expr> {
     x.b = e;
     x.num_a = i;
     // "stage 5", "grade 3": a level named by the word before it.
-    if x.cmp.is_none() && x.unit.is_none() && !x.is_range() && f.get(i).is_ascii_digit() && !f.is_word(x.b)
-        && ["stage", "grade", "class", "score", "level", "classes", "stages", "grades"].iter().any(|w| word_before(f, start, w).is_some()) {
-            x.cmp = Some(Comparator::Eq);
-        }
-    // A bare number says nothing; keep it only with a comparator, a unit or a range.
+    if x.cmp.is_none()
+        && x.unit.is_none()
+        && !x.is_range()
+        && f.get(i).is_ascii_digit()
+        && !f.is_word(x.b)
+        && ["stage", "grade", "class", "score", "level", "classes", "stages", "grades"].iter().any(|w| word_before(f, start, w).is_some())
+    {
+        x.cmp = Some(Comparator::Eq);
+        x.bare = true;
+    }
+    // A bare number says little; it is kept marked `bare` when it stands
+    // alone (not "2nd", not a list marker "1." or "(2)").
     let meaningful = x.cmp.is_some() || x.unit.is_some() || x.is_range();
     if !meaningful {
-        return None;
+        let leads = (0..start).all(|k| !f.is_word(k));
+        let marker = leads && matches!(f.get(x.b), ')' | '.' | ':') || (start > 0 && f.get(start - 1) == '(' && f.get(x.b) == ')');
+        if !f.get(i).is_ascii_digit() || f.is_word(x.b) || marker || x.over.is_some() || x.titre {
+            return None;
+        }
+        x.bare = true;
+        x.cmp = Some(Comparator::Eq);
     }
     // A number word alone with a comparator but no unit is too loose ("more than one").
     if !f.get(i).is_ascii_digit() && x.unit.is_none() {
