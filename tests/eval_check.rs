@@ -294,8 +294,9 @@ fn parsed_trials_evaluate() {
     let p = patient(r#"{"age": 45, "sex": "female", "pregnant": false, "observations": [{"name": "Hb", "value": 55, "unit": "g/L"}]}"#);
     let r = eval::check(&trials, &p, &opts());
     assert_eq!(r.evaluations.len(), 1);
-    // FIXME: becomes Ineligible (Hb 55 < 60) once measurement atoms are extracted.
-    assert!(matches!(r.evaluations[0].verdict, Undetermined | Ineligible));
+    assert_eq!(r.evaluations[0].verdict, Ineligible);
+    assert_eq!(r.evaluations[0].failing.len(), 1);
+    assert!(r.evaluations[0].failing[0].text.contains("55 g/L is below the required ≥ 60 g/L"), "{:?}", r.evaluations[0].failing);
 }
 
 #[test]
