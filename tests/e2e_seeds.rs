@@ -284,7 +284,7 @@ fn seed_001_walks_from_undetermined_to_a_final_verdict() {
     check_verdict(&e);
     assert!(e.questions.is_empty(), "{:?}", e.questions);
     assert_eq!(e.verdict, Verdict::Eligible, "{}", serde_json::to_string_pretty(&e.criteria).unwrap());
-    assert!(rounds >= 1 && rounds <= 4, "{rounds}");
+    assert!((1..=4).contains(&rounds), "{rounds}");
     // What only the study team can judge is listed, not counted.
     assert!(e.to_confirm.iter().any(|c| c.id == "inc.7"), "{:?}", e.to_confirm);
 }

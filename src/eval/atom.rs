@@ -530,7 +530,7 @@ fn measurement(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> Outcom
                 ..q(qid.clone(), format!("What was the latest {name} result?"), AnswerKind::Choice)
             }
         } else {
-            Question { units: ask_units(a, &slug), ..q(qid.clone(), format!("What is the patient's latest {name}?"), AnswerKind::Number) }
+            Question { units: ask_units(a, slug), ..q(qid.clone(), format!("What is the patient's latest {name}?"), AnswerKind::Number) }
         };
         if let Some(w) = &a.window {
             question.text = format!("{} (measured {})", question.text.trim_end_matches('?'), window_text(w)) + "?";
@@ -541,7 +541,7 @@ fn measurement(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> Outcom
     // An answer outranks the record: it is the newest word.
     let mut rs: Vec<Reading> = Vec::new();
     if let Some(v) = ctx.p.answers.get(&qid) {
-        let first_unit = ask_units(a, &slug).into_iter().next().unwrap_or_default();
+        let first_unit = ask_units(a, slug).into_iter().next().unwrap_or_default();
         if let Some((x, u)) = number_answer(v, &first_unit) {
             rs.push(Reading {
                 value: ObsValue::Number(x),
@@ -630,13 +630,13 @@ fn measurement(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> Outcom
         let (limit, limit_unit, assumed) = match (unit.as_str(), r.reference_high, r.reference_low) {
             ("ULN", Some(h), _) => (h, from.clone(), false),
             ("LLN", _, Some(l)) => (l, from.clone(), false),
-            ("ULN", None, _) => match units::analyte(&slug).and_then(|an| an.uln.as_ref()) {
+            ("ULN", None, _) => match units::analyte(slug).and_then(|an| an.uln.as_ref()) {
                 Some(d) => (d.value, d.unit.clone(), true),
                 None => return ask(format!("{} has no reference range and no default upper limit of normal is known", r.fact.text)).fact(r.fact.field.clone(), r.fact.text.clone()),
             },
             _ => return ask(format!("{} has no lower limit of normal", r.fact.text)).fact(r.fact.field.clone(), r.fact.text.clone()),
         };
-        let Ok(xv) = units::convert(x, &from, &limit_unit, Some(&slug)) else {
+        let Ok(xv) = units::convert(x, &from, &limit_unit, Some(slug)) else {
             return ask(format!("cannot compare {} with the limit of normal in {limit_unit}", r.fact.text)).fact(r.fact.field.clone(), r.fact.text.clone());
         };
         let ratio = xv / limit;
@@ -668,7 +668,7 @@ fn measurement(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> Outcom
         } else if tu.is_empty() {
             if dimensionless(&from) { Some(x) } else { None }
         } else {
-            units::convert(x, &from, tu, Some(&slug)).ok()
+            units::convert(x, &from, tu, Some(slug)).ok()
         };
         let Some(v) = converted else { continue };
         let shown = if r.fact.field.starts_with("computed:") {
@@ -719,7 +719,7 @@ fn condition(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome
     let mut absent: Option<usize> = None;
     for (i, c) in ctx.p.conditions.iter().enumerate() {
         let k = &ctx.idx.conditions[i];
-        if !meets(k, &keys) || (!except.is_empty() && meets(k, except)) {
+        if !meets(k, keys) || (!except.is_empty() && meets(k, except)) {
             continue;
         }
         if c.status == Some(ConditionStatus::Absent) {
@@ -924,7 +924,7 @@ fn medication(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, except: &[
     let mut never = false;
     for (i, m) in ctx.p.medications.iter().enumerate() {
         let k = &ctx.idx.medications[i];
-        if !meets(k, &keys) || (!except.is_empty() && meets(k, except)) {
+        if !meets(k, keys) || (!except.is_empty() && meets(k, except)) {
             continue;
         }
         if m.status == Some(MedicationStatus::Never) {
@@ -1141,7 +1141,7 @@ fn event(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome {
     let mut unknown: Option<usize> = None;
     let mut any = None;
     for (i, (n, c, d)) in list.iter().enumerate() {
-        if !meets(&idx[i], &keys) || (!except.is_empty() && meets(&idx[i], except)) {
+        if !meets(&idx[i], keys) || (!except.is_empty() && meets(&idx[i], except)) {
             continue;
         }
         any = Some(i);

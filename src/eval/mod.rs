@@ -713,7 +713,7 @@ impl Walk<'_, '_> {
             ask_crit(&mut qs);
         }
         reason.push_str(" (");
-        reason.push_str(&lab);
+        reason.push_str(lab);
         reason.push(')');
         if confirm {
             self.to_confirm.push(CriterionRef { id: c.id.clone(), text: c.text.clone(), span: c.span });
@@ -934,8 +934,8 @@ pub struct PreparedCell(std::sync::OnceLock<Prepared>);
 impl PreparedCell {
     /// The trial's prepared data, worked out now if it was not yet.
     pub fn get(&self, trial: &Trial) -> &Prepared {
-        let p = self.0.get_or_init(|| prepare(trial));
-        p
+        
+        (self.0.get_or_init(|| prepare(trial))) as _
     }
 }
 
