@@ -265,14 +265,17 @@ pub(crate) struct Memo {
 
 impl Memo {
     /// The outcome of `a` (described by `info`) in `section`, judged once.
-    pub fn judge(&mut self, a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> Outcome {
+    pub fn get(&mut self, a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> &Outcome {
         let bucket = self.by_hash.entry(info.hash).or_default();
-        if let Some((_, _, o)) = bucket.iter().find(|(w, s, _)| *s == section && (std::sync::Arc::ptr_eq(w, &info.what) || **w == *info.what)) {
-            return o.clone();
-        }
-        let o = judge(a, info, section, ctx, &[]);
-        bucket.push((info.what.clone(), section, o.clone()));
-        o
+        let at = bucket.iter().position(|(w, s, _)| *s == section && (std::sync::Arc::ptr_eq(w, &info.what) || **w == *info.what));
+        let at = match at {
+            Some(i) => i,
+            None => {
+                bucket.push((info.what.clone(), section, judge(a, info, section, ctx, &[])));
+                bucket.len() - 1
+            }
+        };
+        &bucket[at].2
     }
 }
 
@@ -325,9 +328,11 @@ fn qualitative(v: &ObsValue) -> Option<bool> {
         ObsValue::Bool(b) => Some(*b),
         ObsValue::Text(t) => {
             let t = t.trim().to_lowercase();
-            if ["negative", "non-reactive", "nonreactive", "not detected", "undetectable", "absent", "neg", "no"].iter().any(|w| t == *w || t.starts_with(&format!("{w} "))) {
+            // The word alone, or the word then a space ("negative (0.1)").
+            let is = |w: &&str| t.strip_prefix(*w).is_some_and(|rest| rest.is_empty() || rest.starts_with(' '));
+            if ["negative", "non-reactive", "nonreactive", "not detected", "undetectable", "absent", "neg", "no"].iter().any(is) {
                 Some(false)
-            } else if ["positive", "reactive", "detected", "present", "pos", "yes"].iter().any(|w| t == *w || t.starts_with(&format!("{w} "))) {
+            } else if ["positive", "reactive", "detected", "present", "pos", "yes"].iter().any(is) {
                 Some(true)
             } else {
                 None

@@ -447,8 +447,16 @@ fn tally(children: &[CriterionResult]) -> String {
         n[i] += 1;
     }
     let names = ["met", "not met", "unknown", "not applicable", "to confirm"];
-    let parts: Vec<String> = n.iter().zip(names).filter(|(k, _)| **k > 0).map(|(k, w)| format!("{k} {w}")).collect();
-    if parts.is_empty() { "nothing here applies".into() } else { parts.join(", ") }
+    // One string, written in place: every group and section has a tally.
+    use std::fmt::Write;
+    let mut out = String::with_capacity(48);
+    for (k, w) in n.iter().zip(names).filter(|(k, _)| **k > 0) {
+        if !out.is_empty() {
+            out.push_str(", ");
+        }
+        let _ = write!(out, "{k} {w}");
+    }
+    if out.is_empty() { "nothing here applies".into() } else { out }
 }
 
 /// "inc.3.2" → "Inclusion 3.2".
@@ -554,9 +562,19 @@ impl Walk<'_, '_> {
             self.to_confirm.push(CriterionRef { id: c.id.clone(), text: c.text.clone(), span: c.span });
         }
         if r.status == Status::Unknown && !r.to_confirm {
+            // Merged by id as they come: a trial asks a handful of questions.
             for mut q in qs {
-                q.criteria = vec![c.id.clone()];
-                self.questions.push(q);
+                match self.questions.iter_mut().find(|x| x.id == q.id) {
+                    Some(x) => {
+                        if !x.criteria.contains(&c.id) {
+                            x.criteria.push(c.id.clone());
+                        }
+                    }
+                    None => {
+                        q.criteria = vec![c.id.clone()];
+                        self.questions.push(q);
+                    }
+                }
             }
         }
         if r.status == Status::Fail && c.children.is_empty() {
@@ -667,41 +685,58 @@ impl Walk<'_, '_> {
                 }
             }
             except_keys.sort();
-            let mut o = if except_keys.is_empty() {
-                self.memo.judge(a, &infos[i], c.section, ctx)
+            let owned;
+            let o: &atom::Outcome = if except_keys.is_empty() && waivers.is_empty() {
+                // The common case: borrowed from the memo, copied only in part.
+                self.memo.get(a, &infos[i], c.section, ctx)
             } else {
-                atom::judge(a, &infos[i], c.section, ctx, &except_keys)
-            };
-            for (e, ei) in waivers {
-                let eo = self.memo.judge(e, &infos[ei], c.section, ctx);
-                match eo.truth {
-                    Truth::Yes => {
-                        o.truth = neutral;
-                        o.reason = format!("{} — waived: {}", o.reason, eo.reason);
-                        o.facts.extend(eo.facts);
+                let mut o = if except_keys.is_empty() {
+                    self.memo.get(a, &infos[i], c.section, ctx).clone()
+                } else {
+                    atom::judge(a, &infos[i], c.section, ctx, &except_keys)
+                };
+                for (e, ei) in waivers {
+                    let eo = self.memo.get(e, &infos[ei], c.section, ctx);
+                    match eo.truth {
+                        Truth::Yes => {
+                            o.truth = neutral;
+                            o.reason = format!("{} — waived: {}", o.reason, eo.reason);
+                            o.facts.extend(eo.facts.iter().cloned());
+                        }
+                        Truth::Unknown if o.truth != neutral => {
+                            o.truth = Truth::Unknown;
+                            o.reason = format!("{}, unless {}", o.reason, eo.reason);
+                            o.questions.extend(eo.questions.iter().cloned());
+                        }
+                        _ => {}
                     }
-                    Truth::Unknown if o.truth != neutral => {
-                        o.truth = Truth::Unknown;
-                        o.reason = format!("{}, unless {}", o.reason, eo.reason);
-                        o.questions.extend(eo.questions);
-                    }
-                    _ => {}
                 }
-            }
-            if !except_keys.is_empty() {
-                let names: Vec<String> = excepts.iter().filter(|(e, _)| e.kind == a.kind).map(|(e, _)| atom::concept_name(e)).collect();
-                o.reason = format!("{} (not counting {})", o.reason, names.join(", "));
-            }
+                if !except_keys.is_empty() {
+                    let names: Vec<String> = excepts.iter().filter(|(e, _)| e.kind == a.kind).map(|(e, _)| atom::concept_name(e)).collect();
+                    o.reason = format!("{} (not counting {})", o.reason, names.join(", "));
+                }
+                owned = o;
+                &owned
+            };
             confirm |= o.confirm;
             truth = if logic == Logic::All { truth.and(o.truth) } else { truth.or(o.truth) };
             if reason.is_empty() {
-                reason = if o.reason.starts_with(|c: char| c.is_lowercase()) { capitalize(&o.reason) } else { o.reason };
+                if o.reason.starts_with(|c: char| c.is_lowercase()) {
+                    reason = capitalize(&o.reason);
+                } else {
+                    reason.push_str(&o.reason);
+                }
             } else {
                 reason.push_str("; ");
                 reason.push_str(&o.reason);
             }
-            facts.extend(o.facts);
-            qs.extend(o.questions);
+            facts.extend(o.facts.iter().cloned());
+            // One question per id within a criterion.
+            for q in &o.questions {
+                if !qs.iter().any(|x: &Question| x.id == q.id) {
+                    qs.push(q.clone());
+                }
+            }
         }
         let mut status = to_status(c.section, truth);
         if understood != Understood::Full && status == Status::Pass {
