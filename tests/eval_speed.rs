@@ -42,6 +42,12 @@ fn corpus_trials(n: usize) -> Option<Vec<Trial>> {
     Some(out)
 }
 
+/// CPU time this thread has run, in ns (Linux `schedstat`), so that
+/// figures hold on a busy machine; `None` elsewhere.
+fn cpu_ns() -> Option<u64> {
+    std::fs::read_to_string("/proc/thread-self/schedstat").ok()?.split_whitespace().next()?.parse().ok()
+}
+
 const PATIENT: &str = r#"{ "asOf": "2026-11-22",
   "birthDate": "1981-04-02", "sex": "female",
   "pregnant": false, "breastfeeding": false,
@@ -85,13 +91,22 @@ fn one_patient_against_a_thousand_corpus_trials() {
     }
     let runs: usize = std::env::var("TRIALSIEVE_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(15);
     let mut times = Vec::new();
+    let mut cpu = Vec::new();
     for _ in 0..runs {
+        let c0 = cpu_ns();
         let start = std::time::Instant::now();
         let r = eval::check(&trials, &p, &o);
         times.push(start.elapsed());
+        if let (Some(a), Some(b)) = (c0, cpu_ns()) {
+            cpu.push(std::time::Duration::from_nanos(b - a));
+        }
         drop(r);
     }
     times.sort();
+    cpu.sort();
+    if !cpu.is_empty() {
+        println!("check CPU time: median {:?}, min {:?}", cpu[cpu.len() / 2], cpu[0]);
+    }
     // For scale: copying the result alone (its strings, vectors and nodes).
     let start = std::time::Instant::now();
     let copy = first.clone();
