@@ -188,7 +188,12 @@ pub fn analyte(key: &str) -> Option<&'static Analyte> {
     if let Some(a) = t.analytes.get(key) {
         return Some(a);
     }
-    let c = crate::lexicon::get().lookup(key)?;
+    let lex = crate::lexicon::get();
+    // A lexicon id without data: no need to read it as a name.
+    if lex.by_id(key).is_some() {
+        return None;
+    }
+    let c = lex.lookup(key)?;
     t.analytes.get(&c.id)
 }
 
