@@ -1,7 +1,8 @@
 /**
  * The patient trialsieve checks against trials (see schema/patient.schema.json).
  * Every field is optional: what is missing is unknown, never assumed.
- * A FHIR R4 Bundle (`{ resourceType: "Bundle", ... }`) is accepted in its place.
+ * A FHIR R4 Bundle (`{ resourceType: "Bundle", ... }`) is accepted in its place,
+ * with `answers` and `asOf` beside its own fields (`{ ...bundle, answers, asOf }`).
  */
 
 /** `YYYY-MM-DD`, `YYYY-MM` or `YYYY`. */

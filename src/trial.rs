@@ -51,6 +51,11 @@ pub struct Trial {
     pub criteria: Vec<Criterion>,
     pub format: Format,
     pub diagnostics: Vec<Diagnostic>,
+    /// What checking a patient needs of this trial that no patient changes,
+    /// worked out on the first check and kept (see `eval::prepare`). Never
+    /// serialized; a clone starts without it.
+    #[serde(skip)]
+    pub prepared: crate::eval::PreparedCell,
 }
 
 /// An age with a UCUM time unit: `a` (years), `mo`, `wk`, `d`, `h`, `min`.

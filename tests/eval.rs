@@ -99,9 +99,14 @@ fn uln_from_the_reference_range_or_the_default_table() {
     // Bilirubin ULN default is in mg/dL; the patient's value in µmol/L.
     let p = r#"{"observations": [{"name": "bilirubin", "value": 40, "unit": "umol/L"}]}"#;
     assert_eq!(inc(vec![lab("bilirubin", Le, 1.5, "ULN")], p).0, Fail);
-    // No default known: unknown.
+    // The lexicon's default for lipase (60 U/L).
     let p = r#"{"observations": [{"name": "lipase", "value": 100, "unit": "U/L"}]}"#;
-    assert_eq!(inc(vec![lab("lipase", Le, 3.0, "ULN")], p).0, Unknown);
+    let (s, r) = inc(vec![lab("lipase", Le, 3.0, "ULN")], p);
+    assert_eq!(s, Pass, "{r}");
+    assert!(r.contains("assuming the usual ULN of 60 U/L"), "{r}");
+    // No default known: unknown.
+    let p = r#"{"observations": [{"name": "albumin", "value": 40, "unit": "g/L"}]}"#;
+    assert_eq!(inc(vec![lab("albumin", Le, 3.0, "ULN")], p).0, Unknown);
 }
 
 #[test]
@@ -247,9 +252,11 @@ fn glucocorticoid_doses_in_prednisone_equivalents() {
     assert_eq!(s, Fail, "{r}");
     assert!(r.contains("prednisone-equivalent") && r.contains("15 mg/d"), "{r}");
     assert_eq!(inc(vec![dose(med("corticosteroids"), Le, 20.0, "mg/d")], p).0, Pass);
-    // Dexamethasone 1.5 mg/d = 10 mg/d prednisone; per-kg doses need the weight.
+    // Dexamethasone 1.5 mg/d ≈ 10 mg/d prednisone (the lexicon's factor
+    // is 6.67, so exactly 10.005); per-kg doses need the weight.
     let p = r#"{"medications": [{"name": "dexamethasone", "dose": 1.5, "unit": "mg/d"}]}"#;
-    assert_eq!(inc(vec![dose(med("glucocorticoids"), Le, 10.0, "mg/d")], p).0, Pass);
+    assert_eq!(inc(vec![dose(med("glucocorticoids"), Le, 10.1, "mg/d")], p).0, Pass);
+    assert_eq!(inc(vec![dose(med("glucocorticoids"), Le, 9.0, "mg/d")], p).0, Fail);
     let p = r#"{"observations": [{"name": "body weight", "value": 50, "unit": "kg"}], "medications": [{"name": "prednisone", "dose": 30, "unit": "mg/d"}]}"#;
     assert_eq!(exc(vec![dose(med("glucocorticoids"), Gt, 0.5, "mg/kg/d")], p).0, Fail);
     // Glucocorticoid use within a window, by class.
@@ -380,7 +387,7 @@ fn applies_if_makes_criteria_not_applicable() {
     assert_eq!(node(&e, "inc.2").status, Pass);
     let e = run(&t, r#"{"sex": "female", "observations": [{"name": "SLEDAI-2K", "value": 2}]}"#);
     assert_eq!(node(&e, "inc.1").status, Unknown);
-    assert!(e.questions.iter().any(|q| q.id == "cond:systemic_lupus_erythematosus"), "{:?}", e.questions);
+    assert!(e.questions.iter().any(|q| q.id == "cond:sle"), "{:?}", e.questions);
 }
 
 #[test]
@@ -458,4 +465,25 @@ fn odd_atoms_never_panic() {
             }
         }
     }
+}
+
+#[test]
+fn the_lexicon_hierarchy_counts_downwards_only() {
+    // A narrower fact meets a broader criterion: the drug is in the class,
+    // lupus nephritis is lupus.
+    let p = r#"{"medications": [{"name": "prednisone", "start": "2026-01-01"}, {"name": "Rituximab 500 MG Injection"}], "conditions": [{"name": "lupus nephritis"}]}"#;
+    assert_eq!(exc(vec![med("glucocorticoids")], p).0, Fail);
+    assert_eq!(exc(vec![med("B-cell targeted therapy")], p).0, Fail);
+    assert_eq!(exc(vec![med("biologics")], p).0, Fail);
+    assert_eq!(inc(vec![cond("systemic lupus erythematosus")], p).0, Pass);
+    // A broader fact says nothing of the narrower criterion.
+    let p = r#"{"conditions": [{"name": "SLE"}], "medications": [{"name": "glucocorticoids"}]}"#;
+    let (s, r) = inc(vec![cond("lupus nephritis")], p);
+    assert_eq!(s, Unknown, "{r}");
+    assert_eq!(exc(vec![med("prednisone")], p).0, Unknown);
+    // Nor does a sibling.
+    assert_eq!(exc(vec![med("rituximab")], r#"{"medications": [{"name": "belimumab"}]}"#).0, Unknown);
+    // Codes: a SNOMED-coded lupus nephritis is lupus.
+    let p = r#"{"conditions": [{"code": "SNOMED:68815009"}]}"#;
+    assert_eq!(inc(vec![cond("SLE")], p).0, Pass);
 }

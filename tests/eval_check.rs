@@ -123,7 +123,7 @@ fn questions_are_deduplicated_typed_and_ordered() {
         [
             ("obs:hemoglobin", AnswerKind::Number, 2),
             ("cond:hepatitis_b:active", AnswerKind::YesNo, 1),
-            ("cond:systemic_lupus_erythematosus", AnswerKind::YesNo, 1),
+            ("cond:sle", AnswerKind::YesNo, 1),
             ("med:glucocorticoids:window", AnswerKind::Date, 1),
             ("pregnant", AnswerKind::YesNo, 1),
         ]
@@ -152,7 +152,7 @@ fn answering_the_questions_walks_to_a_final_verdict() {
         let answer = match q.id.as_str() {
             "age" => json!(45),
             "obs:hemoglobin" => json!({"value": 9.5, "unit": "g/dL"}),
-            "cond:systemic_lupus_erythematosus" => json!(true),
+            "cond:sle" => json!(true),
             "pregnant" | "breastfeeding" => json!(false),
             "med:glucocorticoids:dose" => json!(5),
             "imm:mmr_vaccine:window" => json!(false),
@@ -294,8 +294,9 @@ fn parsed_trials_evaluate() {
     let p = patient(r#"{"age": 45, "sex": "female", "pregnant": false, "observations": [{"name": "Hb", "value": 55, "unit": "g/L"}]}"#);
     let r = eval::check(&trials, &p, &opts());
     assert_eq!(r.evaluations.len(), 1);
-    // FIXME: becomes Ineligible (Hb 55 < 60) once measurement atoms are extracted.
-    assert!(matches!(r.evaluations[0].verdict, Undetermined | Ineligible));
+    assert_eq!(r.evaluations[0].verdict, Ineligible);
+    assert_eq!(r.evaluations[0].failing.len(), 1);
+    assert!(r.evaluations[0].failing[0].text.contains("55 g/L is below the required ≥ 60 g/L"), "{:?}", r.evaluations[0].failing);
 }
 
 #[test]

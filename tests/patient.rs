@@ -207,3 +207,34 @@ fn schema_names_every_field() {
     // And it reads back.
     read(&full.to_string()).unwrap();
 }
+
+#[test]
+fn answers_and_as_of_ride_along_with_a_fhir_bundle() {
+    // What the demo sends: `{ ...bundle, answers, asOf }`.
+    let b = r#"{"resourceType": "Bundle", "type": "collection", "entry": [
+      {"resource": {"resourceType": "Patient", "id": "p", "birthDate": "1980-05-01", "gender": "female"}}],
+      "answers": {"pregnant": false, "obs:hemoglobin": {"value": 55, "unit": "g/L"}}, "asOf": "2026-11-22"}"#;
+    let p = read(b).unwrap();
+    assert_eq!(p.as_of.as_deref(), Some("2026-11-22"));
+    assert_eq!(p.answers.len(), 2);
+    assert_eq!(p.sex, Some(trialsieve::atoms::Sex::Female));
+    // Applied: the answers settle criteria, asOf dates the age.
+    let trials = trialsieve::parse("Inclusion Criteria:\n\n* Aged 18 to 65 years\n* Hemoglobin ≥ 60 g/L\n", &Default::default()).unwrap();
+    let e = trialsieve::eval::evaluate(&trials[0], &p, &Default::default());
+    fn walk<'a>(r: &'a trialsieve::eval::CriterionResult, out: &mut Vec<&'a str>) {
+        out.push(&r.reason);
+        r.children.iter().for_each(|c| walk(c, out));
+    }
+    let mut reasons = Vec::new();
+    e.criteria.iter().for_each(|c| walk(c, &mut reasons));
+    assert!(reasons.iter().any(|r| r.contains("55") && r.contains("60")), "{reasons:?}");
+    assert!(reasons.iter().any(|r| r.contains("Age 46")), "{reasons:?}");
+    assert_eq!(e.verdict, trialsieve::eval::Verdict::Ineligible);
+    // Unset values (null) are absent; wrong types name the field; answers
+    // are checked as in our own shape; a bad asOf is refused.
+    let p = read(r#"{"resourceType": "Bundle", "type": "collection", "entry": [], "answers": null, "asOf": null}"#).unwrap();
+    assert!(p.answers.is_empty() && p.as_of.is_none());
+    bad(r#"{"resourceType": "Bundle", "type": "collection", "entry": [], "answers": [1]}"#, "answers: expected an object");
+    bad(r#"{"resourceType": "Bundle", "type": "collection", "entry": [], "asOf": 2026}"#, "asOf: expected a date string");
+    bad(r#"{"resourceType": "Bundle", "type": "collection", "entry": [], "asOf": "tomorrow"}"#, "asOf: \"tomorrow\" is not a date");
+}

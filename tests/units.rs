@@ -37,6 +37,7 @@ fn converts_within_a_dimension() {
 fn converts_mass_and_molar_through_the_analyte() {
     check(1.0, "mg/dL", "umol/L", Some("creatinine"), 88.4016);
     check(1.2, "mg/dL", "umol/L", Some("bilirubin"), 20.525);
+    check(1.2, "mg/dL", "umol/L", Some("total_bilirubin"), 20.525);
     check(100.0, "mg/dL", "mmol/L", Some("glucose"), 5.5506);
     // 1 g/dL = 0.6206 mmol/L.
     check(1.0, "g/dL", "mmol/L", Some("hemoglobin"), 0.6206);
@@ -92,6 +93,20 @@ fn analyte_table_units_all_parse() {
         }
         assert!(trialsieve::units::analyte(id).is_some());
     }
+}
+
+#[test]
+fn analyte_data_has_one_source() {
+    // Molar masses and default limits come from the lexicon; the analyte
+    // file adds only what it lacks, under lexicon ids.
+    assert_eq!(trialsieve::units::check_analyte_file(), Vec::<String>::new());
+    let cr = trialsieve::units::analyte("creatinine").unwrap();
+    let lex = trialsieve::lexicon::get().by_id("creatinine").unwrap();
+    assert_eq!(cr.molar_mass, lex.molar_mass);
+    assert_eq!(cr.uln.as_ref().map(|u| (u.value, u.unit.as_str())), Some((1.2, "mg/dL")));
+    // Found by any lexicon name or code.
+    assert_eq!(trialsieve::units::analyte("SGPT").map(|a| a.id.as_str()), Some("alt"));
+    assert_eq!(trialsieve::units::analyte("LOINC:2160-0").map(|a| a.id.as_str()), Some("creatinine"));
 }
 
 #[test]

@@ -174,14 +174,14 @@ fn is_not_sure(v: &Value) -> bool {
 }
 
 /// Judges one atom. `except` are keys of facts that an exception atom takes out.
-pub(crate) fn judge(a: &Atom, section: Section, ctx: &Ctx, except: &[String]) -> Outcome {
+pub(crate) fn judge(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, except: &[String]) -> Outcome {
     let mut o = match a.kind {
         AtomKind::Age => age(a, section, ctx),
         AtomKind::Sex => sex(a, ctx),
-        AtomKind::Measurement => measurement(a, section, ctx),
-        AtomKind::Condition => condition(a, ctx, except),
-        AtomKind::Medication => medication(a, section, ctx, except),
-        AtomKind::Procedure | AtomKind::Immunization => event(a, ctx, except),
+        AtomKind::Measurement => measurement(a, info, section, ctx),
+        AtomKind::Condition => condition(a, info, ctx, except),
+        AtomKind::Medication => medication(a, info, section, ctx, except),
+        AtomKind::Procedure | AtomKind::Immunization => event(a, info, ctx, except),
         AtomKind::Pregnancy | AtomKind::Breastfeeding | AtomKind::Contraception => reproductive(a, ctx),
         AtomKind::Consent | AtomKind::Judgment | AtomKind::Participation => {
             let mut o = Outcome::new(Truth::Unknown, "for the study team to confirm".into());
@@ -200,13 +200,83 @@ pub(crate) fn concept_name(a: &Atom) -> String {
     a.concept.as_ref().map(|c| c.name.clone()).unwrap_or_else(|| "it".into())
 }
 
-fn atom_keys(a: &Atom, drug: bool) -> std::sync::Arc<Vec<String>> {
-    index::atom_concept(a.concept.as_ref(), drug).0
+/// What matching needs of an atom, independent of the patient: the keys
+/// its concept is matched on and the slug of its question ids. Worked out
+/// once per trial (`eval::prepare`).
+#[derive(Clone, Debug)]
+pub(crate) struct AtomInfo {
+    keys: std::sync::Arc<Vec<String>>,
+    slug: std::sync::Arc<str>,
+    /// What the atom states, without where it stands: two atoms with the
+    /// same `what` judge alike for one patient (many trials repeat
+    /// "pregnant", "HIV", "age ≥ 18"). `hash` is its hash.
+    pub what: std::sync::Arc<str>,
+    pub hash: u64,
 }
 
-pub(crate) fn atom_slug(a: &Atom) -> String {
-    let s = index::atom_concept(a.concept.as_ref(), false).1;
-    if s.is_empty() { "unnamed".into() } else { s.to_string() }
+impl AtomInfo {
+    pub fn new(a: &Atom) -> AtomInfo {
+        use std::hash::{Hash, Hasher};
+        let (keys, slug) = index::atom_concept(a.concept.as_ref(), a.kind == AtomKind::Medication);
+        let slug = if slug.is_empty() { std::sync::Arc::from("unnamed") } else { slug };
+        // Spans are the only fields judging does not read.
+        let mut bare = a.clone();
+        bare.span = Default::default();
+        bare.value_span = None;
+        bare.duration_span = None;
+        bare.dose_span = None;
+        bare.classification_span = None;
+        bare.excepts = None;
+        if let Some(w) = &mut bare.window {
+            w.span = None;
+        }
+        let what = intern(serde_json::to_string(&bare).unwrap_or_default());
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        what.hash(&mut h);
+        AtomInfo { keys, slug, what, hash: h.finish() }
+    }
+}
+
+/// One shared copy of each atom description, so that the memo finds a
+/// repeated atom by pointer. Bounded: past the bound a description is not
+/// shared, and the memo compares it by content instead.
+fn intern(s: String) -> std::sync::Arc<str> {
+    use std::collections::HashSet;
+    use std::sync::{Arc, Mutex, OnceLock};
+    static SEEN: OnceLock<Mutex<HashSet<Arc<str>>>> = OnceLock::new();
+    let Ok(mut seen) = SEEN.get_or_init(|| Mutex::new(HashSet::new())).lock() else { return s.into() };
+    if let Some(a) = seen.get(s.as_str()) {
+        return a.clone();
+    }
+    let a: Arc<str> = s.into();
+    if seen.len() < 200_000 {
+        seen.insert(a.clone());
+    }
+    a
+}
+
+/// Outcomes of atoms judged for one patient, by what the atom states and
+/// the section it is in, so that the same atom in another trial costs a
+/// clone, not a judgment.
+#[derive(Default)]
+pub(crate) struct Memo {
+    by_hash: std::collections::HashMap<u64, Vec<(std::sync::Arc<str>, Section, Outcome)>>,
+}
+
+impl Memo {
+    /// The outcome of `a` (described by `info`) in `section`, judged once.
+    pub fn get(&mut self, a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> &Outcome {
+        let bucket = self.by_hash.entry(info.hash).or_default();
+        let at = bucket.iter().position(|(w, s, _)| *s == section && (std::sync::Arc::ptr_eq(w, &info.what) || **w == *info.what));
+        let at = match at {
+            Some(i) => i,
+            None => {
+                bucket.push((info.what.clone(), section, judge(a, info, section, ctx, &[])));
+                bucket.len() - 1
+            }
+        };
+        &bucket[at].2
+    }
 }
 
 // ---- age and sex ----
@@ -258,9 +328,11 @@ fn qualitative(v: &ObsValue) -> Option<bool> {
         ObsValue::Bool(b) => Some(*b),
         ObsValue::Text(t) => {
             let t = t.trim().to_lowercase();
-            if ["negative", "non-reactive", "nonreactive", "not detected", "undetectable", "absent", "neg", "no"].iter().any(|w| t == *w || t.starts_with(&format!("{w} "))) {
+            // The word alone, or the word then a space ("negative (0.1)").
+            let is = |w: &&str| t.strip_prefix(*w).is_some_and(|rest| rest.is_empty() || rest.starts_with(' '));
+            if ["negative", "non-reactive", "nonreactive", "not detected", "undetectable", "absent", "neg", "no"].iter().any(is) {
                 Some(false)
-            } else if ["positive", "reactive", "detected", "present", "pos", "yes"].iter().any(|w| t == *w || t.starts_with(&format!("{w} "))) {
+            } else if ["positive", "reactive", "detected", "present", "pos", "yes"].iter().any(is) {
                 Some(true)
             } else {
                 None
@@ -303,11 +375,10 @@ fn window_text(w: &Window) -> String {
     format!("{c} {} {dir} {}", with_unit(w.value, &w.unit), w.anchor)
 }
 
-fn readings(a: &Atom, ctx: &Ctx, slug: &str) -> Vec<Reading> {
-    let keys = atom_keys(a, false);
+fn readings(a: &Atom, keys: &[String], ctx: &Ctx, slug: &str) -> Vec<Reading> {
     let mut out = Vec::new();
     for (i, o) in ctx.p.observations.iter().enumerate() {
-        if !meets(&ctx.idx.observations[i], &keys) {
+        if !meets(&ctx.idx.observations[i], keys) {
             continue;
         }
         let name = concept_name(a);
@@ -450,8 +521,8 @@ fn ask_units(a: &Atom, slug: &str) -> Vec<String> {
     seen
 }
 
-fn measurement(a: &Atom, section: Section, ctx: &Ctx) -> Outcome {
-    let slug = atom_slug(a);
+fn measurement(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> Outcome {
+    let slug: &str = &info.slug;
     let qid = format!("obs:{slug}");
     let name = concept_name(a);
     let t = thresholds(a.comparator, a.value, a.low, a.high);
@@ -464,7 +535,7 @@ fn measurement(a: &Atom, section: Section, ctx: &Ctx) -> Outcome {
                 ..q(qid.clone(), format!("What was the latest {name} result?"), AnswerKind::Choice)
             }
         } else {
-            Question { units: ask_units(a, &slug), ..q(qid.clone(), format!("What is the patient's latest {name}?"), AnswerKind::Number) }
+            Question { units: ask_units(a, slug), ..q(qid.clone(), format!("What is the patient's latest {name}?"), AnswerKind::Number) }
         };
         if let Some(w) = &a.window {
             question.text = format!("{} (measured {})", question.text.trim_end_matches('?'), window_text(w)) + "?";
@@ -475,7 +546,7 @@ fn measurement(a: &Atom, section: Section, ctx: &Ctx) -> Outcome {
     // An answer outranks the record: it is the newest word.
     let mut rs: Vec<Reading> = Vec::new();
     if let Some(v) = ctx.p.answers.get(&qid) {
-        let first_unit = ask_units(a, &slug).into_iter().next().unwrap_or_default();
+        let first_unit = ask_units(a, slug).into_iter().next().unwrap_or_default();
         if let Some((x, u)) = number_answer(v, &first_unit) {
             rs.push(Reading {
                 value: ObsValue::Number(x),
@@ -511,7 +582,7 @@ fn measurement(a: &Atom, section: Section, ctx: &Ctx) -> Outcome {
         }
     }
     if rs.is_empty() {
-        rs = readings(a, ctx, &slug);
+        rs = readings(a, &info.keys, ctx, slug);
     }
     if rs.is_empty() {
         return ask(format!("{name} is not known"));
@@ -564,13 +635,13 @@ fn measurement(a: &Atom, section: Section, ctx: &Ctx) -> Outcome {
         let (limit, limit_unit, assumed) = match (unit.as_str(), r.reference_high, r.reference_low) {
             ("ULN", Some(h), _) => (h, from.clone(), false),
             ("LLN", _, Some(l)) => (l, from.clone(), false),
-            ("ULN", None, _) => match units::analyte(&slug).and_then(|an| an.uln.as_ref()) {
+            ("ULN", None, _) => match units::analyte(slug).and_then(|an| an.uln.as_ref()) {
                 Some(d) => (d.value, d.unit.clone(), true),
                 None => return ask(format!("{} has no reference range and no default upper limit of normal is known", r.fact.text)).fact(r.fact.field.clone(), r.fact.text.clone()),
             },
             _ => return ask(format!("{} has no lower limit of normal", r.fact.text)).fact(r.fact.field.clone(), r.fact.text.clone()),
         };
-        let Ok(xv) = units::convert(x, &from, &limit_unit, Some(&slug)) else {
+        let Ok(xv) = units::convert(x, &from, &limit_unit, Some(slug)) else {
             return ask(format!("cannot compare {} with the limit of normal in {limit_unit}", r.fact.text)).fact(r.fact.field.clone(), r.fact.text.clone());
         };
         let ratio = xv / limit;
@@ -602,7 +673,7 @@ fn measurement(a: &Atom, section: Section, ctx: &Ctx) -> Outcome {
         } else if tu.is_empty() {
             if dimensionless(&from) { Some(x) } else { None }
         } else {
-            units::convert(x, &from, tu, Some(&slug)).ok()
+            units::convert(x, &from, tu, Some(slug)).ok()
         };
         let Some(v) = converted else { continue };
         let shown = if r.fact.field.starts_with("computed:") {
@@ -640,12 +711,12 @@ fn want_active(a: &Atom) -> bool {
     })
 }
 
-fn condition(a: &Atom, ctx: &Ctx, except: &[String]) -> Outcome {
+fn condition(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome {
     let name = concept_name(a);
-    let slug = atom_slug(a);
+    let slug: &str = &info.slug;
     let active = want_active(a);
     let qid = if active { format!("cond:{slug}:active") } else { format!("cond:{slug}") };
-    let keys = atom_keys(a, false);
+    let keys: &[String] = &info.keys;
     let as_of = ctx.as_of;
     let mut found: Vec<(usize, Truth)> = Vec::new();
     // Why a matching record does not meet the atom, for the reason.
@@ -653,7 +724,7 @@ fn condition(a: &Atom, ctx: &Ctx, except: &[String]) -> Outcome {
     let mut absent: Option<usize> = None;
     for (i, c) in ctx.p.conditions.iter().enumerate() {
         let k = &ctx.idx.conditions[i];
-        if !meets(k, &keys) || (!except.is_empty() && meets(k, except)) {
+        if !meets(k, keys) || (!except.is_empty() && meets(k, except)) {
             continue;
         }
         if c.status == Some(ConditionStatus::Absent) {
@@ -827,14 +898,19 @@ fn cond_q(qid: &str, what: &str, a: &Atom) -> Question {
 
 // ---- medications ----
 
-fn is_glucocorticoid_class(keys: &[String]) -> bool {
-    keys.iter().any(|k| k == "class:glucocorticoids")
+/// Whether doses of the atom's drug add up in prednisone equivalents: the
+/// atom names glucocorticoids or one of them.
+fn in_prednisone_equivalents(a: &Atom) -> bool {
+    let c = a.concept.as_ref();
+    index::lex()
+        .resolve(c.and_then(|c| c.id.as_deref()), c.and_then(|c| c.code.as_deref()), c.map(|c| c.name.as_str()))
+        .is_some_and(|c| index::is_a(c, "glucocorticoids"))
 }
 
-fn medication(a: &Atom, section: Section, ctx: &Ctx, except: &[String]) -> Outcome {
+fn medication(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, except: &[String]) -> Outcome {
     let name = concept_name(a);
-    let slug = atom_slug(a);
-    let keys = atom_keys(a, true);
+    let slug: &str = &info.slug;
+    let keys: &[String] = &info.keys;
     let as_of = ctx.as_of;
     let ever = a.status.as_deref().is_some_and(|s| {
         let s = s.to_lowercase();
@@ -853,7 +929,7 @@ fn medication(a: &Atom, section: Section, ctx: &Ctx, except: &[String]) -> Outco
     let mut never = false;
     for (i, m) in ctx.p.medications.iter().enumerate() {
         let k = &ctx.idx.medications[i];
-        if !meets(k, &keys) || (!except.is_empty() && meets(k, except)) {
+        if !meets(k, keys) || (!except.is_empty() && meets(k, except)) {
             continue;
         }
         if m.status == Some(MedicationStatus::Never) {
@@ -922,7 +998,7 @@ fn medication(a: &Atom, section: Section, ctx: &Ctx, except: &[String]) -> Outco
     // Doses: the current dose (0 when not taking it) against the bounds.
     if let Some(d) = &a.dose {
         let t = thresholds(d.comparator, d.value, d.low, d.high);
-        let pred_eq = is_glucocorticoid_class(&keys) || slug == "prednisone" || name.to_lowercase().contains("prednisone");
+        let pred_eq = in_prednisone_equivalents(a);
         if let Some(v) = ctx.p.answers.get(&qid) {
             if let Some((x, u)) = number_answer(v, &d.unit) {
                 if let Ok(x2) = units::convert(x, &u, &d.unit, None) {
@@ -964,8 +1040,7 @@ fn medication(a: &Atom, section: Section, ctx: &Ctx, except: &[String]) -> Outco
                 continue;
             };
             if pred_eq {
-                let n = m.name.as_deref().map(index::drug_name).unwrap_or_default();
-                match index::lex().steroid_factor.get(&n) {
+                match index::prednisone_factor(m.name.as_deref(), m.code.as_deref()) {
                     Some(f) => x *= f,
                     None => {
                         unknown = Some(i);
@@ -1056,22 +1131,22 @@ fn med_q(qid: &str, name: &str, a: &Atom, ever: bool) -> Question {
 
 // ---- procedures and immunizations ----
 
-fn event(a: &Atom, ctx: &Ctx, except: &[String]) -> Outcome {
+fn event(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome {
     let name = concept_name(a);
-    let slug = atom_slug(a);
+    let slug: &str = &info.slug;
     let (list, idx, field, prefix, verb) = if a.kind == AtomKind::Procedure {
         (ctx.p.procedures.iter().map(|x| (&x.name, &x.code, &x.date)).collect::<Vec<_>>(), &ctx.idx.procedures, "procedures", "proc", "had")
     } else {
         (ctx.p.immunizations.iter().map(|x| (&x.name, &x.code, &x.date)).collect::<Vec<_>>(), &ctx.idx.immunizations, "immunizations", "imm", "received")
     };
     let qid = if a.window.is_some() { format!("{prefix}:{slug}:window") } else { format!("{prefix}:{slug}") };
-    let keys = atom_keys(a, false);
+    let keys: &[String] = &info.keys;
     let range = a.window.as_ref().map(|w| window_range(w, ctx.as_of));
     let when = a.window.as_ref().map(|w| format!(" {}", window_text(w))).unwrap_or_default();
     let mut unknown: Option<usize> = None;
     let mut any = None;
     for (i, (n, c, d)) in list.iter().enumerate() {
-        if !meets(&idx[i], &keys) || (!except.is_empty() && meets(&idx[i], except)) {
+        if !meets(&idx[i], keys) || (!except.is_empty() && meets(&idx[i], except)) {
             continue;
         }
         any = Some(i);

@@ -2,37 +2,13 @@
 //! and the keys of every patient fact (built once per patient), so that
 //! matching an atom is a few hash look-ups, never a scan.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
-
-use serde::Deserialize;
 
 use crate::lexicon::{self, fold};
 
 pub(crate) struct LexIndex {
-    by_id: HashMap<String, usize>,
-    by_code: HashMap<String, usize>,
     by_name: HashMap<String, usize>,
-    /// Prednisone-equivalent factor by folded drug name.
-    pub steroid_factor: HashMap<String, f64>,
-    pub steroid_class: HashSet<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct SteroidFile {
-    #[allow(dead_code)]
-    comment: String,
-    class_names: Vec<String>,
-    drugs: Vec<SteroidDrug>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SteroidDrug {
-    names: Vec<String>,
-    /// The mg of the drug as potent as 5 mg of prednisone.
-    equivalent: f64,
 }
 
 static LEX: OnceLock<LexIndex> = OnceLock::new();
@@ -40,28 +16,14 @@ static LEX: OnceLock<LexIndex> = OnceLock::new();
 pub(crate) fn lex() -> &'static LexIndex {
     LEX.get_or_init(|| {
         let l = lexicon::get();
-        let mut by_id = HashMap::new();
-        let mut by_code = HashMap::new();
         let mut by_name = HashMap::new();
         for (i, c) in l.concepts.iter().enumerate() {
-            by_id.insert(c.id.clone(), i);
-            for code in c.code.iter().chain(&c.codes) {
-                by_code.entry(code.clone()).or_insert(i);
-            }
             by_name.entry(fold(&c.name)).or_insert(i);
-            for s in &c.synonyms {
+            for s in c.synonyms.iter().chain(&c.case_sensitive) {
                 by_name.entry(fold(s)).or_insert(i);
             }
         }
-        let s: SteroidFile = serde_json::from_str(include_str!("../../data/eval/glucocorticoids.json"))
-            .expect("data/eval/glucocorticoids.json is checked by tests");
-        let mut steroid_factor = HashMap::new();
-        for d in s.drugs {
-            for n in d.names {
-                steroid_factor.insert(fold(&n), 5.0 / d.equivalent);
-            }
-        }
-        LexIndex { by_id, by_code, by_name, steroid_factor, steroid_class: s.class_names.iter().map(|n| fold(n)).collect() }
+        LexIndex { by_name }
     })
 }
 
@@ -69,27 +31,43 @@ impl LexIndex {
     /// The lexicon concept for an id, a code or a name.
     pub fn resolve(&self, id: Option<&str>, code: Option<&str>, name: Option<&str>) -> Option<&'static lexicon::Concept> {
         let l = lexicon::get();
-        let i = id
-            .and_then(|x| self.by_id.get(x))
-            .or_else(|| code.and_then(|x| self.by_code.get(x)))
-            .or_else(|| name.and_then(|n| self.by_name.get(&fold(n.trim()))))
+        if let Some(c) = id.and_then(|x| l.by_id(x)).or_else(|| code.and_then(|x| l.by_code(x))) {
+            return Some(c);
+        }
+        let i = name
+            .and_then(|n| self.by_name.get(&fold(n.trim())))
             .or_else(|| name.and_then(|n| self.by_name.get(&core_name(n))))?;
         l.concepts.get(*i)
     }
+}
 
-    fn ancestors(&self, c: &lexicon::Concept, out: &mut Vec<String>) {
-        let l = lexicon::get();
-        let mut stack: Vec<&str> = c.parents.iter().map(String::as_str).collect();
-        while let Some(p) = stack.pop() {
-            if out.iter().any(|o| o == p) || out.len() > 64 {
-                continue;
-            }
-            out.push(p.to_string());
-            if let Some(pc) = self.by_id.get(p).and_then(|&i| l.concepts.get(i)) {
-                stack.extend(pc.parents.iter().map(String::as_str));
-            }
+/// Every concept above `c` through `parents`, each once.
+fn ancestors(c: &lexicon::Concept) -> Vec<&'static lexicon::Concept> {
+    let l = lexicon::get();
+    let mut out: Vec<&'static lexicon::Concept> = Vec::new();
+    let mut stack: Vec<&str> = c.parents.iter().map(String::as_str).collect();
+    while let Some(p) = stack.pop() {
+        if out.iter().any(|o| o.id == p) {
+            continue;
+        }
+        if let Some(pc) = l.by_id(p) {
+            out.push(pc);
+            stack.extend(pc.parents.iter().map(String::as_str));
         }
     }
+    out
+}
+
+/// Whether the concept is `ancestor` or lies below it.
+pub(crate) fn is_a(c: &lexicon::Concept, ancestor: &str) -> bool {
+    lexicon::get().is_a(c, ancestor)
+}
+
+/// The mg of prednisone as potent as 1 mg of a drug named `name` or coded
+/// `code`, from the lexicon's `prednisoneEquivalentFactor`.
+pub(crate) fn prednisone_factor(name: Option<&str>, code: Option<&str>) -> Option<f64> {
+    let core = name.map(drug_name);
+    lex().resolve(None, code, name).or_else(|| lex().resolve(None, None, core.as_deref()))?.prednisone_equivalent_factor
 }
 
 /// A name without a trailing parenthesis ("(disorder)") and without the
@@ -114,49 +92,34 @@ pub(crate) fn drug_name(name: &str) -> String {
     f
 }
 
-/// The keys a fact or an atom matches on: `id:`, `code:`, `name:`, `class:`.
+/// The keys a fact or an atom matches on: `id:`, `code:`, `name:`.
+///
+/// A patient's fact (`with_ancestors`) also carries the ids of every
+/// broader concept, so that a criterion on "glucocorticoids" meets the
+/// patient's prednisone, and one on "SLE" meets lupus nephritis. An atom
+/// carries only its own concept: a patient's SLE does not meet a criterion
+/// on lupus nephritis (a broader fact says nothing of the narrower one).
 pub(crate) fn keys(id: Option<&str>, code: Option<&str>, name: Option<&str>, with_ancestors: bool, drug: bool) -> Vec<String> {
     let lx = lex();
     let mut out = Vec::new();
     if let Some(c) = code {
         out.push(format!("code:{}", c.trim()));
     }
+    let core = name.map(|n| if drug { drug_name(n) } else { core_name(n) });
     if let Some(n) = name {
         out.push(format!("name:{}", fold(n.trim())));
-        let core = if drug { drug_name(n) } else { core_name(n) };
-        if !core.is_empty() {
-            out.push(format!("name:{core}"));
-        }
-        if with_ancestors && (lx.steroid_factor.contains_key(&core) || lx.steroid_factor.contains_key(&fold(n.trim()))) {
-            out.push("class:glucocorticoids".into());
-        }
-        if lx.steroid_class.contains(&fold(n.trim())) && !with_ancestors {
-            out.push("class:glucocorticoids".into());
-        }
+    }
+    if let Some(c) = core.as_ref().filter(|c| !c.is_empty()) {
+        out.push(format!("name:{c}"));
     }
     if let Some(id) = id {
         out.push(format!("id:{id}"));
     }
-    // The analyte table names labs the lexicon may not know yet.
-    for n in [id, name].into_iter().flatten() {
-        if let Some(an) = crate::units::analyte(n.trim()) {
-            out.push(format!("id:{}", an.id));
-        }
-    }
-    let core = name.map(|n| if drug { drug_name(n) } else { core_name(n) });
     if let Some(c) = lx.resolve(id, code, name).or_else(|| lx.resolve(None, None, core.as_deref())) {
         out.push(format!("id:{}", c.id));
-        if c.id.contains("glucocorticoid") || c.id.contains("corticosteroid") {
-            out.push("class:glucocorticoids".into());
-        }
         if with_ancestors {
-            let mut anc = Vec::new();
-            lx.ancestors(c, &mut anc);
-            for a in anc {
-                if a.contains("glucocorticoid") || a.contains("corticosteroid") {
-                    out.push("class:glucocorticoids".into());
-                }
-                out.push(format!("id:{a}"));
+            for a in ancestors(c) {
+                out.push(format!("id:{}", a.id));
             }
             for code in c.code.iter().chain(&c.codes) {
                 out.push(format!("code:{code}"));

@@ -203,11 +203,23 @@ pub struct Warning {
 }
 
 /// Reads a patient from JSON text: our shape, or a FHIR R4 `Bundle`
-/// (detected by `"resourceType": "Bundle"`).
+/// (detected by `"resourceType": "Bundle"`). A bundle may carry `answers`
+/// and `asOf` beside its FHIR fields (`{ ...bundle, answers, asOf }`):
+/// FHIR has no place for answers to our questions or for the screening
+/// date, so they ride along at the top level and are applied as in our shape.
+///
+/// ```
+/// let p = trialsieve::patient::read(r#"{"resourceType": "Bundle", "type": "collection", "entry": [],
+///   "asOf": "2026-11-22", "answers": {"pregnant": false}}"#).unwrap();
+/// assert_eq!(p.as_of.as_deref(), Some("2026-11-22"));
+/// assert_eq!(p.answers["pregnant"], serde_json::json!(false));
+/// ```
 pub fn read(json: &str) -> Result<Patient, Error> {
     let value: serde_json::Value = serde_json::from_str(json).map_err(|e| Error::BadPatient(e.to_string()))?;
     let mut p = if value.get("resourceType").is_some() {
-        fhir::map(&value)?
+        let mut p = fhir::map(&value)?;
+        apply_extras(&value, &mut p)?;
+        p
     } else {
         let mut p: Patient = serde_json::from_value(value).map_err(|e| Error::BadPatient(e.to_string()))?;
         p.warnings.clear();
@@ -215,6 +227,27 @@ pub fn read(json: &str) -> Result<Patient, Error> {
     };
     validate(&mut p)?;
     Ok(p)
+}
+
+/// `answers` and `asOf` given beside a FHIR resource. `null` counts as absent
+/// (a JS object spread with an unset value).
+fn apply_extras(value: &serde_json::Value, p: &mut Patient) -> Result<(), Error> {
+    use serde_json::Value;
+    match value.get("asOf") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(d)) => p.as_of = Some(d.clone()),
+        Some(other) => return Err(bad("asOf", format!("expected a date string (YYYY-MM-DD), found {other}"))),
+    }
+    match value.get("answers") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(m)) => {
+            for (k, v) in m {
+                p.answers.insert(k.clone(), v.clone());
+            }
+        }
+        Some(other) => return Err(bad("answers", format!("expected an object of answers by question id, found {other}"))),
+    }
+    Ok(())
 }
 
 fn bad(field: &str, msg: impl std::fmt::Display) -> Error {
@@ -365,13 +398,13 @@ fn plausible(field: &str, o: &Observation, v: f64) -> Result<(), Error> {
         if o.unit.is_some() {
             return Err(bad(
                 &format!("{field}.unit"),
-                format!("\"{from}\" is not a unit of {} (expected something like {})", an.names.first().unwrap_or(&an.id), r.unit),
+                format!("\"{from}\" is not a unit of {} (expected something like {})", o.name.as_deref().unwrap_or(&an.name), r.unit),
             ));
         }
         return Ok(());
     };
     if x < r.low || x > r.high {
-        let name = o.name.clone().unwrap_or_else(|| an.names.first().cloned().unwrap_or_else(|| an.id.clone()));
+        let name = o.name.clone().unwrap_or_else(|| an.name.clone());
         return Err(bad(
             &format!("{field}.value"),
             format!("{name} {v} {from} is outside the possible range {}–{} {}", r.low, r.high, r.unit),

@@ -1,6 +1,7 @@
 //! Units of measure: UCUM-style codes parsed into a factor and a dimension,
 //! conversion within a dimension, and mass <-> molar conversion for the
-//! analytes whose molar mass `data/units/analytes.json` gives.
+//! analytes whose molar mass the lexicon (or, where it has none,
+//! `data/units/analytes.json`) gives.
 //!
 //! ```
 //! use trialsieve::units::convert;
@@ -64,23 +65,27 @@ struct UnitDef {
     prefixable: bool,
 }
 
-/// One analyte's data (see `data/units/analytes.json`).
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+/// What the evaluator knows about one measured analyte: the lexicon's molar
+/// mass and default limits of normal, and the plausible range from
+/// `data/units/analytes.json` (which holds only what the lexicon does not).
+#[derive(Clone, Debug)]
 pub struct Analyte {
+    /// The lexicon concept id (`creatinine`, `total_bilirubin`).
     pub id: String,
-    pub names: Vec<String>,
-    #[serde(default)]
+    /// Display name, from the lexicon.
+    pub name: String,
+    /// g/mol, for mass <-> molar conversion.
     pub molar_mass: Option<f64>,
     /// Default upper limit of normal, assumed when the patient's
     /// observation gives none.
-    #[serde(default)]
     pub uln: Option<Amount>,
+    /// Default lower limit of normal.
+    pub lln: Option<Amount>,
     /// Values outside this range are input errors, not results.
-    #[serde(default)]
     pub plausible: Option<Range>,
 }
 
+/// A value in a unit.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Amount {
@@ -88,6 +93,7 @@ pub struct Amount {
     pub unit: String,
 }
 
+/// A closed range in a unit.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Range {
@@ -96,21 +102,31 @@ pub struct Range {
     pub unit: String,
 }
 
+/// One entry of `data/units/analytes.json`: what the lexicon lacks.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct AnalyteExtra {
+    id: String,
+    #[serde(default)]
+    molar_mass: Option<f64>,
+    #[serde(default)]
+    plausible: Option<Range>,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct AnalyteFile {
     #[allow(dead_code)]
     comment: String,
-    analytes: Vec<Analyte>,
+    analytes: Vec<AnalyteExtra>,
 }
 
 struct Tables {
     prefixes: Vec<(String, f64)>,
     units: HashMap<String, (Unit, bool)>,
     aliases: HashMap<String, String>,
-    analytes: Vec<Analyte>,
-    /// id or folded name -> index in `analytes`.
-    analyte_keys: HashMap<String, usize>,
+    /// Lexicon concept id -> analyte data, for every lab or vital with any.
+    analytes: HashMap<String, Analyte>,
 }
 
 static TABLES: OnceLock<Tables> = OnceLock::new();
@@ -134,24 +150,73 @@ fn tables() -> &'static Tables {
             }
             units.insert(u.code, (Unit { factor: u.factor, dims }, u.prefixable));
         }
-        let mut analyte_keys = HashMap::new();
-        for (i, an) in a.analytes.iter().enumerate() {
-            analyte_keys.insert(an.id.clone(), i);
-            for n in &an.names {
-                analyte_keys.entry(crate::lexicon::fold(n)).or_insert(i);
+        let lex = crate::lexicon::get();
+        let mut analytes = HashMap::new();
+        for c in &lex.concepts {
+            let limit = |v: Option<f64>| Some(Amount { value: v?, unit: c.unit.clone()? });
+            let (uln, lln) = (limit(c.default_uln), limit(c.default_lln));
+            if c.molar_mass.is_some() || uln.is_some() || lln.is_some() {
+                analytes.insert(
+                    c.id.clone(),
+                    Analyte { id: c.id.clone(), name: c.name.clone(), molar_mass: c.molar_mass, uln, lln, plausible: None },
+                );
             }
         }
-        Tables { prefixes, units, aliases: f.aliases, analytes: a.analytes, analyte_keys }
+        // Extras name lexicon concepts (tests/units.rs checks it); one that
+        // does not is kept under its own id rather than dropped.
+        for x in a.analytes {
+            let name = lex.by_id(&x.id).map(|c| c.name.clone()).unwrap_or_else(|| x.id.clone());
+            let e = analytes.entry(x.id.clone()).or_insert_with(|| Analyte {
+                id: x.id.clone(),
+                name,
+                molar_mass: None,
+                uln: None,
+                lln: None,
+                plausible: None,
+            });
+            e.molar_mass = e.molar_mass.or(x.molar_mass);
+            e.plausible = x.plausible;
+        }
+        Tables { prefixes, units, aliases: f.aliases, analytes }
     })
 }
 
-/// The analyte data for a concept id or a name, when the table has it.
+/// The analyte data for a lexicon concept id, or for any name or code the
+/// lexicon knows the concept by (`"Hb"`, `"LOINC:718-7"`).
 pub fn analyte(key: &str) -> Option<&'static Analyte> {
     let t = tables();
-    t.analyte_keys
-        .get(key)
-        .or_else(|| t.analyte_keys.get(&crate::lexicon::fold(key)))
-        .map(|&i| &t.analytes[i])
+    if let Some(a) = t.analytes.get(key) {
+        return Some(a);
+    }
+    let lex = crate::lexicon::get();
+    // A lexicon id without data: no need to read it as a name.
+    if lex.by_id(key).is_some() {
+        return None;
+    }
+    let c = lex.lookup(key)?;
+    t.analytes.get(&c.id)
+}
+
+/// Whether `data/units/analytes.json` repeats a value the lexicon already
+/// gives, or names a concept the lexicon does not know: the messages, one
+/// per problem (empty when the file is sound).
+pub fn check_analyte_file() -> Vec<String> {
+    let a: AnalyteFile = match serde_json::from_str(include_str!("../../data/units/analytes.json")) {
+        Ok(a) => a,
+        Err(e) => return vec![format!("data/units/analytes.json: {e}")],
+    };
+    let lex = crate::lexicon::get();
+    let mut out = Vec::new();
+    for x in a.analytes {
+        match lex.by_id(&x.id) {
+            None => out.push(format!("data/units/analytes.json: {:?} is not a lexicon concept id", x.id)),
+            Some(c) if c.molar_mass.is_some() && x.molar_mass.is_some() => {
+                out.push(format!("data/units/analytes.json: the molar mass of {:?} is already in the lexicon", x.id))
+            }
+            Some(_) => {}
+        }
+    }
+    out
 }
 
 /// Rewrites common spellings into UCUM: `µ` → `u`, `^` → `*`, `x10^9/l` →
