@@ -27,6 +27,12 @@ fn covered(atoms: &[Atom]) -> Vec<Span> {
 pub fn judge(text: &str, spans: &[Span], atoms: &[Atom], accounted: &[Span]) -> (Understood, Vec<Span>) {
     let mut cov = covered(atoms);
     cov.extend_from_slice(accounted);
+    cov.sort();
+    // Words come in text order: a sweep over the covering spans sorted by
+    // start keeps the furthest end reached so far, so each word is tested in
+    // constant time (a scan of every span per word was quadratic).
+    let mut next = 0usize;
+    let mut reach = 0usize;
     let stop = &get().stop;
     let mut uncovered: Vec<Span> = Vec::new();
     let mut content = 0usize;
@@ -52,7 +58,11 @@ pub fn judge(text: &str, spans: &[Span], atoms: &[Atom], accounted: &[Span]) -> 
             let marker = k == 0 && word.chars().count() <= 3 && own[we..].starts_with(['.', ')', '）']);
             let is_content = !stop.contains(&lower) && !marker && !lower.chars().all(|c| c.is_ascii_punctuation());
             let span = Span::new(s.start + ws, s.start + we);
-            let is_cov = cov.iter().any(|c| c.start <= span.start && span.end <= c.end);
+            while next < cov.len() && cov[next].start <= span.start {
+                reach = reach.max(cov[next].end);
+                next += 1;
+            }
+            let is_cov = reach >= span.end;
             if is_content {
                 content += 1;
             }
