@@ -311,3 +311,81 @@ fn never_panics_on_odd_text() {
     assert_eq!(atoms::extract("Hb ≥ 9 g/dL", Span::new(0, 99)).len(), 1);
     assert!(atoms::extract("Hb ≥ 9 g/dL", Span::new(4, 99)).is_empty());
 }
+
+#[test]
+fn counts_are_not_measurements() {
+    check_all(&[
+        // A count of drugs is the medication; the count stays uncovered.
+        ("3 months after use of 1 or more csDMARDs and 1 or more bDMARDs", "medication csdmards\nmedication bdmards"),
+        ("Prior treatment with more than 2 systemic chemotherapy regimens", "medication chemotherapy"),
+        // A name read from the text is no measurement without a unit that measures…
+        ("History of recurrent respiratory infections (> 3 hospitalization in the last year)", "condition infection status history\nprocedure hospitalization"),
+        ("at least 3 abnormalities in CSM", ""),
+        ("have experienced 1 or more falls in the last month before the study", ""),
+        // …unless it is a level, an acronym of a test, or says it is measured.
+        ("Grade 3-4 infusion reaction", "measurement \"infusion reaction\" [3, 4]"),
+        ("TBUT < 5 s", "measurement \"TBUT\" < 5"),
+        ("Venous pH less than 7.25", "measurement \"Venous pH\" < 7.25"),
+        ("Prostate volume > 100 cc", "measurement \"Prostate volume\" > 100"),
+        ("center edge angle < 20°", "measurement \"center edge angle\" < 20 deg"),
+        // The lexicon names all effusions under one concept on purpose.
+        ("Pleural effusion greater than 100 ml in volume", "condition pericardial_effusion\nmeasurement \"Pleural effusion\" > 100 mL"),
+        // "BILAG at least 1 system is A": the number counts systems, not the score.
+        ("BILAG-2004 assesses the presence of at least 1 Grade A or 2 Grade B organ scores", ""),
+        ("BILAG score at least 1 system is A and (or) >2 systems reach B", ""),
+    ]);
+}
+
+#[test]
+fn negated_comparators() {
+    check_all(&[
+        ("the dose of the hormone (prednisone or equivalent) cannot be reduced to less than 7.5 mg/day", "medication prednisone dose >= 7.5 mg/d"),
+        ("unable to taper prednisone below 10 mg/day", "judgment\nmedication prednisone dose >= 10 mg/d"),
+        ("hemoglobin not less than 90 g/L", "measurement hemoglobin >= 90 g/L"),
+        ("hemoglobin no less than 90 g/L", "measurement hemoglobin >= 90 g/L"),
+        ("hemoglobin not more than 90 g/L", "measurement hemoglobin <= 90 g/L"),
+        ("prednisone not exceeding 10 mg/day", "medication prednisone dose <= 10 mg/d"),
+        // A negation whose meaning is unclear drops the threshold.
+        ("hemoglobin is not < 9 g/dL", ""),
+    ]);
+}
+
+#[test]
+fn facts_about_others_plans_and_comparisons_are_left_out() {
+    check_all(&[
+        ("The partner of the male patient plans to become pregnant within 2 years", ""),
+        ("Male patients whose partner is pregnant", ""),
+        ("Family history of breast cancer", ""),
+        ("Parent or guardian signs the informed consent", "consent"),
+        ("Clinical manifestations can be explained by disease similar to SSc: hand joint lesions", ""),
+        ("acute or chronic diseases that are not related to SLE", ""),
+        ("any skin disease that may interfere with the assessment of systemic lupus erythematosus (SLE), including psoriasis", "condition skin_disease\ncondition psoriasis"),
+        ("planning to undergo surgery", ""),
+        ("non-SLE cutaneous manifestations", ""),
+        ("non-smoker", "condition not tobacco_use"),
+        // The event a window counts from is not a fact about the patient.
+        ("negative pregnancy test 48 hours before CAR T cell reinfusion", "pregnancy status negative test window = 48 h before CAR T cell reinfusion"),
+    ]);
+}
+
+#[test]
+fn abbreviations_merge_with_their_concept() {
+    check_all(&[
+        ("Sjogren's Syndrome (SS), 2016 ACR/EULAR standard", "condition sjogren class 2016 ACR/EULAR"),
+        ("Systemic Scleroderma (SSc), 2013 ACR/EULAR Standards", "condition systemic_sclerosis class 2013 ACR/EULAR"),
+        ("interstitial pneumonia (ILD)", "condition ild"),
+        ("cerebrovascular accident [CVA]", "condition stroke"),
+        ("Intravenous immune globulin (IVIG)", "medication ivig"),
+    ]);
+    let text = "Sjogren's Syndrome (SS), 2016 ACR/EULAR standard";
+    let found = atoms::extract(text, Span::new(0, text.len()));
+    assert_eq!(found[0].span.slice(text), "Sjogren's Syndrome (SS)");
+}
+
+#[test]
+fn doses_and_panels_reach_the_right_atom() {
+    check_all(&[
+        ("prednisone (or equivalent dose of glucocorticoid) ≥ 100 mg/d", "medication prednisone dose >= 100 mg/d\nmedication glucocorticoids"),
+        ("Abnormal liver function (ALT ≥3 times ULN)", "measurement alt >= 3 ULN"),
+    ]);
+}

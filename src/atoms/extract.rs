@@ -1086,6 +1086,11 @@ impl<'t> Extractor<'t> {
                     }
                 }
             }
+            // "3 months after use of 1 or more csDMARDs": "after" with no event
+            // read after it says nothing about now.
+            if anchor_at.is_none() && direction == Direction::After && !next {
+                return;
+            }
             let comparator = if is_within { Some(Comparator::Le) } else { x.cmp.or(Some(Comparator::Eq)) };
             let window = Window { comparator, value, unit, direction, anchor, span: None };
             mods.push(Modifier { a, b, window: Some(window), duration: None, dose: None, name: None, anchor: anchor_at });
