@@ -389,3 +389,14 @@ fn doses_and_panels_reach_the_right_atom() {
         ("Abnormal liver function (ALT ≥3 times ULN)", "measurement alt >= 3 ULN"),
     ]);
 }
+
+#[test]
+fn stopped_drugs() {
+    check_all(&[
+        ("stop using immunosuppressant more than one week", "medication not immunosuppressants window <= 1 wk before now"),
+        ("discontinued methotrexate for at least 4 weeks", "medication not methotrexate window <= 4 wk before now"),
+        // Stopped with no time: nothing clear about now.
+        ("patients who discontinued methotrexate due to toxicity", ""),
+        ("Since the effect of CAR T cell therapy on the fetus is unknown", ""),
+    ]);
+}

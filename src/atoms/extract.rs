@@ -325,6 +325,7 @@ impl<'t> Extractor<'t> {
         self.classification(&mut drafts);
         self.negate(&mut drafts);
         self.exceptions(&mut drafts);
+        self.cessation(&mut drafts);
         self.leave_out(&mut drafts, &anchors, &mut withheld);
         let atoms = drafts
             .into_iter()
@@ -414,6 +415,28 @@ impl<'t> Extractor<'t> {
         !t.stop.contains(&w) && !t.function.contains(&w)
     }
 
+    /// "stop using immunosuppressant more than one week", "discontinued
+    /// methotrexate for at least 4 weeks": the drug not taken within that
+    /// time. A stopped drug with no such time says nothing clear about now
+    /// ("discontinued X due to toxicity") and is left out by `leave_out`.
+    fn cessation(&self, drafts: &mut [Draft]) {
+        for c in self.cues.iter().filter(|c| c.cue == Cue::Stop) {
+            for d in drafts.iter_mut() {
+                if d.atom.kind != AtomKind::Medication || d.a < c.b || !self.same_clause(c.b, d.a) || self.words_between(c.b, d.a) > 3 {
+                    continue;
+                }
+                let Some(dur) = d.atom.duration.take() else { continue };
+                if matches!(dur.comparator, Some(Comparator::Lt) | Some(Comparator::Le)) || d.atom.window.is_some() {
+                    d.atom.duration = Some(dur);
+                    continue;
+                }
+                d.atom.negated = true;
+                d.atom.window = Some(Window { comparator: Some(Comparator::Le), value: dur.value, unit: dur.unit, direction: Direction::Before, anchor: "now".into(), span: d.atom.duration_span.take() });
+                d.a = d.a.min(c.a);
+            }
+        }
+    }
+
     /// Leaves out the atoms that are not facts about the patient: what a
     /// partner, relative or donor has ("The partner … plans to become
     /// pregnant"), what is named for comparison ("similar to SSc", "not
@@ -431,11 +454,14 @@ impl<'t> Extractor<'t> {
                 Cue::ThirdParty => (12, false, &[AtomKind::Condition, AtomKind::Medication, AtomKind::Procedure, AtomKind::Immunization, AtomKind::Pregnancy, AtomKind::Breastfeeding, AtomKind::Contraception]),
                 Cue::Relation => (8, true, &[AtomKind::Condition, AtomKind::Medication, AtomKind::Procedure, AtomKind::Immunization, AtomKind::Measurement]),
                 Cue::Plan => (5, true, &[AtomKind::Medication, AtomKind::Procedure, AtomKind::Immunization, AtomKind::Pregnancy, AtomKind::Breastfeeding]),
+                Cue::Stop => (3, true, &[AtomKind::Medication]),
                 _ => continue,
             };
             let end = (c.b..self.f.len()).find(|&i| stop(i, commas)).unwrap_or(self.f.len());
             for (k, d) in drafts.iter().enumerate() {
-                if d.a >= c.b && d.a < end && self.words_between(c.b, d.a) <= reach && kinds.contains(&d.atom.kind) {
+                // A stopped drug with its washout window is understood (`cessation`).
+                let washout = c.cue == Cue::Stop && d.atom.negated && d.atom.window.is_some();
+                if d.a >= c.b && d.a < end && self.words_between(c.b, d.a) <= reach && kinds.contains(&d.atom.kind) && !washout {
                     drop[k] = true;
                 }
             }

@@ -60,6 +60,8 @@ pub enum Cue {
     /// "planning to", "scheduled for", "unable to undergo": what follows is
     /// a plan or an ability, not something that happened.
     Plan,
+    /// "stop using", "discontinued": the drug after it is no longer taken.
+    Stop,
 }
 
 pub struct Tables {
@@ -181,6 +183,7 @@ pub fn load() -> Result<Tables, String> {
             "third_party" => Cue::ThirdParty,
             "relation" => Cue::Relation,
             "plan" => Cue::Plan,
+            "stop" => Cue::Stop,
             c => return Err(format!("cues.tsv line {n}: unknown category {c:?}")),
         };
         cues.push((fold_str(field("cues.tsv", n, &cols, 1)?), cue));
