@@ -400,3 +400,16 @@ fn stopped_drugs() {
         ("Since the effect of CAR T cell therapy on the fetus is unknown", ""),
     ]);
 }
+
+#[test]
+fn masses_after_free_text_names() {
+    check_all(&[
+        // One word the lexicon does not know, with a dose: a drug.
+        ("Iguratimod ≤ 50 mg/day", "medication \"Iguratimod\" dose <= 50 mg/d"),
+        // Longer names are what the mass measures, when they say so…
+        ("urinary protein > 3.5 g", "measurement \"urinary protein\" > 3.5 g"),
+        ("Estimated fetal weight > 4500 g", "measurement \"Estimated fetal weight\" > 4500 g"),
+        // …else nothing.
+        ("they will allow usingglucocorticoids no more than 10mg", ""),
+    ]);
+}

@@ -867,6 +867,13 @@ impl<'t> Extractor<'t> {
         unit_measures || x.is_uln() || levelled || acronym || measured
     }
 
+    /// Whether a name read from the text holds a lab, vital or score the
+    /// lexicon knows ("HDL cholesterol"), so a mass or a rate after it
+    /// measures that.
+    fn names_quantity(&self, na: usize, nb: usize) -> bool {
+        self.hits.iter().any(|h| h.a < nb && na < h.b && matches!(h.concept.kind, ConceptKind::Lab | ConceptKind::Vital | ConceptKind::Score))
+    }
+
     /// Whether a level word stands right before the number ("grade 3-4",
     /// "> Grade 2", "stage ≥ 2").
     fn levelled(&self, x: &Expr) -> bool {
@@ -1333,17 +1340,35 @@ impl<'t> Extractor<'t> {
                 }
                 None if m.dose.is_some() => {
                     // "Leflunomide ≤ 20mg/day" with a drug the lexicon does not know.
+                    // A drug's name is one word; a longer name read from the text
+                    // is what is measured ("HDL cholesterol < 40 mg/dL", "urinary
+                    // protein > 3.5 g", "fetal weight > 4500 g"), or nothing
+                    // ("allow usingglucocorticoids").
                     if let (Some(dose), Some((na, nb))) = (m.dose, m.name) {
+                        let one_word = (na..nb).all(|i| self.f.is_word(i) || self.f.get(i) == '-');
                         let name = self.span(na, nb).slice(self.text).to_string();
-                        let atom = Atom {
-                            kind: AtomKind::Medication,
-                            concept: Some(ConceptRef { id: None, name, code: None }),
-                            dose: Some(dose),
-                            dose_span: Some(self.span(m.a, m.b)),
-                            ..Atom::default()
+                        let atom = if one_word {
+                            Atom { kind: AtomKind::Medication, concept: Some(ConceptRef { id: None, name, code: None }), dose: Some(dose), dose_span: Some(self.span(m.a, m.b)), ..Atom::default() }
+                        } else {
+                            let measured = self.f.string(na, nb).split(|c: char| !c.is_alphanumeric()).any(|w| super::lex::get().measure_words.contains(w));
+                            let glued = self.f.string(na, nb).split(|c: char| !c.is_alphanumeric()).any(|w| w.len() > 15);
+                            if glued || !(measured || self.names_quantity(na, nb)) {
+                                continue;
+                            }
+                            Atom {
+                                kind: AtomKind::Measurement,
+                                concept: Some(ConceptRef { id: None, name, code: None }),
+                                comparator: if dose.low.is_some() || dose.high.is_some() { None } else { Some(dose.comparator.unwrap_or(Comparator::Eq)) },
+                                value: dose.value,
+                                low: dose.low,
+                                high: dose.high,
+                                unit: Some(dose.unit),
+                                ..Atom::default()
+                            }
                         };
+                        let val = if atom.kind == AtomKind::Measurement { Some((m.a, m.b)) } else { None };
                         let pos = drafts.partition_point(|d| d.a <= na);
-                        drafts.insert(pos, Draft { atom, a: na, b: m.b, val: None });
+                        drafts.insert(pos, Draft { atom, a: na, b: m.b, val });
                     }
                 }
                 None => {
