@@ -413,3 +413,16 @@ fn masses_after_free_text_names() {
         ("they will allow usingglucocorticoids no more than 10mg", ""),
     ]);
 }
+
+#[test]
+fn descriptions_and_definitions_are_no_thresholds() {
+    check_all(&[
+        // The length of a scale is no bound on what it measures.
+        ("no less than 2.0 cm on the 10 cm VAS scale", ""),
+        ("Patient score, 10 cm visual analogue scale (VAS) no less than 2.0 cm", "measurement vas >= 2 cm"),
+        // A time with a free-text name is a measurement only when the name says so.
+        ("Duration of symptoms: 6 or more weeks", "measurement \"Duration of symptoms\" >= 6 wk"),
+        ("amenorrhea last for atleast 12 months", ""),
+        ("Active central nervous system (CNS) lupus", "condition neuropsychiatric_lupus status active"),
+    ]);
+}

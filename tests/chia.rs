@@ -17,10 +17,10 @@ fn chia_recall_and_precision() {
         println!("miss {n:4}  {shape}  e.g. {example}");
     }
     assert!(r.files >= 1600, "expected the 1600 Chia texts, found {}", r.files);
-    // Floors a little under today's figures (recall 0.901, precision
-    // 0.888), so that a regression fails. Recall stands lower than it once
+    // Floors a little under today's figures (recall 0.891, precision
+    // 0.897), so that a regression fails. Recall stands lower than it once
     // did on purpose: counts and names that measure nothing ("> 3
     // hospitalizations", "1 or more csDMARDs") no longer make measurements.
-    assert!(r.recall() >= 0.89, "Chia recall fell to {:.3}", r.recall());
-    assert!(r.precision() >= 0.875, "Chia precision fell to {:.3}", r.precision());
+    assert!(r.recall() >= 0.88, "Chia recall fell to {:.3}", r.recall());
+    assert!(r.precision() >= 0.885, "Chia precision fell to {:.3}", r.precision());
 }

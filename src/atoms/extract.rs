@@ -780,10 +780,13 @@ impl<'t> Extractor<'t> {
         let subjects = self.subjects(x);
         if subjects.is_empty() {
             // A bare count names what it counts after it ("> 3 hospitalizations").
+            // "10 cm visual analogue scale": a number with no comparator before
+            // the name describes the thing, it sets no bound on it.
+            let described = x.cmp.is_none() && !x.is_range();
             let names = if x.unit.is_none() && !x.is_range() {
                 [self.name_after(x.b), self.name_before(x.a)]
             } else {
-                [self.name_before(x.a), if x.is_uln() { None } else { self.name_after(x.b) }]
+                [self.name_before(x.a), if x.is_uln() || described { None } else { self.name_after(x.b) }]
             };
             let named = names.iter().flatten().copied().find(|&n| self.names_measure(x, n));
             let Some((na, nb)) = named else {
@@ -1372,8 +1375,11 @@ impl<'t> Extractor<'t> {
                     }
                 }
                 None => {
-                    // "Duration of symptoms: 6 or more weeks": a measurement of a time.
-                    if let (Some(dur), Some((na, nb))) = (m.duration, m.name) {
+                    // "Duration of symptoms: 6 or more weeks": a measurement of a time,
+                    // when the name says it is one ("amenorrhea last for at least
+                    // 12 months" says it in a way the atoms cannot hold).
+                    let measured = |&(na, nb): &(usize, usize)| self.f.string(na, nb).split(|c: char| !c.is_alphanumeric()).any(|w| super::lex::get().measure_words.contains(w));
+                    if let (Some(dur), Some((na, nb))) = (m.duration, m.name.filter(measured)) {
                         let name = self.span(na, nb).slice(self.text).to_string();
                         let atom = Atom {
                             kind: AtomKind::Measurement,
