@@ -426,3 +426,16 @@ fn descriptions_and_definitions_are_no_thresholds() {
         ("Active central nervous system (CNS) lupus", "condition neuropsychiatric_lupus status active"),
     ]);
 }
+
+#[test]
+fn stopped_drugs_written_after_and_plans_written_after() {
+    check_all(&[
+        ("Patients must have discontinued steroids >= 1 week prior to registration", "medication not glucocorticoids window <= 1 wk before registration"),
+        (
+            "Corticosteroids prescribed for the management of brain metastases have been discontinued at least 7 days before registration",
+            "medication not glucocorticoids window <= 7 d before registration\ncondition cns_metastases",
+        ),
+        ("Use of investigational anti-cancer agents must be discontinued at time of registration", ""),
+        ("live attenuated vaccine vaccination was planned during the study period", ""),
+    ]);
+}

@@ -416,25 +416,65 @@ impl<'t> Extractor<'t> {
     }
 
     /// "stop using immunosuppressant more than one week", "discontinued
-    /// methotrexate for at least 4 weeks": the drug not taken within that
-    /// time. A stopped drug with no such time says nothing clear about now
-    /// ("discontinued X due to toxicity") and is left out by `leave_out`.
+    /// methotrexate for at least 4 weeks", "must have discontinued steroids
+    /// ≥ 1 week prior to registration", "corticosteroids … have been
+    /// discontinued": the drug not taken within that time. A stopped drug
+    /// with no such time says nothing clear about now ("discontinued X due
+    /// to toxicity") and is left out by `leave_out`.
     fn cessation(&self, drafts: &mut [Draft]) {
         for c in self.cues.iter().filter(|c| c.cue == Cue::Stop) {
+            // "Corticosteroids prescribed for brain metastases have been
+            // discontinued at least 7 days before registration": the window
+            // right after the cue went to the atom before it; it belongs to
+            // the stopped drug.
+            let drug = drafts.iter().position(|d| d.atom.kind == AtomKind::Medication && d.b <= c.a && self.stopped(c, d) && d.atom.window.is_none() && d.atom.duration.is_none());
+            if let Some(k) = drug {
+                let moved = drafts.iter().position(|d| {
+                    d.a >= drafts[k].b && d.b <= c.a && d.atom.window.as_ref().and_then(|w| w.span).is_some_and(|ws| self.span(c.b, c.b).start <= ws.start && self.words_between(c.b, self.f.index_of(ws.start)) <= 2)
+                });
+                if let Some(j) = moved {
+                    drafts[k].atom.window = drafts[j].atom.window.take();
+                }
+            }
             for d in drafts.iter_mut() {
-                if d.atom.kind != AtomKind::Medication || d.a < c.b || !self.same_clause(c.b, d.a) || self.words_between(c.b, d.a) > 3 {
+                if d.atom.kind != AtomKind::Medication || !self.stopped(c, d) {
                     continue;
                 }
-                let Some(dur) = d.atom.duration.take() else { continue };
-                if matches!(dur.comparator, Some(Comparator::Lt) | Some(Comparator::Le)) || d.atom.window.is_some() {
-                    d.atom.duration = Some(dur);
+                // The time of the stopping: a duration ("for at least 4 weeks")
+                // or a window counted back from an event ("≥ 1 week prior to
+                // registration"); "within 4 weeks" of stopping is unclear.
+                let (value, unit, anchor, span) = if let Some(w) = &d.atom.window {
+                    if w.direction != Direction::Before || matches!(w.comparator, Some(Comparator::Lt) | Some(Comparator::Le)) {
+                        continue;
+                    }
+                    (w.value, w.unit.clone(), w.anchor.clone(), w.span)
+                } else if let Some(dur) = &d.atom.duration {
+                    if matches!(dur.comparator, Some(Comparator::Lt) | Some(Comparator::Le)) {
+                        continue;
+                    }
+                    (dur.value, dur.unit.clone(), "now".to_string(), d.atom.duration_span)
+                } else {
                     continue;
-                }
+                };
+                d.atom.duration = None;
+                d.atom.duration_span = None;
                 d.atom.negated = true;
-                d.atom.window = Some(Window { comparator: Some(Comparator::Le), value: dur.value, unit: dur.unit, direction: Direction::Before, anchor: "now".into(), span: d.atom.duration_span.take() });
-                d.a = d.a.min(c.a);
+                d.atom.window = Some(Window { comparator: Some(Comparator::Le), value, unit, direction: Direction::Before, anchor, span });
+                if c.b <= d.a {
+                    d.a = d.a.min(c.a);
+                }
             }
         }
+    }
+
+    /// Whether the stop cue `c` is about the drug of `d`: within three words
+    /// before it ("discontinued methotrexate"), or within four words after
+    /// it ("steroids have been discontinued"), in the same clause and not
+    /// across a comma.
+    fn stopped(&self, c: &CueHit, d: &Draft) -> bool {
+        let (a, b) = if c.b <= d.a { (c.b, d.a) } else if d.b <= c.a { (d.b, c.a) } else { return false };
+        let reach = if c.b <= d.a { 3 } else { 10 };
+        self.same_clause(a, b) && self.words_between(a, b) <= reach && !(a..b).any(|i| self.f.get(i) == ',')
     }
 
     /// Leaves out the atoms that are not facts about the patient: what a
@@ -459,9 +499,20 @@ impl<'t> Extractor<'t> {
             };
             let end = (c.b..self.f.len()).find(|&i| stop(i, commas)).unwrap_or(self.f.len());
             for (k, d) in drafts.iter().enumerate() {
+                if !kinds.contains(&d.atom.kind) {
+                    continue;
+                }
                 // A stopped drug with its washout window is understood (`cessation`).
-                let washout = c.cue == Cue::Stop && d.atom.negated && d.atom.window.is_some();
-                if d.a >= c.b && d.a < end && self.words_between(c.b, d.a) <= reach && kinds.contains(&d.atom.kind) && !washout {
+                if c.cue == Cue::Stop {
+                    if self.stopped(c, d) && !(d.atom.negated && d.atom.window.is_some()) {
+                        drop[k] = true;
+                    }
+                    continue;
+                }
+                let after = d.a >= c.b && d.a < end && self.words_between(c.b, d.a) <= reach;
+                // "vaccination was planned", "surgery is planned": the plan written after.
+                let planned_after = c.cue == Cue::Plan && d.b <= c.a && self.same_clause(d.b, c.a) && self.words_between(d.b, c.a) <= 2 && !(d.b..c.a).any(|i| self.f.get(i) == ',');
+                if after || planned_after {
                     drop[k] = true;
                 }
             }
