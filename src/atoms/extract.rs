@@ -2,6 +2,14 @@
 //! reliable), then the concepts the lexicon names, then the cue phrases
 //! (pregnancy, consent, …), and last the modifiers that hang on other atoms
 //! (negation, exceptions, time windows, durations, doses).
+//!
+//! A wrong atom is worse than a missing one, so some are left out on
+//! purpose and their words stay uncovered (the criterion is then partial):
+//! counts and names read from the text that measure nothing ("1 or more
+//! csDMARDs", "> 3 hospitalizations"), thresholds under an unclear
+//! negation, facts about a partner, relative or donor, conditions named for
+//! comparison ("similar to SSc"), plans ("planning to undergo surgery"),
+//! the event a window counts from, and drugs stopped at no stated time.
 
 use super::cues::{self, CueHit};
 use super::lex::{Cue, Dim};
