@@ -144,9 +144,9 @@ fn levels_scales_and_decimal_commas() {
         ("BASDAI = 4 (0-10) at baseline", "measurement basdai = 4 {score}"),
         ("Chronic kidney disease stage 5 (GFR < 15 ml/min)", "condition esrd\nmeasurement egfr < 15 mL/min"),
         ("SpO2 =92% at 750 m.", "measurement spo2 = 92 %"),
-        ("Any serious, active infection (> Grade 2) at the time of treatment.", "condition infection qualifier serious status active\nmeasurement \"infection\" > 2"),
+        ("Any serious, active infection (> Grade 2) at the time of treatment.", "condition infection qualifier serious, grade > 2 status active"),
         // FIXME: the grade's measure is named with the comma that led to it.
-        ("Diarrhea, grade 1 or greater by the NCI", "condition chronic_diarrhea\nmeasurement \"Diarrhea, grade\" >= 1"),
+        ("Diarrhea, grade 1 or greater by the NCI", "condition chronic_diarrhea qualifier grade >= 1"),
     ]);
 }
 
@@ -437,5 +437,15 @@ fn stopped_drugs_written_after_and_plans_written_after() {
         ),
         ("Use of investigational anti-cancer agents must be discontinued at time of registration", ""),
         ("live attenuated vaccine vaccination was planned during the study period", ""),
+    ]);
+}
+
+#[test]
+fn levels_of_known_conditions_are_qualifiers() {
+    check_all(&[
+        ("grade 2 or higher acute graft-versus-host disease (GVHD) within 2 weeks prior to screening", "condition gvhd qualifier acute, grade >= 2 window <= 2 wk before screening"),
+        ("Peripheral neuropathy ≥ grade 2", "condition peripheral_neuropathy qualifier grade >= 2"),
+        // FIXME: the lexicon files plain diarrhea under chronic diarrhea.
+        ("Diarrhea, grade 1 or greater", "condition chronic_diarrhea qualifier grade >= 1"),
     ]);
 }

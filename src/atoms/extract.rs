@@ -847,6 +847,61 @@ impl<'t> Extractor<'t> {
             } else {
                 [self.name_before(x.a), if x.is_uln() || described { None } else { self.name_after(x.b) }]
             };
+            // "grade 2 or higher acute graft-versus-host disease", "Grade 3-4
+            // infusion reaction": a level of a condition the lexicon knows is
+            // a qualifier of that condition.
+            if x.unit.is_none() && self.levelled(x) {
+                let level = names.iter().flatten().find_map(|&(na, mut nb)| {
+                    // "Diarrhea, grade 1": the name without its level word.
+                    loop {
+                        let mut s = nb;
+                        while s > na && self.f.is_word(s - 1) {
+                            s -= 1;
+                        }
+                        if s == nb || !matches!(self.f.string(s, nb).as_str(), "grade" | "stage" | "class" | "level") {
+                            break;
+                        }
+                        nb = s;
+                        while nb > na && matches!(self.f.get(nb - 1), ' ' | ',') {
+                            nb -= 1;
+                        }
+                    }
+                    self.hits.iter().enumerate().find(|(_, h)| h.a < nb && nb <= h.b && matches!(h.concept.kind, ConceptKind::Condition | ConceptKind::Infection))
+                });
+                if let Some((k, h)) = level {
+                    if !used_hits[k] {
+                        used_hits[k] = true;
+                        let word = ["grade", "stage", "class"].into_iter().find(|w| self.f.string(x.a.saturating_sub(12), x.b).contains(w)).unwrap_or("level");
+                        let bound = if let (Some(l), Some(hi)) = (x.low, x.high) {
+                            format!("{} {}-{}", word, l.value, hi.value)
+                        } else {
+                            let c = match x.cmp.unwrap_or(Comparator::Eq) {
+                                Comparator::Ge => ">=",
+                                Comparator::Le => "<=",
+                                Comparator::Gt => ">",
+                                Comparator::Lt => "<",
+                                Comparator::Eq => "=",
+                            };
+                            format!("{word} {c} {}", x.value.unwrap_or_default())
+                        };
+                        let mut atom = Atom { kind: AtomKind::Condition, concept: Some(h.concept.to_ref()), qualifier: Some(bound), ..Atom::default() };
+                        // Status and severity as on any condition ("serious, active infection").
+                        let mut a = x.a.min(h.a);
+                        if let Some((status, at)) = self.status_of(h.a, h.b, used_cues) {
+                            atom.status = Some(status);
+                            a = a.min(at);
+                        }
+                        // "serious, active infection (> Grade 2)", "grade 2 or higher acute GVHD".
+                        let severity = self.cue_before(a, 0, &[Cue::Severity]).or_else(|| self.cue_before(h.a, 0, &[Cue::Severity]).filter(|c| c.a >= x.b));
+                        if let Some(c) = severity {
+                            atom.qualifier = Some(format!("{}, {}", self.f.string(c.a, c.b), atom.qualifier.unwrap_or_default()));
+                            a = a.min(c.a);
+                        }
+                        drafts.push(Draft { atom, a, b: x.b.max(h.b), val: Some((x.a, x.b)) });
+                    }
+                    return;
+                }
+            }
             let named = names.iter().flatten().copied().find(|&n| self.names_measure(x, n));
             let Some((na, nb)) = named else {
                 if names.iter().any(Option::is_some) {
