@@ -144,9 +144,9 @@ fn levels_scales_and_decimal_commas() {
         ("BASDAI = 4 (0-10) at baseline", "measurement basdai = 4 {score}"),
         ("Chronic kidney disease stage 5 (GFR < 15 ml/min)", "condition esrd\nmeasurement egfr < 15 mL/min"),
         ("SpO2 =92% at 750 m.", "measurement spo2 = 92 %"),
-        ("Any serious, active infection (> Grade 2) at the time of treatment.", "condition infection qualifier serious status active\nmeasurement \"infection\" > 2"),
+        ("Any serious, active infection (> Grade 2) at the time of treatment.", "condition infection qualifier serious, grade > 2 status active"),
         // FIXME: the grade's measure is named with the comma that led to it.
-        ("Diarrhea, grade 1 or greater by the NCI", "condition chronic_diarrhea\nmeasurement \"Diarrhea, grade\" >= 1"),
+        ("Diarrhea, grade 1 or greater by the NCI", "condition chronic_diarrhea qualifier grade >= 1"),
     ]);
 }
 
@@ -310,4 +310,142 @@ fn never_panics_on_odd_text() {
     // A span past the end of the text is clamped; one inside a character yields nothing.
     assert_eq!(atoms::extract("Hb ≥ 9 g/dL", Span::new(0, 99)).len(), 1);
     assert!(atoms::extract("Hb ≥ 9 g/dL", Span::new(4, 99)).is_empty());
+}
+
+#[test]
+fn counts_are_not_measurements() {
+    check_all(&[
+        // A count of drugs is the medication; the count stays uncovered.
+        ("3 months after use of 1 or more csDMARDs and 1 or more bDMARDs", "medication csdmards\nmedication bdmards"),
+        ("Prior treatment with more than 2 systemic chemotherapy regimens", "medication chemotherapy"),
+        // A name read from the text is no measurement without a unit that measures…
+        ("History of recurrent respiratory infections (> 3 hospitalization in the last year)", "condition infection status history\nprocedure hospitalization"),
+        ("at least 3 abnormalities in CSM", ""),
+        ("have experienced 1 or more falls in the last month before the study", ""),
+        // …unless it is a level, an acronym of a test, or says it is measured.
+        ("Grade 3-4 infusion reaction", "measurement \"infusion reaction\" [3, 4]"),
+        ("TBUT < 5 s", "measurement \"TBUT\" < 5"),
+        ("Venous pH less than 7.25", "measurement \"Venous pH\" < 7.25"),
+        ("Prostate volume > 100 cc", "measurement \"Prostate volume\" > 100"),
+        ("center edge angle < 20°", "measurement \"center edge angle\" < 20 deg"),
+        // The lexicon names all effusions under one concept on purpose.
+        ("Pleural effusion greater than 100 ml in volume", "condition pericardial_effusion\nmeasurement \"Pleural effusion\" > 100 mL"),
+        // "BILAG at least 1 system is A": the number counts systems, not the score.
+        ("BILAG-2004 assesses the presence of at least 1 Grade A or 2 Grade B organ scores", ""),
+        ("BILAG score at least 1 system is A and (or) >2 systems reach B", ""),
+    ]);
+}
+
+#[test]
+fn negated_comparators() {
+    check_all(&[
+        ("the dose of the hormone (prednisone or equivalent) cannot be reduced to less than 7.5 mg/day", "medication prednisone dose >= 7.5 mg/d"),
+        ("unable to taper prednisone below 10 mg/day", "judgment\nmedication prednisone dose >= 10 mg/d"),
+        ("hemoglobin not less than 90 g/L", "measurement hemoglobin >= 90 g/L"),
+        ("hemoglobin no less than 90 g/L", "measurement hemoglobin >= 90 g/L"),
+        ("hemoglobin not more than 90 g/L", "measurement hemoglobin <= 90 g/L"),
+        ("prednisone not exceeding 10 mg/day", "medication prednisone dose <= 10 mg/d"),
+        // A negation whose meaning is unclear drops the threshold.
+        ("hemoglobin is not < 9 g/dL", ""),
+    ]);
+}
+
+#[test]
+fn facts_about_others_plans_and_comparisons_are_left_out() {
+    check_all(&[
+        ("The partner of the male patient plans to become pregnant within 2 years", ""),
+        ("Male patients whose partner is pregnant", ""),
+        ("Family history of breast cancer", ""),
+        ("Parent or guardian signs the informed consent", "consent"),
+        ("Clinical manifestations can be explained by disease similar to SSc: hand joint lesions", ""),
+        ("acute or chronic diseases that are not related to SLE", ""),
+        ("any skin disease that may interfere with the assessment of systemic lupus erythematosus (SLE), including psoriasis", "condition skin_disease\ncondition psoriasis"),
+        ("planning to undergo surgery", ""),
+        ("non-SLE cutaneous manifestations", ""),
+        ("non-smoker", "condition not tobacco_use"),
+        // The event a window counts from is not a fact about the patient.
+        ("negative pregnancy test 48 hours before CAR T cell reinfusion", "pregnancy status negative test window = 48 h before CAR T cell reinfusion"),
+    ]);
+}
+
+#[test]
+fn abbreviations_merge_with_their_concept() {
+    check_all(&[
+        ("Sjogren's Syndrome (SS), 2016 ACR/EULAR standard", "condition sjogren class 2016 ACR/EULAR"),
+        ("Systemic Scleroderma (SSc), 2013 ACR/EULAR Standards", "condition systemic_sclerosis class 2013 ACR/EULAR"),
+        ("interstitial pneumonia (ILD)", "condition ild"),
+        ("cerebrovascular accident [CVA]", "condition stroke"),
+        ("Intravenous immune globulin (IVIG)", "medication ivig"),
+    ]);
+    let text = "Sjogren's Syndrome (SS), 2016 ACR/EULAR standard";
+    let found = atoms::extract(text, Span::new(0, text.len()));
+    assert_eq!(found[0].span.slice(text), "Sjogren's Syndrome (SS)");
+}
+
+#[test]
+fn doses_and_panels_reach_the_right_atom() {
+    check_all(&[
+        ("prednisone (or equivalent dose of glucocorticoid) ≥ 100 mg/d", "medication prednisone dose >= 100 mg/d\nmedication glucocorticoids"),
+        ("Abnormal liver function (ALT ≥3 times ULN)", "measurement alt >= 3 ULN"),
+    ]);
+}
+
+#[test]
+fn stopped_drugs() {
+    check_all(&[
+        ("stop using immunosuppressant more than one week", "medication not immunosuppressants window <= 1 wk before now"),
+        ("discontinued methotrexate for at least 4 weeks", "medication not methotrexate window <= 4 wk before now"),
+        // Stopped with no time: nothing clear about now.
+        ("patients who discontinued methotrexate due to toxicity", ""),
+        ("Since the effect of CAR T cell therapy on the fetus is unknown", ""),
+    ]);
+}
+
+#[test]
+fn masses_after_free_text_names() {
+    check_all(&[
+        // One word the lexicon does not know, with a dose: a drug.
+        ("Iguratimod ≤ 50 mg/day", "medication \"Iguratimod\" dose <= 50 mg/d"),
+        // Longer names are what the mass measures, when they say so…
+        ("urinary protein > 3.5 g", "measurement \"urinary protein\" > 3.5 g"),
+        ("Estimated fetal weight > 4500 g", "measurement \"Estimated fetal weight\" > 4500 g"),
+        // …else nothing.
+        ("they will allow usingglucocorticoids no more than 10mg", ""),
+    ]);
+}
+
+#[test]
+fn descriptions_and_definitions_are_no_thresholds() {
+    check_all(&[
+        // The length of a scale is no bound on what it measures.
+        ("no less than 2.0 cm on the 10 cm VAS scale", ""),
+        ("Patient score, 10 cm visual analogue scale (VAS) no less than 2.0 cm", "measurement vas >= 2 cm"),
+        // A time with a free-text name is a measurement only when the name says so.
+        ("Duration of symptoms: 6 or more weeks", "measurement \"Duration of symptoms\" >= 6 wk"),
+        ("amenorrhea last for atleast 12 months", ""),
+        ("Active central nervous system (CNS) lupus", "condition neuropsychiatric_lupus status active"),
+    ]);
+}
+
+#[test]
+fn stopped_drugs_written_after_and_plans_written_after() {
+    check_all(&[
+        ("Patients must have discontinued steroids >= 1 week prior to registration", "medication not glucocorticoids window <= 1 wk before registration"),
+        (
+            "Corticosteroids prescribed for the management of brain metastases have been discontinued at least 7 days before registration",
+            "medication not glucocorticoids window <= 7 d before registration\ncondition cns_metastases",
+        ),
+        ("Use of investigational anti-cancer agents must be discontinued at time of registration", ""),
+        ("live attenuated vaccine vaccination was planned during the study period", ""),
+    ]);
+}
+
+#[test]
+fn levels_of_known_conditions_are_qualifiers() {
+    check_all(&[
+        ("grade 2 or higher acute graft-versus-host disease (GVHD) within 2 weeks prior to screening", "condition gvhd qualifier acute, grade >= 2 window <= 2 wk before screening"),
+        ("Peripheral neuropathy ≥ grade 2", "condition peripheral_neuropathy qualifier grade >= 2"),
+        // FIXME: the lexicon files plain diarrhea under chronic diarrhea.
+        ("Diarrhea, grade 1 or greater", "condition chronic_diarrhea qualifier grade >= 1"),
+    ]);
 }

@@ -17,7 +17,10 @@ fn chia_recall_and_precision() {
         println!("miss {n:4}  {shape}  e.g. {example}");
     }
     assert!(r.files >= 1600, "expected the 1600 Chia texts, found {}", r.files);
-    // Floors a little under today's figures, so that a regression fails.
-    assert!(r.recall() >= 0.92, "Chia recall fell to {:.3}", r.recall());
-    assert!(r.precision() >= 0.85, "Chia precision fell to {:.3}", r.precision());
+    // Floors a little under today's figures (recall 0.891, precision
+    // 0.897), so that a regression fails. Recall stands lower than it once
+    // did on purpose: counts and names that measure nothing ("> 3
+    // hospitalizations", "1 or more csDMARDs") no longer make measurements.
+    assert!(r.recall() >= 0.88, "Chia recall fell to {:.3}", r.recall());
+    assert!(r.precision() >= 0.885, "Chia precision fell to {:.3}", r.precision());
 }

@@ -2,6 +2,14 @@
 //! reliable), then the concepts the lexicon names, then the cue phrases
 //! (pregnancy, consent, …), and last the modifiers that hang on other atoms
 //! (negation, exceptions, time windows, durations, doses).
+//!
+//! A wrong atom is worse than a missing one, so some are left out on
+//! purpose and their words stay uncovered (the criterion is then partial):
+//! counts and names read from the text that measure nothing ("1 or more
+//! csDMARDs", "> 3 hospitalizations"), thresholds under an unclear
+//! negation, facts about a partner, relative or donor, conditions named for
+//! comparison ("similar to SSc"), plans ("planning to undergo surgery"),
+//! the event a window counts from, and drugs stopped at no stated time.
 
 use super::cues::{self, CueHit};
 use super::lex::{Cue, Dim};
@@ -126,8 +134,18 @@ fn pieces(text: &str, span: Span) -> Vec<Span> {
 fn extract_piece(text: &str, span: Span) -> (Vec<Atom>, Vec<Span>) {
     let f = Folded::new(text, span);
     let ex = Extractor::new(text, span, &f);
-    let accounted = ex.cues.iter().map(|c| ex.span(c.a, c.b)).collect();
-    (ex.run(), accounted)
+    let cues: Vec<(usize, usize)> = ex.cues.iter().map(|c| (c.a, c.b)).collect();
+    let spans: Vec<Span> = cues.iter().map(|&(a, b)| ex.span(a, b)).collect();
+    let (atoms, withheld) = ex.run();
+    // A cue word inside what was left out ("pregnant" after "partner") is
+    // not understood: the criterion stays partial.
+    let accounted = cues
+        .iter()
+        .zip(spans)
+        .filter(|((a, b), _)| !withheld.iter().any(|&(wa, wb)| wa < *b && *a < wb))
+        .map(|(_, s)| s)
+        .collect();
+    (atoms, accounted)
 }
 
 /// A found concept in folded indices.
@@ -156,6 +174,8 @@ struct Modifier {
     dose: Option<Dose>,
     /// What came right before, as written, when no atom takes the modifier.
     name: Option<(usize, usize)>,
+    /// The event a window counts from ("prior to CAR T cell reinfusion").
+    anchor: Option<(usize, usize)>,
 }
 
 struct Extractor<'t> {
@@ -242,13 +262,24 @@ impl<'t> Extractor<'t> {
         self.words_between(a, b) <= max_words
     }
 
-    fn run(self) -> Vec<Atom> {
+    /// The atoms, and the folded ranges of what was deliberately left out.
+    fn run(self) -> (Vec<Atom>, Vec<(usize, usize)>) {
         let mut drafts: Vec<Draft> = Vec::new();
         let mut mods: Vec<Modifier> = Vec::new();
+        let mut withheld: Vec<(usize, usize)> = Vec::new();
         let mut used_hits = vec![false; self.hits.len()];
         let mut used_cues = vec![false; self.cues.len()];
         for x in &self.exprs {
-            self.place_expr(x, &mut drafts, &mut mods, &mut used_hits, &mut used_cues);
+            let mut x = x.clone();
+            match self.negated_comparator(&x) {
+                None => {}
+                Some(Some(c)) => x.cmp = Some(c),
+                Some(None) => {
+                    withheld.push((x.a, x.b));
+                    continue;
+                }
+            }
+            self.place_expr(&x, &mut drafts, &mut mods, &mut used_hits, &mut used_cues);
         }
         // "< 3.5 or > 5.1 mEq/L": the unit written once holds for both bounds.
         for k in 1..drafts.len() {
@@ -260,8 +291,33 @@ impl<'t> Extractor<'t> {
             }
         }
         // Concepts the lexicon names, not already taken by a threshold.
+        // "Sjogren's Syndrome (SS)": an abbreviation in brackets right after
+        // its concept is the same mention, one atom spanning both.
+        let mut draft_of_hit: Vec<Option<usize>> = vec![None; self.hits.len()];
         for (k, h) in self.hits.iter().enumerate() {
+            if k > 0 {
+                let p = &self.hits[k - 1];
+                let gap = if p.b <= h.a { self.f.string(p.b, h.a) } else { String::from("x") };
+                if p.concept.id == h.concept.id && matches!(gap.trim(), "(" | "[") {
+                    if let Some(j) = draft_of_hit[k - 1] {
+                        let close = self.f.skip_spaces(h.b);
+                        let end = if matches!(self.f.get(close), ')' | ']') { close + 1 } else { h.b };
+                        drafts[j].b = drafts[j].b.max(end);
+                        draft_of_hit[k] = Some(j);
+                        continue;
+                    }
+                    if used_hits[k - 1] {
+                        continue;
+                    }
+                }
+            }
             if used_hits[k] {
+                continue;
+            }
+            // "non-SLE cutaneous manifestations", "non-Hodgkin lymphoma": the
+            // concept only qualifies the noun after it.
+            if self.non_prefixed(h) {
+                withheld.push((h.a, h.b));
                 continue;
             }
             let kind = match h.concept.kind {
@@ -321,16 +377,20 @@ impl<'t> Extractor<'t> {
                 b = b.max(end);
                 a = a.min(end.min(h.a));
             }
+            draft_of_hit[k] = Some(drafts.len());
             drafts.push(Draft { atom, a, b, val: None });
         }
         self.cue_atoms(&mut drafts, &mut used_cues);
         self.sex_atom(&mut drafts, &mut used_cues);
         drafts.sort_by_key(|d| (d.a, d.b));
+        let anchors: Vec<(usize, usize)> = mods.iter().filter_map(|m| m.anchor).collect();
         self.attach(&mut drafts, mods);
         self.classification(&mut drafts);
         self.negate(&mut drafts);
         self.exceptions(&mut drafts);
-        drafts
+        self.cessation(&mut drafts);
+        self.leave_out(&mut drafts, &anchors, &mut withheld);
+        let atoms = drafts
             .into_iter()
             .map(|mut d| {
                 d.atom.span = self.span(d.a, d.b);
@@ -339,7 +399,224 @@ impl<'t> Extractor<'t> {
                 }
                 d.atom
             })
-            .collect()
+            .collect();
+        (atoms, withheld)
+    }
+
+    /// "cannot be reduced to less than 7.5 mg/day", "unable to taper below
+    /// 10 mg": a negated reduction turns the bound around (`Some(Some(>=))`);
+    /// another negation right before the comparator leaves its meaning
+    /// unclear, and the threshold is dropped (`Some(None)`).
+    fn negated_comparator(&self, x: &Expr) -> Option<Option<Comparator>> {
+        let c = x.cmp?;
+        if x.is_range() {
+            return None;
+        }
+        // Up to five words back, within the clause, not past punctuation or a number.
+        let mut words: Vec<String> = Vec::new();
+        let mut i = x.a;
+        while i > 0 && words.len() < 5 {
+            let ch = self.f.get(i - 1);
+            if self.f.is_word(i - 1) || ch == '\'' {
+                let e = i;
+                while i > 0 && (self.f.is_word(i - 1) || self.f.get(i - 1) == '\'') {
+                    i -= 1;
+                }
+                let w = self.f.string(i, e);
+                if w.chars().any(|c| c.is_ascii_digit()) {
+                    break;
+                }
+                words.push(w);
+            } else if ch == ' ' || ch == '-' {
+                i -= 1;
+            } else {
+                break;
+            }
+        }
+        const NEG: &[&str] = &["not", "cannot", "can't", "unable", "never", "failed", "fail", "inability", "incapable"];
+        const REDUCE: &[&str] = &["reduce", "reduced", "reducing", "taper", "tapered", "tapering", "decrease", "decreased", "lower", "lowered", "wean", "weaned"];
+        let neg = words.iter().position(|w| NEG.contains(&w.as_str()))?;
+        if words.iter().any(|w| REDUCE.contains(&w.as_str())) {
+            return Some(match c {
+                Comparator::Lt => Some(Comparator::Ge),
+                Comparator::Le => Some(Comparator::Gt),
+                Comparator::Gt => Some(Comparator::Le),
+                Comparator::Ge => Some(Comparator::Lt),
+                Comparator::Eq => None,
+            });
+        }
+        // "is not < 50", "cannot be > 2": only linking words between the
+        // negation and the comparator.
+        let linking = words[..neg].iter().all(|w| matches!(w.as_str(), "be" | "been" | "is" | "are" | "was" | "were" | "to" | "have" | "has"));
+        if linking {
+            return Some(None);
+        }
+        None
+    }
+
+    /// Whether the concept is written "non-X" before another noun.
+    fn non_prefixed(&self, h: &Hit) -> bool {
+        if h.a < 4 || self.f.string(h.a - 4, h.a) != "non-" && self.f.string(h.a - 4, h.a) != "non " {
+            return false;
+        }
+        if h.a > 4 && self.f.is_word(h.a - 5) {
+            return false;
+        }
+        let t = super::lex::get();
+        let mut i = h.b;
+        while self.f.get(i) == ' ' {
+            i += 1;
+        }
+        if i == h.b && self.f.is_word(i) || !self.f.is_word(i) {
+            return false;
+        }
+        let s = i;
+        while self.f.is_word(i) {
+            i += 1;
+        }
+        let w = self.f.string(s, i);
+        !t.stop.contains(&w) && !t.function.contains(&w)
+    }
+
+    /// "stop using immunosuppressant more than one week", "discontinued
+    /// methotrexate for at least 4 weeks", "must have discontinued steroids
+    /// ≥ 1 week prior to registration", "corticosteroids … have been
+    /// discontinued": the drug not taken within that time. A stopped drug
+    /// with no such time says nothing clear about now ("discontinued X due
+    /// to toxicity") and is left out by `leave_out`.
+    fn cessation(&self, drafts: &mut [Draft]) {
+        for c in self.cues.iter().filter(|c| c.cue == Cue::Stop) {
+            // "Corticosteroids prescribed for brain metastases have been
+            // discontinued at least 7 days before registration": the window
+            // right after the cue went to the atom before it; it belongs to
+            // the stopped drug.
+            let drug = drafts.iter().position(|d| d.atom.kind == AtomKind::Medication && d.b <= c.a && self.stopped(c, d) && d.atom.window.is_none() && d.atom.duration.is_none());
+            if let Some(k) = drug {
+                let moved = drafts.iter().position(|d| {
+                    d.a >= drafts[k].b && d.b <= c.a && d.atom.window.as_ref().and_then(|w| w.span).is_some_and(|ws| self.span(c.b, c.b).start <= ws.start && self.words_between(c.b, self.f.index_of(ws.start)) <= 2)
+                });
+                if let Some(j) = moved {
+                    drafts[k].atom.window = drafts[j].atom.window.take();
+                }
+            }
+            for d in drafts.iter_mut() {
+                if d.atom.kind != AtomKind::Medication || !self.stopped(c, d) {
+                    continue;
+                }
+                // The time of the stopping: a duration ("for at least 4 weeks")
+                // or a window counted back from an event ("≥ 1 week prior to
+                // registration"); "within 4 weeks" of stopping is unclear.
+                let (value, unit, anchor, span) = if let Some(w) = &d.atom.window {
+                    if w.direction != Direction::Before || matches!(w.comparator, Some(Comparator::Lt) | Some(Comparator::Le)) {
+                        continue;
+                    }
+                    (w.value, w.unit.clone(), w.anchor.clone(), w.span)
+                } else if let Some(dur) = &d.atom.duration {
+                    if matches!(dur.comparator, Some(Comparator::Lt) | Some(Comparator::Le)) {
+                        continue;
+                    }
+                    (dur.value, dur.unit.clone(), "now".to_string(), d.atom.duration_span)
+                } else {
+                    continue;
+                };
+                d.atom.duration = None;
+                d.atom.duration_span = None;
+                d.atom.negated = true;
+                d.atom.window = Some(Window { comparator: Some(Comparator::Le), value, unit, direction: Direction::Before, anchor, span });
+                if c.b <= d.a {
+                    d.a = d.a.min(c.a);
+                }
+            }
+        }
+    }
+
+    /// Whether the stop cue `c` is about the drug of `d`: within three words
+    /// before it ("discontinued methotrexate"), or within four words after
+    /// it ("steroids have been discontinued"), in the same clause and not
+    /// across a comma.
+    fn stopped(&self, c: &CueHit, d: &Draft) -> bool {
+        let (a, b) = if c.b <= d.a { (c.b, d.a) } else if d.b <= c.a { (d.b, c.a) } else { return false };
+        let reach = if c.b <= d.a { 3 } else { 10 };
+        self.same_clause(a, b) && self.words_between(a, b) <= reach && !(a..b).any(|i| self.f.get(i) == ',')
+    }
+
+    /// Leaves out the atoms that are not facts about the patient: what a
+    /// partner, relative or donor has ("The partner … plans to become
+    /// pregnant"), what is named for comparison ("similar to SSc", "not
+    /// related to SLE"), what is only planned ("planning to undergo
+    /// surgery"), and the event a window counts from ("48 hours before CAR T
+    /// cell reinfusion"). Left-out ranges go to `withheld`.
+    fn leave_out(&self, drafts: &mut Vec<Draft>, anchors: &[(usize, usize)], withheld: &mut Vec<(usize, usize)>) {
+        let mut drop = vec![false; drafts.len()];
+        for c in &self.cues {
+            let stop = |i: usize, commas: bool| {
+                let ch = self.f.get(i);
+                matches!(ch, ';' | '\n') || (ch == '.' && !self.f.get(i + 1).is_ascii_digit()) || (commas && matches!(ch, ',' | ':'))
+            };
+            let (reach, commas, kinds): (usize, bool, &[AtomKind]) = match c.cue {
+                Cue::ThirdParty => (12, false, &[AtomKind::Condition, AtomKind::Medication, AtomKind::Procedure, AtomKind::Immunization, AtomKind::Pregnancy, AtomKind::Breastfeeding, AtomKind::Contraception]),
+                Cue::Relation => (8, true, &[AtomKind::Condition, AtomKind::Medication, AtomKind::Procedure, AtomKind::Immunization, AtomKind::Measurement]),
+                Cue::Plan => (5, true, &[AtomKind::Medication, AtomKind::Procedure, AtomKind::Immunization, AtomKind::Pregnancy, AtomKind::Breastfeeding]),
+                Cue::Stop => (3, true, &[AtomKind::Medication]),
+                _ => continue,
+            };
+            let end = (c.b..self.f.len()).find(|&i| stop(i, commas)).unwrap_or(self.f.len());
+            for (k, d) in drafts.iter().enumerate() {
+                if !kinds.contains(&d.atom.kind) {
+                    continue;
+                }
+                // A stopped drug with its washout window is understood (`cessation`).
+                if c.cue == Cue::Stop {
+                    if self.stopped(c, d) && !(d.atom.negated && d.atom.window.is_some()) {
+                        drop[k] = true;
+                    }
+                    continue;
+                }
+                let after = d.a >= c.b && d.a < end && self.words_between(c.b, d.a) <= reach;
+                // "vaccination was planned", "surgery is planned": the plan written after.
+                let planned_after = c.cue == Cue::Plan && d.b <= c.a && self.same_clause(d.b, c.a) && self.words_between(d.b, c.a) <= 2 && !(d.b..c.a).any(|i| self.f.get(i) == ',');
+                if after || planned_after {
+                    drop[k] = true;
+                }
+            }
+        }
+        for (k, d) in drafts.iter().enumerate() {
+            let concept = matches!(d.atom.kind, AtomKind::Condition | AtomKind::Medication | AtomKind::Procedure | AtomKind::Immunization);
+            if concept && d.atom.window.is_none() && anchors.iter().any(|&(a, b)| a <= d.a && d.b <= b) {
+                drop[k] = true;
+            }
+        }
+        // An exception to a left-out atom goes with it.
+        for k in 0..drafts.len() {
+            if drafts[k].atom.excepts.is_some_and(|t| drop.get(t).copied().unwrap_or(true)) {
+                drop[k] = true;
+            }
+        }
+        if !drop.contains(&true) {
+            return;
+        }
+        let mut index = Vec::with_capacity(drafts.len());
+        let mut n = 0;
+        for &gone in &drop {
+            index.push(n);
+            if !gone {
+                n += 1;
+            }
+        }
+        let mut k = 0;
+        drafts.retain(|d| {
+            let keep = !drop[k];
+            if !keep {
+                withheld.push((d.a, d.b));
+            }
+            k += 1;
+            keep
+        });
+        for d in drafts.iter_mut() {
+            if let Some(t) = d.atom.excepts {
+                d.atom.excepts = Some(index[t]);
+            }
+        }
     }
 
     /// The concepts a threshold at `x` is about: the nearest lab, vital or
@@ -387,7 +664,10 @@ impl<'t> Extractor<'t> {
                 || (g.starts_with('(') && g.ends_with(')') && g.len() < 12);
             // "Positive HBsAg or HBV DNA > 1000 IU/mL": a test with its own result takes no threshold.
             let own_result = self.cues.iter().any(|c| matches!(c.cue, Cue::Positive | Cue::Negative) && (c.b <= p.a && self.words_between(c.b, p.a) == 0 || c.a >= p.b && self.words_between(p.b, c.a) == 0 || c.a >= p.a && c.b <= p.b));
-            if !joined || !measurable(p) || own_result {
+            // "Abnormal liver function (ALT ≥ 3 × ULN)": the panel before one of
+            // its tests is not in the list.
+            let panel = self.hits[k].concept.parents.iter().any(|id| *id == p.concept.id);
+            if !joined || !measurable(p) || own_result || panel {
                 break;
             }
             if p.concept.id != self.hits[k].concept.id {
@@ -602,19 +882,86 @@ impl<'t> Extractor<'t> {
                     high: x.high,
                     unit: x.unit.clone().unwrap_or_default(),
                 };
-                mods.push(Modifier { a: x.a, b: x.b, window: None, duration: None, dose: Some(dose), name: self.name_before(x.a) });
+                mods.push(Modifier { a: x.a, b: x.b, window: None, duration: None, dose: Some(dose), name: self.name_before(x.a), anchor: None });
                 return;
             }
+        }
+        // "BILAG at least 1 system is A", "≥ 2 organs": the number counts
+        // what follows it, not a value of any score before it.
+        if self.counts_next(x.b) {
+            return;
         }
         let subjects = self.subjects(x);
         if subjects.is_empty() {
             // A bare count names what it counts after it ("> 3 hospitalizations").
-            let named = if x.unit.is_none() && !x.is_range() {
-                self.name_after(x.b).or_else(|| self.name_before(x.a))
+            // "10 cm visual analogue scale": a number with no comparator before
+            // the name describes the thing, it sets no bound on it.
+            let described = x.cmp.is_none() && !x.is_range();
+            let names = if x.unit.is_none() && !x.is_range() {
+                [self.name_after(x.b), self.name_before(x.a)]
             } else {
-                self.name_before(x.a).or_else(|| if x.is_uln() { None } else { self.name_after(x.b) })
+                [self.name_before(x.a), if x.is_uln() || described { None } else { self.name_after(x.b) }]
             };
+            // "grade 2 or higher acute graft-versus-host disease", "Grade 3-4
+            // infusion reaction": a level of a condition the lexicon knows is
+            // a qualifier of that condition.
+            if x.unit.is_none() && self.levelled(x) {
+                let level = names.iter().flatten().find_map(|&(na, mut nb)| {
+                    // "Diarrhea, grade 1": the name without its level word.
+                    loop {
+                        let mut s = nb;
+                        while s > na && self.f.is_word(s - 1) {
+                            s -= 1;
+                        }
+                        if s == nb || !matches!(self.f.string(s, nb).as_str(), "grade" | "stage" | "class" | "level") {
+                            break;
+                        }
+                        nb = s;
+                        while nb > na && matches!(self.f.get(nb - 1), ' ' | ',') {
+                            nb -= 1;
+                        }
+                    }
+                    self.hits.iter().enumerate().find(|(_, h)| h.a < nb && nb <= h.b && matches!(h.concept.kind, ConceptKind::Condition | ConceptKind::Infection))
+                });
+                if let Some((k, h)) = level {
+                    if !used_hits[k] {
+                        used_hits[k] = true;
+                        let word = ["grade", "stage", "class"].into_iter().find(|w| self.f.string(x.a.saturating_sub(12), x.b).contains(w)).unwrap_or("level");
+                        let bound = if let (Some(l), Some(hi)) = (x.low, x.high) {
+                            format!("{} {}-{}", word, l.value, hi.value)
+                        } else {
+                            let c = match x.cmp.unwrap_or(Comparator::Eq) {
+                                Comparator::Ge => ">=",
+                                Comparator::Le => "<=",
+                                Comparator::Gt => ">",
+                                Comparator::Lt => "<",
+                                Comparator::Eq => "=",
+                            };
+                            format!("{word} {c} {}", x.value.unwrap_or_default())
+                        };
+                        let mut atom = Atom { kind: AtomKind::Condition, concept: Some(h.concept.to_ref()), qualifier: Some(bound), ..Atom::default() };
+                        // Status and severity as on any condition ("serious, active infection").
+                        let mut a = x.a.min(h.a);
+                        if let Some((status, at)) = self.status_of(h.a, h.b, used_cues) {
+                            atom.status = Some(status);
+                            a = a.min(at);
+                        }
+                        // "serious, active infection (> Grade 2)", "grade 2 or higher acute GVHD".
+                        let severity = self.cue_before(a, 0, &[Cue::Severity]).or_else(|| self.cue_before(h.a, 0, &[Cue::Severity]).filter(|c| c.a >= x.b));
+                        if let Some(c) = severity {
+                            atom.qualifier = Some(format!("{}, {}", self.f.string(c.a, c.b), atom.qualifier.unwrap_or_default()));
+                            a = a.min(c.a);
+                        }
+                        drafts.push(Draft { atom, a, b: x.b.max(h.b), val: Some((x.a, x.b)) });
+                    }
+                    return;
+                }
+            }
+            let named = names.iter().flatten().copied().find(|&n| self.names_measure(x, n));
             let Some((na, nb)) = named else {
+                if names.iter().any(Option::is_some) {
+                    return;
+                }
                 // "potassium < 3.5 or > 5.1 mEq/L", "<40 mg/dL in men, <50 mg/dL in women":
                 // a second bound on what the threshold just before measured.
                 let prev = drafts.iter().rev().find(|d| {
@@ -660,6 +1007,70 @@ impl<'t> Extractor<'t> {
             let a = h.a.min(x.a);
             drafts.push(Draft { atom, a, b: x.b.max(h.b), val: Some((x.a, x.b)) });
         }
+    }
+
+    /// Whether a name read from the text (`na..nb`) can be what the
+    /// threshold `x` measures. "1 or more csDMARDs", "≥ 2 prior chemotherapy
+    /// regimens": a count of drugs, procedures or conditions is no
+    /// measurement (the concept makes its own atom; the count stays
+    /// uncovered). Otherwise a name is measured with a unit that measures
+    /// something, as a level ("Grade 3-4 infusion reaction"), as an acronym
+    /// of a test ("MADRS = 18", "TBUT < 5"), or when a word of it says so
+    /// ("Hamilton rating scale score ≥ 18", "prostate volume"); any other
+    /// name is a count the atoms cannot express ("> 3 hospitalizations").
+    fn names_measure(&self, x: &Expr, (na, nb): (usize, usize)) -> bool {
+        let t = super::lex::get();
+        let levelled = self.levelled(x);
+        let folded = self.f.string(na, nb);
+        let words: Vec<&str> = folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+        let measured = words.iter().any(|w| t.measure_words.contains(*w));
+        let last_end = nb;
+        let count = x.unit.is_none() && !levelled;
+        if count && !measured && self.hits.iter().any(|h| h.a < last_end && last_end <= h.b && !matches!(h.concept.kind, ConceptKind::Lab | ConceptKind::Vital | ConceptKind::Score)) {
+            return false;
+        }
+        let unit_measures = x.unit.is_some() && x.dim != Some(Dim::Time);
+        let written = self.span(na, nb).slice(self.text);
+        let last = written.rsplit(|c: char| !c.is_alphanumeric()).find(|w| !w.is_empty()).unwrap_or_default();
+        // "MADRS", "TBUT", "HbA1c", "FEV1": capitals, or capitals with digits.
+        let letters = last.chars().filter(|c| c.is_alphabetic()).count();
+        let upper = last.chars().filter(|c| c.is_uppercase()).count();
+        let acronym = letters >= 2 && (upper == letters || upper >= 1 && last.chars().any(|c| c.is_ascii_digit()));
+        unit_measures || x.is_uln() || levelled || acronym || measured
+    }
+
+    /// Whether a name read from the text holds a lab, vital or score the
+    /// lexicon knows ("HDL cholesterol"), so a mass or a rate after it
+    /// measures that.
+    fn names_quantity(&self, na: usize, nb: usize) -> bool {
+        self.hits.iter().any(|h| h.a < nb && na < h.b && matches!(h.concept.kind, ConceptKind::Lab | ConceptKind::Vital | ConceptKind::Score))
+    }
+
+    /// Whether a level word stands right before the number ("grade 3-4",
+    /// "> Grade 2", "stage ≥ 2").
+    fn levelled(&self, x: &Expr) -> bool {
+        const LEVEL: &[&str] = &["grade", "stage", "class", "level", "category", "tier", "type"];
+        let inside = self.f.string(x.a, x.num_a);
+        if inside.split(|c: char| !c.is_alphanumeric()).any(|w| LEVEL.contains(&w)) {
+            return true;
+        }
+        let e = self.f.skip_spaces_back(x.a);
+        let mut s = e;
+        while s > 0 && self.f.is_word(s - 1) {
+            s -= 1;
+        }
+        LEVEL.contains(&self.f.string(s, e).as_str())
+    }
+
+    /// Whether the word right after `at` names what a number counts ("1
+    /// system", "2 Grade B organ scores").
+    fn counts_next(&self, at: usize) -> bool {
+        let s = self.f.skip_spaces(at);
+        let mut e = s;
+        while self.f.is_word(e) || (self.f.get(e) == '-' && self.f.is_word(e + 1)) {
+            e += 1;
+        }
+        e > s && super::lex::get().counted.contains(&self.f.string(s, e))
     }
 
     /// "lupus nephritis, ISN/RPS class III or IV" → `class III/IV`; "anti-CD19
@@ -867,6 +1278,7 @@ impl<'t> Extractor<'t> {
                 _ => Direction::Before,
             };
             let mut anchor = "now".to_string();
+            let mut anchor_at = None;
             if let Some((pa, pb, _)) = post {
                 self.mark_cues(pa, pb, used_cues);
                 b = pb;
@@ -874,17 +1286,23 @@ impl<'t> Extractor<'t> {
                     let (an, ae) = self.anchor_after(pb);
                     if ae > an {
                         anchor = self.span(an, ae).slice(self.text).trim().to_string();
+                        anchor_at = Some((an, ae));
                         b = ae;
                     }
                 }
             }
+            // "3 months after use of 1 or more csDMARDs": "after" with no event
+            // read after it says nothing about now.
+            if anchor_at.is_none() && direction == Direction::After && !next {
+                return;
+            }
             let comparator = if is_within { Some(Comparator::Le) } else { x.cmp.or(Some(Comparator::Eq)) };
             let window = Window { comparator, value, unit, direction, anchor, span: None };
-            mods.push(Modifier { a, b, window: Some(window), duration: None, dose: None, name: None });
+            mods.push(Modifier { a, b, window: Some(window), duration: None, dose: None, name: None, anchor: anchor_at });
         } else {
             let duration = Duration { comparator: x.cmp.or(if x.is_range() { Some(Comparator::Ge) } else { None }), value: x.value.or(x.low.map(|l| l.value)).unwrap_or(value), unit };
             let name = self.name_before(x.a);
-            mods.push(Modifier { a, b, window: None, duration: Some(duration), dose: None, name });
+            mods.push(Modifier { a, b, window: None, duration: Some(duration), dose: None, name, anchor: None });
         }
     }
 
@@ -1028,6 +1446,34 @@ impl<'t> Extractor<'t> {
                 .rev()
                 .find(|(_, d)| d.b <= m.b.max(m.a + 1) && d.a < m.a && self.same_clause(d.b.saturating_sub(1), m.a) && !(d.b..m.a).any(|i| self.f.get(i) == ',') && fits(d))
                 .map(|(k, _)| k);
+            // "prednisone (or equivalent dose of glucocorticoid) ≥ 100 mg/d": a
+            // dose right after brackets is of the drug before them.
+            let before = before.map(|k| {
+                let close = self.f.skip_spaces_back(m.a);
+                if m.dose.is_none() || close == 0 || self.f.get(close - 1) != ')' || drafts[k].a >= close {
+                    return k;
+                }
+                let mut depth = 0;
+                let mut open = None;
+                for i in (close.saturating_sub(200)..close).rev() {
+                    match self.f.get(i) {
+                        ')' => depth += 1,
+                        '(' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                open = Some(i);
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                let Some(open) = open else { return k };
+                if drafts[k].a < open {
+                    return k;
+                }
+                drafts.iter().enumerate().rev().find(|(_, d)| d.b <= open && self.filler_between(d.b, open, 1) && fits(d)).map_or(k, |(j, _)| j)
+            });
             // A window with its own anchor ("3 months after use of …") never reaches forward.
             let anchored = m.window.as_ref().is_some_and(|w| w.anchor != "now");
             let after = || {
@@ -1066,22 +1512,43 @@ impl<'t> Extractor<'t> {
                 }
                 None if m.dose.is_some() => {
                     // "Leflunomide ≤ 20mg/day" with a drug the lexicon does not know.
+                    // A drug's name is one word; a longer name read from the text
+                    // is what is measured ("HDL cholesterol < 40 mg/dL", "urinary
+                    // protein > 3.5 g", "fetal weight > 4500 g"), or nothing
+                    // ("allow usingglucocorticoids").
                     if let (Some(dose), Some((na, nb))) = (m.dose, m.name) {
+                        let one_word = (na..nb).all(|i| self.f.is_word(i) || self.f.get(i) == '-');
                         let name = self.span(na, nb).slice(self.text).to_string();
-                        let atom = Atom {
-                            kind: AtomKind::Medication,
-                            concept: Some(ConceptRef { id: None, name, code: None }),
-                            dose: Some(dose),
-                            dose_span: Some(self.span(m.a, m.b)),
-                            ..Atom::default()
+                        let atom = if one_word {
+                            Atom { kind: AtomKind::Medication, concept: Some(ConceptRef { id: None, name, code: None }), dose: Some(dose), dose_span: Some(self.span(m.a, m.b)), ..Atom::default() }
+                        } else {
+                            let measured = self.f.string(na, nb).split(|c: char| !c.is_alphanumeric()).any(|w| super::lex::get().measure_words.contains(w));
+                            let glued = self.f.string(na, nb).split(|c: char| !c.is_alphanumeric()).any(|w| w.len() > 15);
+                            if glued || !(measured || self.names_quantity(na, nb)) {
+                                continue;
+                            }
+                            Atom {
+                                kind: AtomKind::Measurement,
+                                concept: Some(ConceptRef { id: None, name, code: None }),
+                                comparator: if dose.low.is_some() || dose.high.is_some() { None } else { Some(dose.comparator.unwrap_or(Comparator::Eq)) },
+                                value: dose.value,
+                                low: dose.low,
+                                high: dose.high,
+                                unit: Some(dose.unit),
+                                ..Atom::default()
+                            }
                         };
+                        let val = if atom.kind == AtomKind::Measurement { Some((m.a, m.b)) } else { None };
                         let pos = drafts.partition_point(|d| d.a <= na);
-                        drafts.insert(pos, Draft { atom, a: na, b: m.b, val: None });
+                        drafts.insert(pos, Draft { atom, a: na, b: m.b, val });
                     }
                 }
                 None => {
-                    // "Duration of symptoms: 6 or more weeks": a measurement of a time.
-                    if let (Some(dur), Some((na, nb))) = (m.duration, m.name) {
+                    // "Duration of symptoms: 6 or more weeks": a measurement of a time,
+                    // when the name says it is one ("amenorrhea last for at least
+                    // 12 months" says it in a way the atoms cannot hold).
+                    let measured = |&(na, nb): &(usize, usize)| self.f.string(na, nb).split(|c: char| !c.is_alphanumeric()).any(|w| super::lex::get().measure_words.contains(w));
+                    if let (Some(dur), Some((na, nb))) = (m.duration, m.name.filter(measured)) {
                         let name = self.span(na, nb).slice(self.text).to_string();
                         let atom = Atom {
                             kind: AtomKind::Measurement,

@@ -51,6 +51,17 @@ pub enum Cue {
     Filler,
     /// "severe", "uncontrolled": a qualifier of the condition after it.
     Severity,
+    /// "partner", "family member", "donor": what follows is about someone
+    /// other than the patient.
+    ThirdParty,
+    /// "similar to", "not related to", "interfere with": what follows is
+    /// named for comparison, not as a fact about the patient.
+    Relation,
+    /// "planning to", "scheduled for", "unable to undergo": what follows is
+    /// a plan or an ability, not something that happened.
+    Plan,
+    /// "stop using", "discontinued": the drug after it is no longer taken.
+    Stop,
 }
 
 pub struct Tables {
@@ -67,6 +78,11 @@ pub struct Tables {
     pub stop: HashSet<String>,
     /// Words a name read from the text may not begin or end with.
     pub function: HashSet<String>,
+    /// Nouns a number counts ("1 system", "2 organs", "1 grade A"): a
+    /// threshold right before one is not a value of the score before it.
+    pub counted: HashSet<String>,
+    /// Last words that mark a name read from the text as something measured.
+    pub measure_words: HashSet<String>,
     /// Cue indices by first character, so a scan tries only the phrases that can match.
     cue_first: HashMap<char, Vec<usize>>,
 }
@@ -85,6 +101,8 @@ const ULN: &str = include_str!("../../data/atoms/uln.txt");
 const NUMBERS: &str = include_str!("../../data/atoms/numbers.tsv");
 const STOP: &str = include_str!("../../data/atoms/stopwords.txt");
 const FUNCTION: &str = include_str!("../../data/atoms/function_words.txt");
+const COUNTED: &str = include_str!("../../data/atoms/counted.txt");
+const MEASURE_WORDS: &str = include_str!("../../data/atoms/measure_words.txt");
 
 static TABLES: OnceLock<Tables> = OnceLock::new();
 
@@ -162,6 +180,10 @@ pub fn load() -> Result<Tables, String> {
             "negative" => Cue::Negative,
             "filler" => Cue::Filler,
             "severity" => Cue::Severity,
+            "third_party" => Cue::ThirdParty,
+            "relation" => Cue::Relation,
+            "plan" => Cue::Plan,
+            "stop" => Cue::Stop,
             c => return Err(format!("cues.tsv line {n}: unknown category {c:?}")),
         };
         cues.push((fold_str(field("cues.tsv", n, &cols, 1)?), cue));
@@ -185,13 +207,15 @@ pub fn load() -> Result<Tables, String> {
     numbers.sort_by_key(|e| std::cmp::Reverse(e.0.len()));
     let function = rows(FUNCTION).map(|(_, cols)| cols[0].trim().to_lowercase()).collect();
     let stop = rows(STOP).map(|(_, cols)| cols[0].trim().to_lowercase()).collect();
+    let counted = rows(COUNTED).map(|(_, cols)| cols[0].trim().to_lowercase()).collect();
+    let measure_words = rows(MEASURE_WORDS).map(|(_, cols)| cols[0].trim().to_lowercase()).collect();
     let mut cue_first: HashMap<char, Vec<usize>> = HashMap::new();
     for (k, (p, _)) in cues.iter().enumerate() {
         if let Some(&c) = p.first() {
             cue_first.entry(c).or_default().push(k);
         }
     }
-    Ok(Tables { units, comparators, cues, uln, numbers, stop, function, cue_first })
+    Ok(Tables { units, comparators, cues, uln, numbers, stop, function, counted, measure_words, cue_first })
 }
 
 pub fn parse_comparator(s: &str) -> Option<Comparator> {

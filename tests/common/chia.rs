@@ -177,6 +177,11 @@ pub fn measure(chia: &Path) -> Report {
                 r.found_values += 1;
             } else {
                 let s = g.slice(&text);
+                if std::env::var_os("CHIA_PRINT_MISS").is_some() {
+                    let line_start = text[..g.start].rfind('\n').map_or(0, |i| i + 1);
+                    let line_end = text[g.end..].find('\n').map_or(text.len(), |i| g.end + i);
+                    println!("MISS {}  «{s}»  | {}", txt.file_name().and_then(|n| n.to_str()).unwrap_or(""), &text[line_start..line_end]);
+                }
                 let e = r.misses.entry(shape(s)).or_insert((0, String::new()));
                 e.0 += 1;
                 if e.1.is_empty() {
