@@ -898,34 +898,46 @@ fn check_with(trials: &[Trial], prepared: Option<&[Prepared]>, patient: &Patient
 impl Evaluation {
     /// A copy with spans as UTF-16 offsets into `text` (the trial's eligibility text).
     pub fn to_utf16(&self, text: &str) -> Evaluation {
-        let map = crate::span::Utf16Map::new(text);
-        let mut e = self.clone();
+        self.clone().into_utf16(&crate::span::Utf16Map::new(text))
+    }
+
+    /// The same evaluation with spans as UTF-16 offsets by `map`, converted
+    /// in place (no copy of the result).
+    pub fn into_utf16(mut self, map: &crate::span::Utf16Map) -> Evaluation {
         fn walk(r: &mut CriterionResult, map: &crate::span::Utf16Map) {
             r.span = map.span(r.span);
             for c in &mut r.children {
                 walk(c, map);
             }
         }
-        for r in &mut e.criteria {
-            walk(r, &map);
+        for r in &mut self.criteria {
+            walk(r, map);
         }
-        for c in e.to_confirm.iter_mut().chain(e.failing.iter_mut()) {
+        for c in self.to_confirm.iter_mut().chain(self.failing.iter_mut()) {
             c.span = map.span(c.span);
         }
-        e
+        self
     }
 }
 
 impl CheckResult {
     /// A copy with spans as UTF-16 offsets; `trials` are those checked.
     pub fn to_utf16(&self, trials: &[Trial]) -> CheckResult {
-        let mut r = self.clone();
-        for e in &mut r.evaluations {
-            if let Some(t) = trials.get(e.trial_index) {
-                *e = e.to_utf16(&t.eligibility_text);
-            }
-        }
-        r
+        self.clone().into_utf16(trials)
+    }
+
+    /// The same result with spans as UTF-16 offsets, converted in place;
+    /// `trials` are those checked. Each trial's offset map is built once
+    /// and kept with the trial (a page re-checks the same trials).
+    pub fn into_utf16(mut self, trials: &[Trial]) -> CheckResult {
+        self.evaluations = std::mem::take(&mut self.evaluations)
+            .into_iter()
+            .map(|e| match trials.get(e.trial_index) {
+                Some(t) => e.into_utf16(t.prepared.get(t).utf16()),
+                None => e,
+            })
+            .collect();
+        self
     }
 }
 
@@ -942,9 +954,16 @@ pub struct Prepared {
     /// To tell a trial it was not prepared from: id and top-level count.
     trial_id: Option<String>,
     top: usize,
+    /// UTF-8 → UTF-16 offsets of the eligibility text, for the JS edge.
+    utf16: crate::span::Utf16Map,
 }
 
 impl Prepared {
+    /// UTF-8 → UTF-16 offsets of the trial's eligibility text.
+    pub fn utf16(&self) -> &crate::span::Utf16Map {
+        &self.utf16
+    }
+
     fn fits(&self, t: &Trial) -> bool {
         self.top == t.criteria.len() && self.trial_id == t.id
     }
@@ -1006,7 +1025,7 @@ pub fn prepare(trial: &Trial) -> Prepared {
     for c in &trial.criteria {
         walk(c, &mut nodes);
     }
-    Prepared { nodes, trial_id: trial.id.clone(), top: trial.criteria.len() }
+    Prepared { nodes, trial_id: trial.id.clone(), top: trial.criteria.len(), utf16: crate::span::Utf16Map::new(&trial.eligibility_text) }
 }
 
 /// Prepares each trial, in order.
