@@ -313,7 +313,8 @@ fn evaluate_with(trial: &Trial, prep: &Prepared, ctx: &Ctx, memo: &mut atom::Mem
         _ => Verdict::Undetermined,
     };
     let mut questions = if verdict == Verdict::Ineligible { Vec::new() } else { merge_questions(w.questions) };
-    questions.sort_by(|a, b| b.criteria.len().cmp(&a.criteria.len()).then(a.id.cmp(&b.id)));
+    // Ids are unique once merged: an unstable sort orders them the same, without a buffer.
+    questions.sort_unstable_by(|a, b| b.criteria.len().cmp(&a.criteria.len()).then(a.id.cmp(&b.id)));
     Evaluation {
         trial_id: trial.id.clone(),
         trial_index: 0,
@@ -324,6 +325,16 @@ fn evaluate_with(trial: &Trial, prep: &Prepared, ctx: &Ctx, memo: &mut atom::Mem
         to_confirm: w.to_confirm,
         warnings: Vec::new(),
     }
+}
+
+/// The parts joined, in one allocation: `format!` costs several times
+/// more, and a check builds hundreds of thousands of such strings.
+fn cat(parts: &[&str]) -> String {
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        s.push_str(p);
+    }
+    s
 }
 
 fn counts(r: &CriterionResult) -> bool {
@@ -615,7 +626,7 @@ impl Walk<'_, '_> {
         // Not needed unless asked or answered: most criteria are neither,
         // and skipping it saves an allocation per criterion.
         let crit_q = if ctx.crit_answers || c.atoms.is_empty() || understood != Understood::Full {
-            format!("crit:{}:{}", self.trial_id, c.id)
+            cat(&["crit:", &self.trial_id, ":", &c.id])
         } else {
             String::new()
         };
@@ -640,7 +651,7 @@ impl Walk<'_, '_> {
             if !ctx.crit_answers || !ctx.p.answers.contains_key(&crit_q) {
                 qs.push(Question {
                     id: crit_q.clone(),
-                    text: format!("Is this true for the patient: \"{}\"?", c.text),
+                    text: cat(&["Is this true for the patient: \"", &c.text, "\"?"]),
                     answer: AnswerKind::YesNo,
                     units: Vec::new(),
                     choices: Vec::new(),
@@ -869,7 +880,8 @@ fn check_with(trials: &[Trial], prepared: Option<&[Prepared]>, patient: &Patient
             e
         })
         .collect();
-    evaluations.sort_by_key(|e| (e.verdict as u8, e.questions.len(), e.trial_index));
+    // The trial index is unique: an unstable sort orders them the same.
+    evaluations.sort_unstable_by_key(|e| (e.verdict as u8, e.questions.len(), e.trial_index));
     let mut all: Vec<Question> = Vec::new();
     let mut at: HashMap<&str, usize> = HashMap::new();
     for e in &evaluations {
@@ -884,14 +896,14 @@ fn check_with(trials: &[Trial], prepared: Option<&[Prepared]>, patient: &Patient
                 all.push(nq);
                 all.len() - 1
             });
-            all[i].criteria.extend(q.criteria.iter().map(|c| format!("{tid}#{c}")));
+            all[i].criteria.extend(q.criteria.iter().map(|c| cat(&[&tid, "#", c])));
             // Evaluations come one trial at a time: a repeat is always the last one.
             if all[i].trials.last() != Some(&tid) {
                 all[i].trials.push(tid.clone());
             }
         }
     }
-    all.sort_by(|a, b| b.criteria.len().cmp(&a.criteria.len()).then(b.trials.len().cmp(&a.trials.len())).then(a.id.cmp(&b.id)));
+    all.sort_unstable_by(|a, b| b.criteria.len().cmp(&a.criteria.len()).then(b.trials.len().cmp(&a.trials.len())).then(a.id.cmp(&b.id)));
     CheckResult { evaluations, questions: all, warnings }
 }
 
