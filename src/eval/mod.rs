@@ -313,8 +313,7 @@ fn evaluate_with(trial: &Trial, prep: &Prepared, ctx: &Ctx, memo: &mut atom::Mem
         _ => Verdict::Undetermined,
     };
     let mut questions = if verdict == Verdict::Ineligible { Vec::new() } else { merge_questions(w.questions) };
-    // Ids are unique once merged: an unstable sort orders them the same, without a buffer.
-    questions.sort_unstable_by(|a, b| b.criteria.len().cmp(&a.criteria.len()).then(a.id.cmp(&b.id)));
+    sort_questions(&mut questions, |a, b| b.criteria.len().cmp(&a.criteria.len()).then_with(|| a.id.cmp(&b.id)));
     Evaluation {
         trial_id: trial.id.clone(),
         trial_index: 0,
@@ -335,6 +334,21 @@ fn cat(parts: &[&str]) -> String {
         s.push_str(p);
     }
     s
+}
+
+/// Sorts questions by `order`, which must tell any two apart (ids are
+/// unique once merged, so an unstable sort gives the one order). Sorts
+/// their positions, then moves each question once: a question is a large
+/// value, and swapping it at every step of the sort cost more than the
+/// comparisons.
+fn sort_questions(qs: &mut Vec<Question>, order: impl Fn(&Question, &Question) -> std::cmp::Ordering) {
+    if qs.len() < 2 {
+        return;
+    }
+    let mut at: Vec<u32> = (0..qs.len() as u32).collect();
+    at.sort_unstable_by(|&i, &j| order(&qs[i as usize], &qs[j as usize]));
+    let mut slots: Vec<Option<Question>> = std::mem::take(qs).into_iter().map(Some).collect();
+    qs.extend(at.iter().filter_map(|&i| slots.get_mut(i as usize).and_then(Option::take)));
 }
 
 fn counts(r: &CriterionResult) -> bool {
@@ -903,7 +917,7 @@ fn check_with(trials: &[Trial], prepared: Option<&[Prepared]>, patient: &Patient
             }
         }
     }
-    all.sort_unstable_by(|a, b| b.criteria.len().cmp(&a.criteria.len()).then(b.trials.len().cmp(&a.trials.len())).then(a.id.cmp(&b.id)));
+    sort_questions(&mut all, |a, b| b.criteria.len().cmp(&a.criteria.len()).then(b.trials.len().cmp(&a.trials.len())).then_with(|| a.id.cmp(&b.id)));
     CheckResult { evaluations, questions: all, warnings }
 }
 
