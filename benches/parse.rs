@@ -88,7 +88,7 @@ fn check_1000_eval(b: Bencher) {
 #[divan::bench(sample_count = 30)]
 fn check_1000_eval_utf16(b: Bencher) {
     let (trials, patient) = &*THOUSAND;
-    b.bench(|| trialsieve::eval::check(black_box(trials), patient, &EvalOptions::default()).to_utf16(trials));
+    b.bench(|| trialsieve::eval::check(black_box(trials), patient, &EvalOptions::default()).into_utf16(trials));
 }
 
 /// The same, written out as JSON text: all the work the wasm edge does but
@@ -96,5 +96,5 @@ fn check_1000_eval_utf16(b: Bencher) {
 #[divan::bench(sample_count = 30)]
 fn check_1000_eval_utf16_json(b: Bencher) {
     let (trials, patient) = &*THOUSAND;
-    b.bench(|| serde_json::to_string(&trialsieve::eval::check(black_box(trials), patient, &EvalOptions::default()).to_utf16(trials)).unwrap());
+    b.bench(|| serde_json::to_string(&trialsieve::eval::check(black_box(trials), patient, &EvalOptions::default()).into_utf16(trials)).unwrap());
 }

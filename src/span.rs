@@ -56,6 +56,7 @@ impl Span {
 /// assert_eq!(map.span(Span::new(3, 6)), Span::new(3, 4));
 /// assert_eq!(map.offset(text.len()), 11);
 /// ```
+#[derive(Clone, Debug, Default)]
 pub struct Utf16Map {
     /// Sorted (byte offset, utf16 offset) at each non-ASCII character start.
     points: Vec<(usize, usize)>,
@@ -102,6 +103,10 @@ impl Utf16Map {
     }
 
     pub fn span(&self, span: Span) -> Span {
+        if self.points.is_empty() {
+            // ASCII text: offsets are the same in both encodings.
+            return Span::new(span.start.min(self.len), span.end.min(self.len));
+        }
         Span::new(self.offset(span.start), self.offset(span.end))
     }
 }

@@ -95,7 +95,7 @@ impl TrialStore {
         let opts: EvalOptions = options(opts, "check options")?;
         let p = patient::read(patient_json).map_err(core_err)?;
         let ev = eval::evaluate(t, &p, &opts);
-        to_js(&ev.to_utf16(&t.eligibility_text))
+        to_js(&ev.into_utf16(t.prepared.get(t).utf16()))
     }
 
     /// Checks a patient (JSON text) against every trial kept; ranked.
@@ -103,6 +103,7 @@ impl TrialStore {
         let opts: EvalOptions = options(opts, "check options")?;
         let p = patient::read(patient_json).map_err(core_err)?;
         let result = eval::check(&self.trials, &p, &opts);
-        to_js(&result.to_utf16(&self.trials))
+        to_js(&result.into_utf16(&self.trials))
     }
+
 }

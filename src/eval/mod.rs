@@ -313,7 +313,7 @@ fn evaluate_with(trial: &Trial, prep: &Prepared, ctx: &Ctx, memo: &mut atom::Mem
         _ => Verdict::Undetermined,
     };
     let mut questions = if verdict == Verdict::Ineligible { Vec::new() } else { merge_questions(w.questions) };
-    questions.sort_by(|a, b| b.criteria.len().cmp(&a.criteria.len()).then(a.id.cmp(&b.id)));
+    sort_questions(&mut questions, |a, b| b.criteria.len().cmp(&a.criteria.len()).then_with(|| a.id.cmp(&b.id)));
     Evaluation {
         trial_id: trial.id.clone(),
         trial_index: 0,
@@ -324,6 +324,31 @@ fn evaluate_with(trial: &Trial, prep: &Prepared, ctx: &Ctx, memo: &mut atom::Mem
         to_confirm: w.to_confirm,
         warnings: Vec::new(),
     }
+}
+
+/// The parts joined, in one allocation: `format!` costs several times
+/// more, and a check builds hundreds of thousands of such strings.
+fn cat(parts: &[&str]) -> String {
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        s.push_str(p);
+    }
+    s
+}
+
+/// Sorts questions by `order`, which must tell any two apart (ids are
+/// unique once merged, so an unstable sort gives the one order). Sorts
+/// their positions, then moves each question once: a question is a large
+/// value, and swapping it at every step of the sort cost more than the
+/// comparisons.
+fn sort_questions(qs: &mut Vec<Question>, order: impl Fn(&Question, &Question) -> std::cmp::Ordering) {
+    if qs.len() < 2 {
+        return;
+    }
+    let mut at: Vec<u32> = (0..qs.len() as u32).collect();
+    at.sort_unstable_by(|&i, &j| order(&qs[i as usize], &qs[j as usize]));
+    let mut slots: Vec<Option<Question>> = std::mem::take(qs).into_iter().map(Some).collect();
+    qs.extend(at.iter().filter_map(|&i| slots.get_mut(i as usize).and_then(Option::take)));
 }
 
 fn counts(r: &CriterionResult) -> bool {
@@ -615,7 +640,7 @@ impl Walk<'_, '_> {
         // Not needed unless asked or answered: most criteria are neither,
         // and skipping it saves an allocation per criterion.
         let crit_q = if ctx.crit_answers || c.atoms.is_empty() || understood != Understood::Full {
-            format!("crit:{}:{}", self.trial_id, c.id)
+            cat(&["crit:", &self.trial_id, ":", &c.id])
         } else {
             String::new()
         };
@@ -640,7 +665,7 @@ impl Walk<'_, '_> {
             if !ctx.crit_answers || !ctx.p.answers.contains_key(&crit_q) {
                 qs.push(Question {
                     id: crit_q.clone(),
-                    text: format!("Is this true for the patient: \"{}\"?", c.text),
+                    text: cat(&["Is this true for the patient: \"", &c.text, "\"?"]),
                     answer: AnswerKind::YesNo,
                     units: Vec::new(),
                     choices: Vec::new(),
@@ -869,7 +894,8 @@ fn check_with(trials: &[Trial], prepared: Option<&[Prepared]>, patient: &Patient
             e
         })
         .collect();
-    evaluations.sort_by_key(|e| (e.verdict as u8, e.questions.len(), e.trial_index));
+    // The trial index is unique: an unstable sort orders them the same.
+    evaluations.sort_unstable_by_key(|e| (e.verdict as u8, e.questions.len(), e.trial_index));
     let mut all: Vec<Question> = Vec::new();
     let mut at: HashMap<&str, usize> = HashMap::new();
     for e in &evaluations {
@@ -884,48 +910,60 @@ fn check_with(trials: &[Trial], prepared: Option<&[Prepared]>, patient: &Patient
                 all.push(nq);
                 all.len() - 1
             });
-            all[i].criteria.extend(q.criteria.iter().map(|c| format!("{tid}#{c}")));
+            all[i].criteria.extend(q.criteria.iter().map(|c| cat(&[&tid, "#", c])));
             // Evaluations come one trial at a time: a repeat is always the last one.
             if all[i].trials.last() != Some(&tid) {
                 all[i].trials.push(tid.clone());
             }
         }
     }
-    all.sort_by(|a, b| b.criteria.len().cmp(&a.criteria.len()).then(b.trials.len().cmp(&a.trials.len())).then(a.id.cmp(&b.id)));
+    sort_questions(&mut all, |a, b| b.criteria.len().cmp(&a.criteria.len()).then(b.trials.len().cmp(&a.trials.len())).then_with(|| a.id.cmp(&b.id)));
     CheckResult { evaluations, questions: all, warnings }
 }
 
 impl Evaluation {
     /// A copy with spans as UTF-16 offsets into `text` (the trial's eligibility text).
     pub fn to_utf16(&self, text: &str) -> Evaluation {
-        let map = crate::span::Utf16Map::new(text);
-        let mut e = self.clone();
+        self.clone().into_utf16(&crate::span::Utf16Map::new(text))
+    }
+
+    /// The same evaluation with spans as UTF-16 offsets by `map`, converted
+    /// in place (no copy of the result).
+    pub fn into_utf16(mut self, map: &crate::span::Utf16Map) -> Evaluation {
         fn walk(r: &mut CriterionResult, map: &crate::span::Utf16Map) {
             r.span = map.span(r.span);
             for c in &mut r.children {
                 walk(c, map);
             }
         }
-        for r in &mut e.criteria {
-            walk(r, &map);
+        for r in &mut self.criteria {
+            walk(r, map);
         }
-        for c in e.to_confirm.iter_mut().chain(e.failing.iter_mut()) {
+        for c in self.to_confirm.iter_mut().chain(self.failing.iter_mut()) {
             c.span = map.span(c.span);
         }
-        e
+        self
     }
 }
 
 impl CheckResult {
     /// A copy with spans as UTF-16 offsets; `trials` are those checked.
     pub fn to_utf16(&self, trials: &[Trial]) -> CheckResult {
-        let mut r = self.clone();
-        for e in &mut r.evaluations {
-            if let Some(t) = trials.get(e.trial_index) {
-                *e = e.to_utf16(&t.eligibility_text);
-            }
-        }
-        r
+        self.clone().into_utf16(trials)
+    }
+
+    /// The same result with spans as UTF-16 offsets, converted in place;
+    /// `trials` are those checked. Each trial's offset map is built once
+    /// and kept with the trial (a page re-checks the same trials).
+    pub fn into_utf16(mut self, trials: &[Trial]) -> CheckResult {
+        self.evaluations = std::mem::take(&mut self.evaluations)
+            .into_iter()
+            .map(|e| match trials.get(e.trial_index) {
+                Some(t) => e.into_utf16(t.prepared.get(t).utf16()),
+                None => e,
+            })
+            .collect();
+        self
     }
 }
 
@@ -942,9 +980,16 @@ pub struct Prepared {
     /// To tell a trial it was not prepared from: id and top-level count.
     trial_id: Option<String>,
     top: usize,
+    /// UTF-8 → UTF-16 offsets of the eligibility text, for the JS edge.
+    utf16: crate::span::Utf16Map,
 }
 
 impl Prepared {
+    /// UTF-8 → UTF-16 offsets of the trial's eligibility text.
+    pub fn utf16(&self) -> &crate::span::Utf16Map {
+        &self.utf16
+    }
+
     fn fits(&self, t: &Trial) -> bool {
         self.top == t.criteria.len() && self.trial_id == t.id
     }
@@ -1006,7 +1051,7 @@ pub fn prepare(trial: &Trial) -> Prepared {
     for c in &trial.criteria {
         walk(c, &mut nodes);
     }
-    Prepared { nodes, trial_id: trial.id.clone(), top: trial.criteria.len() }
+    Prepared { nodes, trial_id: trial.id.clone(), top: trial.criteria.len(), utf16: crate::span::Utf16Map::new(&trial.eligibility_text) }
 }
 
 /// Prepares each trial, in order.
