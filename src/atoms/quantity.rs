@@ -149,8 +149,9 @@ pub fn number_at(f: &Folded, i: usize) -> Option<(f64, usize)> {
         return s.parse().ok().map(|v| (v, j));
     }
     if f.is_word(i) && (i == 0 || !f.is_word(i - 1)) {
+        let first = f.get(i);
         for (w, v) in &get().numbers {
-            if f.phrase_at(i, w) {
+            if w.first() == Some(&first) && f.phrase_at(i, w) {
                 let mut j = i + w.len();
                 // "three (3) months"
                 let k = f.skip_spaces(j);
@@ -274,6 +275,10 @@ fn bare_uln_at(f: &Folded, i: usize, floor: usize) -> Option<Expr> {
     if !f.is_word(i) || (i > 0 && f.is_word(i - 1)) {
         return None;
     }
+    // Most words are no ULN phrase: that test is cheaper than the comparator's.
+    if !get().uln.iter().any(|(p, weak)| !*weak && raw_at(f, i, p) && !f.is_word(i + p.len())) {
+        return None;
+    }
     let (cmp, a) = pre_comparator_before(f, i)?;
     if a < floor {
         return None;
@@ -364,8 +369,11 @@ fn post_comparator_at(f: &Folded, i: usize) -> Option<(Comparator, usize)> {
 /// A comparator phrase ending at `i` (spaces allowed): (comparator, start).
 pub fn pre_comparator_before(f: &Folded, i: usize) -> Option<(Comparator, usize)> {
     let k = f.skip_spaces_back(i);
+    // A comparator ending at `k` ends with the character before it: that
+    // rules out almost every entry before the full comparison.
+    let last = if k == 0 { return None } else { f.c[k - 1] };
     for (p, cmp, post) in &get().comparators {
-        if *post || k < p.len() {
+        if *post || k < p.len() || p.last() != Some(&last) {
             continue;
         }
         let s = k - p.len();

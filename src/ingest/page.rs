@@ -172,6 +172,13 @@ fn is_end(t: &Tables, n: &str, markdown_heading: bool) -> bool {
 
 /// The line starts with `prefix`, ignoring ASCII case; returns the rest.
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    // Most lines are tried against every label: the first byte rules out
+    // almost all of them before the full comparison.
+    if let (Some(a), Some(b)) = (s.as_bytes().first(), prefix.as_bytes().first()) {
+        if !a.eq_ignore_ascii_case(b) {
+            return None;
+        }
+    }
     let head = s.get(..prefix.len())?;
     if head.eq_ignore_ascii_case(prefix) { s.get(prefix.len()..) } else { None }
 }

@@ -1,0 +1,34 @@
+//! Parse the first N corpus trials (all when N is absent) as text, for
+//! callgrind (repeatable instruction counts) and wall time:
+//!
+//!   cargo build --release --example parse_profile
+//!   valgrind --tool=callgrind target/release/examples/parse_profile 300
+//!
+//! Prints the number of criteria (a checksum of sorts), the bytes parsed,
+//! the time spent in `parse` and the throughput.
+
+use trialsieve::{Format, ParseOptions};
+
+fn main() {
+    let n = std::env::args().nth(1).and_then(|s| s.parse::<usize>().ok()).unwrap_or(usize::MAX);
+    let Some(path) = ["../shared/corpus/trials.jsonl", "/work/shared/corpus/trials.jsonl"].into_iter().find(|p| std::path::Path::new(p).exists()) else {
+        eprintln!("corpus not found (../shared/corpus/trials.jsonl or /work/shared/corpus/trials.jsonl)");
+        std::process::exit(2);
+    };
+    let texts: Vec<String> = std::fs::read_to_string(path)
+        .expect("corpus is readable")
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v.get("eligibilityCriteria").and_then(|c| c.as_str()).map(str::to_string))
+        .take(n)
+        .collect();
+    let options = ParseOptions { format: Format::Text };
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let start = std::time::Instant::now();
+    let mut criteria = 0;
+    for t in &texts {
+        criteria += trialsieve::parse(t, &options).map(|ts| ts.iter().map(|t| t.criteria.len()).sum::<usize>()).unwrap_or(0);
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!("{} trials, {} bytes, {} criteria, {:.3} s, {:.2} MB/s", texts.len(), bytes, criteria, secs, bytes as f64 / secs / 1e6);
+}
