@@ -4,6 +4,7 @@
 //!   cargo build --release --example parse_profile
 //!   valgrind --tool=callgrind target/release/examples/parse_profile 300
 //!
+//! With CHECKSUM=1 in the environment, also prints a hash of the output.
 //! Prints the number of criteria (a checksum of sorts), the bytes parsed,
 //! the time spent in `parse` and the throughput.
 
@@ -30,5 +31,15 @@ fn main() {
         criteria += trialsieve::parse(t, &options).map(|ts| ts.iter().map(|t| t.criteria.len()).sum::<usize>()).unwrap_or(0);
     }
     let secs = start.elapsed().as_secs_f64();
+    // With CHECKSUM set, a hash of the whole output as JSON, to show a
+    // speed change leaves the output as it was.
+    if std::env::var_os("CHECKSUM").is_some() {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for t in &texts {
+            serde_json::to_string(&trialsieve::parse(t, &options).ok()).unwrap_or_default().hash(&mut h);
+        }
+        println!("checksum {:016x}", h.finish());
+    }
     println!("{} trials, {} bytes, {} criteria, {:.3} s, {:.2} MB/s", texts.len(), bytes, criteria, secs, bytes as f64 / secs / 1e6);
 }
