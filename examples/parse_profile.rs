@@ -31,6 +31,22 @@ fn main() {
         criteria += trialsieve::parse(t, &options).map(|ts| ts.iter().map(|t| t.criteria.len()).sum::<usize>()).unwrap_or(0);
     }
     let secs = start.elapsed().as_secs_f64();
+    // With SLOWEST set, the trials that take longest per byte.
+    if std::env::var_os("SLOWEST").is_some() {
+        let mut times: Vec<(f64, usize, usize)> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let s = std::time::Instant::now();
+                let _ = trialsieve::parse(t, &options);
+                (s.elapsed().as_secs_f64(), i, t.len())
+            })
+            .collect();
+        times.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (s, i, n) in times.iter().take(10) {
+            println!("trial {i}: {n} bytes, {:.1} ms, {:.2} MB/s", s * 1e3, *n as f64 / s / 1e6);
+        }
+    }
     // With CHECKSUM set, a hash of the whole output as JSON, to show a
     // speed change leaves the output as it was.
     if std::env::var_os("CHECKSUM").is_some() {

@@ -169,13 +169,13 @@ pub fn number_at(f: &Folded, i: usize) -> Option<(f64, usize)> {
     None
 }
 
+#[inline]
 fn raw_at(f: &Folded, i: usize, p: &[char]) -> bool {
     !p.is_empty() && i + p.len() <= f.len() && f.c[i] == p[0] && f.c[i..i + p.len()] == *p
 }
 
 fn word_at(f: &Folded, i: usize, w: &str) -> bool {
-    let p: Vec<char> = w.chars().collect();
-    f.phrase_at(i, &p)
+    f.phrase_at_str(i, w)
 }
 
 /// A unit right after `i` (spaces allowed): (UCUM, dimension, end).
@@ -391,8 +391,8 @@ pub fn pre_comparator_before(f: &Folded, i: usize) -> Option<(Comparator, usize)
 
 fn word_before(f: &Folded, i: usize, w: &str) -> Option<usize> {
     let k = f.skip_spaces_back(i);
-    let p: Vec<char> = w.chars().collect();
-    if f.phrase_ending(k, &p) { Some(k - p.len()) } else { None }
+    let n = w.chars().count();
+    if k >= n && f.phrase_at_str(k - n, w) { Some(k - n) } else { None }
 }
 
 /// A number as read: (value, its unit with dimension, end, whether a multiple of ULN).

@@ -61,9 +61,17 @@ impl Folded {
     pub fn new(text: &str, span: Span) -> Folded {
         let s = span.slice(text);
         let base = if s.is_empty() { span.start.min(text.len()) } else { span.start };
-        let mut f = Folded { c: Vec::with_capacity(s.len()), start: Vec::new(), end: Vec::new(), limit: base + s.len() };
+        let mut f = Folded { c: Vec::with_capacity(s.len()), start: Vec::with_capacity(s.len()), end: Vec::with_capacity(s.len()), limit: base + s.len() };
         let mut it = s.char_indices().peekable();
         while let Some((i, ch)) = it.next() {
+            // Most text is ASCII that folds to its lower case alone; "\",
+            // tab, CR and "`" take the general path below.
+            if ch.is_ascii() && !matches!(ch, '\\' | '\t' | '\r' | '`') {
+                f.c.push(ch.to_ascii_lowercase());
+                f.start.push(base + i);
+                f.end.push(base + i + 1);
+                continue;
+            }
             // Markdown escapes ("10\^9", "\>3.2", "1\~3") carry no meaning.
             if ch == '\\' && it.peek().is_some_and(|(_, n)| n.is_ascii_punctuation()) {
                 continue;
@@ -105,16 +113,19 @@ impl Folded {
         self.end.partition_point(|&e| e <= byte)
     }
 
+    #[inline]
     pub fn get(&self, i: usize) -> char {
         self.c.get(i).copied().unwrap_or('\0')
     }
 
+    #[inline]
     pub fn is_word(&self, i: usize) -> bool {
         i < self.c.len() && self.c[i].is_alphanumeric()
     }
 
     /// Whether `phrase` stands at `i` on word boundaries (a boundary is only
     /// needed where the phrase itself begins or ends with a word character).
+    #[inline]
     pub fn phrase_at(&self, i: usize, phrase: &[char]) -> bool {
         let n = phrase.len();
         // The first character rules out almost every phrase cheaply.
@@ -126,9 +137,16 @@ impl Folded {
         left_ok && right_ok
     }
 
-    /// Whether `phrase` ends exactly at `i` on word boundaries.
-    pub fn phrase_ending(&self, i: usize, phrase: &[char]) -> bool {
-        i >= phrase.len() && self.phrase_at(i - phrase.len(), phrase)
+    /// `phrase_at` for a phrase given as a string, without collecting it.
+    pub fn phrase_at_str(&self, i: usize, phrase: &str) -> bool {
+        let (Some(first), Some(last)) = (phrase.chars().next(), phrase.chars().next_back()) else { return false };
+        let n = phrase.chars().count();
+        if i + n > self.c.len() || self.c[i] != first || !self.c[i..i + n].iter().copied().eq(phrase.chars()) {
+            return false;
+        }
+        let left_ok = !first.is_alphanumeric() || i == 0 || !self.c[i - 1].is_alphanumeric();
+        let right_ok = !last.is_alphanumeric() || !self.is_word(i + n);
+        left_ok && right_ok
     }
 
     pub fn skip_spaces(&self, mut i: usize) -> usize {
