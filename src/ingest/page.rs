@@ -56,6 +56,10 @@ struct Tables {
     location_sections: HashSet<String>,
     /// (label, field), longest label first so that "Ages" wins over "Age".
     labels: Vec<(String, Field)>,
+    /// Indices into `labels`, in their order, by the label's first byte in
+    /// ASCII lower case: a line is tried only against the labels it can
+    /// start with (an empty label is under every byte).
+    by_first: Vec<Vec<usize>>,
 }
 
 fn tables() -> &'static Tables {
@@ -70,6 +74,13 @@ fn tables() -> &'static Tables {
         let mut labels: Vec<(String, Field)> =
             f.into_iter().flat_map(|(field, names)| names.into_iter().map(move |n| (n, field))).collect();
         labels.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        let mut by_first = vec![Vec::new(); 256];
+        for (k, (label, _)) in labels.iter().enumerate() {
+            match label.as_bytes().first() {
+                Some(b) => by_first[b.to_ascii_lowercase() as usize].push(k),
+                None => by_first.iter_mut().for_each(|v| v.push(k)),
+            }
+        }
         let set = |v: Vec<String>| v.into_iter().collect::<HashSet<_>>();
         Tables {
             headers: set(s.criteria_headers),
@@ -78,6 +89,7 @@ fn tables() -> &'static Tables {
             chrome: set(s.chrome_lines),
             location_sections: set(s.location_sections),
             labels,
+            by_first,
         }
     })
 }
@@ -94,13 +106,19 @@ pub fn norm(line: &str) -> String {
     let t = line.trim().trim_start_matches(|c: char| {
         c == '•' || c == '*' || c == '#' || c == '>' || c == '·' || c == '-' || c.is_whitespace()
     });
-    let t = t.replace("**", "").replace("__", "");
-    let mut out = String::new();
+    // Most lines have no emphasis: no copy for them.
+    let t: std::borrow::Cow<'_, str> =
+        if t.contains("**") || t.contains("__") { t.replace("**", "").replace("__", "").into() } else { t.into() };
+    let mut out = String::with_capacity(t.len());
     for w in t.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(&w.to_lowercase());
+        if w.is_ascii() {
+            out.extend(w.bytes().map(|b| b.to_ascii_lowercase() as char));
+        } else {
+            out.push_str(&w.to_lowercase());
+        }
     }
     while out.ends_with([':', '?', '.', '：', ' ']) {
         out.pop();
@@ -421,7 +439,14 @@ fn facts_at<'a>(
 ) -> impl Iterator<Item = (Field, &'a str, usize)> + 'a {
     let text = lines.get(i).map_or("", |l| l.text);
     let line = if text.len() > MAX_LABEL_LINE { "" } else { strip_bullets(text) };
-    tab.labels.iter().filter_map(move |(label, field)| {
+    // Labels not starting with the line's first byte cannot match it.
+    let candidates: &[usize] = match line.as_bytes().first() {
+        Some(b) => &tab.by_first[b.to_ascii_lowercase() as usize],
+        // Only an empty label matches an empty line; every bucket holds those.
+        None => &tab.by_first[0],
+    };
+    let empty_line = line.is_empty();
+    candidates.iter().map(|&k| &tab.labels[k]).filter(move |(l, _)| !empty_line || l.is_empty()).filter_map(move |(label, field)| {
         let rest = strip_prefix_ci(line, label)?;
         // A label glued to a word ("Phaseout") is no label; glued to a
         // capital, digit or symbol ("PhasePHASE1", "SexAll") it is.
