@@ -184,8 +184,9 @@ pub fn unit_at(f: &Folded, i: usize) -> Option<(String, Dim, usize)> {
     if j - i > 2 {
         return None;
     }
+    let first = f.get(j);
     for (spelling, ucum, dim) in &get().units {
-        if raw_at(f, j, spelling) {
+        if spelling.first() == Some(&first) && raw_at(f, j, spelling) {
             let end = j + spelling.len();
             let last = spelling[spelling.len() - 1];
             if last.is_alphanumeric() && f.is_word(end) {
@@ -276,7 +277,8 @@ fn bare_uln_at(f: &Folded, i: usize, floor: usize) -> Option<Expr> {
         return None;
     }
     // Most words are no ULN phrase: that test is cheaper than the comparator's.
-    if !get().uln.iter().any(|(p, weak)| !*weak && raw_at(f, i, p) && !f.is_word(i + p.len())) {
+    let first = f.get(i);
+    if !get().uln.iter().any(|(p, weak)| !*weak && p.first() == Some(&first) && raw_at(f, i, p) && !f.is_word(i + p.len())) {
         return None;
     }
     let (cmp, a) = pre_comparator_before(f, i)?;

@@ -909,6 +909,16 @@ fn abbreviation(s: &str) -> Option<&str> {
 /// Folds runs of white space into one space.
 pub(crate) fn fold_ws(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    if s.is_ascii() {
+        // Without decoding characters: ASCII white space is 0x09..=0x0D and the space.
+        for w in s.as_bytes().split(|b| matches!(b, b'\t'..=b'\r' | b' ')).filter(|w| !w.is_empty()) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(std::str::from_utf8(w).unwrap_or_default());
+        }
+        return out;
+    }
     for w in s.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');

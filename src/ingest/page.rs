@@ -110,13 +110,22 @@ pub fn norm(line: &str) -> String {
     let t: std::borrow::Cow<'_, str> =
         if t.contains("**") || t.contains("__") { t.replace("**", "").replace("__", "").into() } else { t.into() };
     let mut out = String::with_capacity(t.len());
-    for w in t.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
+    if t.is_ascii() {
+        // The same words, lower case, single spaces, without decoding
+        // characters: ASCII white space is 0x09..=0x0D and the space.
+        for w in t.as_bytes().split(|b| matches!(b, b'\t'..=b'\r' | b' ')).filter(|w| !w.is_empty()) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            let from = out.len();
+            out.push_str(std::str::from_utf8(w).unwrap_or_default());
+            out[from..].make_ascii_lowercase();
         }
-        if w.is_ascii() {
-            out.extend(w.bytes().map(|b| b.to_ascii_lowercase() as char));
-        } else {
+    } else {
+        for w in t.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
             out.push_str(&w.to_lowercase());
         }
     }
