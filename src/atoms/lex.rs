@@ -85,12 +85,20 @@ pub struct Tables {
     pub measure_words: HashSet<String>,
     /// Cue indices by first character, so a scan tries only the phrases that can match.
     cue_first: HashMap<char, Vec<usize>>,
+    /// The same for ASCII first characters, indexed directly: the scan asks
+    /// at every word start, and hashing a character costs more than the test.
+    cue_ascii: Vec<Vec<usize>>,
 }
 
 impl Tables {
     /// The cue phrases that begin with `c`, longest first.
     pub fn cue_index(&self, c: char) -> impl Iterator<Item = &(Vec<char>, Cue)> {
-        self.cue_first.get(&c).into_iter().flatten().map(|&k| &self.cues[k])
+        let ks: &[usize] = if c.is_ascii() {
+            &self.cue_ascii[c as usize]
+        } else {
+            self.cue_first.get(&c).map_or(&[], Vec::as_slice)
+        };
+        ks.iter().map(|&k| &self.cues[k])
     }
 }
 
@@ -215,7 +223,13 @@ pub fn load() -> Result<Tables, String> {
             cue_first.entry(c).or_default().push(k);
         }
     }
-    Ok(Tables { units, comparators, cues, uln, numbers, stop, function, counted, measure_words, cue_first })
+    let mut cue_ascii = vec![Vec::new(); 128];
+    for (c, ks) in &cue_first {
+        if c.is_ascii() {
+            cue_ascii[*c as usize] = ks.clone();
+        }
+    }
+    Ok(Tables { units, comparators, cues, uln, numbers, stop, function, counted, measure_words, cue_first, cue_ascii })
 }
 
 pub fn parse_comparator(s: &str) -> Option<Comparator> {
