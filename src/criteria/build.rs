@@ -311,6 +311,12 @@ fn skip_emphasis(s: &str, mut i: usize) -> usize {
 /// Whether `s` starts with the lower-case ASCII `word`, ignoring case, and
 /// the word ends there.
 fn starts_word_ci(s: &str, word: &str) -> bool {
+    // The first byte rules out almost every word before the full comparison.
+    if let (Some(a), Some(b)) = (s.as_bytes().first(), word.as_bytes().first()) {
+        if !a.eq_ignore_ascii_case(b) {
+            return false;
+        }
+    }
     let Some(head) = s.get(..word.len()) else { return false };
     head.eq_ignore_ascii_case(word) && !s[word.len()..].chars().next().is_some_and(char::is_alphanumeric)
 }
