@@ -62,27 +62,38 @@ impl Folded {
         let s = span.slice(text);
         let base = if s.is_empty() { span.start.min(text.len()) } else { span.start };
         let mut f = Folded { c: Vec::with_capacity(s.len()), start: Vec::with_capacity(s.len()), end: Vec::with_capacity(s.len()), limit: base + s.len() };
-        let mut it = s.char_indices().peekable();
-        while let Some((i, ch)) = it.next() {
-            // Most text is ASCII that folds to its lower case alone; "\",
-            // tab, CR and "`" take the general path below.
-            if ch.is_ascii() && !matches!(ch, '\\' | '\t' | '\r' | '`') {
-                f.c.push(ch.to_ascii_lowercase());
-                f.start.push(base + i);
-                f.end.push(base + i + 1);
+        // Most text is ASCII that folds to its lower case alone: such runs
+        // are copied whole; "\\", tab, CR, "`" and other characters take the
+        // general path below.
+        let plain = |b: u8| b.is_ascii() && !matches!(b, b'\\' | b'\t' | b'\r' | b'`');
+        let bytes = s.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let run = bytes[i..].iter().take_while(|&&b| plain(b)).count();
+            if run > 0 {
+                f.c.extend(bytes[i..i + run].iter().map(|b| b.to_ascii_lowercase() as char));
+                f.start.extend(base + i..base + i + run);
+                f.end.extend(base + i + 1..base + i + run + 1);
+                i += run;
                 continue;
             }
+            // `i` is at a character boundary: runs end before a non-ASCII
+            // byte only where its character starts.
+            let Some(ch) = s.get(i..).and_then(|r| r.chars().next()) else { break };
+            let n = ch.len_utf8();
             // Markdown escapes ("10\^9", "\>3.2", "1\~3") carry no meaning.
-            if ch == '\\' && it.peek().is_some_and(|(_, n)| n.is_ascii_punctuation()) {
+            if ch == '\\' && s.get(i + n..).and_then(|r| r.chars().next()).is_some_and(|c| c.is_ascii_punctuation()) {
+                i += n;
                 continue;
             }
             let from = base + i;
-            let to = from + ch.len_utf8();
+            let to = from + n;
             for l in fold_char(ch).to_lowercase() {
                 f.c.push(l);
                 f.start.push(from);
                 f.end.push(to);
             }
+            i += n;
         }
         f
     }
