@@ -52,11 +52,20 @@ pub fn judge(text: &str, spans: &[Span], atoms: &[Atom], accounted: &[Span]) -> 
             }
         }
         let mut run: Option<Span> = None;
+        // One buffer for every word's lower case: most words are ASCII and
+        // need no allocation of their own.
+        let mut lower = String::new();
         for (k, &(ws, we)) in words.iter().enumerate() {
             let word = own[ws..we].trim_end_matches(['-', '\'']);
-            let lower = word.to_lowercase();
+            lower.clear();
+            if word.is_ascii() {
+                lower.push_str(word);
+                lower.make_ascii_lowercase();
+            } else {
+                lower.push_str(&word.to_lowercase());
+            }
             let marker = k == 0 && word.chars().count() <= 3 && own[we..].starts_with(['.', ')', '）']);
-            let is_content = !stop.contains(&lower) && !marker && !lower.chars().all(|c| c.is_ascii_punctuation());
+            let is_content = !stop.contains(lower.as_str()) && !marker && !lower.chars().all(|c| c.is_ascii_punctuation());
             let span = Span::new(s.start + ws, s.start + we);
             while next < cov.len() && cov[next].start <= span.start {
                 reach = reach.max(cov[next].end);

@@ -3,6 +3,7 @@
 //! cue phrases, number words, ULN phrases and filler words.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use super::Comparator;
@@ -64,6 +65,33 @@ pub enum Cue {
     Stop,
 }
 
+/// FNV-1a over the bytes: these sets hold the words of data files and are
+/// asked about nearly every word of text, where SipHash costs more than the
+/// rest of the test. Collisions are bounded by the fixed set contents,
+/// whatever the text asks.
+pub struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// A set of lower-case words hashed with [`Fnv`].
+pub type WordSet = HashSet<String, BuildHasherDefault<Fnv>>;
+
 pub struct Tables {
     /// (spelling, UCUM, dimension), longest spelling first.
     pub units: Vec<(Vec<char>, String, Dim)>,
@@ -75,22 +103,30 @@ pub struct Tables {
     pub uln: Vec<(Vec<char>, bool)>,
     /// (word, value), longest first.
     pub numbers: Vec<(Vec<char>, f64)>,
-    pub stop: HashSet<String>,
+    pub stop: WordSet,
     /// Words a name read from the text may not begin or end with.
-    pub function: HashSet<String>,
+    pub function: WordSet,
     /// Nouns a number counts ("1 system", "2 organs", "1 grade A"): a
     /// threshold right before one is not a value of the score before it.
-    pub counted: HashSet<String>,
+    pub counted: WordSet,
     /// Last words that mark a name read from the text as something measured.
-    pub measure_words: HashSet<String>,
+    pub measure_words: WordSet,
     /// Cue indices by first character, so a scan tries only the phrases that can match.
     cue_first: HashMap<char, Vec<usize>>,
+    /// The same for ASCII first characters, indexed directly: the scan asks
+    /// at every word start, and hashing a character costs more than the test.
+    cue_ascii: Vec<Vec<usize>>,
 }
 
 impl Tables {
     /// The cue phrases that begin with `c`, longest first.
     pub fn cue_index(&self, c: char) -> impl Iterator<Item = &(Vec<char>, Cue)> {
-        self.cue_first.get(&c).into_iter().flatten().map(|&k| &self.cues[k])
+        let ks: &[usize] = if c.is_ascii() {
+            &self.cue_ascii[c as usize]
+        } else {
+            self.cue_first.get(&c).map_or(&[], Vec::as_slice)
+        };
+        ks.iter().map(|&k| &self.cues[k])
     }
 }
 
@@ -215,7 +251,13 @@ pub fn load() -> Result<Tables, String> {
             cue_first.entry(c).or_default().push(k);
         }
     }
-    Ok(Tables { units, comparators, cues, uln, numbers, stop, function, counted, measure_words, cue_first })
+    let mut cue_ascii = vec![Vec::new(); 128];
+    for (c, ks) in &cue_first {
+        if c.is_ascii() {
+            cue_ascii[*c as usize] = ks.clone();
+        }
+    }
+    Ok(Tables { units, comparators, cues, uln, numbers, stop, function, counted, measure_words, cue_first, cue_ascii })
 }
 
 pub fn parse_comparator(s: &str) -> Option<Comparator> {

@@ -149,8 +149,9 @@ pub fn number_at(f: &Folded, i: usize) -> Option<(f64, usize)> {
         return s.parse().ok().map(|v| (v, j));
     }
     if f.is_word(i) && (i == 0 || !f.is_word(i - 1)) {
+        let first = f.get(i);
         for (w, v) in &get().numbers {
-            if f.phrase_at(i, w) {
+            if w.first() == Some(&first) && f.phrase_at(i, w) {
                 let mut j = i + w.len();
                 // "three (3) months"
                 let k = f.skip_spaces(j);
@@ -168,13 +169,13 @@ pub fn number_at(f: &Folded, i: usize) -> Option<(f64, usize)> {
     None
 }
 
+#[inline]
 fn raw_at(f: &Folded, i: usize, p: &[char]) -> bool {
     !p.is_empty() && i + p.len() <= f.len() && f.c[i] == p[0] && f.c[i..i + p.len()] == *p
 }
 
 fn word_at(f: &Folded, i: usize, w: &str) -> bool {
-    let p: Vec<char> = w.chars().collect();
-    f.phrase_at(i, &p)
+    f.phrase_at_str(i, w)
 }
 
 /// A unit right after `i` (spaces allowed): (UCUM, dimension, end).
@@ -183,8 +184,9 @@ pub fn unit_at(f: &Folded, i: usize) -> Option<(String, Dim, usize)> {
     if j - i > 2 {
         return None;
     }
+    let first = f.get(j);
     for (spelling, ucum, dim) in &get().units {
-        if raw_at(f, j, spelling) {
+        if spelling.first() == Some(&first) && raw_at(f, j, spelling) {
             let end = j + spelling.len();
             let last = spelling[spelling.len() - 1];
             if last.is_alphanumeric() && f.is_word(end) {
@@ -272,6 +274,11 @@ fn sci_unit(f: &Folded, i: usize, exp: i32) -> (String, usize) {
 /// without a number.
 fn bare_uln_at(f: &Folded, i: usize, floor: usize) -> Option<Expr> {
     if !f.is_word(i) || (i > 0 && f.is_word(i - 1)) {
+        return None;
+    }
+    // Most words are no ULN phrase: that test is cheaper than the comparator's.
+    let first = f.get(i);
+    if !get().uln.iter().any(|(p, weak)| !*weak && p.first() == Some(&first) && raw_at(f, i, p) && !f.is_word(i + p.len())) {
         return None;
     }
     let (cmp, a) = pre_comparator_before(f, i)?;
@@ -364,8 +371,11 @@ fn post_comparator_at(f: &Folded, i: usize) -> Option<(Comparator, usize)> {
 /// A comparator phrase ending at `i` (spaces allowed): (comparator, start).
 pub fn pre_comparator_before(f: &Folded, i: usize) -> Option<(Comparator, usize)> {
     let k = f.skip_spaces_back(i);
+    // A comparator ending at `k` ends with the character before it: that
+    // rules out almost every entry before the full comparison.
+    let last = if k == 0 { return None } else { f.c[k - 1] };
     for (p, cmp, post) in &get().comparators {
-        if *post || k < p.len() {
+        if *post || k < p.len() || p.last() != Some(&last) {
             continue;
         }
         let s = k - p.len();
@@ -383,8 +393,8 @@ pub fn pre_comparator_before(f: &Folded, i: usize) -> Option<(Comparator, usize)
 
 fn word_before(f: &Folded, i: usize, w: &str) -> Option<usize> {
     let k = f.skip_spaces_back(i);
-    let p: Vec<char> = w.chars().collect();
-    if f.phrase_ending(k, &p) { Some(k - p.len()) } else { None }
+    let n = w.chars().count();
+    if k >= n && f.phrase_at_str(k - n, w) { Some(k - n) } else { None }
 }
 
 /// A number as read: (value, its unit with dimension, end, whether a multiple of ULN).

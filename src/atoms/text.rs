@@ -61,20 +61,39 @@ impl Folded {
     pub fn new(text: &str, span: Span) -> Folded {
         let s = span.slice(text);
         let base = if s.is_empty() { span.start.min(text.len()) } else { span.start };
-        let mut f = Folded { c: Vec::with_capacity(s.len()), start: Vec::new(), end: Vec::new(), limit: base + s.len() };
-        let mut it = s.char_indices().peekable();
-        while let Some((i, ch)) = it.next() {
+        let mut f = Folded { c: Vec::with_capacity(s.len()), start: Vec::with_capacity(s.len()), end: Vec::with_capacity(s.len()), limit: base + s.len() };
+        // Most text is ASCII that folds to its lower case alone: such runs
+        // are copied whole; "\\", tab, CR, "`" and other characters take the
+        // general path below.
+        let plain = |b: u8| b.is_ascii() && !matches!(b, b'\\' | b'\t' | b'\r' | b'`');
+        let bytes = s.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let run = bytes[i..].iter().take_while(|&&b| plain(b)).count();
+            if run > 0 {
+                f.c.extend(bytes[i..i + run].iter().map(|b| b.to_ascii_lowercase() as char));
+                f.start.extend(base + i..base + i + run);
+                f.end.extend(base + i + 1..base + i + run + 1);
+                i += run;
+                continue;
+            }
+            // `i` is at a character boundary: runs end before a non-ASCII
+            // byte only where its character starts.
+            let Some(ch) = s.get(i..).and_then(|r| r.chars().next()) else { break };
+            let n = ch.len_utf8();
             // Markdown escapes ("10\^9", "\>3.2", "1\~3") carry no meaning.
-            if ch == '\\' && it.peek().is_some_and(|(_, n)| n.is_ascii_punctuation()) {
+            if ch == '\\' && s.get(i + n..).and_then(|r| r.chars().next()).is_some_and(|c| c.is_ascii_punctuation()) {
+                i += n;
                 continue;
             }
             let from = base + i;
-            let to = from + ch.len_utf8();
+            let to = from + n;
             for l in fold_char(ch).to_lowercase() {
                 f.c.push(l);
                 f.start.push(from);
                 f.end.push(to);
             }
+            i += n;
         }
         f
     }
@@ -105,16 +124,19 @@ impl Folded {
         self.end.partition_point(|&e| e <= byte)
     }
 
+    #[inline]
     pub fn get(&self, i: usize) -> char {
         self.c.get(i).copied().unwrap_or('\0')
     }
 
+    #[inline]
     pub fn is_word(&self, i: usize) -> bool {
         i < self.c.len() && self.c[i].is_alphanumeric()
     }
 
     /// Whether `phrase` stands at `i` on word boundaries (a boundary is only
     /// needed where the phrase itself begins or ends with a word character).
+    #[inline]
     pub fn phrase_at(&self, i: usize, phrase: &[char]) -> bool {
         let n = phrase.len();
         // The first character rules out almost every phrase cheaply.
@@ -126,9 +148,16 @@ impl Folded {
         left_ok && right_ok
     }
 
-    /// Whether `phrase` ends exactly at `i` on word boundaries.
-    pub fn phrase_ending(&self, i: usize, phrase: &[char]) -> bool {
-        i >= phrase.len() && self.phrase_at(i - phrase.len(), phrase)
+    /// `phrase_at` for a phrase given as a string, without collecting it.
+    pub fn phrase_at_str(&self, i: usize, phrase: &str) -> bool {
+        let (Some(first), Some(last)) = (phrase.chars().next(), phrase.chars().next_back()) else { return false };
+        let n = phrase.chars().count();
+        if i + n > self.c.len() || self.c[i] != first || !self.c[i..i + n].iter().copied().eq(phrase.chars()) {
+            return false;
+        }
+        let left_ok = !first.is_alphanumeric() || i == 0 || !self.c[i - 1].is_alphanumeric();
+        let right_ok = !last.is_alphanumeric() || !self.is_word(i + n);
+        left_ok && right_ok
     }
 
     pub fn skip_spaces(&self, mut i: usize) -> usize {

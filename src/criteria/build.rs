@@ -311,6 +311,12 @@ fn skip_emphasis(s: &str, mut i: usize) -> usize {
 /// Whether `s` starts with the lower-case ASCII `word`, ignoring case, and
 /// the word ends there.
 fn starts_word_ci(s: &str, word: &str) -> bool {
+    // The first byte rules out almost every word before the full comparison.
+    if let (Some(a), Some(b)) = (s.as_bytes().first(), word.as_bytes().first()) {
+        if !a.eq_ignore_ascii_case(b) {
+            return false;
+        }
+    }
     let Some(head) = s.get(..word.len()) else { return false };
     head.eq_ignore_ascii_case(word) && !s[word.len()..].chars().next().is_some_and(char::is_alphanumeric)
 }
@@ -909,6 +915,16 @@ fn abbreviation(s: &str) -> Option<&str> {
 /// Folds runs of white space into one space.
 pub(crate) fn fold_ws(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    if s.is_ascii() {
+        // Without decoding characters: ASCII white space is 0x09..=0x0D and the space.
+        for w in s.as_bytes().split(|b| matches!(b, b'\t'..=b'\r' | b' ')).filter(|w| !w.is_empty()) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(std::str::from_utf8(w).unwrap_or_default());
+        }
+        return out;
+    }
     for w in s.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');

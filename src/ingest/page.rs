@@ -56,6 +56,10 @@ struct Tables {
     location_sections: HashSet<String>,
     /// (label, field), longest label first so that "Ages" wins over "Age".
     labels: Vec<(String, Field)>,
+    /// Indices into `labels`, in their order, by the label's first byte in
+    /// ASCII lower case: a line is tried only against the labels it can
+    /// start with (an empty label is under every byte).
+    by_first: Vec<Vec<usize>>,
 }
 
 fn tables() -> &'static Tables {
@@ -70,6 +74,13 @@ fn tables() -> &'static Tables {
         let mut labels: Vec<(String, Field)> =
             f.into_iter().flat_map(|(field, names)| names.into_iter().map(move |n| (n, field))).collect();
         labels.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        let mut by_first = vec![Vec::new(); 256];
+        for (k, (label, _)) in labels.iter().enumerate() {
+            match label.as_bytes().first() {
+                Some(b) => by_first[b.to_ascii_lowercase() as usize].push(k),
+                None => by_first.iter_mut().for_each(|v| v.push(k)),
+            }
+        }
         let set = |v: Vec<String>| v.into_iter().collect::<HashSet<_>>();
         Tables {
             headers: set(s.criteria_headers),
@@ -78,6 +89,7 @@ fn tables() -> &'static Tables {
             chrome: set(s.chrome_lines),
             location_sections: set(s.location_sections),
             labels,
+            by_first,
         }
     })
 }
@@ -94,13 +106,28 @@ pub fn norm(line: &str) -> String {
     let t = line.trim().trim_start_matches(|c: char| {
         c == '•' || c == '*' || c == '#' || c == '>' || c == '·' || c == '-' || c.is_whitespace()
     });
-    let t = t.replace("**", "").replace("__", "");
-    let mut out = String::new();
-    for w in t.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
+    // Most lines have no emphasis: no copy for them.
+    let t: std::borrow::Cow<'_, str> =
+        if t.contains("**") || t.contains("__") { t.replace("**", "").replace("__", "").into() } else { t.into() };
+    let mut out = String::with_capacity(t.len());
+    if t.is_ascii() {
+        // The same words, lower case, single spaces, without decoding
+        // characters: ASCII white space is 0x09..=0x0D and the space.
+        for w in t.as_bytes().split(|b| matches!(b, b'\t'..=b'\r' | b' ')).filter(|w| !w.is_empty()) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            let from = out.len();
+            out.push_str(std::str::from_utf8(w).unwrap_or_default());
+            out[from..].make_ascii_lowercase();
         }
-        out.push_str(&w.to_lowercase());
+    } else {
+        for w in t.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&w.to_lowercase());
+        }
     }
     while out.ends_with([':', '?', '.', '：', ' ']) {
         out.pop();
@@ -172,6 +199,13 @@ fn is_end(t: &Tables, n: &str, markdown_heading: bool) -> bool {
 
 /// The line starts with `prefix`, ignoring ASCII case; returns the rest.
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    // Most lines are tried against every label: the first byte rules out
+    // almost all of them before the full comparison.
+    if let (Some(a), Some(b)) = (s.as_bytes().first(), prefix.as_bytes().first()) {
+        if !a.eq_ignore_ascii_case(b) {
+            return None;
+        }
+    }
     let head = s.get(..prefix.len())?;
     if head.eq_ignore_ascii_case(prefix) { s.get(prefix.len()..) } else { None }
 }
@@ -414,7 +448,14 @@ fn facts_at<'a>(
 ) -> impl Iterator<Item = (Field, &'a str, usize)> + 'a {
     let text = lines.get(i).map_or("", |l| l.text);
     let line = if text.len() > MAX_LABEL_LINE { "" } else { strip_bullets(text) };
-    tab.labels.iter().filter_map(move |(label, field)| {
+    // Labels not starting with the line's first byte cannot match it.
+    let candidates: &[usize] = match line.as_bytes().first() {
+        Some(b) => &tab.by_first[b.to_ascii_lowercase() as usize],
+        // Only an empty label matches an empty line; every bucket holds those.
+        None => &tab.by_first[0],
+    };
+    let empty_line = line.is_empty();
+    candidates.iter().map(|&k| &tab.labels[k]).filter(move |(l, _)| !empty_line || l.is_empty()).filter_map(move |(label, field)| {
         let rest = strip_prefix_ci(line, label)?;
         // A label glued to a word ("Phaseout") is no label; glued to a
         // capital, digit or symbol ("PhasePHASE1", "SexAll") it is.

@@ -241,8 +241,10 @@ struct Word<'t> {
 
 impl Word<'_> {
     /// Whether the word is `lower` (a lower-case phrase word), ignoring case.
+    #[inline]
     fn is(&self, lower: &str) -> bool {
-        self.core.eq_ignore_ascii_case(lower)
+        // The lengths differ for almost every pair: no call for those.
+        self.core.len() == lower.len() && self.core.eq_ignore_ascii_case(lower)
     }
 }
 
@@ -305,11 +307,17 @@ fn childbearing(ws: &[Word]) -> Option<AppliesIf> {
 
 fn condition(ws: &[Word]) -> Option<AppliesIf> {
     let p = phrases::get();
-    if !ws.iter().any(|w| p.applies_first.iter().any(|f| w.is(f))) {
+    // Which words start some phrase: every phrase's first word is among
+    // `applies_first`, so the others need no comparison below.
+    let starts: Vec<bool> = ws.iter().map(|w| p.applies_first.iter().any(|f| w.is(f))).collect();
+    if !starts.contains(&true) {
         return None;
     }
     for (before, after, kind) in &p.applies_words {
         for i in 0..ws.len() {
+            if !before.is_empty() && !starts[i] {
+                continue;
+            }
             if before.first().is_some_and(|b| !ws[i].is(b)) {
                 continue;
             }
