@@ -1106,22 +1106,7 @@ impl<'t> Extractor<'t> {
                 } else {
                     break;
                 }
-                let mut k = f.skip_spaces(j);
-                let mut sep = false;
-                if matches!(f.get(k), '/' | ',' | '+') {
-                    k = f.skip_spaces(k + 1);
-                    sep = true;
-                }
-                if f.phrase_at(k, &['o', 'r']) {
-                    k += 2;
-                    sep = true;
-                } else if f.phrase_at(k, &['a', 'n', 'd']) {
-                    k += 3;
-                    sep = true;
-                }
-                if !sep {
-                    break;
-                }
+                let Some(k) = next_list_item(f, j, &['/', ',', '+']) else { break };
                 j = k;
             }
             if classes.is_empty() {
@@ -1194,22 +1179,7 @@ impl<'t> Extractor<'t> {
             }
             levels.push(v);
             end = j;
-            let mut k = f.skip_spaces(j);
-            let mut sep = false;
-            if matches!(f.get(k), '/' | ',' | '-') {
-                k = f.skip_spaces(k + 1);
-                sep = true;
-            }
-            if f.phrase_at(k, &['o', 'r']) {
-                k += 2;
-                sep = true;
-            } else if f.phrase_at(k, &['a', 'n', 'd']) {
-                k += 3;
-                sep = true;
-            }
-            if !sep {
-                break;
-            }
+            let Some(k) = next_list_item(f, j, &['/', ',', '-']) else { break };
             j = k;
         }
         // "II-IV" is a range: fill the levels between.
@@ -1721,4 +1691,24 @@ impl<'t> Extractor<'t> {
             }
         }
     }
+}
+
+/// After a list item ending at `j` ("III/IV", "2, 3 or 4"): the start of the
+/// next item when a separator follows (one of `puncts`, "or", "and"), else
+/// `None`.
+fn next_list_item(f: &Folded, j: usize, puncts: &[char]) -> Option<usize> {
+    let mut k = f.skip_spaces(j);
+    let mut sep = false;
+    if puncts.contains(&f.get(k)) {
+        k = f.skip_spaces(k + 1);
+        sep = true;
+    }
+    if f.phrase_at(k, &['o', 'r']) {
+        k += 2;
+        sep = true;
+    } else if f.phrase_at(k, &['a', 'n', 'd']) {
+        k += 3;
+        sep = true;
+    }
+    sep.then_some(k)
 }
