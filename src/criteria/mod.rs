@@ -154,3 +154,40 @@ pub enum Understood {
     Partial,
     None,
 }
+
+/// The tree as an indented outline, one node a line: `id kind logic: text`,
+/// with ` [if kind: text]` on a conditional node. For tests and debugging.
+///
+/// ```
+/// let (tree, _) = trialsieve::criteria::build("Inclusion Criteria:\n* Age 18 or older\n");
+/// assert_eq!(trialsieve::criteria::outline(&tree), "inc section all: Inclusion Criteria:\n  inc.1 criterion: Age 18 or older\n");
+/// ```
+pub fn outline(tree: &[Criterion]) -> String {
+    fn line(c: &Criterion, depth: usize, out: &mut String) {
+        let kind = match c.kind {
+            NodeKind::Section => "section",
+            NodeKind::Cohort => "cohort",
+            NodeKind::Group => "group",
+            NodeKind::Criterion => "criterion",
+            NodeKind::Note => "note",
+        };
+        let logic = match c.logic {
+            Some(Logic::All) => " all",
+            Some(Logic::Any) => " any",
+            None => "",
+        };
+        out.push_str(&format!("{}{} {}{}: {}", "  ".repeat(depth), c.id, kind, logic, c.text));
+        if let Some(a) = &c.applies_if {
+            out.push_str(&format!(" [if {}: {}]", a.kind.as_deref().unwrap_or("?"), a.text));
+        }
+        out.push('\n');
+        for k in &c.children {
+            line(k, depth + 1, out);
+        }
+    }
+    let mut out = String::new();
+    for c in tree {
+        line(c, 0, &mut out);
+    }
+    out
+}

@@ -5,38 +5,10 @@
 
 use std::path::PathBuf;
 
-use trialsieve::criteria::{Criterion, Logic, NodeKind};
+use trialsieve::criteria::{Criterion, NodeKind};
 
-/// The tree as an indented outline, one node a line: `id kind logic: text`.
-pub fn outline(tree: &[Criterion]) -> String {
-    fn line(c: &Criterion, depth: usize, out: &mut String) {
-        let kind = match c.kind {
-            NodeKind::Section => "section",
-            NodeKind::Cohort => "cohort",
-            NodeKind::Group => "group",
-            NodeKind::Criterion => "criterion",
-            NodeKind::Note => "note",
-        };
-        let logic = match c.logic {
-            Some(Logic::All) => " all",
-            Some(Logic::Any) => " any",
-            None => "",
-        };
-        out.push_str(&format!("{}{} {}{}: {}", "  ".repeat(depth), c.id, kind, logic, c.text));
-        if let Some(a) = &c.applies_if {
-            out.push_str(&format!(" [if {}: {}]", a.kind.as_deref().unwrap_or("?"), a.text));
-        }
-        out.push('\n');
-        for k in &c.children {
-            line(k, depth + 1, out);
-        }
-    }
-    let mut out = String::new();
-    for c in tree {
-        line(c, 0, &mut out);
-    }
-    out
-}
+#[allow(unused_imports)]
+pub use trialsieve::criteria::outline;
 
 /// Checks the invariants of a tree over its text; returns what is wrong.
 pub fn invariants(text: &str, tree: &[Criterion]) -> Result<(), String> {
