@@ -315,11 +315,21 @@ fn partly_understood_criteria_never_pass_on_their_atoms() {
     assert_eq!(node(&e, "inc.1").status, Unknown);
     assert_eq!(e.verdict, Undetermined);
     assert!(e.questions.iter().any(|q| q.id == "crit:T:inc.1"));
-    // It can still fail.
+    // Nor does it fail: the words not read could narrow it. It goes to
+    // review, which leaves the trial undetermined and asks about the criterion.
     let t = trial("T", vec![partial(crit("Hb ≥ 120 g/L and stable disease", vec![lab("hemoglobin", Ge, 120.0, "g/L")]))], vec![]);
-    assert_eq!(run(&t, p).verdict, Ineligible);
-    // A partly understood exclusion whose understood part is present fails.
+    let e = run(&t, p);
+    assert_eq!(node(&e, "inc.1").status, Review);
+    assert_eq!(e.verdict, Undetermined);
+    assert!(e.questions.iter().any(|q| q.id == "crit:T:inc.1"));
+    // A partly understood exclusion whose understood part is present: review too.
     let t = trial("T", vec![], vec![partial(crit("Hb < 110 g/L due to bleeding", vec![lab("hemoglobin", Lt, 110.0, "g/L")]))]);
+    let e = run(&t, p);
+    assert_eq!(node(&e, "exc.1").status, Review);
+    assert!(node(&e, "exc.1").reason.contains("Hemoglobin 100 g/L"), "{}", node(&e, "exc.1").reason);
+    assert_eq!(e.verdict, Undetermined);
+    // Understood in full, it fails.
+    let t = trial("T", vec![], vec![crit("Hb < 110 g/L", vec![lab("hemoglobin", Lt, 110.0, "g/L")])]);
     assert_eq!(run(&t, p).verdict, Ineligible);
     // With no atoms at all: unknown, and a question about the criterion itself.
     let t = trial("T", vec![crit("Able to swallow tablets", vec![])], vec![]);

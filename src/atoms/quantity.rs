@@ -493,7 +493,10 @@ fn expr_at(f: &Folded, i: usize, floor: usize) -> Option<Expr> {
         }
     }
     // Ranges: "18-65", "18 to 65", "1~3", "between 18 and 65", "7.1% and 11.0%".
-    let between = word_before(f, start, "between").or_else(|| word_before(f, start, "from")).or_else(|| word_before(f, start, "range"));
+    let between = word_before(f, start, "between")
+        .or_else(|| word_before(f, start, "from"))
+        .or_else(|| word_before(f, start, "range"))
+        .or_else(|| ["between the ages of", "between the age of", "between ages of", "between the ages", "between ages", "between age"].iter().find_map(|w| word_before(f, start, w)));
     let j = f.skip_spaces(e);
     let sep_len = if matches!(f.get(j), '-' | '~') && x.over.is_none() && !x.titre {
         Some(1)
@@ -572,11 +575,38 @@ fn expr_at(f: &Folded, i: usize, floor: usize) -> Option<Expr> {
             }
         }
     }
-    // Postfix after the unit: "18 years or older", "50% or more", "18+".
+    // Postfix after the unit: "18 years or older", "50% or more", "18+",
+    // also after "of age" or "old" ("18 years of age or older").
     if post.is_none() && !x.is_range() {
         if let Some((c, k)) = post_comparator_at(f, e) {
             post = Some(c);
             e = k;
+        } else if matches!(u1, Some((_, Dim::Time))) {
+            let j = f.skip_spaces(e);
+            let skip = ["of age", "old", "in age", "of age,", "old,"].iter().find(|w| word_at(f, j, w)).map(|w| j + w.chars().count());
+            if let Some((c, k)) = skip.and_then(|k| post_comparator_at(f, k)) {
+                post = Some(c);
+                e = k;
+            }
+        }
+    }
+    // A bare age before an upper bound is its lower bound: "aged 18 years
+    // and less than 80 years", "18 years of age and under 65".
+    if post.is_none() && !x.is_range() && matches!(u1, Some((_, Dim::Time))) && pre_comparator_before(f, start).is_none() {
+        let mut j = f.skip_spaces(e);
+        for w in ["of age", "old"] {
+            if word_at(f, j, w) {
+                j = f.skip_spaces(j + w.chars().count());
+            }
+        }
+        if f.get(j) == ',' {
+            j = f.skip_spaces(j + 1);
+        }
+        let joined = ["and", "to", "but"].iter().find(|w| word_at(f, j, w)).map(|w| f.skip_spaces(j + w.chars().count()));
+        if let Some((c, _)) = joined.and_then(|k| pre_comparator_after(f, k)) {
+            if matches!(c, Comparator::Lt | Comparator::Le) {
+                post = Some(Comparator::Ge);
+            }
         }
     }
     // Comparator before the number, or before a level word ("> Grade 2").

@@ -38,6 +38,9 @@ use crate::trial::{SexEligibility, Trial};
 
 mod atom;
 mod index;
+mod scope;
+
+pub use scope::table_categories as scope_table_categories;
 
 use atom::Truth;
 
@@ -77,6 +80,11 @@ pub enum Status {
     Pass,
     Fail,
     Unknown,
+    /// The patient matches what the criterion's atoms read, but words the
+    /// atoms do not account for could narrow it (a qualifier, an exception,
+    /// a scope or applicability phrase): to be confirmed by a person. It
+    /// never makes a trial ineligible.
+    Review,
     NotApplicable,
 }
 
@@ -273,6 +281,8 @@ fn as_of(p: &Patient, o: &EvalOptions) -> (Option<Date>, Vec<String>) {
 struct Walk<'a, 'b> {
     ctx: &'a Ctx<'b>,
     prep: &'a Prepared,
+    /// The trial's eligibility text, which spans point into.
+    text: &'a str,
     /// Atom outcomes for this patient, shared by the trials of one check.
     memo: &'a mut atom::Memo,
     trial_id: String,
@@ -287,6 +297,7 @@ fn evaluate_with(trial: &Trial, prep: &Prepared, ctx: &Ctx, memo: &mut atom::Mem
     let mut w = Walk {
         ctx,
         prep,
+        text: &trial.eligibility_text,
         memo,
         trial_id: trial.id.clone().unwrap_or_default(),
         questions: Vec::new(),
@@ -457,7 +468,7 @@ fn atom_unit(u: &str) -> &str {
 
 /// "2 met, 1 not met, 1 unknown, 1 to confirm" over a node's children.
 fn tally(children: &[CriterionResult]) -> String {
-    let mut n = [0usize; 5];
+    let mut n = [0usize; 6];
     for c in children {
         let i = if c.to_confirm {
             4
@@ -467,11 +478,12 @@ fn tally(children: &[CriterionResult]) -> String {
                 Status::Fail => 1,
                 Status::Unknown => 2,
                 Status::NotApplicable => 3,
+                Status::Review => 5,
             }
         };
         n[i] += 1;
     }
-    let names = ["met", "not met", "unknown", "not applicable", "to confirm"];
+    let names = ["met", "not met", "unknown", "not applicable", "to confirm", "to review"];
     // One string, written in place: every group and section has a tally.
     use std::fmt::Write;
     let mut out = String::with_capacity(48);
@@ -491,8 +503,20 @@ fn label(c: &Criterion) -> String {
     if rest.is_empty() { sec.to_string() } else { format!("{sec} {rest}") }
 }
 
+/// Children's statuses by `logic`. A child in review counts as unknown: it
+/// can neither pass nor exclude; a node all of whose open children are in
+/// review is itself in review.
 fn combine(logic: Logic, it: impl Iterator<Item = Status>) -> Status {
     let v: Vec<Status> = it.filter(|s| *s != Status::NotApplicable).collect();
+    let s = combine3(logic, v.iter().map(|s| if *s == Status::Review { Status::Unknown } else { *s }));
+    if s == Status::Unknown && v.contains(&Status::Review) && !v.contains(&Status::Unknown) {
+        return Status::Review;
+    }
+    s
+}
+
+fn combine3(logic: Logic, it: impl Iterator<Item = Status>) -> Status {
+    let v: Vec<Status> = it.collect();
     if v.is_empty() {
         return Status::NotApplicable;
     }
@@ -586,7 +610,7 @@ impl Walk<'_, '_> {
         if r.to_confirm {
             self.to_confirm.push(CriterionRef { id: c.id.clone(), text: c.text.clone(), span: c.span });
         }
-        if r.status == Status::Unknown && !r.to_confirm {
+        if matches!(r.status, Status::Unknown | Status::Review) && !r.to_confirm {
             // Merged by id as they come: a trial asks a handful of questions.
             for mut q in qs {
                 match self.questions.iter_mut().find(|x| x.id == q.id) {
@@ -619,13 +643,22 @@ impl Walk<'_, '_> {
     fn leaf(&mut self, c: &Criterion, at: usize) -> (Status, String, Vec<Fact>, Vec<Question>, bool) {
         let ctx = self.ctx;
         let prep = self.prep;
-        let infos = prep.nodes.get(at).map(|n| n.atoms.as_slice()).filter(|a| a.len() == c.atoms.len());
+        let node = prep.nodes.get(at).filter(|n| n.atoms.len() == c.atoms.len());
+        let infos = node.map(|n| n.atoms.as_slice());
         let own_infos;
         let infos = match infos {
             Some(i) => i,
             None => {
                 own_infos = c.atoms.iter().map(atom::AtomInfo::new).collect::<Vec<_>>();
                 own_infos.as_slice()
+            }
+        };
+        let own_scope;
+        let sc: &scope::Scope = match node {
+            Some(n) => &n.scope,
+            None => {
+                own_scope = scope::scope(self.text, c);
+                &own_scope
             }
         };
         let lab: &str = prep.nodes.get(at).map_or("", |n| n.label.as_str());
@@ -686,6 +719,8 @@ impl Walk<'_, '_> {
         let logic = c.logic.unwrap_or(if c.section == Section::Exclusion { Logic::Any } else { Logic::All });
         let neutral = if logic == Logic::All { Truth::Yes } else { Truth::No };
         let mut truth = neutral;
+        // (atom index, truth) of each atom judged, for the scope's grouping.
+        let mut judged: Vec<(usize, Truth)> = Vec::with_capacity(c.atoms.len());
         let mut reason = String::new();
         let mut facts = Vec::new();
         let mut qs = Vec::new();
@@ -695,6 +730,9 @@ impl Walk<'_, '_> {
                 if matches!(a.kind, AtomKind::Consent | AtomKind::Judgment | AtomKind::Participation) {
                     confirm = true;
                 }
+                continue;
+            }
+            if sc.skip.get(i).copied().unwrap_or(false) {
                 continue;
             }
             // Exceptions of the same kind take matching facts out; others waive the atom.
@@ -745,6 +783,7 @@ impl Walk<'_, '_> {
             };
             confirm |= o.confirm;
             truth = if logic == Logic::All { truth.and(o.truth) } else { truth.or(o.truth) };
+            judged.push((i, o.truth));
             if reason.is_empty() {
                 if o.reason.starts_with(|c: char| c.is_lowercase()) {
                     reason = capitalize(&o.reason);
@@ -763,7 +802,29 @@ impl Walk<'_, '_> {
                 }
             }
         }
+        // Without logic written in the text, the atoms combine by how the
+        // text joins them (alternatives, one statement, whom it concerns).
+        if c.logic.is_none() && !judged.is_empty() {
+            truth = sc.combine(c.section, &judged);
+        }
         let mut status = to_status(c.section, truth);
+        if c.section == Section::Exclusion && c.logic.is_none() && sc.not_concerned(&judged) {
+            reason.push_str(" (");
+            reason.push_str(lab);
+            reason.push(')');
+            return (Status::NotApplicable, cat(&["does not apply: ", &reason]), facts, Vec::new(), false);
+        }
+        // A fail stands only when clean atoms decide it: words the atoms do
+        // not account for could narrow what the criterion asks.
+        if status == Status::Fail {
+            if let Some(why) = sc.undecided(c.section, &judged) {
+                status = Status::Review;
+                reason.push_str(" — but \"");
+                reason.push_str(&why);
+                reason.push_str("\" is not understood: to confirm");
+                ask_crit(&mut qs);
+            }
+        }
         if understood != Understood::Full && status == Status::Pass {
             status = Status::Unknown;
             reason.push_str("; the rest of the criterion is not understood");
@@ -786,7 +847,7 @@ impl Walk<'_, '_> {
         let kind = ai.kind.as_deref().unwrap_or("condition");
         let text = ai.text.to_lowercase();
         let is_female_text = ["women", "woman", "female", "girls"].iter().any(|w| text.contains(w));
-        let is_male_text = !is_female_text && ["men", "man", "male", "boys"].iter().any(|w| text.split(|c: char| !c.is_alphanumeric()).any(|x| x == *w));
+        let is_male_text = !is_female_text && ["men", "man", "male", "males", "boys"].iter().any(|w| text.split(|c: char| !c.is_alphanumeric()).any(|x| x == *w));
         if kind == "sex" || kind == "childbearing" || is_female_text || is_male_text {
             let sex = ctx.sex().map(|s| s.0);
             let want = if is_male_text { Sex::Male } else { Sex::Female };
@@ -826,6 +887,11 @@ impl Walk<'_, '_> {
             } else {
                 Vec::new()
             };
+            // "Menstruating women", "postmenopausal women": some of that sex only.
+            let subset = ["menstruating", "menopausal", "sexually active"].iter().any(|w| text.contains(w));
+            if subset && sex_t == Truth::Yes {
+                return (Truth::Unknown, format!("applies to \"{}\" (whether the patient is among them is not known)", ai.text), qs);
+            }
             return (sex_t, format!("applies to \"{}\"", ai.text), qs);
         }
         let Some(concept) = &ai.concept else {
@@ -1003,6 +1069,8 @@ struct NodePrep {
     size: usize,
     /// One per atom of the node, in order.
     atoms: Vec<atom::AtomInfo>,
+    /// How far the atoms account for the criterion, and how they combine.
+    scope: scope::Scope,
 }
 
 /// A trial's [`Prepared`], built on first use and kept with the trial. It
@@ -1039,17 +1107,17 @@ impl std::fmt::Debug for PreparedCell {
 
 /// Prepares one trial for [`check_prepared`].
 pub fn prepare(trial: &Trial) -> Prepared {
-    fn walk(c: &Criterion, out: &mut Vec<NodePrep>) {
+    fn walk(c: &Criterion, text: &str, out: &mut Vec<NodePrep>) {
         let at = out.len();
-        out.push(NodePrep { label: label(c), size: 1, atoms: c.atoms.iter().map(atom::AtomInfo::new).collect() });
+        out.push(NodePrep { label: label(c), size: 1, atoms: c.atoms.iter().map(atom::AtomInfo::new).collect(), scope: scope::scope(text, c) });
         for ch in &c.children {
-            walk(ch, out);
+            walk(ch, text, out);
         }
         out[at].size = out.len() - at;
     }
     let mut nodes = Vec::new();
     for c in &trial.criteria {
-        walk(c, &mut nodes);
+        walk(c, &trial.eligibility_text, &mut nodes);
     }
     Prepared { nodes, trial_id: trial.id.clone(), top: trial.criteria.len(), utf16: crate::span::Utf16Map::new(&trial.eligibility_text) }
 }

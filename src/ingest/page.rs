@@ -282,7 +282,18 @@ pub fn read(text: &str, t: &mut Trial, want_criteria: bool, opts: PageOptions) -
         let inside = |i: usize| i >= r.start && i < r.end;
         let mut ages: Vec<(Option<Age>, Option<Age>)> = Vec::new();
         let mut sexes = Vec::new();
+        // An age written in the exclusions ("Age < 6 months") is a reason
+        // to exclude, not the trial's limit: only lines before the
+        // exclusion header count.
+        let mut in_exclusion = false;
         for i in r.start..r.end {
+            let head = lines.get(i).map_or(String::new(), |l| strip_bullets(l.text).trim_start().chars().take(16).collect::<String>().to_lowercase());
+            if head.starts_with("exclusion") || head.starts_with("non-inclusion") || head.starts_with("non inclusion") {
+                in_exclusion = true;
+            }
+            if in_exclusion {
+                continue;
+            }
             for (field, value, _) in facts_at(tab, &lines, i, &inside) {
                 let reading = match field {
                     Field::Ages => facts::age_range(value).map(|a| ages.push(a)),

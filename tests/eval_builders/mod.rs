@@ -220,5 +220,5 @@ pub fn exc(atoms: Vec<Atom>, p: &str) -> (Status, String) {
 #[allow(unused_imports)]
 pub use Comparator::{Ge, Gt, Le, Lt};
 #[allow(unused_imports)]
-pub use Status::{Fail, NotApplicable, Pass, Unknown};
+pub use Status::{Fail, NotApplicable, Pass, Review, Unknown};
 pub use Verdict::{Eligible, Ineligible, Undetermined};

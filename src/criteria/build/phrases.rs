@@ -45,6 +45,12 @@ pub(crate) struct Phrases {
     pub applies_if_stop_words: Vec<String>,
     /// Noun phrases naming women (or people) able to bear children.
     pub childbearing: Vec<String>,
+    /// A criterion that starts with one of these ("Female patients must …")
+    /// and goes on with one of `sex_modals` applies to that sex only.
+    pub sex_leading: Vec<String>,
+    /// Anywhere in a criterion ("… for women", "if female"): it applies to that sex only.
+    pub sex_anywhere: Vec<String>,
+    pub sex_modals: Vec<String>,
     /// Derived on load: `childbearing` split into words.
     #[serde(skip)]
     pub childbearing_words: Vec<Vec<String>>,
@@ -150,7 +156,7 @@ mod tests {
     #[test]
     fn phrases_load_and_are_lower_case() {
         let p = get();
-        for list in [&p.inclusion_headers, &p.exclusion_headers, &p.any_phrases, &p.all_phrases, &p.childbearing] {
+        for list in [&p.inclusion_headers, &p.exclusion_headers, &p.any_phrases, &p.all_phrases, &p.childbearing, &p.sex_leading, &p.sex_anywhere, &p.sex_modals] {
             for s in list {
                 assert_eq!(s, &s.to_lowercase(), "phrase {s:?} must be lower case");
                 assert_eq!(s, &norm(s), "phrase {s:?} must have single spaces");

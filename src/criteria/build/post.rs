@@ -280,7 +280,57 @@ fn applies_if(text: &str, node: &mut Criterion) {
     }
     let own_end = node.children.first().map_or(node.span.end, |c| c.span.start);
     let ws = words(text, Span::new(node.span.start, own_end), 60);
-    node.applies_if = childbearing(&ws).or_else(|| condition(&ws));
+    node.applies_if = childbearing(&ws).or_else(|| sex(&ws)).or_else(|| condition(&ws));
+}
+
+/// "Female patients must …", "Menstruating women should …", "… for
+/// women", "if male": the criterion is an obligation for one sex. Not
+/// "Men or women aged …" (both), nor "Female patients aged 18–65" (without
+/// an obligation the sex is a requirement of its own, read as an atom).
+fn sex(ws: &[Word]) -> Option<AppliesIf> {
+    let p = phrases::get();
+    let matches_at = |i: usize, phrase: &str| {
+        let pw: Vec<&str> = phrase.split(' ').collect();
+        i + pw.len() <= ws.len() && pw.iter().zip(&ws[i..]).all(|(a, w)| w.is(a)) && {
+            // Punctuation inside the phrase ("women, men") breaks it.
+            ws[i..i + pw.len() - 1].iter().all(|w| w.raw.len() == w.span.len())
+        }
+    };
+    let found = |i: usize, n: usize| {
+        let last = &ws[i + n - 1];
+        let text: Vec<&str> = ws[i..i + n].iter().map(|w| w.core).collect();
+        Some(AppliesIf { text: text.join(" "), span: Span::new(ws[i].span.start, last.span.end), concept: None, kind: Some("sex".into()) })
+    };
+    // Leading, longest phrase first.
+    let mut best: Option<usize> = None;
+    for ph in &p.sex_leading {
+        let n = ph.split(' ').count();
+        if matches_at(0, ph) && best.is_none_or(|b| n > b) {
+            best = Some(n);
+        }
+    }
+    if let Some(n) = best {
+        let next = ws.get(n);
+        let both = next.is_some_and(|w| w.is("or") || w.is("and") || w.is("and/or")) || ws[n - 1].raw.contains('/');
+        let obliged = ws[n..].iter().take(4).any(|w| p.sex_modals.iter().any(|m| w.is(m)));
+        if !both && obliged {
+            return found(0, n);
+        }
+    }
+    for i in 0..ws.len() {
+        for ph in &p.sex_anywhere {
+            if matches_at(i, ph) {
+                // "for women and men", "in men or women": both.
+                let n = ph.split(' ').count();
+                let next = ws.get(i + n);
+                if next.is_some_and(|w| w.is("or") || w.is("and")) {
+                    continue;
+                }
+                return found(i, n);
+            }
+        }
+    }
+    None
 }
 
 fn childbearing(ws: &[Word]) -> Option<AppliesIf> {

@@ -1,0 +1,654 @@
+//! Whether a criterion's atoms account for what it says, so that an atom may
+//! decide a fail on its own, and how the atoms of one criterion combine.
+//!
+//! A criterion is read as clauses: its own text split at `;`, `,`, `:`, a
+//! full stop, parentheses, `/` and "or" outside the atoms, a clause that
+//! begins with a continuation word ("…, requiring treatment") staying with
+//! the one before. Then:
+//! - An atom is *held* when its clause holds words that narrow it and that
+//!   it does not encode: a qualifier ("progressive forms of MS", "poorly
+//!   controlled", "surgery for"), a number nobody read, or content words no
+//!   atom covers; or when a treatment noun follows a condition
+//!   ("osteoporosis medication": the atom is about the drug). A held atom
+//!   never decides a fail: the criterion goes to review.
+//! - Words whose reach is the whole criterion (an exception not linked to
+//!   an atom, "if", "only", "defined") hold every atom.
+//! - In an inclusion, an alternative no atom reads ("Hb ≥ 10 or
+//!   transfusion-independent") holds every atom too: the unread branch may
+//!   be the one the patient meets.
+//! - A condition written with its defining threshold ("renal insufficiency
+//!   (creatinine > 3 mg/dL)") is judged by the threshold alone, and a sex
+//!   atom inside the criterion's applicability phrase by that phrase.
+//! - Grouping: in an inclusion, atoms joined by "or" are alternatives (one
+//!   suffices) and the groups are all required; in an exclusion, atoms
+//!   joined by a relation ("X with Y", "surgery for Y", "… who is …") are
+//!   one statement (all must hold to exclude) and the groups are reasons to
+//!   exclude (any one does). A sex or age atom beside atoms of other kinds
+//!   in an exclusion says whom it concerns ("women currently taking …"): it
+//!   must hold too, and when it does not the criterion does not apply.
+//!
+//! Everything here depends on the trial only, so it is worked out once per
+//! trial ([`super::prepare`]).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use super::atom::Truth;
+use crate::atoms::{Atom, AtomKind};
+use crate::criteria::{Criterion, Section};
+use crate::span::Span;
+
+const SCOPE: &str = include_str!("../../data/eval/scope.tsv");
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Cat {
+    Global,
+    Qualifier,
+    Continuation,
+    Relation,
+    Therapy,
+    Allergy,
+    Definition,
+    Neutral,
+}
+
+struct Words {
+    /// word → categories (a word can be in several).
+    single: HashMap<&'static str, Vec<Cat>>,
+    /// Multi-word phrases, as word lists.
+    phrases: Vec<(Vec<&'static str>, Cat)>,
+}
+
+fn words() -> &'static Words {
+    static W: OnceLock<Words> = OnceLock::new();
+    W.get_or_init(|| {
+        let mut single: HashMap<&'static str, Vec<Cat>> = HashMap::new();
+        let mut phrases = Vec::new();
+        for line in SCOPE.lines() {
+            let line = line.trim_end();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let Some((cat, w)) = line.split_once('\t') else { continue };
+            let cat = match cat {
+                "global" => Cat::Global,
+                "qualifier" => Cat::Qualifier,
+                "continuation" => Cat::Continuation,
+                "relation" => Cat::Relation,
+                "therapy" => Cat::Therapy,
+                "allergy" => Cat::Allergy,
+                "definition" => Cat::Definition,
+                "neutral" => Cat::Neutral,
+                // Checked by the test that loads every data file.
+                _ => continue,
+            };
+            let ws: Vec<&'static str> = w.split(' ').filter(|x| !x.is_empty()).collect();
+            if ws.len() == 1 {
+                single.entry(ws[0]).or_default().push(cat);
+            } else if !ws.is_empty() {
+                phrases.push((ws, cat));
+            }
+        }
+        Words { single, phrases }
+    })
+}
+
+/// The categories the scope table gives, for the test of the data files.
+pub fn table_categories() -> Vec<String> {
+    SCOPE
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once('\t').map(|x| x.0.to_string()))
+        .collect()
+}
+
+fn is(w: &str, cat: Cat) -> bool {
+    words().single.get(w).is_some_and(|v| v.contains(&cat))
+}
+
+/// The exception phrases an atom linked by `excepts` accounts for.
+const EXCEPTION_WORDS: &[&str] = &["except", "excepting", "excluding", "other", "than", "besides", "apart", "from", "unless", "for"];
+
+/// What [`scope`] found for one criterion.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Scope {
+    /// Per atom: the words that keep it from deciding a fail alone.
+    pub held: Vec<Option<String>>,
+    /// Per atom: left out of judging (accounted for otherwise).
+    pub skip: Vec<bool>,
+    /// Per atom: its group (see the module doc); judged atoms only.
+    pub group: Vec<u16>,
+    /// Per atom: says whom an exclusion concerns.
+    pub scope: Vec<bool>,
+    /// Words that hold every atom.
+    pub global: Option<String>,
+    /// An alternative no atom reads (holds every atom in an inclusion).
+    pub unread_alternative: Option<String>,
+}
+
+struct Tok {
+    start: usize,
+    end: usize,
+    lower: String,
+    /// Inside an atom or the applicability phrase.
+    covered: bool,
+}
+
+fn judged(a: &Atom) -> bool {
+    a.excepts.is_none() && !matches!(a.kind, AtomKind::Consent | AtomKind::Judgment | AtomKind::Participation)
+}
+
+/// Reads the scope of criterion `c`'s atoms in `text` (the eligibility text).
+pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
+    let n = c.atoms.len();
+    let mut s = Scope { held: vec![None; n], skip: vec![false; n], group: vec![0; n], scope: vec![false; n], global: None, unread_alternative: None };
+    if n == 0 {
+        return s;
+    }
+    let start = c.span.start.min(text.len());
+    let end = c.children.first().map_or(c.span.end, |ch| ch.span.start).clamp(start, text.len());
+    let (start, end) = (floor(text, start), floor(text, end));
+    let region = &text[start..end];
+
+    // What atoms and the applicability phrase account for.
+    let mut cov: Vec<Span> = Vec::new();
+    for a in &c.atoms {
+        cov.push(a.span);
+        cov.extend(a.value_span);
+        cov.extend(a.window.as_ref().and_then(|w| w.span));
+        cov.extend(a.duration_span);
+        cov.extend(a.dose_span);
+        cov.extend(a.classification_span);
+    }
+    if let Some(ai) = &c.applies_if {
+        cov.push(ai.span);
+    }
+    let covered = |p: usize| cov.iter().any(|x| x.start <= p && p < x.end);
+
+    // Tokens: words, and the separators that end a clause.
+    let mut toks: Vec<Tok> = Vec::new();
+    // Byte offsets (absolute) where a clause may end.
+    let mut breaks: Vec<usize> = Vec::new();
+    // Whether an "or" or a "/" outside the atoms joins alternatives.
+    let mut has_or = false;
+    let b = region.as_bytes();
+    let mut i = 0;
+    while i < region.len() {
+        let ch = region[i..].chars().next().unwrap_or(' ');
+        let len = ch.len_utf8();
+        if ch.is_alphanumeric() {
+            let w0 = i;
+            let mut j = i;
+            while j < region.len() {
+                let cj = region[j..].chars().next().unwrap_or(' ');
+                let inner = (cj == '-' || cj == '\'' || cj == '’') && region[j + cj.len_utf8()..].chars().next().is_some_and(char::is_alphanumeric);
+                if cj.is_alphanumeric() || inner {
+                    j += cj.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            let abs = start + w0;
+            let lower = region[w0..j].to_lowercase();
+            let cv = covered(abs);
+            if !cv && matches!(lower.as_str(), "or" | "nor" | "either") {
+                breaks.push(abs);
+                has_or |= lower != "nor";
+            }
+            toks.push(Tok { start: abs, end: start + j, lower, covered: cv });
+            i = j;
+            continue;
+        }
+        let abs = start + i;
+        if !covered(abs) {
+            let next = b.get(i + 1).copied().unwrap_or(b' ');
+            let is_break = match ch {
+                ';' | ',' | ':' | '(' | ')' | '[' | ']' | '\n' | '；' | '，' | '：' | '/' => true,
+                // A full stop, not a decimal point or an abbreviation's ("i.e.").
+                '.' | '。' => next == b' ' || next == b'\n' || next == b'\r' || i + len >= region.len(),
+                _ => false,
+            };
+            if is_break {
+                breaks.push(abs);
+                has_or |= ch == '/';
+            }
+        }
+        i += len;
+    }
+
+    // Clause of each token and each atom: a break opens a new clause unless
+    // the next word is a continuation word.
+    let mut clause_of_tok = vec![0usize; toks.len()];
+    let mut clause_starts: Vec<usize> = vec![start];
+    // Per clause: whether a list separator (",", "/", "or") opened it, so
+    // that a qualifier at the head of a list reaches its items.
+    let mut opened_by_list: Vec<bool> = vec![false];
+    {
+        let mut bi = 0;
+        let mut clause = 0usize;
+        let mut pending = false;
+        let mut list = true;
+        for (k, t) in toks.iter().enumerate() {
+            while bi < breaks.len() && breaks[bi] < t.start + 1 {
+                // A break word ("or") is itself a break: it belongs to the clause before.
+                if !pending {
+                    list = true;
+                }
+                pending = true;
+                list &= matches!(text.as_bytes().get(breaks[bi]), Some(b',' | b'/' | b'o' | b'O' | b'n' | b'N' | b'e' | b'E'));
+                bi += 1;
+            }
+            let is_break_word = !t.covered && matches!(t.lower.as_str(), "or" | "nor" | "either");
+            if pending && !is_break_word {
+                if t.covered || !is(&t.lower, Cat::Continuation) {
+                    clause += 1;
+                    clause_starts.push(t.start);
+                    opened_by_list.push(list);
+                }
+                pending = false;
+            }
+            clause_of_tok[k] = clause;
+        }
+    }
+    let clause_at = |p: usize| clause_starts.iter().rposition(|&x| x <= p).unwrap_or(0);
+    let nclauses = clause_starts.len();
+
+    // Per clause: what narrows it, as spans of words.
+    let mut blockers: Vec<Vec<(Span, Block)>> = vec![Vec::new(); nclauses];
+    let in_uncovered = |p: usize| c.uncovered.iter().any(|x| x.start <= p && p < x.end);
+    let any_linked_exception = c.atoms.iter().any(|a| a.excepts.is_some());
+    let mut global: Vec<String> = Vec::new();
+    let mut clause_has_atom = vec![false; nclauses];
+    let mut clause_has_content = vec![false; nclauses];
+    // Clauses with a word of allergy or intolerance, and where it is.
+    let mut allergy: Vec<Option<Span>> = vec![None; nclauses];
+    // "X defined as/by …": where the phrase stands.
+    let mut definitions: Vec<Span> = Vec::new();
+    for a in c.atoms.iter().filter(|a| judged(a)) {
+        if a.span.end > start && a.span.start < end {
+            for k in clause_at(a.span.start.max(start))..=clause_at(a.span.end.saturating_sub(1).max(start)) {
+                clause_has_atom[k] = true;
+            }
+        }
+    }
+    for (k, t) in toks.iter().enumerate() {
+        let cl = clause_of_tok[k];
+        if is(&t.lower, Cat::Allergy) && allergy[cl].is_none() {
+            allergy[cl] = Some(Span::new(t.start, t.end));
+        }
+        if t.covered {
+            continue;
+        }
+        let w = t.lower.as_str();
+        // A list marker ("1.", "b)") at the start reads nothing.
+        let marker = k == 0 && t.end - t.start <= 3 && text[t.end..].starts_with(['.', ')']);
+        if marker {
+            continue;
+        }
+        if in_uncovered(t.start) {
+            clause_has_content[cl] = true;
+        }
+        let phrase_at = |cat: Cat| {
+            words().phrases.iter().find(|(ws, pc)| *pc == cat && toks.len() >= k + ws.len() && ws.iter().zip(&toks[k..]).all(|(p, t)| *p == t.lower && !t.covered))
+        };
+        if let Some((ws, _)) = phrase_at(Cat::Definition) {
+            definitions.push(Span::new(t.start, toks[k + ws.len() - 1].end));
+        }
+        if let Some((ws, _)) = phrase_at(Cat::Global) {
+            let exception = ws.iter().all(|x| EXCEPTION_WORDS.contains(x));
+            if !(exception && any_linked_exception) {
+                global.push(ws.join(" "));
+            }
+        } else if is(w, Cat::Global) && !(any_linked_exception && EXCEPTION_WORDS.contains(&w)) {
+            global.push(w.to_string());
+        }
+        if let Some((ws, _)) = phrase_at(Cat::Qualifier) {
+            blockers[cl].push((Span::new(t.start, toks[k + ws.len() - 1].end), Block::Qualifier));
+        }
+        let sp = Span::new(t.start, t.end);
+        if is(w, Cat::Qualifier) || is(w, Cat::Definition) {
+            blockers[cl].push((sp, Block::Qualifier));
+        } else if w.chars().any(|x| x.is_ascii_digit()) {
+            blockers[cl].push((sp, Block::Number));
+        } else if in_uncovered(t.start) && !is(w, Cat::Neutral) {
+            blockers[cl].push((sp, Block::Unread));
+        }
+    }
+    // A condition defined by a threshold after it ("osteoporosis defined by
+    // a T-score < -2.5") is judged by the threshold; the phrase is read.
+    for d in &definitions {
+        let cl = clause_at(d.start);
+        let cond = c.atoms.iter().rposition(|a| judged(a) && a.kind == AtomKind::Condition && a.span.end <= d.start && clause_at(a.span.start.max(start)) == cl);
+        let meas = c.atoms.iter().any(|m| m.kind == AtomKind::Measurement && m.span.start >= d.end && clause_at(m.span.start) == cl);
+        if let (Some(ci), true) = (cond, meas) {
+            s.skip[ci] = true;
+            blockers[cl].retain(|(b, _)| !(d.start <= b.start && b.end <= d.end));
+        }
+    }
+    // What each atom's own words and clause hold back, and the qualifiers
+    // written before it that a list after it shares ("poorly controlled
+    // diabetes or hypertension", "hypersensitivity to aspirin, ibuprofen").
+    let mut held: Vec<Vec<Span>> = vec![Vec::new(); n];
+    let mut lead: Vec<Vec<Span>> = vec![Vec::new(); n];
+    for (ai, a) in c.atoms.iter().enumerate() {
+        if !judged(a) {
+            continue;
+        }
+        let mine = &mut held[ai];
+        for t in toks.iter().filter(|t| t.start >= a.span.start && t.end <= a.span.end) {
+            if a.value_span.is_some_and(|v| v.start <= t.start && t.end <= v.end) {
+                continue;
+            }
+            if is(&t.lower, Cat::Qualifier) && !encodes(a, &t.lower) {
+                mine.push(Span::new(t.start, t.end));
+                lead[ai].push(Span::new(t.start, t.end));
+            }
+        }
+        // A treatment noun right after a condition: the atom names its purpose.
+        if a.kind == AtomKind::Condition {
+            if let Some(t) = toks.iter().find(|t| t.start >= a.span.end) {
+                let gap = &text[a.span.end.min(t.start)..t.start];
+                if gap.trim().is_empty() && is(&t.lower, Cat::Therapy) {
+                    mine.push(Span::new(a.span.start, t.end));
+                }
+            }
+            // A condition with its defining threshold in parentheses.
+            let after = &text[a.span.end.min(text.len())..end.max(a.span.end).min(text.len())];
+            let trimmed = after.trim_start();
+            if trimmed.starts_with('(') {
+                let open = a.span.end + (after.len() - trimmed.len());
+                let close = text[open..end.max(open)].find(')').map_or(end, |x| open + x);
+                if c.atoms.iter().any(|m| m.kind == AtomKind::Measurement && m.span.start > open && m.span.start < close) {
+                    s.skip[ai] = true;
+                }
+            }
+        }
+        if a.kind == AtomKind::Sex && c.applies_if.as_ref().is_some_and(|x| x.span.start < a.span.end && a.span.start < x.span.end) {
+            s.skip[ai] = true;
+        }
+        let lo = clause_at(a.span.start.max(start));
+        let hi = clause_at(a.span.end.saturating_sub(1).max(start)).min(nclauses - 1);
+        for k in lo..=hi {
+            if matches!(a.kind, AtomKind::Medication | AtomKind::Immunization) {
+                if let Some(al) = allergy[k] {
+                    mine.push(al);
+                    lead[ai].push(al);
+                }
+            }
+            for &(b, kind) in &blockers[k] {
+                let counts = match (kind, a.kind) {
+                    (Block::Qualifier | Block::Number, _) => true,
+                    // What is measured is named before the number; words
+                    // after it say when or how ("at the screening visit").
+                    (Block::Unread, AtomKind::Age) => false,
+                    (Block::Unread, AtomKind::Measurement) => b.start < a.span.start,
+                    (Block::Unread, _) => true,
+                };
+                if counts {
+                    mine.push(b);
+                    if kind == Block::Qualifier && b.start < a.span.start {
+                        lead[ai].push(b);
+                    }
+                }
+            }
+        }
+    }
+    // Qualifiers in atomless clauses at the head of the atom's list
+    // ("uncontrollable fungal, bacterial, viral, or other infections").
+    for (ai, a) in c.atoms.iter().enumerate() {
+        if !judged(a) {
+            continue;
+        }
+        let mut k = clause_at(a.span.start.max(start));
+        while k > 0 && opened_by_list.get(k).copied().unwrap_or(false) {
+            k -= 1;
+            if clause_has_atom[k] {
+                break;
+            }
+            for &(b, kind) in &blockers[k] {
+                if kind == Block::Qualifier && !held[ai].contains(&b) {
+                    held[ai].push(b);
+                }
+            }
+        }
+    }
+    {
+        let mut order: Vec<usize> = (0..n).filter(|&i| judged(&c.atoms[i])).collect();
+        order.sort_by_key(|&i| c.atoms[i].span.start);
+        for w in order.windows(2) {
+            let (p, i) = (w[0], w[1]);
+            let (pa, ia) = (&c.atoms[p], &c.atoms[i]);
+            if lead[p].is_empty() || pa.span.end > ia.span.start || !list_gap(text, Span::new(pa.span.end, ia.span.start)) {
+                continue;
+            }
+            let carried = lead[p].clone();
+            for sp in carried {
+                if !held[i].contains(&sp) {
+                    held[i].push(sp);
+                }
+                if !lead[i].contains(&sp) {
+                    lead[i].push(sp);
+                }
+            }
+        }
+    }
+    for (ai, h) in held.iter_mut().enumerate() {
+        if !h.is_empty() {
+            s.held[ai] = Some(render(text, h));
+        }
+    }
+    // An atom with no place in the criterion's text (made by hand, not
+    // extracted) cannot be read in its clause: it decides alone only when
+    // the criterion is understood in full.
+    let partly = c.understood.is_some_and(|u| u != crate::criteria::Understood::Full) || !c.uncovered.is_empty();
+    for (ai, a) in c.atoms.iter().enumerate() {
+        let placed = a.span.start >= c.span.start && a.span.end <= c.span.end && a.span.end > a.span.start;
+        if !placed {
+            s.held[ai] = partly.then(|| "the rest of the criterion".to_string());
+        }
+    }
+    let blockers: Vec<Vec<Span>> = blockers.into_iter().map(|v| v.into_iter().map(|x| x.0).collect()).collect();
+    if !global.is_empty() {
+        global.dedup();
+        s.global = Some(global.join(", "));
+    }
+    if !breaks.is_empty() {
+        let alt: Vec<usize> = (0..nclauses).filter(|&k| clause_has_content[k] && !clause_has_atom[k]).collect();
+        if has_or && !alt.is_empty() {
+            let mut spans: Vec<Span> = alt.iter().flat_map(|&k| blockers[k].iter().copied()).collect();
+            s.unread_alternative = Some(render(text, &mut spans));
+        }
+    }
+
+    // Groups and scope atoms.
+    let mut order: Vec<usize> = (0..n).filter(|&i| judged(&c.atoms[i]) && !s.skip[i]).collect();
+    order.sort_by_key(|&i| (c.atoms[i].span.start, c.atoms[i].span.end));
+    if c.section == Section::Exclusion {
+        let kinds = |f: &dyn Fn(AtomKind) -> bool| order.iter().any(|&i| f(c.atoms[i].kind));
+        let others_than_sex = kinds(&|k| k != AtomKind::Sex);
+        let others_than_age = kinds(&|k| !matches!(k, AtomKind::Age | AtomKind::Sex));
+        for &i in &order {
+            s.scope[i] = match c.atoms[i].kind {
+                AtomKind::Sex => others_than_sex,
+                AtomKind::Age => others_than_age,
+                _ => false,
+            };
+        }
+    }
+    let mut g = 0u16;
+    let mut prev: Option<usize> = None;
+    for &i in order.iter().filter(|&&i| !s.scope[i]) {
+        if let Some(p) = prev {
+            let (pa, ia) = (&c.atoms[p], &c.atoms[i]);
+            let gap = if pa.span.end < ia.span.start { Some(Span::new(pa.span.end, ia.span.start)) } else { None };
+            let class = gap.map_or(Gap::List, |gs| gap_class(text, gs, &toks));
+            let joined = match c.section {
+                Section::Inclusion => class == Gap::Or,
+                Section::Exclusion => class == Gap::Relation,
+            };
+            if !joined {
+                g += 1;
+            }
+        }
+        s.group[i] = g;
+        prev = Some(i);
+    }
+    s
+}
+
+/// Why a word holds an atom back.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Block {
+    /// A word of the scope table's qualifiers.
+    Qualifier,
+    /// A number no atom read.
+    Number,
+    /// A content word no atom or cue covers.
+    Unread,
+}
+
+/// Whether only a list separator lies in `gap`: commas, "or", "and", "/".
+fn list_gap(text: &str, gap: Span) -> bool {
+    let g = gap.slice(text);
+    !g.contains([';', '(', ')', ':', '.'])
+        && g.split(|c: char| !c.is_alphanumeric() && c != '-').filter(|w| !w.is_empty()).all(|w| matches!(w.to_lowercase().as_str(), "or" | "and" | "nor" | "either" | "any" | "other"))
+}
+
+/// Spans of words as text: words next to each other make one phrase,
+/// phrases are joined by commas, in text order.
+fn render(text: &str, spans: &mut Vec<Span>) -> String {
+    spans.sort();
+    spans.dedup();
+    let mut phrases: Vec<Span> = Vec::new();
+    for &sp in spans.iter() {
+        match phrases.last_mut() {
+            Some(last) if sp.start <= last.end || text.get(last.end..sp.start).is_some_and(|g| g.chars().all(|c| c == ' ' || c == '-')) => {
+                last.end = last.end.max(sp.end);
+            }
+            _ => phrases.push(sp),
+        }
+    }
+    phrases.iter().map(|p| p.slice(text).split_whitespace().collect::<Vec<_>>().join(" ")).collect::<Vec<_>>().join(", ")
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Gap {
+    Or,
+    Relation,
+    List,
+}
+
+fn gap_class(text: &str, gap: Span, toks: &[Tok]) -> Gap {
+    let mut rel = false;
+    for t in toks.iter().filter(|t| t.start >= gap.start && t.end <= gap.end && !t.covered) {
+        match t.lower.as_str() {
+            "or" | "nor" | "either" => return Gap::Or,
+            w if is(w, Cat::Relation) => rel = true,
+            _ => {}
+        }
+    }
+    if gap.slice(text).contains('/') && !rel {
+        return Gap::Or;
+    }
+    if rel { Gap::Relation } else { Gap::List }
+}
+
+/// Whether the atom carries the qualifier word `w` (its status, qualifier
+/// or classification says it).
+fn encodes(a: &Atom, w: &str) -> bool {
+    let has = |s: &str| s.to_lowercase().split(|c: char| !c.is_alphanumeric()).any(|x| x == w);
+    if [a.status.as_deref(), a.qualifier.as_deref(), a.classification.as_deref()].into_iter().flatten().any(has) {
+        return true;
+    }
+    // The concept's own name says it ("chronic kidney disease", "acute
+    // myeloid leukaemia"). Not its synonyms: some fold a qualifier into
+    // the broader concept ("poorly controlled diabetes" is matched as
+    // diabetes), which is exactly what must not decide alone.
+    let concept = a.concept.as_ref().and_then(|c| c.id.as_deref()).and_then(|id| crate::lexicon::get().by_id(id));
+    concept.is_some_and(|c| has(&c.name))
+}
+
+fn floor(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+impl Scope {
+    /// The criterion's truth from its atoms' truths (`(atom index, truth)`,
+    /// judged atoms only), combined by the groups.
+    pub fn combine(&self, section: Section, judged: &[(usize, Truth)]) -> Truth {
+        let mut groups: Vec<(u16, Truth)> = Vec::new();
+        let mut scope = Truth::Yes;
+        for &(i, t) in judged {
+            if self.scope.get(i).copied().unwrap_or(false) {
+                scope = scope.and(t);
+                continue;
+            }
+            let g = self.group.get(i).copied().unwrap_or(0);
+            match groups.iter_mut().find(|x| x.0 == g) {
+                Some(x) => x.1 = if section == Section::Inclusion { x.1.or(t) } else { x.1.and(t) },
+                None => groups.push((g, t)),
+            }
+        }
+        let mut it = groups.into_iter().map(|x| x.1);
+        let body = match section {
+            Section::Inclusion => it.fold(Truth::Yes, Truth::and),
+            Section::Exclusion => match it.next() {
+                Some(first) => it.fold(first, Truth::or),
+                // Only whom it concerns: it is about them as such.
+                None => Truth::Yes,
+            },
+        };
+        if section == Section::Exclusion { scope.and(body) } else { body }
+    }
+
+    /// Whether the scope atoms of an exclusion say it does not concern the patient.
+    pub fn not_concerned(&self, judged: &[(usize, Truth)]) -> bool {
+        judged.iter().any(|&(i, t)| self.scope.get(i).copied().unwrap_or(false) && t == Truth::No && self.held.get(i).is_some_and(|h| h.is_none()))
+    }
+
+    /// When the criterion fails on its atoms: `None` when a group of clean
+    /// atoms decides it, else the words that keep the fail from standing.
+    pub fn undecided(&self, section: Section, judged: &[(usize, Truth)]) -> Option<String> {
+        if let Some(g) = &self.global {
+            return Some(g.clone());
+        }
+        if section == Section::Inclusion {
+            if let Some(a) = &self.unread_alternative {
+                return Some(a.clone());
+            }
+        }
+        // The truth that makes a group decide: an unmet inclusion, a present exclusion.
+        let deciding = if section == Section::Inclusion { Truth::No } else { Truth::Yes };
+        let held = |i: usize| self.held.get(i).and_then(|h| h.clone());
+        let mut why: Vec<String> = Vec::new();
+        if section == Section::Exclusion {
+            for &(i, _) in judged.iter().filter(|(i, _)| self.scope.get(*i).copied().unwrap_or(false)) {
+                if let Some(h) = held(i) {
+                    return Some(h);
+                }
+            }
+        }
+        let mut gs: Vec<u16> = judged.iter().filter(|(i, _)| !self.scope.get(*i).copied().unwrap_or(false)).map(|(i, _)| self.group.get(*i).copied().unwrap_or(0)).collect();
+        gs.sort_unstable();
+        gs.dedup();
+        for g in gs {
+            let members: Vec<&(usize, Truth)> = judged.iter().filter(|(i, _)| !self.scope.get(*i).copied().unwrap_or(false) && self.group.get(*i).copied().unwrap_or(0) == g).collect();
+            if !members.iter().all(|(_, t)| *t == deciding) {
+                continue;
+            }
+            let h: Vec<String> = members.iter().filter_map(|(i, _)| held(*i)).collect();
+            if h.is_empty() {
+                return None;
+            }
+            for w in h {
+                if !why.contains(&w) {
+                    why.push(w);
+                }
+            }
+        }
+        Some(if why.is_empty() { "the rest of the criterion".into() } else { why.join("; ") })
+    }
+}
