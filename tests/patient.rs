@@ -1,20 +1,20 @@
 //! Reading patients: our JSON shape, validation errors naming the field,
 //! and FHIR R4 bundles (the Synthea bundles of the shared corpus).
 
+#[path = "common/corpus.rs"]
+mod corpus_path;
+
 use std::path::PathBuf;
 
 use trialsieve::patient::{read, ObsValue};
 
 /// The shared corpus folder, or `None` (with a message) when it is not here.
 fn corpus() -> Option<PathBuf> {
-    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    for p in [here.join("../shared/corpus"), PathBuf::from("/work/shared/corpus")] {
-        if p.is_dir() {
-            return Some(p);
-        }
+    let found = corpus_path::dir();
+    if found.is_none() {
+        println!("shared corpus not found (TRIALSIEVE_CORPUS or ../shared/corpus); skipping");
     }
-    println!("shared corpus not found (../shared/corpus or /work/shared/corpus); skipping");
-    None
+    found
 }
 
 const EXAMPLE: &str = r#"{ "asOf": "2026-11-22",
