@@ -9,7 +9,7 @@ import { join } from 'node:path';
 const dir = process.argv[2];
 const native = readFileSync(join(dir, 'native.txt'), 'utf8');
 if (native.includes('corpus not found')) {
-  console.log('corpus not found (../shared/corpus/trials.jsonl): nothing to measure');
+  console.log('corpus not found (TRIALSIEVE_CORPUS or ../shared/corpus): nothing to measure');
   process.exit(0);
 }
 const wasm = JSON.parse(readFileSync(join(dir, 'wasm.json'), 'utf8'));
@@ -68,6 +68,10 @@ if (browser) {
   row('first verdict, Chromium, median (ms)', f(browser.firstVerdictMedianMs), '≤ 100', browser.firstVerdictMedianMs <= 100);
   row('  of which init / parse / check (ms)', `${f(browser.initMedianMs)} / ${f(browser.parseMedianMs)} / ${f(browser.checkMedianMs)}`, '', undefined);
   row('first verdict, Chromium, max (ms)', f(browser.firstVerdictMaxMs), '', undefined);
+  if (browser.keystrokeMedianMs !== undefined) {
+    row(`keystroke on the demo, ${browser.keystrokeTrials} trials, median (ms)`, f(browser.keystrokeMedianMs), '≤ 16', browser.keystrokeMedianMs <= 16);
+    row('keystroke on the demo, worst of 30 (ms)', f(browser.keystrokeWorstMs), '', undefined);
+  }
 }
 const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), ['measure', 'value', 'target', ''][i].length));
 const line = (r) => `| ${r.map((c, i) => (i === 1 ? c.padStart(w[i]) : c.padEnd(w[i]))).join(' | ')} |`;

@@ -6,14 +6,17 @@
 // then the same call split into its parts at the wasm edge, to show what
 // dominates.
 import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { init, TrialStore } from '../pkg/index.js';
 import * as glue from '../pkg/dist/trialsieve.js';
 
 const asJson = process.argv.includes('--json');
-const candidates = [new URL('../../shared/corpus/trials.jsonl', import.meta.url), new URL('file:///work/shared/corpus/trials.jsonl')];
-const path = candidates.find((u) => existsSync(u));
-if (!path) {
-  console.log('corpus not found (../shared/corpus/trials.jsonl): nothing to measure');
+// The corpus: TRIALSIEVE_CORPUS when set, else ../shared/corpus beside the repository root.
+const corpus = process.env.TRIALSIEVE_CORPUS || fileURLToPath(new URL('../../shared/corpus', import.meta.url));
+const path = join(corpus, 'trials.jsonl');
+if (!existsSync(path)) {
+  console.log('corpus not found (TRIALSIEVE_CORPUS or ../shared/corpus): nothing to measure');
   process.exit(0);
 }
 const texts = readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).eligibilityCriteria).filter((t) => typeof t === 'string');

@@ -3,9 +3,13 @@
 //! stages (evaluation, UTF-16 span conversion, JSON output) so that the
 //! wasm figures of `bench/wasm.mjs` can be read against them.
 //!
-//! Reads `../shared/corpus/trials.jsonl` (else `/work/shared/corpus`); says
+//! Reads `trials.jsonl` of the corpus (`TRIALSIEVE_CORPUS`, else
+//! `../shared/corpus` beside the repository root); says
 //! so and measures nothing when it is absent. `scripts/bench.sh` runs this
 //! and the wasm side and prints one table.
+
+#[path = "../tests/common/corpus.rs"]
+mod corpus_path;
 
 use std::sync::LazyLock;
 
@@ -46,7 +50,7 @@ fn cpu_time_parse() {
 
 /// The eligibility criteria of every corpus trial.
 static TEXTS: LazyLock<Vec<String>> = LazyLock::new(|| {
-    let Some(path) = ["../shared/corpus/trials.jsonl", "/work/shared/corpus/trials.jsonl"].into_iter().find(|p| std::path::Path::new(p).exists()) else {
+    let Some(path) = corpus_path::trials_jsonl() else {
         return Vec::new();
     };
     std::fs::read_to_string(path)

@@ -11,6 +11,9 @@
 //! block), `items` (SIZE list items), `line` (one line of SIZE bytes).
 //! `cargo bench` runs it with no workload, which does nothing.
 
+#[path = "../tests/common/corpus.rs"]
+mod corpus_path;
+
 use trialsieve::{EvalOptions, Format, ParseOptions};
 
 const TEXT: ParseOptions = ParseOptions { format: Format::Text };
@@ -18,7 +21,7 @@ const TEXT: ParseOptions = ParseOptions { format: Format::Text };
 const BLOCK: &str = "Inclusion Criteria:\n\n* Aged 18-75 years\n* ECOG performance status 0-1\n* Hemoglobin ≥ 9 g/dL; ALT ≤ 3 × ULN\n  * in patients with liver metastases, ALT ≤ 5 × ULN\n* Signed informed consent\n\nExclusion Criteria:\n\n1. Pregnant or breastfeeding women\n2. Prior chemotherapy within 4 weeks before enrolment, except hormonal therapy\n3. Known HIV infection or active hepatitis B (HBsAg positive) or C\n4. 血红蛋白 < 60 g/L（1）\n5. Any condition that, in the opinion of the investigator, would interfere with the study 😀\n";
 
 fn corpus_texts(n: usize) -> Vec<String> {
-    let Some(path) = ["../shared/corpus/trials.jsonl", "/work/shared/corpus/trials.jsonl"].into_iter().find(|p| std::path::Path::new(p).exists()) else {
+    let Some(path) = corpus_path::trials_jsonl() else {
         eprintln!("corpus not found (../shared/corpus/trials.jsonl)");
         std::process::exit(2);
     };

@@ -7,7 +7,7 @@ mod chia;
 
 fn main() {
     let Some(dir) = chia::corpus_dir() else {
-        println!("no corpus found at ../shared/corpus or /work/shared/corpus; nothing to measure");
+        println!("no corpus found (TRIALSIEVE_CORPUS or ../shared/corpus); nothing to measure");
         return;
     };
     let r = chia::measure(&dir.join("chia"));

@@ -2,14 +2,16 @@
 //! texts, and prints the times and the share of trials with both sections:
 //! `cargo run --release --example criteria_bench`.
 
+#[path = "../tests/common/corpus.rs"]
+mod corpus_path;
+
 use std::time::Instant;
 
 use trialsieve::criteria::{build, Criterion, NodeKind, Section};
 
 fn main() {
-    let dir = ["../shared/corpus", "/work/shared/corpus"].into_iter().find(|d| std::path::Path::new(d).join("trials.jsonl").exists());
-    if let Some(dir) = dir {
-        let data = std::fs::read_to_string(format!("{dir}/trials.jsonl")).expect("corpus readable");
+    if let Some(path) = corpus_path::trials_jsonl() {
+        let data = std::fs::read_to_string(path).expect("corpus readable");
         let texts: Vec<String> = data
             .lines()
             .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("JSON line")["eligibilityCriteria"].as_str().unwrap_or("").to_string())

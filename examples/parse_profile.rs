@@ -8,12 +8,15 @@
 //! Prints the number of criteria (a checksum of sorts), the bytes parsed,
 //! the time spent in `parse` and the throughput.
 
+#[path = "../tests/common/corpus.rs"]
+mod corpus_path;
+
 use trialsieve::{Format, ParseOptions};
 
 fn main() {
     let n = std::env::args().nth(1).and_then(|s| s.parse::<usize>().ok()).unwrap_or(usize::MAX);
-    let Some(path) = ["../shared/corpus/trials.jsonl", "/work/shared/corpus/trials.jsonl"].into_iter().find(|p| std::path::Path::new(p).exists()) else {
-        eprintln!("corpus not found (../shared/corpus/trials.jsonl or /work/shared/corpus/trials.jsonl)");
+    let Some(path) = corpus_path::trials_jsonl() else {
+        eprintln!("corpus not found (TRIALSIEVE_CORPUS or ../shared/corpus)");
         std::process::exit(2);
     };
     let texts: Vec<String> = std::fs::read_to_string(path)

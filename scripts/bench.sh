@@ -6,7 +6,8 @@
 #
 #   bash scripts/bench.sh [--no-build]
 #
-# Over ../shared/corpus/trials.jsonl (else /work/shared/corpus). Timings
+# Over trials.jsonl of the corpus: the folder TRIALSIEVE_CORPUS names, else
+# ../shared/corpus beside the repository root. Timings
 # depend on the machine's load: on a shared machine, run it twice.
 set -euo pipefail
 cd "$(dirname "$0")/.."

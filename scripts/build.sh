@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 
 cargo build --release --target wasm32-unknown-unknown --lib --quiet
-raw=target/wasm32-unknown-unknown/release/trialsieve.wasm
+raw=${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/trialsieve.wasm
 rm -rf pkg/dist
 wasm-bindgen --target web --out-dir pkg/dist --out-name trialsieve "$raw"
 wasm=pkg/dist/trialsieve_bg.wasm

@@ -51,7 +51,7 @@ for f in tests/fixtures/seeds/*; do
   done
 done
 corpus=""
-for c in ../shared/corpus /work/shared/corpus; do [ -d "$c" ] && { corpus=$c; break; }; done
+c=${TRIALSIEVE_CORPUS:-../shared/corpus}; [ -d "$c" ] && corpus=$c
 if [ -n "$corpus" ]; then
   for f in $(ls "$corpus"/records/ctgov-v2/*.json | awk 'NR % 10 == 0') $(ls "$corpus"/records/ctgov-xml/*.xml | awk 'NR % 5 == 0'); do
     n=$((n + 1))

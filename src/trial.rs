@@ -176,26 +176,47 @@ impl Diagnostic {
 impl Trial {
     /// A copy with every span turned into UTF-16 offsets into
     /// `eligibility_text`, as JavaScript's `String.slice` counts them.
+    ///
+    /// ```
+    /// use trialsieve::{parse, ParseOptions};
+    /// let t = parse("Inclusion Criteria:\n2. Hemoglobin ≥ 10 g/dL", &ParseOptions::default()).unwrap().remove(0);
+    /// let u = t.to_utf16();
+    /// let text: Vec<u16> = t.eligibility_text.encode_utf16().collect();
+    /// let mut atoms = Vec::new();
+    /// u.criteria[0].walk(&mut |c| atoms.extend(c.atoms.iter().cloned()));
+    /// let v = atoms.iter().find_map(|a| a.value_span).unwrap();
+    /// assert_eq!(String::from_utf16_lossy(&text[v.start..v.end]), "≥ 10 g/dL");
+    /// ```
     pub fn to_utf16(&self) -> Trial {
         let map = Utf16Map::new(&self.eligibility_text);
         let mut t = self.clone();
-        for d in &mut t.diagnostics {
-            d.span = d.span.map(|s| map.span(s));
+        t.spans_mut(&mut |s| *s = map.span(*s));
+        t
+    }
+
+    /// Calls `f` on every span of the trial: diagnostics, and on each
+    /// criterion its span, `appliesIf`, `uncovered` and every span of its
+    /// atoms ([`crate::atoms::Atom::spans_mut`]). The one walk over spans,
+    /// so that a conversion misses none.
+    pub fn spans_mut(&mut self, f: &mut impl FnMut(&mut Span)) {
+        for d in &mut self.diagnostics {
+            if let Some(s) = &mut d.span {
+                f(s);
+            }
         }
-        for c in &mut t.criteria {
+        for c in &mut self.criteria {
             c.walk_mut(&mut |c| {
-                c.span = map.span(c.span);
+                f(&mut c.span);
                 if let Some(a) = &mut c.applies_if {
-                    a.span = map.span(a.span);
+                    f(&mut a.span);
                 }
                 for a in &mut c.atoms {
-                    a.span = map.span(a.span);
+                    a.spans_mut().for_each(&mut *f);
                 }
                 for s in &mut c.uncovered {
-                    *s = map.span(*s);
+                    f(s);
                 }
             });
         }
-        t
     }
 }

@@ -7,7 +7,7 @@ mod common;
 #[test]
 fn chia_recall_and_precision() {
     let Some(dir) = common::chia::corpus_dir() else {
-        println!("no corpus at ../shared/corpus or /work/shared/corpus; skipping the Chia measurement");
+        println!("no corpus (TRIALSIEVE_CORPUS or ../shared/corpus); skipping the Chia measurement");
         return;
     };
     let r = common::chia::measure(&dir.join("chia"));

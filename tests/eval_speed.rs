@@ -4,20 +4,18 @@
 //! (`TRIALSIEVE_BENCH_RUNS` sets the number of timed runs; the median is
 //! reported).
 
-use std::path::{Path, PathBuf};
+#[path = "common/corpus.rs"]
+mod corpus_path;
 
 use trialsieve::eval::{self, EvalOptions, Verdict};
 use trialsieve::{Format, ParseOptions, Trial};
 
-fn corpus_dir() -> Option<PathBuf> {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    [here.join("../shared/corpus"), PathBuf::from("/work/shared/corpus")].into_iter().find(|p| p.is_dir())
-}
+use corpus_path::dir as corpus_dir;
 
 /// The first `n` trials of `trials.jsonl` with criteria text, parsed.
 fn corpus_trials(n: usize) -> Option<Vec<Trial>> {
     let Some(dir) = corpus_dir() else {
-        println!("no corpus at ../shared/corpus or /work/shared/corpus; skipping");
+        println!("no corpus (TRIALSIEVE_CORPUS or ../shared/corpus); skipping");
         return None;
     };
     let Ok(lines) = std::fs::read_to_string(dir.join("trials.jsonl")) else {
@@ -124,8 +122,6 @@ fn one_patient_against_a_thousand_corpus_trials() {
         count(Verdict::Ineligible),
         first.questions.len()
     );
-    // Debug builds are many times slower; the release figure is the one that counts.
-    assert!(median.as_millis() < 5000);
 }
 
 /// The evaluator's promises, over real trials: missing data is unknown,

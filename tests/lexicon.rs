@@ -444,16 +444,18 @@ fn empty_and_odd_texts() {
     check("hb's", &["hemoglobin"]);
 }
 
-/// The shared corpus, if present.
+#[path = "common/corpus.rs"]
+mod corpus_path;
+
+/// The shared corpus with its `trials.jsonl`, if present.
 fn corpus_dir() -> Option<PathBuf> {
-    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    [here.join("../shared/corpus"), PathBuf::from("/work/shared/corpus")].into_iter().find(|p| p.join("trials.jsonl").is_file())
+    corpus_path::trials_jsonl().and_then(|p| p.parent().map(PathBuf::from))
 }
 
 #[test]
-fn corpus_matches_are_sound_and_fast_enough() {
+fn corpus_matches_are_sound() {
     let Some(dir) = corpus_dir() else {
-        println!("skipped: no shared corpus at ../shared/corpus or /work/shared/corpus");
+        println!("skipped: no shared corpus (TRIALSIEVE_CORPUS or ../shared/corpus)");
         return;
     };
     let text = std::fs::read_to_string(dir.join("trials.jsonl")).expect("read trials.jsonl");
@@ -500,9 +502,6 @@ fn corpus_matches_are_sound_and_fast_enough() {
         with_measure,
         100.0 * with_measure as f64 / criteria.len() as f64
     );
-    // A generous bound that still catches a return to scanning per synonym
-    // (debug builds are ~10× slower than release).
-    assert!(took.as_secs() < 60, "find_all over the corpus took {took:?}");
     // Measured share at the time of writing: 42%; many corpus trials
     // (ophthalmic, behavioural) name no lab or score at all.
     assert!(with_measure * 100 > criteria.len() * 35, "only {with_measure} trials with a lab or score");

@@ -1,20 +1,20 @@
 //! Reading patients: our JSON shape, validation errors naming the field,
 //! and FHIR R4 bundles (the Synthea bundles of the shared corpus).
 
+#[path = "common/corpus.rs"]
+mod corpus_path;
+
 use std::path::PathBuf;
 
 use trialsieve::patient::{read, ObsValue};
 
 /// The shared corpus folder, or `None` (with a message) when it is not here.
 fn corpus() -> Option<PathBuf> {
-    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    for p in [here.join("../shared/corpus"), PathBuf::from("/work/shared/corpus")] {
-        if p.is_dir() {
-            return Some(p);
-        }
+    let found = corpus_path::dir();
+    if found.is_none() {
+        println!("shared corpus not found (TRIALSIEVE_CORPUS or ../shared/corpus); skipping");
     }
-    println!("shared corpus not found (../shared/corpus or /work/shared/corpus); skipping");
-    None
+    found
 }
 
 const EXAMPLE: &str = r#"{ "asOf": "2026-11-22",
@@ -61,7 +61,6 @@ fn bad_input_names_the_field() {
     bad(r#"{"birthDate": "1981-13-02"}"#, "birthDate: \"1981-13-02\" is not a date");
     bad(r#"{"asOf": "2020-01-01", "birthDate": "2021-01-01"}"#, "birthDate: 2021-01-01 is after asOf");
     bad(r#"{"observations": [{"name": "hemoglobin", "value": 6000, "unit": "g/L"}]}"#, "observations[0].value: hemoglobin 6000 g/L is outside the possible range");
-    bad(r#"{"observations": [{"name": "Hb", "value": 95, "unit": "gm/dL"}]}"#, "observations[0].unit: unknown unit \"gm/dL\"");
     bad(r#"{"observations": [{"name": "hemoglobin", "value": 9, "unit": "mmol/L"}, {"name": "hemoglobin", "value": 9, "unit": "U/L"}]}"#, "observations[1].unit: \"U/L\" is not a unit of hemoglobin");
     bad(r#"{"observations": [{"value": 9}]}"#, "observations[0]: needs a name or a code");
     bad(r#"{"observations": [{"name": "x", "code": "718-7", "value": 9}]}"#, "observations[0].code: \"718-7\" is not SYSTEM:value");
@@ -142,6 +141,39 @@ fn maps_a_small_fhir_bundle() {
     assert_eq!(p.immunizations[0].code.as_deref(), Some("CVX:03"));
     assert_eq!(p.warnings.len(), 1);
     assert!(p.warnings[0].message.contains("unknown unit \"furlongs\""), "{:?}", p.warnings);
+}
+
+/// One unit not understood never refuses the patient: it is a warning on
+/// the field, the observation is kept, and the other values still count.
+#[test]
+fn an_unknown_unit_is_a_warning_not_an_error() {
+    let p = read(
+        r#"{"observations": [{"name": "Hb", "value": 95, "unit": "gm/dL"}, {"name": "creatinine", "value": 1.0, "unit": "mg/dL"}],
+            "medications": [{"name": "prednisone", "dose": 10, "unit": "spoons"}],
+            "answers": {"obs:platelets": {"value": 150, "unit": "bananas"}}}"#,
+    )
+    .unwrap();
+    assert_eq!(p.observations.len(), 2);
+    assert_eq!(p.medications.len(), 1);
+    let w: Vec<String> = p.warnings.iter().map(|w| format!("{}: {}", w.field, w.message)).collect();
+    assert_eq!(
+        w,
+        [
+            "observations[0].unit: unknown unit \"gm/dL\"; the value is not used for comparisons",
+            "medications[0].unit: unknown unit \"spoons\"; the value is not used for comparisons",
+            "answers.obs:platelets.unit: unknown unit \"bananas\"; the value is not used for comparisons",
+        ]
+    );
+    // An impossible value stays an error, naming the field.
+    bad(r#"{"observations": [{"name": "hemoglobin", "value": 6000, "unit": "g/L"}, {"name": "Hb", "value": 95, "unit": "gm/dL"}]}"#, "observations[0].value: hemoglobin 6000 g/L is outside the possible range");
+    // Valid UCUM of real records reads with no warning at all.
+    let p = read(
+        r#"{"observations": [{"name": "pH", "value": 7.4, "unit": "[pH]"}, {"name": "urine protein", "value": 150, "unit": "mg/(24.h)"},
+            {"name": "red cells in urine", "value": 3, "unit": "/[HPF]"}, {"name": "body temperature", "value": 98.6, "unit": "[degF]"},
+            {"name": "angle", "value": 10, "unit": "deg"}, {"name": "urine albumin", "value": 20, "unit": "ug/(24.h)"}]}"#,
+    )
+    .unwrap();
+    assert!(p.warnings.is_empty(), "{:?}", p.warnings);
 }
 
 #[test]

@@ -6,6 +6,8 @@
 
 #[path = "../fuzz/harness.rs"]
 mod harness;
+#[path = "common/corpus.rs"]
+mod corpus_path;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -14,12 +16,12 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The shared corpus, `../shared/corpus` beside the crate, else
-/// `/work/shared/corpus`; `None` (and a message) when neither is there.
+/// The shared corpus (`TRIALSIEVE_CORPUS`, else `../shared/corpus` beside
+/// the repository root); `None` (and a message) when it is not there.
 fn corpus() -> Option<PathBuf> {
-    let found = [root().join("../shared/corpus"), PathBuf::from("/work/shared/corpus")].into_iter().find(|p| p.is_dir());
+    let found = corpus_path::dir();
     if found.is_none() {
-        println!("corpus not found (../shared/corpus): corpus replay skipped");
+        println!("corpus not found (TRIALSIEVE_CORPUS or ../shared/corpus): corpus replay skipped");
     }
     found
 }

@@ -104,6 +104,40 @@ pub struct Atom {
     pub classification_span: Option<Span>,
 }
 
+impl Atom {
+    /// Every span the atom holds: `span`, then `valueSpan`, `durationSpan`,
+    /// `doseSpan`, `classificationSpan` and `window.span` where present.
+    /// A span added to the atom is added here, so that the conversion to
+    /// UTF-16 ([`crate::Trial::to_utf16`]) and the corpus checks see it.
+    ///
+    /// ```
+    /// use trialsieve::{Span, atoms::extract};
+    /// let text = "Hb ≥ 10 g/dL";
+    /// let atom = &extract(text, Span::new(0, text.len()))[0];
+    /// assert!(atom.spans().all(|s| Span::new(0, text.len()).contains(s)));
+    /// ```
+    pub fn spans(&self) -> impl Iterator<Item = Span> + '_ {
+        let Atom { span, value_span, duration_span, dose_span, classification_span, window, .. } = self;
+        std::iter::once(*span)
+            .chain(*value_span)
+            .chain(*duration_span)
+            .chain(*dose_span)
+            .chain(*classification_span)
+            .chain(window.as_ref().and_then(|w| w.span))
+    }
+
+    /// [`Atom::spans`], to change in place.
+    pub fn spans_mut(&mut self) -> impl Iterator<Item = &mut Span> {
+        let Atom { span, value_span, duration_span, dose_span, classification_span, window, .. } = self;
+        std::iter::once(span)
+            .chain(value_span.as_mut())
+            .chain(duration_span.as_mut())
+            .chain(dose_span.as_mut())
+            .chain(classification_span.as_mut())
+            .chain(window.as_mut().and_then(|w| w.span.as_mut()))
+    }
+}
+
 fn is_false(b: &bool) -> bool {
     !*b
 }

@@ -1,10 +1,11 @@
 //! The patient: our JSON shape (documented in `schema/patient.schema.json`
 //! and `pkg/patient.d.ts`) or a FHIR R4 `Bundle` mapped to it.
 //!
-//! [`read`] checks what it reads: wrong types, unknown units, dates that are
-//! not dates and impossible values are errors naming the field; doubtful
-//! input becomes a [`Warning`] on the patient. Nothing bad turns silently
-//! into a verdict.
+//! [`read`] checks what it reads: wrong types, dates that are not dates and
+//! impossible values are errors naming the field; doubtful input becomes a
+//! [`Warning`] on the patient, among it a unit not understood (the value is
+//! kept and used for no comparison). Nothing bad turns silently into a
+//! verdict.
 //!
 //! ```
 //! let p = trialsieve::patient::read(r#"{"age": 45, "sex": "female",
@@ -314,10 +315,11 @@ pub fn validate(p: &mut Patient) -> Result<(), Error> {
         let f = format!("observations[{i}]");
         check_named(&f, &o.name, &o.code)?;
         check_date(&format!("{f}.date"), &o.date)?;
-        if let Some(u) = &o.unit {
-            if crate::units::parse(u).is_none() {
-                return Err(bad(&format!("{f}.unit"), format!("unknown unit \"{u}\"")));
-            }
+        // A unit not understood leaves the observation in the record, unused
+        // for comparisons (an atom needing it is unknown): a warning, never
+        // a refusal of the whole patient.
+        if let Some(u) = o.unit.as_deref().filter(|u| crate::units::parse(u).is_none()) {
+            warnings.push(unknown_unit(&f, u));
         }
         match &o.value {
             ObsValue::Number(v) => {
@@ -352,9 +354,7 @@ pub fn validate(p: &mut Patient) -> Result<(), Error> {
             }
             match &m.unit {
                 None => return Err(bad(&format!("{f}.unit"), "a dose needs a unit (mg/d, mg/wk, mg/kg/d)")),
-                Some(u) if crate::units::parse(u).is_none() => {
-                    return Err(bad(&format!("{f}.unit"), format!("unknown unit \"{u}\"")));
-                }
+                Some(u) if crate::units::parse(u).is_none() => warnings.push(unknown_unit(&f, u)),
                 _ => {}
             }
         }
@@ -370,10 +370,14 @@ pub fn validate(p: &mut Patient) -> Result<(), Error> {
         check_date(&format!("{f}.date"), &x.date)?;
     }
     for (k, v) in &p.answers {
-        check_answer(k, v)?;
+        check_answer(k, v, &mut warnings)?;
     }
     p.warnings.extend(warnings);
     Ok(())
+}
+
+fn unknown_unit(field: &str, unit: &str) -> Warning {
+    Warning { field: format!("{field}.unit"), message: format!("unknown unit \"{unit}\"; the value is not used for comparisons") }
 }
 
 fn obs_key(o: &Observation) -> Option<String> {
@@ -394,6 +398,10 @@ fn plausible(field: &str, o: &Observation, v: f64) -> Result<(), Error> {
     let Some(an) = crate::units::analyte(&key) else { return Ok(()) };
     let Some(r) = &an.plausible else { return Ok(()) };
     let from = o.unit.as_deref().unwrap_or("");
+    // A unit not understood is a warning of its own (see `validate`).
+    if crate::units::parse(from).is_none() {
+        return Ok(());
+    }
     let Ok(x) = crate::units::convert(v, from, &r.unit, Some(&an.id)) else {
         if o.unit.is_some() {
             return Err(bad(
@@ -413,7 +421,7 @@ fn plausible(field: &str, o: &Observation, v: f64) -> Result<(), Error> {
     Ok(())
 }
 
-fn check_answer(key: &str, v: &serde_json::Value) -> Result<(), Error> {
+fn check_answer(key: &str, v: &serde_json::Value, warnings: &mut Vec<Warning>) -> Result<(), Error> {
     use serde_json::Value as V;
     let f = format!("answers.{key}");
     match v {
@@ -425,10 +433,8 @@ fn check_answer(key: &str, v: &serde_json::Value) -> Result<(), Error> {
             if value.is_none() {
                 return Err(bad(&f, "an object answer needs a numeric \"value\""));
             }
-            if let Some(u) = unit {
-                if crate::units::parse(u).is_none() {
-                    return Err(bad(&format!("{f}.unit"), format!("unknown unit \"{u}\"")));
-                }
+            if let Some(u) = unit.filter(|u| crate::units::parse(u).is_none()) {
+                warnings.push(unknown_unit(&f, u));
             }
             if let (Some(x), Some(id)) = (value, key.strip_prefix("obs:")) {
                 let o = Observation {

@@ -15,20 +15,28 @@ use std::sync::{Mutex, OnceLock};
 
 use serde::Deserialize;
 
-/// Dimension exponents: mass, length, time, amount, enzyme activity,
-/// pressure, `X` for units that are not physical (`ULN`), and temperature
-/// (`Cel` only: scales with an offset are not converted).
-const DIMS: [&str; 8] = ["M", "L", "T", "N", "U", "P", "X", "K"];
+/// The most dimensions a unit table may name (base dimensions and one per
+/// arbitrary unit); `data/units/units.json` lists them.
+const CAP: usize = 32;
+/// The first four dimensions of the table, in this order.
 const MASS: usize = 0;
 const TIME: usize = 2;
 const AMOUNT: usize = 3;
+/// How deep parentheses may nest in a unit: a bound on the recursion.
+const MAX_DEPTH: usize = 16;
 
-/// A parsed unit: `value × factor` is the quantity in base units.
+/// A parsed unit: `value × factor + offset` is the quantity in base units.
+/// `offset` is non-zero only for a temperature scale standing alone
+/// (`Cel`, `[degF]`): such units do not combine with others.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Unit {
     pub factor: f64,
-    pub dims: [i8; 8],
+    /// Exponents of the table's dimensions (mass, length, time, amount, …).
+    pub dims: [i8; CAP],
+    pub offset: f64,
 }
+
+const ONE: Unit = Unit { factor: 1.0, dims: [0; CAP], offset: 0.0 };
 
 impl Unit {
     /// A pure number (`{score}`, `%`, `10*3`): no dimension at all.
@@ -43,24 +51,61 @@ impl Unit {
     pub fn is_mass_rate(&self) -> bool {
         self.dims.iter().enumerate().all(|(i, d)| *d == if i == MASS { 1 } else if i == TIME { -1 } else { 0 })
     }
+
+    /// `self^e`; `None` when an exponent overflows or the unit has an
+    /// offset (a temperature scale cannot be raised to a power).
+    fn pow(self, e: i32) -> Option<Unit> {
+        if e == 1 {
+            return Some(self);
+        }
+        if self.offset != 0.0 {
+            return None;
+        }
+        let e8 = i8::try_from(e).ok()?;
+        let mut dims = [0i8; CAP];
+        for (d, ud) in dims.iter_mut().zip(self.dims) {
+            *d = ud.checked_mul(e8)?;
+        }
+        Some(Unit { factor: self.factor.powi(e), dims, offset: 0.0 })
+    }
+
+    /// `self × other^sign`; `None` on overflow or when either has an offset.
+    fn times(self, other: Unit, sign: i8) -> Option<Unit> {
+        if self.offset != 0.0 || other.offset != 0.0 {
+            return None;
+        }
+        let mut dims = self.dims;
+        for (d, od) in dims.iter_mut().zip(other.dims) {
+            *d = d.checked_add(od.checked_mul(sign)?)?;
+        }
+        Some(Unit { factor: self.factor * other.factor.powi(sign as i32), dims, offset: 0.0 })
+    }
 }
 
+/// `data/units/units.json`: dimensions, prefixes, units, aliases.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct UnitFile {
     #[allow(dead_code)]
     comment: String,
+    dimensions: Vec<String>,
     prefixes: HashMap<String, f64>,
     units: Vec<UnitDef>,
     aliases: HashMap<String, String>,
 }
 
+/// One unit: a base of a dimension (`dim`), or `is: [value, expression]`
+/// over units listed before it.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct UnitDef {
     code: String,
-    factor: f64,
-    dims: HashMap<String, i8>,
+    #[serde(default)]
+    dim: Option<String>,
+    #[serde(default)]
+    is: Option<(f64, String)>,
+    #[serde(default)]
+    offset: f64,
     #[serde(default)]
     prefixable: bool,
 }
@@ -122,7 +167,9 @@ struct AnalyteFile {
 }
 
 struct Tables {
+    /// Longest first, so that `da` wins over `d`.
     prefixes: Vec<(String, f64)>,
+    /// Code -> (unit, takes prefixes).
     units: HashMap<String, (Unit, bool)>,
     aliases: HashMap<String, String>,
     /// Lexicon concept id -> analyte data, for every lab or vital with any.
@@ -131,25 +178,43 @@ struct Tables {
 
 static TABLES: OnceLock<Tables> = OnceLock::new();
 
+/// Reads the unit file into tables; the message says what is wrong with it.
+fn unit_tables(text: &str) -> Result<Tables, String> {
+    let f: UnitFile = serde_json::from_str(text).map_err(|e| format!("data/units/units.json: {e}"))?;
+    if f.dimensions.len() > CAP || f.dimensions.get(..4) != Some(&["M".to_string(), "L".into(), "T".into(), "N".into()][..]) {
+        return Err(format!("data/units/units.json: dimensions must start with M, L, T, N and be at most {CAP}"));
+    }
+    let mut prefixes: Vec<(String, f64)> = f.prefixes.into_iter().collect();
+    prefixes.sort_by(|x, y| y.0.len().cmp(&x.0.len()).then(x.0.cmp(&y.0)));
+    let mut t = Tables { prefixes, units: HashMap::new(), aliases: HashMap::new(), analytes: HashMap::new() };
+    for u in f.units {
+        let mut unit = match (&u.dim, &u.is) {
+            (Some(d), None) => {
+                let i = f.dimensions.iter().position(|x| x == d).ok_or_else(|| format!("data/units/units.json: {}: unknown dimension {d:?}", u.code))?;
+                let mut dims = [0i8; CAP];
+                dims[i] = 1;
+                Unit { factor: 1.0, dims, offset: 0.0 }
+            }
+            (None, Some((value, expr))) => {
+                let e = parse_ucum(&t, expr, 0).ok_or_else(|| format!("data/units/units.json: {}: cannot read {expr:?}", u.code))?;
+                Unit { factor: value * e.factor, dims: e.dims, offset: 0.0 }
+            }
+            _ => return Err(format!("data/units/units.json: {}: give either dim or is", u.code)),
+        };
+        unit.offset = u.offset;
+        if t.units.insert(u.code.clone(), (unit, u.prefixable)).is_some() {
+            return Err(format!("data/units/units.json: {} is listed twice", u.code));
+        }
+    }
+    t.aliases = f.aliases;
+    Ok(t)
+}
+
 fn tables() -> &'static Tables {
     TABLES.get_or_init(|| {
-        let f: UnitFile = serde_json::from_str(include_str!("../../data/units/units.json"))
-            .expect("data/units/units.json is checked by tests");
+        let mut t = unit_tables(include_str!("../../data/units/units.json")).unwrap_or_else(|e| panic!("{e} (checked by tests/units.rs)"));
         let a: AnalyteFile = serde_json::from_str(include_str!("../../data/units/analytes.json"))
             .expect("data/units/analytes.json is checked by tests");
-        let mut prefixes: Vec<(String, f64)> = f.prefixes.into_iter().collect();
-        // Longest prefix first, so that `da` wins over `d`.
-        prefixes.sort_by(|x, y| y.0.len().cmp(&x.0.len()).then(x.0.cmp(&y.0)));
-        let mut units = HashMap::new();
-        for u in f.units {
-            let mut dims = [0i8; 8];
-            for (k, v) in &u.dims {
-                if let Some(i) = DIMS.iter().position(|d| d == k) {
-                    dims[i] = *v;
-                }
-            }
-            units.insert(u.code, (Unit { factor: u.factor, dims }, u.prefixable));
-        }
         let lex = crate::lexicon::get();
         let mut analytes = HashMap::new();
         for c in &lex.concepts {
@@ -177,8 +242,14 @@ fn tables() -> &'static Tables {
             e.molar_mass = e.molar_mass.or(x.molar_mass);
             e.plausible = x.plausible;
         }
-        Tables { prefixes, units, aliases: f.aliases, analytes }
+        t.analytes = analytes;
+        t
     })
+}
+
+/// Whether `data/units/units.json` reads: the message when it does not.
+pub fn check_unit_file() -> Option<String> {
+    unit_tables(include_str!("../../data/units/units.json")).err()
 }
 
 /// The analyte data for a lexicon concept id, or for any name or code the
@@ -272,104 +343,147 @@ pub fn parse(unit: &str) -> Option<Unit> {
 fn parse_uncached(unit: &str) -> Option<Unit> {
     let s = normalize(unit);
     if s.is_empty() {
-        return Some(Unit { factor: 1.0, dims: [0; 8] });
+        return Some(ONE);
     }
-    parse_ucum(&s)
+    parse_ucum(tables(), &s, 0)
 }
 
-fn parse_ucum(s: &str) -> Option<Unit> {
-    let t = tables();
-    let mut out = Unit { factor: 1.0, dims: [0; 8] };
-    let mut sign: i8 = 1;
-    let mut term = String::new();
-    let mut depth = 0usize;
-    let mut first = true;
-    let flush = |term: &mut String, sign: i8, out: &mut Unit, first: bool| -> Option<()> {
-        if term.is_empty() {
-            // A leading "/" ("/mm3") divides 1; anything else empty is malformed.
-            return if first && sign == -1 { Some(()) } else { None };
+/// Reads a unit expression by the UCUM grammar:
+///
+/// ```text
+/// main      = "/" term | term
+/// term      = component (("." | "/") component)*      left to right
+/// component = "(" term ")" | annotation | number | symbol exponent? annotation?
+/// symbol    = prefix? atom                            atom may hold "[…]"
+/// exponent  = ("+" | "-")? digits
+/// ```
+///
+/// `depth` counts alias expansions and parentheses, so that no input
+/// recurses without bound.
+fn parse_ucum(t: &Tables, s: &str, depth: usize) -> Option<Unit> {
+    let mut p = Reader { t, s: s.as_bytes(), at: 0, depth };
+    let u = if p.eat(b'/') { ONE.times(p.term()?, -1)? } else { p.term()? };
+    (p.at == p.s.len()).then_some(u)
+}
+
+struct Reader<'a> {
+    t: &'a Tables,
+    s: &'a [u8],
+    at: usize,
+    depth: usize,
+}
+
+impl Reader<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.at).copied()
+    }
+
+    fn eat(&mut self, c: u8) -> bool {
+        if self.peek() == Some(c) {
+            self.at += 1;
+            true
+        } else {
+            false
         }
-        let u = term_unit(t, term)?;
-        out.factor *= u.factor.powi(sign as i32);
-        for (d, ud) in out.dims.iter_mut().zip(u.dims) {
-            *d = d.checked_add(ud.checked_mul(sign)?)?;
+    }
+
+    fn term(&mut self) -> Option<Unit> {
+        let mut u = self.component()?;
+        loop {
+            let sign = match self.peek() {
+                Some(b'.') => 1,
+                Some(b'/') => -1,
+                _ => return Some(u),
+            };
+            self.at += 1;
+            u = u.times(self.component()?, sign)?;
         }
-        term.clear();
+    }
+
+    /// Skips an annotation `{…}` (no nesting, no `}` inside).
+    fn annotation(&mut self) -> Option<()> {
+        let end = self.s[self.at..].iter().position(|&c| c == b'}')?;
+        self.at += end + 1;
         Some(())
-    };
-    for c in s.chars() {
-        match c {
-            '{' => {
-                depth += 1;
-                term.push(c);
-            }
-            '}' => {
-                depth = depth.saturating_sub(1);
-                term.push(c);
-            }
-            '/' | '.' if depth == 0 => {
-                if !(first && term.is_empty() && c == '/') {
-                    flush(&mut term, sign, &mut out, false)?;
+    }
+
+    fn component(&mut self) -> Option<Unit> {
+        match self.peek()? {
+            b'(' => {
+                self.at += 1;
+                self.depth += 1;
+                if self.depth > MAX_DEPTH {
+                    return None;
                 }
-                first = false;
-                sign = if c == '/' { -1 } else { 1 };
+                let u = self.term()?;
+                self.depth -= 1;
+                self.eat(b')').then_some(u)
             }
-            _ => term.push(c),
-        }
-    }
-    flush(&mut term, sign, &mut out, false)?;
-    Some(out)
-}
-
-fn term_unit(t: &Tables, term: &str) -> Option<Unit> {
-    // Annotations are dimensionless: {score}, {cells}, {1.73_m2}.
-    if term.starts_with('{') && term.ends_with('}') {
-        return Some(Unit { factor: 1.0, dims: [0; 8] });
-    }
-    // An atom followed by an annotation ("U{37Cel}") keeps the atom.
-    if let Some(i) = term.find('{') {
-        if term.ends_with('}') && i > 0 {
-            return term_unit(t, &term[..i]);
-        }
-    }
-    // Powers of ten: 10*9, 10*3.
-    if let Some(exp) = term.strip_prefix("10*").or_else(|| term.strip_prefix("10**")) {
-        let e: i32 = exp.parse().ok()?;
-        return Some(Unit { factor: 10f64.powi(e), dims: [0; 8] });
-    }
-    if let Some(u) = atom(t, term) {
-        return Some(u);
-    }
-    // A trailing exponent: m2, mm3, cm-1.
-    let digits = term.trim_end_matches(|c: char| c.is_ascii_digit() || c == '-');
-    if digits.len() < term.len() && !digits.is_empty() {
-        let e: i32 = term[digits.len()..].parse().ok()?;
-        let u = atom(t, digits)?;
-        let e8 = i8::try_from(e).ok()?;
-        let mut dims = [0i8; 8];
-        for (d, ud) in dims.iter_mut().zip(u.dims) {
-            *d = ud.checked_mul(e8)?;
-        }
-        return Some(Unit { factor: u.factor.powi(e), dims });
-    }
-    None
-}
-
-fn atom(t: &Tables, a: &str) -> Option<Unit> {
-    if let Some((u, _)) = t.units.get(a) {
-        return Some(*u);
-    }
-    for (p, f) in &t.prefixes {
-        if let Some(rest) = a.strip_prefix(p.as_str()) {
-            if let Some((u, true)) = t.units.get(rest) {
-                return Some(Unit { factor: u.factor * f, dims: u.dims });
+            b'{' => {
+                self.annotation()?;
+                Some(ONE)
+            }
+            _ => {
+                let start = self.at;
+                while let Some(c) = self.peek() {
+                    match c {
+                        b'.' | b'/' | b'(' | b')' | b'{' | b'}' => break,
+                        b'[' => {
+                            let end = self.s[self.at..].iter().position(|&c| c == b']')?;
+                            self.at += end + 1;
+                        }
+                        _ => self.at += 1,
+                    }
+                }
+                let sym = std::str::from_utf8(&self.s[start..self.at]).ok()?;
+                let u = self.symbol(sym)?;
+                if self.peek() == Some(b'{') {
+                    self.annotation()?;
+                }
+                Some(u)
             }
         }
     }
-    if let Some(al) = t.aliases.get(a) {
-        return parse_ucum(al);
+
+    /// A symbol with its exponent: `mg`, `m2`, `10*9`, `[HPF]`, or a whole
+    /// number (`24` in `ug/(24.h)`).
+    fn symbol(&self, sym: &str) -> Option<Unit> {
+        if sym.is_empty() {
+            return None;
+        }
+        if sym.bytes().all(|c| c.is_ascii_digit()) {
+            return Some(Unit { factor: sym.parse::<f64>().ok()?, ..ONE });
+        }
+        if let Some(u) = self.simple(sym) {
+            return Some(u);
+        }
+        // A trailing exponent: m2, mm3, cm-1, 10*9, 10*-3, s+2.
+        let base = sym.trim_end_matches(|c: char| c.is_ascii_digit());
+        if base.len() == sym.len() || base.is_empty() {
+            return None;
+        }
+        let base = base.strip_suffix(['+', '-']).filter(|b| !b.is_empty() && !b.ends_with(['+', '-'])).unwrap_or(base);
+        let e: i32 = sym[base.len()..].trim_start_matches('+').parse().ok()?;
+        self.simple(base)?.pow(e)
     }
-    None
+
+    /// A symbol without exponent: an atom, a prefix and a metric atom, or an
+    /// alias for a common spelling.
+    fn simple(&self, sym: &str) -> Option<Unit> {
+        let t = self.t;
+        if let Some((u, _)) = t.units.get(sym) {
+            return Some(*u);
+        }
+        for (p, f) in &t.prefixes {
+            if let Some(rest) = sym.strip_prefix(p.as_str()) {
+                if let Some((u, true)) = t.units.get(rest) {
+                    return Some(Unit { factor: u.factor * f, ..*u });
+                }
+            }
+        }
+        let al = t.aliases.get(sym)?;
+        (self.depth < MAX_DEPTH).then(|| parse_ucum(t, al, self.depth + 1))?
+    }
 }
 
 /// Why a conversion could not be made.
@@ -395,9 +509,9 @@ impl std::fmt::Display for ConvertError {
 pub fn convert(value: f64, from: &str, to: &str, analyte: Option<&str>) -> Result<f64, ConvertError> {
     let f = parse(from).ok_or_else(|| ConvertError::UnknownUnit(from.to_string()))?;
     let t = parse(to).ok_or_else(|| ConvertError::UnknownUnit(to.to_string()))?;
-    let base = value * f.factor;
+    let base = value * f.factor + f.offset;
     if f.dims == t.dims {
-        return Ok(base / t.factor);
+        return Ok((base - t.offset) / t.factor);
     }
     let mm = analyte.and_then(self::analyte).and_then(|a| a.molar_mass);
     if let Some(mm) = mm {

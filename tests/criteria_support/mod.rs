@@ -70,10 +70,13 @@ pub fn has_plain_header(text: &str, word: &str) -> bool {
     })
 }
 
-/// `../shared/corpus` next to the crate, else `/work/shared/corpus`.
+#[path = "../common/corpus.rs"]
+mod corpus_path;
+
+/// The corpus folder with its `trials.jsonl` (`TRIALSIEVE_CORPUS`, else
+/// `../shared/corpus` beside the repository root).
 pub fn corpus_dir() -> Option<PathBuf> {
-    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    [here, PathBuf::from("/work/shared/corpus")].into_iter().find(|p| p.join("trials.jsonl").exists())
+    corpus_path::trials_jsonl().and_then(|p| p.parent().map(PathBuf::from))
 }
 
 /// The corpus trials as (nctId, eligibility text).

@@ -127,26 +127,31 @@ test('the demo page checks a bundled trial against a patient, with no bundler', 
   assert.match(await fail.locator('.badge').first().textContent(), /not met|excludes/, 'status in words, not colour alone');
   assert.match(await fail.locator('.reason').first().textContent(), /12/, 'the reason gives the number');
   assert.equal(await page.getAttribute('#verdict', 'role'), 'status', 'the verdict is a live region');
-  // Re-evaluating one trial takes well under a frame.
-  const ms = Number(await page.getAttribute('#timing', 'data-eval-ms'));
-  assert.ok(ms >= 0 && ms < 8, `evaluating one trial took ${ms} ms`);
-  console.log(`# one trial evaluated in ${ms} ms; all trials in ${await page.getAttribute('#timing', 'data-check-ms')} ms`);
-  // A whole keystroke: the input event, every trial re-checked, the page updated.
-  const keystroke = await page.evaluate(() => {
+  // The page says how long the check took (scripts/bench.sh times it; a
+  // test does not, as the machine's load decides it).
+  assert.match(await page.textContent('#timing'), /Re-checked 8 trials in [\d.]+ ms/);
+  // A keystroke: the input event alone re-checks every trial and updates
+  // the verdict and the reason, before the event returns.
+  const keystrokes = await page.evaluate(() => {
     const age = document.getElementById('p-age');
-    const times = [];
-    for (let i = 0; i < 30; i += 1) {
-      age.value = String(12 + (i % 60));
-      const t0 = performance.now();
+    const seen = [];
+    for (const value of ['45', '12', '70', '12']) {
+      age.value = value;
       age.dispatchEvent(new Event('input', { bubbles: true }));
-      times.push(performance.now() - t0);
+      const fail = [...document.querySelectorAll('#criteria li[data-status="fail"] .reason')].map((r) => r.textContent).join(' | ');
+      seen.push({ value, verdict: document.getElementById('verdict').dataset.verdict, fail });
     }
-    times.sort((a, b) => a - b);
-    return { median: times[15], worst: times[29] };
+    return seen;
   });
-  console.log(`# a keystroke re-checks ${await page.locator('#ranking li').count()} trials and updates the page in ${keystroke.median.toFixed(1)} ms (median; worst ${keystroke.worst.toFixed(1)} ms)`);
-  assert.ok(keystroke.median < 16, `a keystroke took ${keystroke.median} ms`);
-  await page.fill('#p-age', '12');
+  for (const k of keystrokes) {
+    if (k.value === '12') {
+      assert.equal(k.verdict, 'ineligible', `age ${k.value}`);
+      assert.match(k.fail, /12/, `age ${k.value}: the failing reason gives the age`);
+    } else {
+      assert.notEqual(k.verdict, 'ineligible', `age ${k.value}: ${k.fail}`);
+      assert.doesNotMatch(k.fail, /\b12\b/, `age ${k.value}: no reason left from age 12`);
+    }
+  }
   // Nothing is stored unless asked.
   assert.equal(await page.evaluate(() => localStorage.length), 0);
   await page.evaluate(() => window.scrollTo(0, 0));
