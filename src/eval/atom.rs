@@ -323,6 +323,24 @@ struct Reading {
     name: String,
 }
 
+/// "HIV antibody: negative" for an atom on HIV infection: the infection is
+/// ruled out by the test the lexicon names for it (`testedBy`).
+fn negative_test(a: &Atom, ctx: &Ctx) -> Option<Outcome> {
+    let lx = crate::lexicon::get();
+    let c = lx.by_id(a.concept.as_ref()?.id.as_deref()?)?;
+    for t in &c.tested_by {
+        let test = lx.by_id(t)?;
+        let keys = index::keys(Some(&test.id), test.code.as_deref(), Some(&test.name), false, false);
+        for (i, o) in ctx.p.observations.iter().enumerate() {
+            if meets(&ctx.idx.observations[i], &keys) && qualitative(&o.value) == Some(false) {
+                let shown = format!("{} negative", o.name.as_deref().unwrap_or(&test.name));
+                return Some(Outcome::new(Truth::No, format!("{shown}: no {}", c.name)).fact(format!("observations[{i}]"), shown));
+            }
+        }
+    }
+    None
+}
+
 fn qualitative(v: &ObsValue) -> Option<bool> {
     match v {
         ObsValue::Bool(b) => Some(*b),
@@ -671,7 +689,15 @@ fn measurement(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> Outcom
         let converted = if from.is_empty() {
             if tu.is_empty() || dimensionless(tu) { Some(x) } else { None }
         } else if tu.is_empty() {
-            if dimensionless(&from) { Some(x) } else { None }
+            // A threshold written without a unit against a percentage: a
+            // fraction when at most 1 ("FEV1/FVC < 0.7" is 70 %), else a
+            // number in the patient's unit ("HbA1c < 7" is 7 %).
+            match units::parse(&from) {
+                Some(p) if p.is_dimensionless() && p.factor == 1.0 => Some(x),
+                Some(p) if p.is_dimensionless() && tt.iter().all(|(_, v)| v.abs() <= 1.0) => Some(x * p.factor),
+                Some(p) if p.is_dimensionless() => Some(x),
+                _ => None,
+            }
         } else {
             units::convert(x, &from, tu, Some(slug)).ok()
         };
@@ -862,6 +888,13 @@ fn condition(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome
     }
     if let Some(i) = absent {
         return facts(Outcome::new(Truth::No, format!("{name} is recorded as absent")), &[i]);
+    }
+    // A negative test for the infection rules it out, unless the criterion
+    // asks about the past ("history of") or a time window.
+    if a.window.is_none() && !a.status.as_deref().is_some_and(|s| s.contains("history")) {
+        if let Some(o) = negative_test(a, ctx) {
+            return o;
+        }
     }
     if ctx.opts.closed_world {
         return Outcome::new(Truth::No, format!("no {name} in the record (complete record assumed)"));

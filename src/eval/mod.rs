@@ -782,17 +782,21 @@ impl Walk<'_, '_> {
                 &owned
             };
             confirm |= o.confirm;
-            truth = if logic == Logic::All { truth.and(o.truth) } else { truth.or(o.truth) };
-            judged.push((i, o.truth));
+            // "No X" opening an exclusion: it excludes when X is present.
+            let flip = sc.flip.get(i).copied().unwrap_or(false);
+            let t = if flip { o.truth.not() } else { o.truth };
+            let why = if flip { o.reason.strip_prefix("not: ").unwrap_or(&o.reason) } else { o.reason.as_str() };
+            truth = if logic == Logic::All { truth.and(t) } else { truth.or(t) };
+            judged.push((i, t));
             if reason.is_empty() {
-                if o.reason.starts_with(|c: char| c.is_lowercase()) {
-                    reason = capitalize(&o.reason);
+                if why.starts_with(|c: char| c.is_lowercase()) {
+                    reason = capitalize(why);
                 } else {
-                    reason.push_str(&o.reason);
+                    reason.push_str(why);
                 }
             } else {
                 reason.push_str("; ");
-                reason.push_str(&o.reason);
+                reason.push_str(why);
             }
             facts.extend(o.facts.iter().cloned());
             // One question per id within a criterion.
@@ -822,7 +826,19 @@ impl Walk<'_, '_> {
                 reason.push_str(" — but \"");
                 reason.push_str(&why);
                 reason.push_str("\" is not understood: to confirm");
-                ask_crit(&mut qs);
+                let id = cat(&["crit:", &self.trial_id, ":", &c.id]);
+                if !ctx.p.answers.contains_key(&id) && !qs.iter().any(|q| q.id == id) {
+                    let ask = if c.section == Section::Exclusion { "Does this exclusion apply to the patient: \"" } else { "Does the patient meet this criterion: \"" };
+                    qs.push(Question {
+                        id,
+                        text: cat(&[ask, &c.text, "\"? The record matches part of it; not read: \"", &why, "\"."]),
+                        answer: AnswerKind::YesNo,
+                        units: Vec::new(),
+                        choices: Vec::new(),
+                        criteria: Vec::new(),
+                        trials: Vec::new(),
+                    });
+                }
             }
         }
         if understood != Understood::Full && status == Status::Pass {

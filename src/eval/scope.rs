@@ -120,6 +120,10 @@ pub(crate) struct Scope {
     pub group: Vec<u16>,
     /// Per atom: says whom an exclusion concerns.
     pub scope: Vec<bool>,
+    /// Per atom: an exclusion written as a prohibition ("No immunosuppressant
+    /// therapy"): the atom's negation is the list's, not the fact's, so the
+    /// criterion excludes when the fact is present.
+    pub flip: Vec<bool>,
     /// Words that hold every atom.
     pub global: Option<String>,
     /// An alternative no atom reads (holds every atom in an inclusion).
@@ -141,7 +145,7 @@ fn judged(a: &Atom) -> bool {
 /// Reads the scope of criterion `c`'s atoms in `text` (the eligibility text).
 pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
     let n = c.atoms.len();
-    let mut s = Scope { held: vec![None; n], skip: vec![false; n], group: vec![0; n], scope: vec![false; n], global: None, unread_alternative: None };
+    let mut s = Scope { held: vec![None; n], skip: vec![false; n], group: vec![0; n], scope: vec![false; n], flip: vec![false; n], global: None, unread_alternative: None };
     if n == 0 {
         return s;
     }
@@ -203,7 +207,10 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
         if !covered(abs) {
             let next = b.get(i + 1).copied().unwrap_or(b' ');
             let is_break = match ch {
-                ';' | ',' | ':' | '(' | ')' | '[' | ']' | '\n' | '；' | '，' | '：' | '/' => true,
+                // Not parentheses: "Immunoglobulin M (IgM) multiple myeloma"
+                // is one phrase; a parenthesis holding a definition or a
+                // window is read by the rules below and by the atoms.
+                ';' | ',' | ':' | '\n' | '；' | '，' | '：' | '/' => true,
                 // A full stop, not a decimal point or an abbreviation's ("i.e.").
                 '.' | '。' => next == b' ' || next == b'\n' || next == b'\r' || i + len >= region.len(),
                 _ => false,
@@ -460,6 +467,19 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
         }
     }
 
+    // "No X" opening an exclusion prohibits X.
+    if c.section == Section::Exclusion {
+        let first = toks.iter().position(|t| !(t.end - t.start <= 3 && text[t.end..].starts_with(['.', ')'])) && !t.lower.chars().all(|x| x.is_ascii_digit()));
+        if let Some(f) = first.map(|k| &toks[k]) {
+            if matches!(f.lower.as_str(), "no" | "not" | "none" | "without" | "never") {
+                for (ai, a) in c.atoms.iter().enumerate() {
+                    if a.negated && judged(a) && a.span.start <= f.end + 60 {
+                        s.flip[ai] = true;
+                    }
+                }
+            }
+        }
+    }
     // Groups and scope atoms.
     let mut order: Vec<usize> = (0..n).filter(|&i| judged(&c.atoms[i]) && !s.skip[i]).collect();
     order.sort_by_key(|&i| (c.atoms[i].span.start, c.atoms[i].span.end));
@@ -480,8 +500,16 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
     for &i in order.iter().filter(|&&i| !s.scope[i]) {
         if let Some(p) = prev {
             let (pa, ia) = (&c.atoms[p], &c.atoms[i]);
-            let gap = if pa.span.end < ia.span.start { Some(Span::new(pa.span.end, ia.span.start)) } else { None };
-            let class = gap.map_or(Gap::List, |gs| gap_class(text, gs, &toks));
+            let placed = |a: &Atom| a.span.end > a.span.start;
+            // Atoms that overlap in an inclusion are read as alternatives
+            // ("Non-smoker or ex-smoker" holds two): a fail then needs both.
+            let class = if !placed(pa) || !placed(ia) {
+                Gap::List
+            } else if pa.span.end > ia.span.start {
+                if c.section == Section::Inclusion { Gap::Or } else { Gap::List }
+            } else {
+                gap_class(text, Span::new(pa.span.end, ia.span.start), &toks)
+            };
             let joined = match c.section {
                 Section::Inclusion => class == Gap::Or,
                 Section::Exclusion => class == Gap::Relation,

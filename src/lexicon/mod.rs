@@ -73,6 +73,10 @@ pub struct Concept {
     /// disease's group), so that "glucocorticoids" matches prednisone.
     #[serde(default)]
     pub parents: Vec<String>,
+    /// For an infection: ids of the laboratory tests whose negative result
+    /// rules it out ("HIV antibody: negative" settles "known HIV infection").
+    #[serde(default)]
+    pub tested_by: Vec<String>,
     /// Where a number or a choice came from, or why a code is left out.
     #[serde(default)]
     pub note: Option<String>,
@@ -203,6 +207,12 @@ impl Lexicon {
                     return Err(format!("lexicon concept {:?} has unknown parent {p:?}", c.id));
                 };
                 children[j].push(i);
+            }
+            for t in &c.tested_by {
+                match by_id.get(t) {
+                    Some(&j) if concepts[j].kind == ConceptKind::Lab => {}
+                    _ => return Err(format!("lexicon concept {:?} is tested by {t:?}, which is no laboratory test", c.id)),
+                }
             }
         }
         let mut folded = Trie::new();
