@@ -164,7 +164,8 @@ export interface Atom {
   [extra: string]: unknown;
 }
 
-export type Status = 'pass' | 'fail' | 'unknown' | 'not_applicable';
+/** `review`: the record matches what the criterion's atoms read, but words they do not account for could narrow it; a person confirms. It never makes a trial ineligible. */
+export type Status = 'pass' | 'fail' | 'unknown' | 'review' | 'not_applicable';
 export type Verdict = 'eligible' | 'undetermined' | 'ineligible';
 
 export interface CriterionResult {

@@ -86,7 +86,7 @@ export interface CheckOptions {
   today?: IsoDate;
 }
 
-export type Status = "pass" | "fail" | "unknown" | "not_applicable";
+export type Status = "pass" | "fail" | "unknown" | "review" | "not_applicable";
 export type Verdict = "eligible" | "undetermined" | "ineligible";
 
 /** Offsets are UTF-16 code units into the trial's `eligibilityText`: `text.slice(start, end)`. */

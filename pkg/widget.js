@@ -459,15 +459,20 @@ export class TrialEligibility extends Base {
   }
 
   #renderWhy(ev) {
+    // The criteria that exclude; else those a person must review (the
+    // record matches them in part), which never exclude on their own.
     const failed = [];
+    const review = [];
     const walk = (list) => {
       for (const r of list || []) {
         if (r.children?.length) walk(r.children);
         else if (r.status === 'fail' && r.reason) failed.push(r.reason);
+        else if (r.status === 'review' && r.reason) review.push(`To review: ${r.reason}`);
       }
     };
     walk(ev.criteria);
-    this.#els.why.replaceChildren(...failed.slice(0, 5).map((reason) => make('li', { text: reason })));
+    const shown = failed.length ? failed : review;
+    this.#els.why.replaceChildren(...shown.slice(0, 5).map((reason) => make('li', { text: reason })));
   }
 }
 

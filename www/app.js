@@ -14,11 +14,11 @@ const VERDICT = {
   ineligible: { icon: '✘', text: 'Not eligible' },
 };
 const STATUS = {
-  inclusion: { pass: 'met', fail: 'not met', unknown: 'unknown', not_applicable: 'does not apply' },
-  exclusion: { pass: 'not excluded', fail: 'excludes', unknown: 'unknown', not_applicable: 'does not apply' },
+  inclusion: { pass: 'met', fail: 'not met', unknown: 'unknown', review: 'to review', not_applicable: 'does not apply' },
+  exclusion: { pass: 'not excluded', fail: 'excludes', unknown: 'unknown', review: 'to review', not_applicable: 'does not apply' },
 };
 const FORMAT = { 'ctgov-json': 'ClinicalTrials.gov JSON', 'ctgov-xml': 'ClinicalTrials.gov XML', markdown: 'Markdown', html: 'HTML page', text: 'Text' };
-const ICON = { pass: '✔', fail: '✘', unknown: '?', not_applicable: '–' };
+const ICON = { pass: '✔', fail: '✘', unknown: '?', review: '!', not_applicable: '–' };
 
 /** Builds an element; children are nodes or strings (strings become text, never HTML). */
 function el(tag, props = {}, ...children) {
@@ -828,8 +828,9 @@ function renderFocus(ev, t, ms) {
   const failed = countStatus(ev.criteria, 'fail');
   const open = Array.isArray(ev.questions) ? ev.questions.length : 0;
   const unknown = countStatus(ev.criteria, 'unknown');
+  const review = countStatus(ev.criteria, 'review');
   const detail = ev.verdict === 'ineligible' ? `${plural(failed, 'criterion', 'criteria')} not met.`
-    : ev.verdict === 'undetermined' ? [open ? `${plural(open, 'question')} to answer` : null, unknown ? `${plural(unknown, 'criterion', 'criteria')} still unknown` : null].filter(Boolean).join(', ') + '.'
+    : ev.verdict === 'undetermined' ? [open ? `${plural(open, 'question')} to answer` : null, unknown ? `${plural(unknown, 'criterion', 'criteria')} still unknown` : null, review ? `${plural(review, 'criterion', 'criteria')} to review` : null].filter(Boolean).join(', ') + '.'
       : 'Every criterion checked is met.';
   const text = `${v.icon} ${v.text} — ${detail}`;
   verdict.dataset.verdict = ev.verdict;

@@ -95,3 +95,20 @@ test('evaluate takes trial text and a patient object or JSON text', () => {
   assert.equal(evaluate(text, '{"age": 70}').verdict, 'ineligible');
   assert.notEqual(evaluate(text, {}).verdict, 'eligible');
 });
+
+test('a criterion matched only in part is in review: it asks, and never excludes', () => {
+  const text = 'Inclusion Criteria:\n* Aged 18-65 years\n\nExclusion Criteria:\n* Subjects with progressive forms of MS\n';
+  const patient = { age: 40, conditions: [{ name: 'multiple sclerosis', status: 'active' }] };
+  const ev = evaluate(text, patient);
+  assert.equal(ev.verdict, 'undetermined');
+  const exc = ev.criteria.find((c) => c.section === 'exclusion').children[0];
+  assert.equal(exc.status, 'review');
+  assert.match(exc.reason, /Multiple sclerosis/);
+  assert.match(exc.reason, /progressive forms of/);
+  const q = ev.questions.find((x) => x.id.startsWith('crit:') && x.id.endsWith(`:${exc.id}`));
+  assert.ok(q, JSON.stringify(ev.questions));
+  // Answering it settles the criterion.
+  const answered = evaluate(text, { ...patient, answers: { [q.id]: false } });
+  assert.equal(answered.criteria.find((c) => c.section === 'exclusion').children[0].status, 'pass');
+  assert.equal(answered.verdict, 'eligible');
+});
