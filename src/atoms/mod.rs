@@ -39,6 +39,12 @@ mod text;
 pub use extract::{annotate, extract};
 pub use render::render;
 
+/// Whether `word` (lower case) is a filler word that needs no atom for a
+/// criterion to be understood (`data/atoms/stopwords.txt`).
+pub fn is_filler(word: &str) -> bool {
+    lex::get().stop.contains(word)
+}
+
 /// A typed fact that the evaluator can test against a patient.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -584,9 +584,14 @@ fn expr_at(f: &Folded, i: usize, floor: usize) -> Option<Expr> {
         } else if matches!(u1, Some((_, Dim::Time))) {
             let j = f.skip_spaces(e);
             let skip = ["of age", "old", "in age", "of age,", "old,"].iter().find(|w| word_at(f, j, w)).map(|w| j + w.chars().count());
+            // Not when a comparator stands before the number ("younger than
+            // 18 years of age or older than 95") or the postfix is the next
+            // number's ("… or older than 95").
             if let Some((c, k)) = skip.and_then(|k| post_comparator_at(f, k)) {
-                post = Some(c);
-                e = k;
+                if pre_comparator_before(f, start).is_none() && !word_at(f, f.skip_spaces(k), "than") {
+                    post = Some(c);
+                    e = k;
+                }
             }
         }
     }

@@ -4,18 +4,35 @@
 //! How a criterion is judged:
 //! - Each atom's statement holds, does not hold, or is unknown (missing data
 //!   is unknown; `closedWorld` makes absent conditions, drugs, procedures
-//!   and immunizations absent). Atoms of one leaf combine by the leaf's
-//!   `logic` when given, else all-of in inclusions and any-of in exclusions
-//!   (an exclusion listing "HIV, hepatitis B or C" excludes on any).
+//!   and immunizations absent; a negative test the lexicon names for an
+//!   infection rules it out).
+//! - Atoms of one leaf combine by the leaf's `logic` when the text gives
+//!   one, else by how the text joins them (`scope.rs`): in an inclusion,
+//!   atoms joined by "or" are alternatives and the rest are all required;
+//!   in an exclusion, atoms joined by a relation ("X with Y", "surgery for
+//!   Y") are one statement and the statements are reasons to exclude (any
+//!   one does); a sex or age atom beside other kinds in an exclusion says
+//!   whom it concerns, and when it does not hold the criterion does not
+//!   apply. "No X" opening an exclusion prohibits X.
 //! - Inclusion: holds → `pass`, fails → `fail`. Exclusion: holds → `fail`
 //!   (the excluding condition is present), fails → `pass`.
+//! - A fail stands only when the atoms that decide it account for what the
+//!   criterion says: no qualifier, unread number or unread word in their
+//!   clause, no exception, "if" or "only" reaching the whole criterion, no
+//!   unread alternative beside an inclusion. Otherwise the criterion is in
+//!   `review`: the reason names the matched fact and the words not read, a
+//!   question (`crit:<trial>:<criterion>`) asks a person, and it never makes
+//!   the trial ineligible.
 //! - A criterion not fully understood never passes on its atoms (its
-//!   unknown part stays unknown); it can still fail.
+//!   unknown part stays unknown).
 //! - Consent, judgment and participation atoms never block a verdict: their
 //!   criteria go to `toConfirm`.
 //! - Exclusion groups exclude when any sub-item does (they are lists of
 //!   reasons to exclude); inclusion groups follow their `logic`.
 //! - Cohorts: the shared criteria and every criterion of at least one cohort.
+//! - Verdict: `ineligible` when a criterion fails (so only on criteria
+//!   understood as far as their deciding atoms go), `eligible` when every
+//!   counted criterion passes or does not apply, else `undetermined`.
 //!
 //! ```
 //! use trialsieve::{eval, patient};
@@ -696,8 +713,12 @@ impl Walk<'_, '_> {
         }
         let ask_crit = |qs: &mut Vec<Question>| {
             if !ctx.crit_answers || !ctx.p.answers.contains_key(&crit_q) {
+                let id = if crit_q.is_empty() { cat(&["crit:", &self.trial_id, ":", &c.id]) } else { crit_q.clone() };
+                if qs.iter().any(|q| q.id == id) {
+                    return;
+                }
                 qs.push(Question {
-                    id: crit_q.clone(),
+                    id,
                     text: cat(&["Is this true for the patient: \"", &c.text, "\"?"]),
                     answer: AnswerKind::YesNo,
                     units: Vec::new(),
@@ -840,6 +861,11 @@ impl Walk<'_, '_> {
                     });
                 }
             }
+        }
+        if status == Status::Pass && judged.iter().any(|(i, _)| sc.ambiguous.get(*i).copied().unwrap_or(false)) {
+            status = Status::Unknown;
+            reason.push_str("; whether \"No …\" here excludes the condition or requires it is not clear");
+            ask_crit(&mut qs);
         }
         if understood != Understood::Full && status == Status::Pass {
             status = Status::Unknown;

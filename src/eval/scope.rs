@@ -50,6 +50,7 @@ enum Cat {
     Allergy,
     Definition,
     Neutral,
+    AgeAnchor,
 }
 
 struct Words {
@@ -79,6 +80,7 @@ fn words() -> &'static Words {
                 "allergy" => Cat::Allergy,
                 "definition" => Cat::Definition,
                 "neutral" => Cat::Neutral,
+                "age_anchor" => Cat::AgeAnchor,
                 // Checked by the test that loads every data file.
                 _ => continue,
             };
@@ -124,6 +126,9 @@ pub(crate) struct Scope {
     /// therapy"): the atom's negation is the list's, not the fact's, so the
     /// criterion excludes when the fact is present.
     pub flip: Vec<bool>,
+    /// Per atom: a condition after "No" opening an exclusion, which reads
+    /// either way; it neither excludes nor clears alone.
+    pub ambiguous: Vec<bool>,
     /// Words that hold every atom.
     pub global: Option<String>,
     /// An alternative no atom reads (holds every atom in an inclusion).
@@ -145,7 +150,7 @@ fn judged(a: &Atom) -> bool {
 /// Reads the scope of criterion `c`'s atoms in `text` (the eligibility text).
 pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
     let n = c.atoms.len();
-    let mut s = Scope { held: vec![None; n], skip: vec![false; n], group: vec![0; n], scope: vec![false; n], flip: vec![false; n], global: None, unread_alternative: None };
+    let mut s = Scope { held: vec![None; n], skip: vec![false; n], group: vec![0; n], scope: vec![false; n], flip: vec![false; n], ambiguous: vec![false; n], global: None, unread_alternative: None };
     if n == 0 {
         return s;
     }
@@ -313,7 +318,7 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
             blockers[cl].push((Span::new(t.start, toks[k + ws.len() - 1].end), Block::Qualifier));
         }
         let sp = Span::new(t.start, t.end);
-        if is(w, Cat::Qualifier) || is(w, Cat::Definition) {
+        if is(w, Cat::Qualifier) || is(w, Cat::Definition) || is(w, Cat::AgeAnchor) {
             blockers[cl].push((sp, Block::Qualifier));
         } else if w.chars().any(|x| x.is_ascii_digit()) {
             blockers[cl].push((sp, Block::Number));
@@ -349,6 +354,10 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
             if is(&t.lower, Cat::Qualifier) && !encodes(a, &t.lower) {
                 mine.push(Span::new(t.start, t.end));
                 lead[ai].push(Span::new(t.start, t.end));
+            } else if !reads(a, &t.lower) && matches!(a.kind, AtomKind::Condition | AtomKind::Medication | AtomKind::Procedure | AtomKind::Immunization) {
+                // A word inside the atom's span that neither its concept
+                // nor a cue accounts for ("No uncont rolled hypertension").
+                mine.push(Span::new(t.start, t.end));
             }
         }
         // A treatment noun right after a condition: the atom names its purpose.
@@ -384,6 +393,13 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
             }
             for &(b, kind) in &blockers[k] {
                 let counts = match (kind, a.kind) {
+                    // Sex is one fact: nothing in its clause narrows it
+                    // ("Female patients … with primary breast cancer").
+                    (_, AtomKind::Sex) => false,
+                    // An age is narrowed by the moment it is taken at ("at
+                    // diagnosis") and by numbers nobody read, not by what
+                    // else the clause asks.
+                    (Block::Qualifier, AtomKind::Age) => toks.iter().any(|t| t.start == b.start && is(&t.lower, Cat::AgeAnchor)),
                     (Block::Qualifier | Block::Number, _) => true,
                     // What is measured is named before the number; words
                     // after it say when or how ("at the screening visit").
@@ -468,17 +484,40 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
     }
 
     // "No X" opening an exclusion prohibits X.
+    let mut ambiguous_no: Vec<(usize, Span)> = Vec::new();
     if c.section == Section::Exclusion {
         let first = toks.iter().position(|t| !(t.end - t.start <= 3 && text[t.end..].starts_with(['.', ')'])) && !t.lower.chars().all(|x| x.is_ascii_digit()));
-        if let Some(f) = first.map(|k| &toks[k]) {
-            if matches!(f.lower.as_str(), "no" | "not" | "none" | "without" | "never") {
+        // Only "No" right before what it prohibits ("No prior
+        // chemotherapy"): "Not tested for X", "Without a history of X" say
+        // something else of X.
+        if let Some(k) = first {
+            let f = &toks[k];
+            if f.lower == "no" {
                 for (ai, a) in c.atoms.iter().enumerate() {
-                    if a.negated && judged(a) && a.span.start <= f.end + 60 {
+                    let words_between = toks.iter().filter(|t| t.start > f.start && t.end <= a.span.start && !t.covered).count();
+                    if !(a.negated && judged(a) && a.span.start >= f.start && words_between <= 2) {
+                        continue;
+                    }
+                    // A treatment after "No" in a list of exclusions is one
+                    // not allowed ("No prior chemotherapy"); a condition is
+                    // either way ("No past pregnancy" excludes women never
+                    // pregnant): it does not decide alone.
+                    if matches!(a.kind, AtomKind::Medication | AtomKind::Procedure | AtomKind::Immunization) {
                         s.flip[ai] = true;
+                    } else {
+                        ambiguous_no.push((ai, Span::new(f.start, a.span.end)));
                     }
                 }
             }
         }
+    }
+    for (ai, sp) in ambiguous_no {
+        s.ambiguous[ai] = true;
+        let w = sp.slice(text).split_whitespace().collect::<Vec<_>>().join(" ");
+        s.held[ai] = Some(match s.held[ai].take() {
+            Some(h) => format!("{w} (excluded, or required?); {h}"),
+            None => format!("{w} (excluded, or required?)"),
+        });
     }
     // Groups and scope atoms.
     let mut order: Vec<usize> = (0..n).filter(|&i| judged(&c.atoms[i]) && !s.skip[i]).collect();
@@ -579,6 +618,32 @@ fn gap_class(text: &str, gap: Span, toks: &[Tok]) -> Gap {
         return Gap::Or;
     }
     if rel { Gap::Relation } else { Gap::List }
+}
+
+/// Whether a word inside an atom's span is read: a filler or cue word, a
+/// word of the concept's names, or one the atom encodes.
+fn reads(a: &Atom, w: &str) -> bool {
+    const CUES: &[&str] = &["no", "not", "non", "without", "never", "none", "history", "prior", "previous", "previously", "past", "known", "active", "current", "currently", "ongoing", "positive", "negative", "suspected", "confirmed", "documented", "diagnosed", "diagnosis", "evidence", "presence", "present", "recent", "treated", "treatment", "therapy", "use", "using", "taking", "received", "receiving"];
+    if crate::atoms::is_filler(w) || CUES.contains(&w) || is(w, Cat::Neutral) || w.chars().all(|c| c.is_ascii_digit()) {
+        return true;
+    }
+    if encodes(a, w) {
+        return true;
+    }
+    let Some(concept) = a.concept.as_ref() else { return true };
+    // Word for word, hyphenated or not ("anti-inflammatory").
+    let has = |s: &str| {
+        let f = crate::lexicon::fold(s);
+        f.split(|c: char| !c.is_alphanumeric() && c != '-').any(|x| x == w) || w.split('-').all(|part| part.is_empty() || f.split(|c: char| !c.is_alphanumeric()).any(|x| x == part))
+    };
+    if has(&concept.name) {
+        return true;
+    }
+    match concept.id.as_deref().and_then(|id| crate::lexicon::get().by_id(id)) {
+        Some(c) => c.synonyms.iter().chain(&c.case_sensitive).any(|s| has(s)) || c.abbreviation.as_deref().is_some_and(has),
+        // A name read from the text is its own account.
+        None => true,
+    }
 }
 
 /// Whether the atom carries the qualifier word `w` (its status, qualifier

@@ -301,20 +301,21 @@ fn sex(ws: &[Word]) -> Option<AppliesIf> {
         let text: Vec<&str> = ws[i..i + n].iter().map(|w| w.core).collect();
         Some(AppliesIf { text: text.join(" "), span: Span::new(ws[i].span.start, last.span.end), concept: None, kind: Some("sex".into()) })
     };
-    // Leading, longest phrase first.
+    // Leading (after a list marker), longest phrase first.
+    let lead = ws.iter().position(|w| w.core.chars().any(char::is_alphabetic) && !(w.core.len() <= 3 && w.raw.ends_with(['.', ')']))).unwrap_or(0);
     let mut best: Option<usize> = None;
     for ph in &p.sex_leading {
         let n = ph.split(' ').count();
-        if matches_at(0, ph) && best.is_none_or(|b| n > b) {
+        if matches_at(lead, ph) && best.is_none_or(|b| n > b) {
             best = Some(n);
         }
     }
     if let Some(n) = best {
-        let next = ws.get(n);
-        let both = next.is_some_and(|w| w.is("or") || w.is("and") || w.is("and/or")) || ws[n - 1].raw.contains('/');
-        let obliged = ws[n..].iter().take(4).any(|w| p.sex_modals.iter().any(|m| w.is(m)));
+        let next = ws.get(lead + n);
+        let both = next.is_some_and(|w| w.is("or") || w.is("and") || w.is("and/or")) || ws[lead + n - 1].raw.contains('/');
+        let obliged = ws[lead + n..].iter().take(8).any(|w| p.sex_modals.iter().any(|m| w.is(m)));
         if !both && obliged {
-            return found(0, n);
+            return found(lead, n);
         }
     }
     for i in 0..ws.len() {
