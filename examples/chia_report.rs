@@ -13,7 +13,8 @@ fn main() {
     let r = chia::measure(&dir.join("chia"));
     println!("files {}  gold numeric values {}  numeric atoms {}", r.files, r.gold_values, r.atoms);
     println!("recall    {:.3} ({} of {})", r.recall(), r.found_values, r.gold_values);
-    println!("precision {:.3} ({} of {})", r.precision(), r.atoms_on_gold, r.atoms);
+    println!("precision {:.3} ({} of {}; gold Value or Temporal)", r.precision(), r.atoms_on_gold, r.atoms);
+    println!("precision of every numeric atom {:.3} ({} of {}; gold Value, Temporal or Multiplier)", r.precision_numeric(), r.atoms_on_numeric_gold, r.atoms);
     println!(
         "precision where annotated {:.3} ({} of {}; atoms in stretches marked Non-query-able, Parsing_Error, … left out; Multiplier counted as gold)",
         r.precision_annotated(),

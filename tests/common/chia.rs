@@ -28,6 +28,10 @@ pub struct Report {
     /// gold `Value`, `Temporal` or `Multiplier` (doses and counts).
     pub atoms_annotated: usize,
     pub atoms_annotated_on_gold: usize,
+    /// Numeric atoms on any gold entity that states a number: a `Value`,
+    /// a `Temporal` or a `Multiplier` (Chia marks many doses and counts as
+    /// multipliers: "40 mg", "more than 1"). Every atom counts, wherever it is.
+    pub atoms_on_numeric_gold: usize,
     /// Missed gold values by shape, with an example.
     pub misses: HashMap<String, (usize, String)>,
     /// Numeric atoms on no gold entity, by shape, with an example.
@@ -43,6 +47,11 @@ impl Report {
     }
     /// Precision where the gold is complete: atoms in unannotated stretches
     /// left out, multipliers (doses, counts) counted as gold.
+    /// Precision of every atom that states a number (values, bounds, doses,
+    /// windows), against gold `Value`, `Temporal` and `Multiplier` spans.
+    pub fn precision_numeric(&self) -> f64 {
+        self.atoms_on_numeric_gold as f64 / self.atoms.max(1) as f64
+    }
     pub fn precision_annotated(&self) -> f64 {
         self.atoms_annotated_on_gold as f64 / self.atoms_annotated.max(1) as f64
     }
@@ -149,6 +158,9 @@ pub fn measure(chia: &Path) -> Report {
                 }
                 r.atoms += 1;
                 let ok = p.iter().any(|x| gold_any.iter().any(|g| overlaps(*x, *g)));
+                if ok || p.iter().any(|x| gold_multiplier.iter().any(|g| overlaps(*x, *g))) {
+                    r.atoms_on_numeric_gold += 1;
+                }
                 if !p.iter().all(|x| skipped.iter().any(|g| g.contains(*x))) {
                     r.atoms_annotated += 1;
                     if ok || p.iter().any(|x| gold_multiplier.iter().any(|g| overlaps(*x, *g))) {
