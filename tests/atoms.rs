@@ -449,3 +449,23 @@ fn levels_of_known_conditions_are_qualifiers() {
         ("Diarrhea, grade 1 or greater", "condition chronic_diarrhea qualifier grade >= 1"),
     ]);
 }
+
+#[test]
+fn treatment_history_and_ages_as_bounds() {
+    check_all(&[
+        // Past treatment: met by a course that ended.
+        ("Received prior treatment with rituximab", "medication rituximab status history"),
+        ("At least 1 prior chemotherapy-based regimen", "medication chemotherapy status history"),
+        ("Relapse after previous trial of vancomycin", "medication antibiotics status history"),
+        // Now.
+        ("Currently receiving metformin", "medication metformin"),
+        ("Current use of corticosteroids", "medication glucocorticoids"),
+        // Ages: the postfix after "of age", the bare lower bound before an
+        // upper one, "between the ages of".
+        ("Men or women 18 years of age or older", "age >= 18 a"),
+        ("aged 18 years and less than 80 years", "age >= 18 a\nage < 80 a"),
+        ("patients between the ages of 15 and 80 years", "age [15, 80] a"),
+        ("Participants 40 years of age or older at Visit 1.", "age >= 40 a"),
+        ("Younger than 18 years of age or older than 95 years of age", "age < 18 a\nage > 95 a"),
+    ]);
+}

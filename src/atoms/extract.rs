@@ -371,6 +371,19 @@ impl<'t> Extractor<'t> {
                     a = a.min(c.a);
                 }
             }
+            // "prior chemotherapy", "received rituximab", "progressed
+            // following bortezomib": treatment history, met by a course
+            // that ended; "current", "receiving", "on" keep it now.
+            let first_word_past = {
+                let mut e = h.a;
+                while e < h.b && self.f.is_word(e) {
+                    e += 1;
+                }
+                matches!(self.f.string(h.a, e).as_str(), "prior" | "previous" | "past")
+            };
+            if kind == AtomKind::Medication && (first_word_past || self.history_before(h.a)) {
+                atom.status = Some("history".into());
+            }
             let mut b = h.b;
             if let Some((q, end)) = self.qualifier_of(h, kind) {
                 atom.qualifier = Some(q);
@@ -1309,6 +1322,33 @@ impl<'t> Extractor<'t> {
     }
 
     /// The status written next to a condition, with where its cue starts.
+    /// Whether the few words before `at`, in its clause, speak of the past
+    /// ("prior", "previous", "received", "following", "history of") and
+    /// none of the present ("current", "ongoing", "receiving", "on").
+    fn history_before(&self, at: usize) -> bool {
+        const PAST: &[&str] = &["prior", "previous", "previously", "history", "past", "received", "had", "failed", "following", "after", "exposure", "exposed", "pretreated", "pre-treated", "treated", "completed", "former"];
+        const NOW: &[&str] = &["current", "currently", "ongoing", "receiving", "taking", "on", "using", "concomitant", "concurrent", "stable", "now", "active"];
+        let mut words: Vec<String> = Vec::new();
+        let mut i = at;
+        while i > 0 && words.len() < 5 {
+            let ch = self.f.get(i - 1);
+            if matches!(ch, ',' | ';' | '.' | ':' | '\n' | '(' | ')') {
+                break;
+            }
+            if self.f.is_word(i - 1) {
+                let end = i;
+                while i > 0 && (self.f.is_word(i - 1) || (self.f.get(i - 1) == '-' && i > 1 && self.f.is_word(i - 2))) {
+                    i -= 1;
+                }
+                words.push(self.f.string(i, end));
+            } else {
+                i -= 1;
+            }
+        }
+        let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+        has(PAST) && !has(NOW)
+    }
+
     fn status_of(&self, a: usize, b: usize, used: &mut [bool]) -> Option<(String, usize)> {
         let found = self
             .cues

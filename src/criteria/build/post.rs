@@ -280,14 +280,16 @@ fn applies_if(text: &str, node: &mut Criterion) {
     }
     let own_end = node.children.first().map_or(node.span.end, |c| c.span.start);
     let ws = words(text, Span::new(node.span.start, own_end), 60);
-    node.applies_if = childbearing(&ws).or_else(|| sex(&ws)).or_else(|| condition(&ws));
+    node.applies_if = childbearing(&ws).or_else(|| sex(&ws, node.section)).or_else(|| condition(&ws));
 }
 
 /// "Female patients must …", "Menstruating women should …", "… for
 /// women", "if male": the criterion is an obligation for one sex. Not
 /// "Men or women aged …" (both), nor "Female patients aged 18–65" (without
-/// an obligation the sex is a requirement of its own, read as an atom).
-fn sex(ws: &[Word]) -> Option<AppliesIf> {
+/// an obligation the sex is a requirement of its own, read as an atom). An
+/// exclusion that starts with a sex ("Women with a history of PCOS")
+/// concerns that sex only.
+fn sex(ws: &[Word], section: crate::criteria::Section) -> Option<AppliesIf> {
     let p = phrases::get();
     let matches_at = |i: usize, phrase: &str| {
         let pw: Vec<&str> = phrase.split(' ').collect();
@@ -314,7 +316,7 @@ fn sex(ws: &[Word]) -> Option<AppliesIf> {
         let next = ws.get(lead + n);
         let both = next.is_some_and(|w| w.is("or") || w.is("and") || w.is("and/or")) || ws[lead + n - 1].raw.contains('/');
         let obliged = ws[lead + n..].iter().take(8).any(|w| p.sex_modals.iter().any(|m| w.is(m)));
-        if !both && obliged {
+        if !both && (obliged || section == crate::criteria::Section::Exclusion) {
             return found(lead, n);
         }
     }

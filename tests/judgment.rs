@@ -1,0 +1,96 @@
+//! How a criterion is judged when its atoms read only part of it: real
+//! criterion texts, one patient each, through one helper. A fail stands
+//! only when the atoms that decide it account for what the criterion says;
+//! otherwise the criterion is in review (it never excludes) or unknown.
+
+use trialsieve::eval::{self, CriterionResult, EvalOptions, Status};
+
+/// The status of the one criterion `text` in `section`, for `patient`.
+fn status(section: &str, text: &str, patient: &str) -> (Status, String) {
+    let page = if section == "inc" { format!("Inclusion Criteria:\n- {text}\n") } else { format!("Exclusion Criteria:\n- {text}\n") };
+    let trials = trialsieve::parse(&page, &Default::default()).unwrap();
+    let p = trialsieve::patient::read(patient).unwrap_or_else(|e| panic!("{e}"));
+    let e = eval::evaluate(&trials[0], &p, &EvalOptions { today: Some("2026-11-22".into()), ..Default::default() });
+    fn leaf(r: &CriterionResult) -> Option<&CriterionResult> {
+        if r.children.is_empty() && r.span.end > r.span.start && !r.id.ends_with("inc") && !r.id.ends_with("exc") {
+            return Some(r);
+        }
+        r.children.iter().find_map(leaf)
+    }
+    let r = e.criteria.iter().find_map(leaf).unwrap_or_else(|| panic!("no criterion in {page:?}"));
+    (r.status, r.reason.clone())
+}
+
+fn check(cases: &[(&str, &str, &str, Status)]) {
+    for (section, text, patient, want) in cases {
+        let (got, reason) = status(section, text, patient);
+        assert_eq!(got, *want, "{section} {text:?} for {patient}: {reason}");
+    }
+}
+
+use Status::{Fail, NotApplicable, Pass, Review, Unknown};
+
+const MS: &str = r#"{"age": 40, "conditions": [{"name": "multiple sclerosis"}]}"#;
+const MAN: &str = r#"{"age": 40, "sex": "male"}"#;
+
+#[test]
+fn partly_read_criteria_do_not_exclude() {
+    check(&[
+        // A qualifier the atom does not encode.
+        ("exc", "Subjects with progressive forms of MS", MS, Review),
+        ("exc", "Poorly controlled diabetes or hypertension", r#"{"conditions": [{"name": "hypertension"}]}"#, Review),
+        ("exc", "Immunoglobulin M (IgM) multiple myeloma", r#"{"conditions": [{"name": "multiple myeloma"}]}"#, Review),
+        ("exc", "Active or uncontrollable infection that requires systemic treatment", r#"{"conditions": [{"name": "HIV infection"}]}"#, Review),
+        // An exception the atom does not read.
+        ("exc", "Neurological impairment due to a condition other than ALS", r#"{"conditions": [{"name": "amyotrophic lateral sclerosis"}]}"#, Review),
+        // A procedure for a disease is about the procedure.
+        ("exc", "History of surgical intervention for Parkinson's disease", r#"{"conditions": [{"name": "Parkinson's disease"}]}"#, Unknown),
+        // A condition with its defining threshold is judged by the threshold.
+        ("exc", "Renal insufficiency (serum creatinine > 3 mg/dL)", r#"{"conditions": [{"name": "chronic kidney disease"}]}"#, Unknown),
+        ("exc", "Renal insufficiency (serum creatinine > 3 mg/dL)", r#"{"observations": [{"name": "creatinine", "value": 4, "unit": "mg/dL"}]}"#, Fail),
+        ("exc", "Renal insufficiency (serum creatinine > 3 mg/dL)", r#"{"observations": [{"name": "creatinine", "value": 1, "unit": "mg/dL"}]}"#, Pass),
+        // A linked exception takes the patient's condition out.
+        ("exc", "Neurologic disease (other than MS)", MS, Unknown),
+        // Drugs after a word of allergy are what the patient reacts to.
+        ("exc", "Known hypersensitivity to febuxostat or naproxen", r#"{"medications": [{"name": "naproxen"}]}"#, Review),
+        // Willingness is not failed by absence.
+        ("inc", "Is willing to abstain from smoking during study visits", r#"{"conditions": [{"name": "tobacco use", "status": "absent"}]}"#, Review),
+        // A clean fail stands.
+        ("exc", "Hemoglobin < 9 g/dL", r#"{"observations": [{"name": "hemoglobin", "value": 8, "unit": "g/dL"}]}"#, Fail),
+        ("inc", "Aged 18-65 years", r#"{"age": 70}"#, Fail),
+    ]);
+}
+
+#[test]
+fn criteria_for_some_patients_do_not_concern_the_others() {
+    check(&[
+        ("inc", "Menstruating women must have negative pregnancy test", MAN, NotApplicable),
+        ("inc", "Female patients must be post-menopausal or sterilized", MAN, NotApplicable),
+        ("inc", "Negative pregnancy test for females who are not s/p hysterectomy", MAN, NotApplicable),
+        ("exc", "Women currently using narcotics", MAN, NotApplicable),
+        ("exc", "Women with a history of PCOS", MAN, NotApplicable),
+        // A woman with adenomyosis does not have PCOS.
+        ("exc", "Women with a history of PCOS", r#"{"sex": "female", "conditions": [{"name": "adenomyosis"}]}"#, Unknown),
+        // Without an obligation the sex is a requirement.
+        ("inc", "Female patients aged 18 to 75 years with primary breast cancer", MAN, Fail),
+    ]);
+}
+
+#[test]
+fn negation_alternatives_and_ages_read_right() {
+    check(&[
+        ("inc", "Non-smoker or ex-smoker (≤ 10 pack years)", r#"{"conditions": [{"name": "tobacco use", "status": "absent"}]}"#, Pass),
+        ("exc", "No immunosuppressant therapy", r#"{"medications": [{"name": "tacrolimus"}]}"#, Fail),
+        // "No" before a condition reads either way: it asks.
+        ("exc", "No past pregnancy", r#"{"sex": "female", "pregnant": true}"#, Unknown),
+        ("inc", "Men or women 18 years of age or older", r#"{"age": 40}"#, Pass),
+        ("inc", "Aged 18 years and less than 80 years", r#"{"age": 40}"#, Pass),
+        ("inc", "Aged 18 years and less than 80 years", r#"{"age": 85}"#, Fail),
+        ("inc", "Patients between the ages of 15 and 80 years", r#"{"age": 48}"#, Pass),
+        ("inc", "FEV1/FVC < 0.7", r#"{"observations": [{"name": "FEV1/FVC", "value": 60, "unit": "%"}]}"#, Pass),
+        // A negative test answers the infection it tests for.
+        ("exc", "Known HIV infection", r#"{"observations": [{"name": "HIV antibody", "value": "negative"}]}"#, Pass),
+        // A course that ended is treatment history.
+        ("inc", "Received prior treatment with rituximab", r#"{"medications": [{"name": "rituximab", "status": "completed", "end": "2025-01-01"}]}"#, Unknown),
+    ]);
+}
