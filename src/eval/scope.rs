@@ -511,6 +511,23 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
             }
         }
     }
+    // "Willing to abstain from smoking": met by a patient who does not
+    // smoke, so the atom after the word of abstention is flipped; a smoker
+    // may still be willing, so the word keeps holding it back from a fail.
+    for (k, t) in toks.iter().enumerate() {
+        if t.covered || !matches!(t.lower.as_str(), "abstain" | "abstaining" | "refrain" | "refraining" | "abstinence") {
+            continue;
+        }
+        let cl = clause_of_tok[k];
+        for (ai, a) in c.atoms.iter().enumerate() {
+            if judged(a) && !a.negated && a.span.start > t.end && clause_at(a.span.start) == cl && matches!(a.kind, AtomKind::Condition | AtomKind::Medication) {
+                s.flip[ai] = true;
+                if s.held[ai].is_none() {
+                    s.held[ai] = Some(text[t.start..t.end].to_string());
+                }
+            }
+        }
+    }
     for (ai, sp) in ambiguous_no {
         s.ambiguous[ai] = true;
         let w = sp.slice(text).split_whitespace().collect::<Vec<_>>().join(" ");
