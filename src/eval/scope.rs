@@ -105,7 +105,9 @@ pub fn table_categories() -> Vec<String> {
 }
 
 fn is(w: &str, cat: Cat) -> bool {
-    words().single.get(w).is_some_and(|v| v.contains(&cat))
+    let one = |w: &str| words().single.get(w).is_some_and(|v| v.contains(&cat));
+    // A compound is read by its parts too ("steroid-induced").
+    one(w) || (cat == Cat::Qualifier && w.contains('-') && w.split('-').any(one))
 }
 
 /// The exception phrases an atom linked by `excepts` accounts for.
@@ -347,7 +349,7 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
             continue;
         }
         let mine = &mut held[ai];
-        for t in toks.iter().filter(|t| t.start >= a.span.start && t.end <= a.span.end) {
+        for t in toks.iter().filter(|t| t.start < a.span.end && t.end > a.span.start) {
             if a.value_span.is_some_and(|v| v.start <= t.start && t.end <= v.end) {
                 continue;
             }
@@ -528,6 +530,16 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
             }
         }
     }
+    // Treatment history ("received steroids") beside a time written in the
+    // criterion that no window of the atom reads ("over the past year",
+    // "within 14 days"): the time may be the history's, so it does not
+    // decide alone.
+    let timed = toks.iter().any(|t| matches!(t.lower.as_str(), "within" | "past" | "last" | "recent" | "recently" | "during" | "since"));
+    for (ai, a) in c.atoms.iter().enumerate() {
+        if timed && a.kind == AtomKind::Medication && a.window.is_none() && a.status.as_deref() == Some("history") && s.held[ai].is_none() {
+            s.held[ai] = Some("when it was taken".into());
+        }
+    }
     for (ai, sp) in ambiguous_no {
         s.ambiguous[ai] = true;
         let w = sp.slice(text).split_whitespace().collect::<Vec<_>>().join(" ");
@@ -623,6 +635,10 @@ enum Gap {
 }
 
 fn gap_class(text: &str, gap: Span, toks: &[Tok]) -> Gap {
+    // Side by side, one noun phrase: "corticosteroid intravitreal injection".
+    if gap.slice(text).chars().all(char::is_whitespace) {
+        return Gap::Relation;
+    }
     let mut rel = false;
     for t in toks.iter().filter(|t| t.start >= gap.start && t.end <= gap.end && !t.covered) {
         match t.lower.as_str() {
