@@ -24,6 +24,14 @@
 //!   only to patients of the inclusion cohort with the same `cohort` name.
 //! * Exclusion group: the group as a whole is one exclusion; `any` (the
 //!   default) = excluded when any child holds, `all` = only when all hold.
+//! * n-of-m group (`atLeast: n`, from a lead-in "at least 2 of the
+//!   following", "≥ 2 of the following regimens", "two or more of the
+//!   following", "at least three of:"; n is 2 or more and fewer than the
+//!   items, "one of the following" stays `any`): in an inclusion, the
+//!   patient must meet at least n children; in an exclusion, the group
+//!   excludes when at least n of its items hold (items are reasons to
+//!   exclude, so n children *fail* in exclusion terms), and does not when
+//!   fewer than n can still hold.
 //! * A group's own text (its lead-in) may itself carry conditions that hold
 //!   for the whole group ("Patients with DM who …:").
 //! * Notes carry no logic and are not evaluated.
