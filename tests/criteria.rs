@@ -543,3 +543,33 @@ fn counts_that_are_no_n_of_m() {
             inc.1.3 criterion: Anthracycline",
     );
 }
+
+#[test]
+fn a_header_inside_a_line_opens_its_section() {
+    check(
+        "Inclusion Criteria:\n* Consent signed\n* All surgeries approved by the Board (MAB) Exclusion Criteria:• Disc height below 6 mm\n* Prior lumbar surgery\n",
+        "
+        inc section all: Inclusion Criteria:
+          inc.1 criterion: Consent signed
+          inc.2 criterion: All surgeries approved by the Board (MAB)
+        exc section all: Exclusion Criteria:
+          exc.1 criterion: Disc height below 6 mm
+          exc.2 criterion: Prior lumbar surgery",
+    );
+    check(
+        "Inclusion Criteria: - Age 50 or older - Healthy conjunctiva in the target quadrant Exclusion Criteria: - Uncontrolled systemic disease\n",
+        "
+        inc section all: Inclusion Criteria:
+          inc.1 criterion: Age 50 or older - Healthy conjunctiva in the target quadrant
+        exc section all: Exclusion Criteria:
+          exc.1 criterion: Uncontrolled systemic disease",
+    );
+    // Spoken of in a sentence, the phrase is no header.
+    check(
+        "Inclusion Criteria:\n* Patients meeting all of the Inclusion Criteria: as listed\n* Patients who meet any of the exclusion criteria: see below\n",
+        "
+        inc section all: Inclusion Criteria:
+          inc.1 criterion: Patients meeting all of the Inclusion Criteria: as listed
+          inc.2 criterion: Patients who meet any of the exclusion criteria: see below",
+    );
+}
