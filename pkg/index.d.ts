@@ -93,7 +93,8 @@ export interface Criterion {
   span: Span;
   marker?: string;
   children?: Criterion[];
-  logic?: 'all' | 'any';
+  /** How the children combine: all, any, or at least `atLeast` of them ("at least 2 of the following"). */
+  logic?: 'all' | 'any' | { atLeast: number };
   cohort?: string;
   appliesIf?: AppliesIf;
   atoms?: Atom[];

@@ -457,3 +457,119 @@ fn seed_counts() {
     }
     snapshots(|| insta::assert_snapshot!("seed_counts", got.join("\n")));
 }
+
+#[test]
+fn counts_over_lists_make_n_of_m_groups() {
+    check(
+        "Inclusion Criteria:\n1. At least 2 of the following:\n   a. Diabetes\n   b. Hypertension\n   c. Obesity\n2. Age ≥ 18\n",
+        "
+        inc section all: Inclusion Criteria:
+          inc.1 group atLeast 2: At least 2 of the following:
+            inc.1.1 criterion: Diabetes
+            inc.1.2 criterion: Hypertension
+            inc.1.3 criterion: Obesity
+          inc.2 criterion: Age ≥ 18",
+    );
+    check(
+        "Inclusion Criteria:\n* Prior treatment with ≥ 2 of the following regimens:\n  * FOLFOX\n  * FOLFIRI\n  * CAPOX\n",
+        "
+        inc section all: Inclusion Criteria:
+          inc.1 group atLeast 2: Prior treatment with ≥ 2 of the following regimens:
+            inc.1.1 criterion: FOLFOX
+            inc.1.2 criterion: FOLFIRI
+            inc.1.3 criterion: CAPOX",
+    );
+    check(
+        "Inclusion Criteria:\n1. Two or more of the following SIRS criteria:\n   a. Temperature > 38 °C\n   b. Heart rate > 90\n   c. Respiratory rate > 20\n",
+        "
+        inc section all: Inclusion Criteria:
+          inc.1 group atLeast 2: Two or more of the following SIRS criteria:
+            inc.1.1 criterion: Temperature > 38 °C
+            inc.1.2 criterion: Heart rate > 90
+            inc.1.3 criterion: Respiratory rate > 20",
+    );
+    check(
+        "Inclusion Criteria:\n1. Patients meet at least three out of the following six conditions:\n   a. A\n   b. B\n   c. C\n   d. D\n   e. E\n   f. F\n",
+        "
+        inc section all: Inclusion Criteria:
+          inc.1 group atLeast 3: Patients meet at least three out of the following six conditions:
+            inc.1.1 criterion: A
+            inc.1.2 criterion: B
+            inc.1.3 criterion: C
+            inc.1.4 criterion: D
+            inc.1.5 criterion: E
+            inc.1.6 criterion: F",
+    );
+    check(
+        "Exclusion Criteria:\n1. At least three of:\n   a. Smoking\n   b. Hypertension\n   c. Diabetes\n   d. Obesity\n",
+        "
+        exc section all: Exclusion Criteria:
+          exc.1 group atLeast 3: At least three of:
+            exc.1.1 criterion: Smoking
+            exc.1.2 criterion: Hypertension
+            exc.1.3 criterion: Diabetes
+            exc.1.4 criterion: Obesity",
+    );
+}
+
+#[test]
+fn counts_that_are_no_n_of_m() {
+    // One of the following stays `any`; "≥1 of the following" too.
+    check(
+        "Inclusion Criteria:\n1. ≥1 of the following:\n   a. Diabetes\n   b. Obesity\n",
+        "
+        inc section all: Inclusion Criteria:
+          inc.1 group any: ≥1 of the following:
+            inc.1.1 criterion: Diabetes
+            inc.1.2 criterion: Obesity",
+    );
+    // As many as there are items: all of them.
+    check(
+        "Inclusion Criteria:\n1. At least 2 of the following:\n   a. Diabetes\n   b. Obesity\n",
+        "
+        inc section all: Inclusion Criteria:
+          inc.1 group all: At least 2 of the following:
+            inc.1.1 criterion: Diabetes
+            inc.1.2 criterion: Obesity",
+    );
+    // A count of something else in the lead-in is no count over the items.
+    check(
+        "Inclusion Criteria:\n1. At least 2 prior lines of therapy, including:\n   a. Platinum\n   b. Taxane\n   c. Anthracycline\n",
+        "
+        inc section all: Inclusion Criteria:
+          inc.1 group all: At least 2 prior lines of therapy, including:
+            inc.1.1 criterion: Platinum
+            inc.1.2 criterion: Taxane
+            inc.1.3 criterion: Anthracycline",
+    );
+}
+
+#[test]
+fn a_header_inside_a_line_opens_its_section() {
+    check(
+        "Inclusion Criteria:\n* Consent signed\n* All surgeries approved by the Board (MAB) Exclusion Criteria:• Disc height below 6 mm\n* Prior lumbar surgery\n",
+        "
+        inc section all: Inclusion Criteria:
+          inc.1 criterion: Consent signed
+          inc.2 criterion: All surgeries approved by the Board (MAB)
+        exc section all: Exclusion Criteria:
+          exc.1 criterion: Disc height below 6 mm
+          exc.2 criterion: Prior lumbar surgery",
+    );
+    check(
+        "Inclusion Criteria: - Age 50 or older - Healthy conjunctiva in the target quadrant Exclusion Criteria: - Uncontrolled systemic disease\n",
+        "
+        inc section all: Inclusion Criteria:
+          inc.1 criterion: Age 50 or older - Healthy conjunctiva in the target quadrant
+        exc section all: Exclusion Criteria:
+          exc.1 criterion: Uncontrolled systemic disease",
+    );
+    // Spoken of in a sentence, the phrase is no header.
+    check(
+        "Inclusion Criteria:\n* Patients meeting all of the Inclusion Criteria: as listed\n* Patients who meet any of the exclusion criteria: see below\n",
+        "
+        inc section all: Inclusion Criteria:
+          inc.1 criterion: Patients meeting all of the Inclusion Criteria: as listed
+          inc.2 criterion: Patients who meet any of the exclusion criteria: see below",
+    );
+}

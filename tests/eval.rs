@@ -498,3 +498,55 @@ fn the_lexicon_hierarchy_counts_downwards_only() {
     let p = r#"{"conditions": [{"code": "SNOMED:68815009"}]}"#;
     assert_eq!(inc(vec![cond("SLE")], p).0, Pass);
 }
+
+/// An n-of-m group over three conditions, in the section given, judged for
+/// the patient's conditions (`name` or `name:absent`): its status and reason.
+fn two_of_three(exclusion: bool, conditions: &[&str]) -> (trialsieve::eval::Status, String) {
+    let g = group(
+        "At least 2 of the following:",
+        trialsieve::criteria::Logic::AtLeast(2),
+        vec![crit("Diabetes", vec![cond("diabetes mellitus")]), crit("Hypertension", vec![cond("hypertension")]), crit("Obesity", vec![cond("obesity")])],
+    );
+    let t = if exclusion { trial("T", vec![], vec![g]) } else { trial("T", vec![g], vec![]) };
+    let list: Vec<String> = conditions
+        .iter()
+        .map(|c| match c.split_once(':') {
+            Some((n, s)) => format!(r#"{{"name": "{n}", "status": "{s}"}}"#),
+            None => format!(r#"{{"name": "{c}"}}"#),
+        })
+        .collect();
+    let e = run(&t, &format!(r#"{{"conditions": [{}]}}"#, list.join(", ")));
+    let id = if exclusion { "exc.1" } else { "inc.1" };
+    let r = node(&e, id);
+    (r.status, r.reason.clone())
+}
+
+#[test]
+fn n_of_m_inclusion_counts_its_children() {
+    let check = |conds: &[&str], want: trialsieve::eval::Status, reason: &str| {
+        let (s, r) = two_of_three(false, conds);
+        assert_eq!((s, r.as_str()), (want, reason), "{conds:?}");
+    };
+    check(&["diabetes mellitus", "hypertension"], Pass, "2 of at least 2 met, 1 unknown");
+    check(&["diabetes mellitus", "hypertension", "obesity"], Pass, "3 of at least 2 met");
+    // One met, two unknown: two could still be met.
+    check(&["diabetes mellitus"], Unknown, "1 of at least 2 met, 2 unknown");
+    // One met, one absent, one unknown: still possible.
+    check(&["diabetes mellitus", "hypertension:absent"], Unknown, "1 of at least 2 met, 1 not met, 1 unknown");
+    // Two absent: at most one can be met.
+    check(&["diabetes mellitus:absent", "hypertension:absent"], Fail, "0 of at least 2 met, 2 not met, 1 unknown");
+}
+
+#[test]
+fn n_of_m_exclusion_excludes_when_n_items_hold() {
+    let check = |conds: &[&str], want: trialsieve::eval::Status, reason: &str| {
+        let (s, r) = two_of_three(true, conds);
+        assert_eq!((s, r.as_str()), (want, reason), "{conds:?}");
+    };
+    // One item alone does not exclude; it stays open while two are unknown.
+    check(&["diabetes mellitus"], Unknown, "1 of at least 2 present, 2 unknown");
+    check(&["diabetes mellitus", "hypertension"], Fail, "2 of at least 2 present, 1 unknown");
+    // Two absent: at most one item can hold, so the group does not exclude.
+    check(&["diabetes mellitus", "hypertension:absent", "obesity:absent"], Pass, "1 of at least 2 present, 2 absent");
+    check(&["hypertension:absent", "obesity:absent"], Pass, "0 of at least 2 present, 2 absent, 1 unknown");
+}

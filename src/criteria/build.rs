@@ -24,9 +24,23 @@
 //!   only to patients of the inclusion cohort with the same `cohort` name.
 //! * Exclusion group: the group as a whole is one exclusion; `any` (the
 //!   default) = excluded when any child holds, `all` = only when all hold.
+//! * n-of-m group (`atLeast: n`, from a lead-in "at least 2 of the
+//!   following", "≥ 2 of the following regimens", "two or more of the
+//!   following", "at least three of:"; n is 2 or more and fewer than the
+//!   items, "one of the following" stays `any`): in an inclusion, the
+//!   patient must meet at least n children; in an exclusion, the group
+//!   excludes when at least n of its items hold (items are reasons to
+//!   exclude, so n children *fail* in exclusion terms), and does not when
+//!   fewer than n can still hold.
 //! * A group's own text (its lead-in) may itself carry conditions that hold
 //!   for the whole group ("Patients with DM who …:").
 //! * Notes carry no logic and are not evaluated.
+//!
+//! A section header may also stand inside a line or a paragraph ("… (MAB)
+//! Exclusion Criteria:• Patient has …"): a capitalised header phrase of two
+//! words or more followed by a colon, or in capitals followed by a list, not
+//! after a word that makes it part of a sentence ("meeting all of the
+//! inclusion criteria"); the text before it stays with the section before.
 //!
 //! `appliesIf` on a node says the node only applies to the patients it
 //! names ("for SLE patients", "women of childbearing potential"); for other
@@ -297,6 +311,64 @@ fn header_at_end(s: &str) -> Option<(HeaderKind, usize)> {
     None
 }
 
+/// Where a section header starts inside a line ("… in the target quadrant
+/// Exclusion Criteria: - Uncontrolled …", "… (MAB) EXCLUSION CRITERIA 1. …"):
+/// a header phrase of two words or more, capitalised, after a word that
+/// does not make it part of a sentence ("meeting all of the inclusion
+/// criteria", "see exclusion criteria below"), and followed by a colon, or
+/// written in capitals and followed by the end of the line or a list marker.
+fn header_inside(s: &str) -> Option<usize> {
+    let p = phrases::get();
+    if !s.contains("clu") && !s.contains("CLU") {
+        return None;
+    }
+    for (i, c) in s.char_indices().skip(1) {
+        if !c.is_ascii_uppercase() || !(c == 'I' || c == 'E' || c == 'N') {
+            continue;
+        }
+        let prev = s[..i].chars().next_back();
+        // "Inclusion/Exclusion Criteria:" names both sections.
+        if prev.is_some_and(|p| p.is_alphanumeric() || matches!(p, '/' | '-' | '&')) {
+            continue;
+        }
+        // "Ocular Inclusion Criteria: Study Eye", "(Subject-Level Exclusion
+        // Criteria:)": a few capitalised words alone before the phrase name
+        // the header; it is not split from them.
+        let before = s[..i].trim_start_matches(|c: char| !c.is_alphanumeric());
+        let words: Vec<&str> = before.split_whitespace().collect();
+        if words.len() <= 3 && words.iter().all(|w| w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit())) {
+            continue;
+        }
+        let Some(h) = p.inclusion_headers.iter().chain(&p.exclusion_headers).find(|h| h.contains(' ') && starts_word_ci(&s[i..], h)) else {
+            continue;
+        };
+        let prev_word: String = s[..i].split_whitespace().next_back().unwrap_or("").chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
+        if p.header_prefix_stop_words.contains(&prev_word) {
+            continue;
+        }
+        let phrase = &s[i..i + h.len()];
+        let caps = phrase.chars().all(|c| !c.is_alphabetic() || c.is_uppercase());
+        let j = skip_emphasis(s, i + h.len());
+        let colon = s[j..].starts_with([':', '：']);
+        let listed = caps && (s[j..].trim().is_empty() || !markers::read(&s[j..], Place::LineStart).is_empty());
+        if colon || listed {
+            // "… Key Exclusion Criteria:": the qualifier belongs to the header.
+            let before = s[..i].trim_end();
+            let start = p
+                .header_qualifiers
+                .iter()
+                .find(|q| {
+                    // `get`: the cut may fall inside a character.
+                    let cut = before.len().saturating_sub(q.len());
+                    before.get(cut..).is_some_and(|t| t.eq_ignore_ascii_case(q)) && before.get(..cut).is_some_and(|b| b.ends_with(char::is_whitespace))
+                })
+                .map_or(i, |q| before.len() - q.len());
+            return Some(start);
+        }
+    }
+    None
+}
+
 fn skip_emphasis(s: &str, mut i: usize) -> usize {
     while let Some(c) = s[i..].chars().next() {
         if matches!(c, '*' | '_' | ' ' | '\t') {
@@ -340,7 +412,27 @@ struct Plan {
 fn plan_sections(text: &str, lines: &[Line], diags: &mut Vec<Diagnostic>) -> Vec<Plan> {
     let mut plans: Vec<Plan> = Vec::new();
     let mut pre: Vec<Piece> = Vec::new();
-    for &line in lines {
+    let mut queue: Vec<Line> = Vec::new();
+    for &whole in lines {
+        // "… (MAB) Exclusion Criteria:• Patient has …": a header inside the
+        // line ends the text before it there.
+        let mut line = whole;
+        loop {
+            let ws = Span::new(line.start, line.end).slice(text);
+            let from = header(ws).map_or(0, |(_, len)| len);
+            match header_inside(&ws[from..]).map(|at| at + from) {
+                Some(at) if at > 0 && !ws[..at].trim().is_empty() => {
+                    queue.push(Line { end: line.start + ws[..at].trim_end().len(), ..line });
+                    line = Line { start: line.start + at, blank_before: false, ..line };
+                }
+                _ => {
+                    queue.push(line);
+                    break;
+                }
+            }
+        }
+    }
+    for line in queue {
         let s = Span::new(line.start, line.end).slice(text);
         let target = |plans: &mut Vec<Plan>, pre: &mut Vec<Piece>, piece: Piece| match plans.last_mut() {
             Some(p) => p.pieces.push(piece),

@@ -125,11 +125,17 @@ pub enum NodeKind {
     Note,
 }
 
+/// How a node's children combine (the module doc of `build` says what
+/// each means in each section). In JSON: `"all"`, `"any"`, or
+/// `{ "atLeast": 2 }` for "at least 2 of the following".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "camelCase")]
 pub enum Logic {
     All,
     Any,
+    /// At least this many children (always 2 or more: "at least one of"
+    /// is `Any`).
+    AtLeast(u32),
 }
 
 /// The condition under which a criterion applies ("for SLE patients").
@@ -172,9 +178,10 @@ pub fn outline(tree: &[Criterion]) -> String {
             NodeKind::Note => "note",
         };
         let logic = match c.logic {
-            Some(Logic::All) => " all",
-            Some(Logic::Any) => " any",
-            None => "",
+            Some(Logic::All) => " all".to_string(),
+            Some(Logic::Any) => " any".to_string(),
+            Some(Logic::AtLeast(n)) => format!(" atLeast {n}"),
+            None => String::new(),
         };
         out.push_str(&format!("{}{} {}{}: {}", "  ".repeat(depth), c.id, kind, logic, c.text));
         if let Some(a) = &c.applies_if {

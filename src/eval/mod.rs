@@ -28,7 +28,13 @@
 //! - Consent, judgment and participation atoms never block a verdict: their
 //!   criteria go to `toConfirm`.
 //! - Exclusion groups exclude when any sub-item does (they are lists of
-//!   reasons to exclude); inclusion groups follow their `logic`.
+//!   reasons to exclude); inclusion groups follow their `logic`. An n-of-m
+//!   group (`atLeast`, "at least 2 of the following") counts its children,
+//!   a child in review or unknown as unknown: in an inclusion it passes
+//!   when at least n pass and fails only when fewer than n can still pass
+//!   (passes + unknowns < n); in an exclusion it excludes (fails) when at
+//!   least n of its items hold (n children fail) and passes when fewer
+//!   than n can still hold; otherwise unknown.
 //! - Cohorts: the shared criteria and every criterion of at least one cohort.
 //! - Verdict: `ineligible` when a criterion fails (so only on criteria
 //!   understood as far as their deciding atoms go), `eligible` when every
@@ -513,6 +519,33 @@ fn tally(children: &[CriterionResult]) -> String {
     if out.is_empty() { "nothing here applies".into() } else { out }
 }
 
+/// "2 of at least 3 met, 1 not met, 1 unknown" over an n-of-m group's
+/// children; in an exclusion "2 of at least 3 present, 1 absent".
+fn count_tally(n: u32, section: Section, children: &[CriterionResult]) -> String {
+    let (hold, not) = match section {
+        Section::Inclusion => (Status::Pass, Status::Fail),
+        Section::Exclusion => (Status::Fail, Status::Pass),
+    };
+    let (held, not_held, open) = children.iter().filter(|c| c.status != Status::NotApplicable).fold((0, 0, 0), |(h, x, o), c| {
+        if c.status == hold {
+            (h + 1, x, o)
+        } else if c.status == not {
+            (h, x + 1, o)
+        } else {
+            (h, x, o + 1)
+        }
+    });
+    let (yes, no) = if section == Section::Inclusion { ("met", "not met") } else { ("present", "absent") };
+    let mut out = format!("{held} of at least {n} {yes}");
+    if not_held > 0 {
+        out.push_str(&format!(", {not_held} {no}"));
+    }
+    if open > 0 {
+        out.push_str(&format!(", {open} unknown"));
+    }
+    out
+}
+
 /// "inc.3.2" → "Inclusion 3.2".
 fn label(c: &Criterion) -> String {
     let sec = if c.section == Section::Inclusion { "Inclusion" } else { "Exclusion" };
@@ -542,6 +575,18 @@ fn combine3(logic: Logic, it: impl Iterator<Item = Status>) -> Status {
         Logic::All if v.iter().all(|s| *s == Status::Pass) => Status::Pass,
         Logic::Any if v.contains(&Status::Pass) => Status::Pass,
         Logic::Any if v.iter().all(|s| *s == Status::Fail) => Status::Fail,
+        // Passes when n pass; fails only when fewer than n can still pass.
+        Logic::AtLeast(n) => {
+            let pass = v.iter().filter(|s| **s == Status::Pass).count();
+            let open = v.iter().filter(|s| **s == Status::Unknown).count();
+            if pass >= n as usize {
+                Status::Pass
+            } else if pass + open < n as usize {
+                Status::Fail
+            } else {
+                Status::Unknown
+            }
+        }
         _ => Status::Unknown,
     }
 }
@@ -583,7 +628,20 @@ impl Walk<'_, '_> {
                 _ => c.logic.unwrap_or(Logic::All),
             };
             let kids = r.children.iter().zip(&c.children).filter(|(x, ch)| counts(x) && ch.kind != NodeKind::Cohort).map(|(x, _)| x.status);
-            r.status = combine(logic, kids);
+            r.status = match c.logic {
+                // In an exclusion the items hold when they fail: the group
+                // excludes (fails) when at least n fail.
+                Some(Logic::AtLeast(n)) if c.kind == NodeKind::Group => {
+                    let excl = c.section == Section::Exclusion;
+                    let flip = move |s: Status| match s {
+                        Status::Pass if excl => Status::Fail,
+                        Status::Fail if excl => Status::Pass,
+                        s => s,
+                    };
+                    flip(combine(Logic::AtLeast(n), kids.map(flip)))
+                }
+                _ => combine(logic, kids),
+            };
             // A group's own atoms (a lead-in with a threshold) count too.
             if !c.atoms.is_empty() {
                 let (st, reason, facts, q, confirm) = self.leaf(c, at);
@@ -592,6 +650,9 @@ impl Walk<'_, '_> {
                 r.facts = facts;
                 qs = q;
                 r.to_confirm = confirm && r.children.iter().all(|x| x.to_confirm);
+            }
+            if let (Some(Logic::AtLeast(n)), true) = (c.logic, r.reason.is_empty()) {
+                r.reason = count_tally(n, c.section, &r.children);
             }
             if r.reason.is_empty() {
                 r.reason = tally(&r.children);

@@ -27,6 +27,8 @@ pub(crate) struct Phrases {
     /// A group whose lead-in says one of these needs only one child.
     pub any_phrases: Vec<String>,
     pub all_phrases: Vec<String>,
+    /// Number words by value ("zero", "one", "two", …): "at least two of the following".
+    pub count_words: Vec<String>,
     /// Words a list item ends with when it is one alternative of several ("…; or").
     pub trailing_any: Vec<String>,
     /// A lead-in that opens a cohort ("… can be enrolled in the group").

@@ -223,12 +223,82 @@ fn logic(text: &str, node: &mut Criterion) {
                 });
             // Phrase first, then "…; or" between the items, then the default:
             // `all` in inclusion, `any` in exclusion (any sub-item excludes).
+            // "At least 2 of the following": a count over the items. Equal
+            // to the number of items it is `all`; above it, the items were
+            // not all laid under the lead-in, so no count is trusted.
+            let items = node.children.iter().filter(|c| c.kind != NodeKind::Note).count();
+            match at_least(&t) {
+                Some(n) if n >= 2 && (n as usize) < items => {
+                    node.logic = Some(Logic::AtLeast(n));
+                    return;
+                }
+                Some(n) if n >= 2 && n as usize == items => {
+                    node.logic = Some(Logic::All);
+                    return;
+                }
+                Some(1) => {
+                    node.logic = Some(Logic::Any);
+                    return;
+                }
+                _ => {}
+            }
             let any = p.any_phrases.iter().any(|a| contains_phrase(&t, a));
             let all = !any && p.all_phrases.iter().any(|a| contains_phrase(&t, a));
             if any || (!all && (trailing_or || node.section == Section::Exclusion)) { Logic::Any } else { Logic::All }
         }
     };
     node.logic = Some(l);
+}
+
+/// The count a lead-in asks for: "at least 2 of the following", "≥ 2 of
+/// the following regimens", "two or more of the following", "at least
+/// three of:", "3 out of the following 5". The number stands before "of"
+/// (or "out of"), with "at least", "≥", "a minimum of" before it or "or
+/// more" after it, or "of" goes on with "the following"; what follows
+/// "of" is the list ("the following", "these", "below", a number, or the
+/// colon). `lead` is lower case.
+fn at_least(lead: &str) -> Option<u32> {
+    let p = phrases::get();
+    let words: Vec<&str> = lead.split_whitespace().collect();
+    let value = |w: &str| -> Option<u32> {
+        let w = w.trim_start_matches(['≥', '>', '=', '(']).trim_end_matches([')', ',']);
+        if let Ok(n) = w.parse::<u32>() {
+            return Some(n);
+        }
+        p.count_words.iter().position(|c| c == w).map(|i| i as u32)
+    };
+    for (k, w) in words.iter().enumerate() {
+        let colon = *w == "of:";
+        if *w != "of" && !colon {
+            continue;
+        }
+        // "N of", "N out of", "N or more of".
+        let mut j = k;
+        if j >= 1 && words[j - 1] == "out" {
+            j -= 1;
+        }
+        let more = j >= 3 && words[j - 1] == "more" && words[j - 2] == "or";
+        if more {
+            j -= 2;
+        }
+        let Some(n) = j.checked_sub(1).and_then(|i| value(words[i])) else { continue };
+        let before = &words[..j - 1];
+        let glued = words[j - 1].starts_with(['≥', '>']);
+        let quantified = glued
+            || more
+            || before.ends_with(&["at", "least"])
+            || before.last().is_some_and(|b| matches!(*b, "≥" | ">=" | "any"))
+            || before.ends_with(&["minimum", "of"]);
+        let next = words.get(k + 1).map(|x| x.trim_end_matches([':', ',']));
+        let listed = colon
+            || next.is_some_and(|x| matches!(x, "the" | "following" | "these" | "below") || value(x).is_some())
+            || (k + 1 == words.len() && w.ends_with(':'));
+        let following = next == Some("the") && words.get(k + 2).is_some_and(|x| x.starts_with("following"));
+        if listed && (quantified || following) {
+            return Some(n);
+        }
+    }
+    None
 }
 
 /// A word of the text with its byte range, trailing punctuation left out.
