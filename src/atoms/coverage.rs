@@ -8,15 +8,7 @@ use crate::span::Span;
 
 /// Every span an atom accounts for: the atom itself and its parts.
 fn covered(atoms: &[Atom]) -> Vec<Span> {
-    let mut out = Vec::new();
-    for a in atoms {
-        out.push(a.span);
-        out.extend(a.value_span);
-        out.extend(a.window.as_ref().and_then(|w| w.span));
-        out.extend(a.duration_span);
-        out.extend(a.dose_span);
-        out.extend(a.classification_span);
-    }
+    let mut out: Vec<Span> = atoms.iter().flat_map(Atom::spans).collect();
     out.sort();
     out
 }

@@ -162,15 +162,7 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
     let region = &text[start..end];
 
     // What atoms and the applicability phrase account for.
-    let mut cov: Vec<Span> = Vec::new();
-    for a in &c.atoms {
-        cov.push(a.span);
-        cov.extend(a.value_span);
-        cov.extend(a.window.as_ref().and_then(|w| w.span));
-        cov.extend(a.duration_span);
-        cov.extend(a.dose_span);
-        cov.extend(a.classification_span);
-    }
+    let mut cov: Vec<Span> = c.atoms.iter().flat_map(Atom::spans).collect();
     if let Some(ai) = &c.applies_if {
         cov.push(ai.span);
     }
