@@ -110,3 +110,39 @@ fn abstention_is_met_by_absence_and_never_failed() {
         ("exc", "Participant has had >1 prior clinical vertebral fracture AND is a candidate for osteoporosis therapy", r#"{"conditions": [{"name": "osteoporosis"}]}"#, Unknown),
     ]);
 }
+
+/// An exclusion's age bound is the complement of the trial's range: it
+/// excludes the patients it names and says nothing of the others.
+#[test]
+fn an_exclusion_age_bound_excludes_only_whom_it_names() {
+    check(&[
+        ("exc", "Age < 6 months", r#"{"age": 2}"#, Pass),
+        ("exc", "Age < 6 months", r#"{"birthDate": "2026-08-01"}"#, Fail),
+        ("exc", "Age ≤ 18", r#"{"age": 40}"#, Pass),
+        ("exc", "Age ≤ 18", r#"{"age": 16}"#, Fail),
+        ("exc", "Patients older than 75 years", r#"{"age": 60}"#, Pass),
+        ("exc", "Patients older than 75 years", r#"{"age": 80}"#, Fail),
+        ("exc", "Age < 6 months", r#"{"sex": "female"}"#, Unknown),
+    ]);
+}
+
+/// The trial's own age limits never come from an exclusion: a page whose
+/// only age is in its exclusions keeps no minimum or maximum, and a
+/// two-year-old is not excluded by "Age < 6 months".
+#[test]
+fn an_exclusion_age_bound_is_not_the_trials_age_limit() {
+    for page in [
+        "Inclusion Criteria:\n- Diagnosis of bronchiolitis\nExclusion Criteria:\n- Age < 6 months\n",
+        "Inclusion Criteria:\n- Diagnosis of bronchiolitis\n\nExclusion Criteria:\n\n- Age ≤ 18\n- Pregnancy\n",
+        "Eligibility\nInclusion Criteria: diagnosis of bronchiolitis. Exclusion Criteria: age < 6 months; prematurity.\n",
+    ] {
+        let t = &trialsieve::parse(page, &Default::default()).unwrap()[0];
+        assert_eq!((t.minimum_age.as_ref(), t.maximum_age.as_ref()), (None, None), "{page:?}");
+        let p = trialsieve::patient::read(r#"{"age": 2, "sex": "male"}"#).unwrap();
+        let p40 = trialsieve::patient::read(r#"{"age": 40, "sex": "male"}"#).unwrap();
+        let o = EvalOptions { today: Some("2026-11-22".into()), ..Default::default() };
+        let who = if page.contains("18") { &p40 } else { &p };
+        let e = eval::evaluate(t, who, &o);
+        assert_ne!(e.verdict, eval::Verdict::Ineligible, "{page:?}: {:?}", e.failing);
+    }
+}

@@ -62,6 +62,9 @@ use crate::trial::{SexEligibility, Trial};
 mod atom;
 mod index;
 mod scope;
+mod summary;
+
+pub use summary::{check_summary, check_summary_prepared, CheckSummary, Counts, Deciding, TrialSummary};
 
 pub use scope::table_categories as scope_table_categories;
 
@@ -311,7 +314,6 @@ struct Walk<'a, 'b> {
     trial_id: String,
     questions: Vec<Question>,
     to_confirm: Vec<CriterionRef>,
-    failing: Vec<CriterionRef>,
     /// cohort name → statuses of its nodes.
     cohorts: BTreeMap<String, Vec<Status>>,
 }
@@ -325,7 +327,6 @@ fn evaluate_with(trial: &Trial, prep: &Prepared, ctx: &Ctx, memo: &mut atom::Mem
         trial_id: trial.id.clone().unwrap_or_default(),
         questions: Vec::new(),
         to_confirm: Vec::new(),
-        failing: Vec::new(),
         cohorts: BTreeMap::new(),
     };
     let mut criteria = structured(trial, ctx, &mut w);
@@ -348,16 +349,51 @@ fn evaluate_with(trial: &Trial, prep: &Prepared, ctx: &Ctx, memo: &mut atom::Mem
     };
     let mut questions = if verdict == Verdict::Ineligible { Vec::new() } else { merge_questions(w.questions) };
     sort_questions(&mut questions, |a, b| b.criteria.len().cmp(&a.criteria.len()).then_with(|| a.id.cmp(&b.id)));
+    let failing = if verdict == Verdict::Ineligible { failing(&criteria, &trial.criteria) } else { Vec::new() };
     Evaluation {
         trial_id: trial.id.clone(),
         trial_index: 0,
         verdict,
         criteria,
-        failing: if verdict == Verdict::Ineligible { w.failing } else { Vec::new() },
+        failing,
         questions,
         to_confirm: w.to_confirm,
         warnings: Vec::new(),
     }
+}
+
+/// The criteria a fail comes from: a failing node none of whose counted
+/// sub-items fail (a leaf, or a group failed by its own lead-in's atoms),
+/// reached through failing groups and through the cohorts (which decide
+/// apart from their section). `results` end with one per `criteria`.
+fn failing(results: &[CriterionResult], criteria: &[Criterion]) -> Vec<CriterionRef> {
+    fn has_cohort(c: &Criterion) -> bool {
+        c.kind == NodeKind::Cohort || c.children.iter().any(has_cohort)
+    }
+    fn walk(r: &CriterionResult, c: Option<&Criterion>, out: &mut Vec<CriterionRef>) {
+        if !counts(r) {
+            return;
+        }
+        let before = out.len();
+        for (i, rc) in r.children.iter().enumerate() {
+            let cc = c.and_then(|c| c.children.get(i));
+            if rc.status == Status::Fail || cc.is_some_and(has_cohort) {
+                walk(rc, cc, out);
+            }
+        }
+        if r.status == Status::Fail && out.len() == before {
+            out.push(CriterionRef { id: r.id.clone(), text: r.reason.clone(), span: r.span });
+        }
+    }
+    let mut out = Vec::new();
+    let structured = results.len().saturating_sub(criteria.len());
+    for (i, r) in results.iter().enumerate() {
+        let c = i.checked_sub(structured).and_then(|j| criteria.get(j));
+        if r.status == Status::Fail || c.is_some_and(has_cohort) {
+            walk(r, c, &mut out);
+        }
+    }
+    out
 }
 
 /// The parts joined, in one allocation: `format!` costs several times
@@ -448,7 +484,6 @@ fn structured(trial: &Trial, ctx: &Ctx, w: &mut Walk) -> Vec<CriterionResult> {
             }
         };
         if r.status == Status::Fail {
-            w.failing.push(CriterionRef { id: id.into(), text: r.reason.clone(), span: r.span });
         }
         out.push(r);
     }
@@ -472,7 +507,6 @@ fn structured(trial: &Trial, ctx: &Ctx, w: &mut Walk) -> Vec<CriterionResult> {
             Some((x, f)) => mk("trial.sex", Status::Fail, format!("Sex {} does not match the trial ({} only)", name(x), name(want)), vec![f]),
         };
         if r.status == Status::Fail {
-            w.failing.push(CriterionRef { id: "trial.sex".into(), text: r.reason.clone(), span: r.span });
         }
         out.push(r);
     }
@@ -703,9 +737,6 @@ impl Walk<'_, '_> {
                     }
                 }
             }
-        }
-        if r.status == Status::Fail && c.children.is_empty() {
-            self.failing.push(CriterionRef { id: c.id.clone(), text: r.reason.clone(), span: c.span });
         }
         if let Some(name) = cohort_here {
             self.cohorts.entry(name.to_string()).or_default().push(r.status);
@@ -1043,42 +1074,58 @@ pub fn check(trials: &[Trial], patient: &Patient, options: &EvalOptions) -> Chec
 }
 
 fn check_with(trials: &[Trial], prepared: Option<&[Prepared]>, patient: &Patient, options: &EvalOptions) -> CheckResult {
+    let mut evaluations: Vec<Evaluation> = Vec::with_capacity(trials.len());
+    let warnings = each_evaluation(trials, prepared, patient, options, |e, _| evaluations.push(e));
+    // The trial index is unique: an unstable sort orders them the same.
+    evaluations.sort_unstable_by_key(|e| (e.verdict as u8, e.questions.len(), e.trial_index));
+    let questions = rank_questions(evaluations.iter().map(|e| (e.trial_id.as_deref(), e.trial_index, e.questions.as_slice())));
+    CheckResult { evaluations, questions, warnings }
+}
+
+/// Evaluates each trial for the patient, in order, handing each evaluation
+/// (its `trial_index` set) to `each`; returns the check's warnings.
+fn each_evaluation(trials: &[Trial], prepared: Option<&[Prepared]>, patient: &Patient, options: &EvalOptions, mut each: impl FnMut(Evaluation, &Trial)) -> Vec<String> {
     let idx = index::PatientIndex::new(patient);
     let (as_of, warnings) = as_of(patient, options);
     let ctx = Ctx::new(patient, &idx, as_of, options);
     let mut memo = atom::Memo::default();
-    let mut evaluations: Vec<Evaluation> = trials
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            // Prepared data given and fitting, else the trial's own, kept
-            // for the next check (a page re-checks the same trials on each
-            // change to the patient).
-            let prep = match prepared.and_then(|p| p.get(i)).filter(|p| p.fits(t)) {
-                Some(p) => p,
-                None => t.prepared.get(t),
-            };
-            let mut e = evaluate_with(t, prep, &ctx, &mut memo);
-            e.trial_index = i;
-            e
-        })
-        .collect();
-    // The trial index is unique: an unstable sort orders them the same.
-    evaluations.sort_unstable_by_key(|e| (e.verdict as u8, e.questions.len(), e.trial_index));
+    for (i, t) in trials.iter().enumerate() {
+        // Prepared data given and fitting, else the trial's own, kept for
+        // the next check (a page re-checks the same trials on each change
+        // to the patient).
+        let prep = match prepared.and_then(|p| p.get(i)).filter(|p| p.fits(t)) {
+            Some(p) => p,
+            None => t.prepared.get(t),
+        };
+        let mut e = evaluate_with(t, prep, &ctx, &mut memo);
+        e.trial_index = i;
+        each(e, t);
+    }
+    warnings
+}
+
+/// The questions of ranked trials (trial id, index, its questions) merged
+/// by id, each with the criteria (`trialId#criterionId`) and trials it
+/// bears on; those that settle the most criteria first.
+fn rank_questions<'a>(ranked: impl Iterator<Item = (Option<&'a str>, usize, &'a [Question])>) -> Vec<Question> {
     let mut all: Vec<Question> = Vec::new();
-    let mut at: HashMap<&str, usize> = HashMap::new();
-    for e in &evaluations {
-        if e.questions.is_empty() {
+    let mut at: HashMap<String, usize> = HashMap::new();
+    for (id, index, qs) in ranked {
+        if qs.is_empty() {
             continue;
         }
-        let tid = e.trial_id.clone().unwrap_or_else(|| format!("#{}", e.trial_index));
-        for q in &e.questions {
-            let i = *at.entry(q.id.as_str()).or_insert_with(|| {
-                let mut nq = q.clone();
-                nq.criteria.clear();
-                all.push(nq);
-                all.len() - 1
-            });
+        let tid = id.map_or_else(|| format!("#{index}"), str::to_string);
+        for q in qs {
+            let i = match at.get(q.id.as_str()) {
+                Some(&i) => i,
+                None => {
+                    let mut nq = q.clone();
+                    nq.criteria.clear();
+                    all.push(nq);
+                    at.insert(q.id.clone(), all.len() - 1);
+                    all.len() - 1
+                }
+            };
             all[i].criteria.extend(q.criteria.iter().map(|c| cat(&[&tid, "#", c])));
             // Evaluations come one trial at a time: a repeat is always the last one.
             if all[i].trials.last() != Some(&tid) {
@@ -1087,7 +1134,7 @@ fn check_with(trials: &[Trial], prepared: Option<&[Prepared]>, patient: &Patient
         }
     }
     sort_questions(&mut all, |a, b| b.criteria.len().cmp(&a.criteria.len()).then(b.trials.len().cmp(&a.trials.len())).then_with(|| a.id.cmp(&b.id)));
-    CheckResult { evaluations, questions: all, warnings }
+    all
 }
 
 impl Evaluation {

@@ -1,0 +1,164 @@
+//! The summary-shaped check: one patient against many trials, with per
+//! trial only what a ranked list shows (the verdict, the criterion that
+//! decides it with its reason and source text, counts by status, how many
+//! questions are open) and the questions across trials, ranked. The full
+//! per-criterion evaluation of one trial comes from [`super::evaluate`] on
+//! demand.
+//!
+//! Each trial's evaluation is summarised as soon as it is made and its
+//! tree dropped, so a check of thousands of trials never holds their trees
+//! at once, and the result is a few hundred bytes per trial instead of
+//! kilobytes: what crosses to JavaScript per keystroke stays small.
+
+use serde::{Deserialize, Serialize};
+
+use super::{CriterionResult, EvalOptions, Evaluation, Prepared, Question, Status, Verdict};
+use crate::criteria::Criterion;
+use crate::patient::Patient;
+use crate::span::Span;
+use crate::trial::Trial;
+
+/// How many leaf criteria (criteria without sub-items, the trial's own
+/// age and sex limits included) have each status. Criteria only the study
+/// team can judge count under `toConfirm` alone.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Counts {
+    pub pass: u32,
+    pub fail: u32,
+    pub unknown: u32,
+    pub review: u32,
+    pub not_applicable: u32,
+    pub to_confirm: u32,
+}
+
+impl Counts {
+    /// The counts over an evaluation's criteria tree.
+    pub fn of(criteria: &[CriterionResult]) -> Counts {
+        fn walk(r: &CriterionResult, n: &mut Counts) {
+            if !r.children.is_empty() {
+                r.children.iter().for_each(|c| walk(c, n));
+                return;
+            }
+            let slot = match (r.to_confirm, r.status) {
+                (true, _) => &mut n.to_confirm,
+                (_, Status::Pass) => &mut n.pass,
+                (_, Status::Fail) => &mut n.fail,
+                (_, Status::Unknown) => &mut n.unknown,
+                (_, Status::Review) => &mut n.review,
+                (_, Status::NotApplicable) => &mut n.not_applicable,
+            };
+            *slot += 1;
+        }
+        let mut n = Counts::default();
+        criteria.iter().for_each(|r| walk(r, &mut n));
+        n
+    }
+}
+
+/// The criterion a trial's verdict rests on: for `ineligible` the first
+/// criterion that fails, for `undetermined` the first one still open
+/// (unknown or in review); none for `eligible`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deciding {
+    pub id: String,
+    pub status: Status,
+    pub reason: String,
+    /// The criterion's words (empty for the trial's structured limits,
+    /// `trial.minimumAge` and the like).
+    pub text: String,
+    /// Where the criterion is in the eligibility text.
+    pub span: Span,
+}
+
+/// One trial of a summary check.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrialSummary {
+    pub trial_id: Option<String>,
+    /// The trial's position in the list checked.
+    pub trial_index: usize,
+    pub verdict: Verdict,
+    pub deciding: Option<Deciding>,
+    pub counts: Counts,
+    /// How many questions the trial's evaluation asks.
+    pub questions: usize,
+}
+
+/// A summary check: trials ranked as [`super::check`] ranks them, and the
+/// questions across trials, those that settle the most criteria first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckSummary {
+    pub trials: Vec<TrialSummary>,
+    pub questions: Vec<Question>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+impl TrialSummary {
+    /// The summary of `e`, an evaluation of `trial`.
+    pub fn of(e: &Evaluation, trial: &Trial) -> TrialSummary {
+        let text = |id: &str| criterion(&trial.criteria, id).map(|c| c.text.clone()).unwrap_or_default();
+        let deciding = match e.verdict {
+            Verdict::Eligible => None,
+            Verdict::Ineligible => e.failing.first().map(|f| Deciding { id: f.id.clone(), status: Status::Fail, reason: f.text.clone(), text: text(&f.id), span: f.span }),
+            Verdict::Undetermined => find(&e.criteria, &|r| matches!(r.status, Status::Unknown | Status::Review) && !r.to_confirm)
+                .map(|r| Deciding { id: r.id.clone(), status: r.status, reason: r.reason.clone(), text: text(&r.id), span: r.span }),
+        };
+        TrialSummary {
+            trial_id: e.trial_id.clone(),
+            trial_index: e.trial_index,
+            verdict: e.verdict,
+            deciding,
+            counts: Counts::of(&e.criteria),
+            questions: e.questions.len(),
+        }
+    }
+}
+
+/// The first leaf, in reading order, that `want` accepts.
+fn find<'a>(criteria: &'a [CriterionResult], want: &dyn Fn(&CriterionResult) -> bool) -> Option<&'a CriterionResult> {
+    criteria.iter().find_map(|r| if r.children.is_empty() { want(r).then_some(r) } else { find(&r.children, want) })
+}
+
+/// The criterion with id `id`.
+fn criterion<'a>(criteria: &'a [Criterion], id: &str) -> Option<&'a Criterion> {
+    criteria.iter().find_map(|c| if c.id == id { Some(c) } else { criterion(&c.children, id) })
+}
+
+/// Checks a patient against many trials, summarised per trial.
+pub fn check_summary(trials: &[Trial], patient: &Patient, options: &EvalOptions) -> CheckSummary {
+    check_summary_with(trials, None, patient, options)
+}
+
+/// [`check_summary`] with the trials prepared beforehand, as
+/// [`super::check_prepared`].
+pub fn check_summary_prepared(trials: &[Trial], prepared: &[Prepared], patient: &Patient, options: &EvalOptions) -> CheckSummary {
+    check_summary_with(trials, Some(prepared), patient, options)
+}
+
+fn check_summary_with(trials: &[Trial], prepared: Option<&[Prepared]>, patient: &Patient, options: &EvalOptions) -> CheckSummary {
+    let mut kept: Vec<(TrialSummary, Vec<Question>)> = Vec::with_capacity(trials.len());
+    let warnings = super::each_evaluation(trials, prepared, patient, options, |e, t| {
+        let s = TrialSummary::of(&e, t);
+        kept.push((s, e.questions));
+    });
+    kept.sort_unstable_by_key(|(s, _)| (s.verdict as u8, s.questions, s.trial_index));
+    let questions = super::rank_questions(kept.iter().map(|(s, q)| (s.trial_id.as_deref(), s.trial_index, q.as_slice())));
+    CheckSummary { trials: kept.into_iter().map(|(s, _)| s).collect(), questions, warnings }
+}
+
+impl CheckSummary {
+    /// The same summary with spans as UTF-16 offsets, converted in place;
+    /// `trials` are those checked.
+    pub fn into_utf16(mut self, trials: &[Trial]) -> CheckSummary {
+        for s in &mut self.trials {
+            if let (Some(d), Some(t)) = (s.deciding.as_mut(), trials.get(s.trial_index)) {
+                d.span = t.prepared.get(t).utf16().span(d.span);
+            }
+        }
+        self
+    }
+}

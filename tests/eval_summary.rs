@@ -1,0 +1,114 @@
+//! The summary-shaped check says what the full check says: the same
+//! ranking, verdicts, counts of the criteria by status, deciding criterion
+//! and questions; on a small trial here and on a corpus sample with the
+//! TREC 2022 patients when the corpus is present.
+
+#[path = "common/corpus.rs"]
+mod corpus;
+
+use trialsieve::eval::{self, CheckResult, CheckSummary, Counts, EvalOptions, Status, Verdict};
+use trialsieve::{Format, ParseOptions, Trial};
+
+fn options() -> EvalOptions {
+    EvalOptions { today: Some("2026-11-22".into()), ..Default::default() }
+}
+
+/// Every claim of the summary, against the full result.
+fn same(full: &CheckResult, sum: &CheckSummary, trials: &[Trial], who: &str) {
+    assert_eq!(full.evaluations.len(), sum.trials.len(), "{who}");
+    assert_eq!(full.questions, sum.questions, "{who}: questions");
+    assert_eq!(full.warnings, sum.warnings, "{who}: warnings");
+    for (e, s) in full.evaluations.iter().zip(&sum.trials) {
+        let at = format!("{who} / {:?}", e.trial_id);
+        assert_eq!((e.trial_index, &e.trial_id, e.verdict), (s.trial_index, &s.trial_id, s.verdict), "{at}");
+        assert_eq!(e.questions.len(), s.questions, "{at}");
+        assert_eq!(Counts::of(&e.criteria), s.counts, "{at}");
+        match (e.verdict, &s.deciding) {
+            (Verdict::Eligible, d) => assert!(d.is_none(), "{at}"),
+            (Verdict::Ineligible, Some(d)) => {
+                assert_eq!(d.status, Status::Fail, "{at}");
+                assert_eq!(d.id, e.failing[0].id, "{at}");
+                assert_eq!(d.reason, e.failing[0].text, "{at}");
+                let text = &trials[e.trial_index].eligibility_text;
+                // The criterion's words, as the span has them (spacing aside).
+                let words = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>().join(" ");
+                let source = words(text.get(d.span.start..d.span.end).unwrap_or(""));
+                assert!(source.contains(&words(&d.text)), "{at}: {d:?} in «{source}»");
+            }
+            (Verdict::Undetermined, Some(d)) => assert!(matches!(d.status, Status::Unknown | Status::Review), "{at}"),
+            // An undetermined trial with nothing open: one without criteria.
+            (Verdict::Undetermined, None) => assert_eq!(s.counts.unknown + s.counts.review, 0, "{at}"),
+            (v, None) => panic!("{at}: {v:?} without a deciding criterion: {}", serde_json::to_string(e).unwrap()),
+        }
+    }
+}
+
+const PAGE: &str = "Inclusion Criteria:\n- Aged 18-65 years\n- Hemoglobin ≥ 10 g/dL\n- Signed informed consent\nExclusion Criteria:\n- Pregnant or breastfeeding\n- Creatinine > 2 mg/dL\n";
+
+#[test]
+fn summary_says_what_the_full_check_says() {
+    let trials: Vec<Trial> = [PAGE, &PAGE.replace("18-65", "70-90"), "Inclusion Criteria:\n- Diagnosis of asthma\n"]
+        .iter()
+        .flat_map(|p| trialsieve::parse(p, &ParseOptions { format: Format::Text }).unwrap())
+        .collect();
+    for p in [
+        r#"{"age": 45}"#,
+        r#"{"age": 45, "sex": "male", "observations": [{"name": "hemoglobin", "value": 12, "unit": "g/dL"}, {"name": "creatinine", "value": 1, "unit": "mg/dL"}], "conditions": [{"name": "asthma"}]}"#,
+        r#"{"age": 45, "observations": [{"name": "hemoglobin", "value": 8, "unit": "g/dL"}]}"#,
+        r#"{}"#,
+    ] {
+        let patient = trialsieve::patient::read(p).unwrap();
+        let full = eval::check(&trials, &patient, &options());
+        let sum = eval::check_summary(&trials, &patient, &options());
+        same(&full, &sum, &trials, p);
+    }
+    // The one with a low hemoglobin: the first trial is out on it, with its words.
+    let patient = trialsieve::patient::read(r#"{"age": 45, "observations": [{"name": "hemoglobin", "value": 8, "unit": "g/dL"}]}"#).unwrap();
+    let sum = eval::check_summary(&trials, &patient, &options());
+    let first = sum.trials.iter().find(|s| s.trial_index == 0).unwrap();
+    assert_eq!(first.verdict, Verdict::Ineligible);
+    let d = first.deciding.as_ref().unwrap();
+    assert_eq!(d.text, "Hemoglobin ≥ 10 g/dL");
+    assert!(d.reason.contains("8 g/dL"), "{}", d.reason);
+    assert_eq!(first.counts.fail, 1);
+    assert_eq!(first.counts.to_confirm, 1, "informed consent is for the study team");
+}
+
+#[test]
+fn summary_matches_the_full_check_over_a_corpus_sample() {
+    let Some(dir) = corpus::dir() else {
+        eprintln!("no corpus: skipped");
+        return;
+    };
+    let Ok(text) = std::fs::read_to_string(dir.join("trials.jsonl")) else { return };
+    // Every 15th trial: about 300 across the corpus.
+    let trials: Vec<Trial> = text
+        .lines()
+        .step_by(15)
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v.get("eligibilityCriteria").and_then(|c| c.as_str()).map(str::to_string))
+        .flat_map(|t| trialsieve::parse(&t, &ParseOptions { format: Format::Text }).unwrap_or_default())
+        .collect();
+    let Ok(rd) = std::fs::read_dir(dir.join("trec2022/patients")) else { return };
+    let mut files: Vec<_> = rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "json")).collect();
+    files.sort();
+    let mut verdicts = [0usize; 3];
+    for f in files.iter().take(12) {
+        let patient = trialsieve::patient::read(&std::fs::read_to_string(f).unwrap()).unwrap();
+        let full = eval::check(&trials, &patient, &options());
+        let sum = eval::check_summary(&trials, &patient, &options());
+        same(&full, &sum, &trials, &f.display().to_string());
+        for s in &sum.trials {
+            verdicts[s.verdict as usize] += 1;
+        }
+        // And across the wasm edge's conversion to UTF-16 offsets.
+        let full16 = full.into_utf16(&trials);
+        for (e, s) in full16.evaluations.iter().zip(&sum.into_utf16(&trials).trials) {
+            if let (Some(d), Some(fail)) = (&s.deciding, e.failing.first()) {
+                assert_eq!(d.span, fail.span, "{:?}", e.trial_id);
+            }
+        }
+    }
+    // Not a vacuous comparison: every verdict occurs.
+    assert!(verdicts.iter().all(|&n| n > 0), "{verdicts:?}");
+}
