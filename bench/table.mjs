@@ -56,6 +56,12 @@ row('check 1 × 1,000, wasm, median (ms)', f(wasm.checkMedianMs, 2), '≤ 10', w
 row('check 1 × 1,000, wasm, p95 (ms)', f(wasm.checkP95Ms, 2), '', undefined);
 row('check 1 × 1,000, wasm, fastest (ms)', f(wasm.checkMinMs, 2), '', undefined);
 row('check 1 × 1,000, wasm, CPU time median (ms)', f(wasm.checkCpuMedianMs, 2), '≤ 10', wasm.checkCpuMedianMs <= 10);
+if (wasm.summaryMedianMs !== undefined) {
+  row('check summary 1 × 1,000, wasm, median (ms)', f(wasm.summaryMedianMs, 2), '≤ 10', wasm.summaryMedianMs <= 10);
+  row('check summary 1 × 1,000, wasm, CPU time median (ms)', f(wasm.summaryCpuMedianMs, 2), '≤ 10', wasm.summaryCpuMedianMs <= 10);
+  row('  check summary, JSON size (bytes)', String(wasm.summaryBytes), '', undefined);
+}
+if (wasm.parts.jsonParse) row('  wasm: JSON.parse of the full check (ms)', f(wasm.parts.jsonParse.median, 2), '', undefined);
 if (wasm.parts.rustToJsValue) row('  wasm: check → JS objects (ms)', f(wasm.parts.rustToJsValue.median, 2), '', undefined);
 if (wasm.parts.rustToJsonText) row('  wasm: check → JSON text (ms)', f(wasm.parts.rustToJsonText.median, 2), '', undefined);
 if (wasm.parts.jsonParse) row(`  JS: JSON.parse of ${f(wasm.parts.jsonTextBytes / 1e3, 0)} KB (ms)`, f(wasm.parts.jsonParse.median, 2), '', undefined);

@@ -3,8 +3,8 @@
 // Parse: every corpus trial into a TrialStore (no result crosses to JS, as
 // in the native bench), best of 3. Check: one patient against 1,000 trials
 // through the public API, median and p95 of 50 runs after 5 warm-up runs;
-// then the same call split into its parts at the wasm edge, to show what
-// dominates.
+// then the summary-shaped check (checkSummary) the same way, and the call
+// split into its parts at the wasm edge, to show what dominates.
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,6 +62,8 @@ for (const text of texts.slice(0, 1000)) small.add(text, { format: 'text' });
 const patient = { age: 45, sex: 'female', observations: [{ name: 'hemoglobin', value: 12, unit: 'g/dL' }] };
 const patientText = JSON.stringify(patient);
 const check = stats(() => small.check(patient, { today: '2026-11-22' }));
+const summary = stats(() => small.checkSummary(patient, { today: '2026-11-22' }));
+const summaryBytes = JSON.stringify(small.checkSummary(patient, { today: '2026-11-22' })).length;
 const parseCpu = (() => {
   const s = new TrialStore();
   const c = process.cpuUsage();
@@ -83,15 +85,17 @@ if (typeof raw.checkJson === 'function') {
   parts.jsonParse = stats(() => JSON.parse(text));
 }
 parts.rustToJsValue = stats(() => raw.check(patientText, opts));
+parts.summaryJsonText = stats(() => raw.checkSummary(patientText, opts));
 raw.free();
 small.free();
 
-const result = { trials: texts.length, megabytes: bytes / 1e6, parseSeconds: runs[0], parseMBs, parseCpuMBs: bytes / 1e6 / parseCpu, checkMedianMs: check.median, checkP95Ms: check.p95, checkMinMs: check.min, checkCpuMedianMs: check.cpuMedian, parts };
+const result = { trials: texts.length, megabytes: bytes / 1e6, parseSeconds: runs[0], parseMBs, parseCpuMBs: bytes / 1e6 / parseCpu, checkMedianMs: check.median, checkP95Ms: check.p95, checkMinMs: check.min, checkCpuMedianMs: check.cpuMedian, summaryMedianMs: summary.median, summaryP95Ms: summary.p95, summaryCpuMedianMs: summary.cpuMedian, summaryBytes, parts };
 if (asJson) {
   console.log(JSON.stringify(result));
 } else {
   console.log(`parse (wasm): ${texts.length} trials, ${(bytes / 1e6).toFixed(1)} MB in ${runs[0].toFixed(3)} s = ${parseMBs.toFixed(1)} MB/s (best of ${runs.length})`);
   console.log(`parse (wasm, by CPU time): ${result.parseCpuMBs.toFixed(1)} MB/s`);
   console.log(`check (wasm): 1 patient x 1000 trials: median ${check.median.toFixed(2)} ms, p95 ${check.p95.toFixed(2)} ms, fastest ${check.min.toFixed(2)} ms; CPU time median ${check.cpuMedian.toFixed(2)} ms`);
+  console.log(`check summary (wasm): median ${summary.median.toFixed(2)} ms, p95 ${summary.p95.toFixed(2)} ms; CPU time median ${summary.cpuMedian.toFixed(2)} ms; ${summaryBytes} bytes of JSON`);
   for (const [k, v] of Object.entries(parts)) console.log(`  ${k}: ${typeof v === 'number' ? v : `median ${v.median.toFixed(2)} ms, p95 ${v.p95.toFixed(2)} ms, CPU ${v.cpuMedian.toFixed(2)} ms`}`);
 }

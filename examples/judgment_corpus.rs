@@ -3,8 +3,11 @@
 //! criteria that fail, the criteria in review and the verdicts; with a
 //! file argument, writes one line per failing criterion
 //! (`patient<TAB>trial<TAB>criterion<TAB>reason`) so that two versions can
-//! be compared.
-//! `cargo run --release --example judgment_corpus [-- fails.tsv]`
+//! be compared. With a second file argument, also writes every node's
+//! status but unknown (`patient<TAB>trial<TAB>criterion<TAB>status`, and
+//! the verdict as criterion `verdict`), to count the criteria a change
+//! moves.
+//! `cargo run --release --example judgment_corpus [-- fails.tsv [statuses.tsv]]`
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -27,6 +30,7 @@ fn main() {
         return;
     };
     let out_path = std::env::args().nth(1);
+    let status_path = std::env::args().nth(2);
     let mut patients = Vec::new();
     for sub in ["trec2022/patients", "fhir"] {
         let Ok(rd) = std::fs::read_dir(dir.join(sub)) else { continue };
@@ -54,6 +58,13 @@ fn main() {
     }
     let opts = EvalOptions { today: Some("2026-11-22".into()), ..Default::default() };
     let mut out = out_path.as_ref().map(|p| std::io::BufWriter::new(std::fs::File::create(p).expect("the output file can be written")));
+    let mut all = status_path.as_ref().map(|p| std::io::BufWriter::new(std::fs::File::create(p).expect("the status file can be written")));
+    fn every(r: &CriterionResult, f: &mut dyn FnMut(&CriterionResult)) {
+        f(r);
+        for c in &r.children {
+            every(c, f);
+        }
+    }
     let mut statuses: BTreeMap<String, usize> = BTreeMap::new();
     let mut verdicts: BTreeMap<String, usize> = BTreeMap::new();
     fn walk(r: &CriterionResult, f: &mut dyn FnMut(&CriterionResult)) {
@@ -69,6 +80,16 @@ fn main() {
         for e in &res.evaluations {
             *verdicts.entry(format!("{:?}", e.verdict)).or_default() += 1;
             let tid = e.trial_id.clone().unwrap_or_default();
+            if let Some(o) = all.as_mut() {
+                let _ = writeln!(o, "{name}\t{tid}\tverdict\t{:?}", e.verdict);
+                for r in &e.criteria {
+                    every(r, &mut |r| {
+                        if r.status != eval::Status::Unknown {
+                            let _ = writeln!(o, "{name}\t{tid}\t{}\t{:?}", r.id, r.status);
+                        }
+                    });
+                }
+            }
             for r in &e.criteria {
                 walk(r, &mut |r| {
                     *statuses.entry(format!("{:?}", r.status)).or_default() += 1;

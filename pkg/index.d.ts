@@ -204,6 +204,48 @@ export interface CheckResult {
   [extra: string]: unknown;
 }
 
+/** How many leaf criteria (the trial's own age and sex limits included) have each status. */
+export interface Counts {
+  pass: number;
+  fail: number;
+  unknown: number;
+  review: number;
+  notApplicable: number;
+  /** Only the study team can judge these; they count here alone. */
+  toConfirm: number;
+}
+
+/** The criterion a verdict rests on: the first that fails (ineligible) or is still open (undetermined). */
+export interface Deciding {
+  id: string;
+  status: Status;
+  reason: string;
+  /** The criterion's words; empty for the trial's structured limits (`trial.minimumAge`, …). */
+  text: string;
+  /** Where the criterion is in the trial's eligibility text (UTF-16 offsets). */
+  span: Span;
+}
+
+export interface TrialSummary {
+  trialId: string | null;
+  trialIndex: number;
+  verdict: Verdict;
+  /** `null` when eligible. */
+  deciding: Deciding | null;
+  counts: Counts;
+  /** How many questions the trial's own evaluation asks. */
+  questions: number;
+}
+
+export interface CheckSummary {
+  /** Ranked as `check` ranks its evaluations. */
+  trials: TrialSummary[];
+  /** Open questions across all trials, those that settle the most first. */
+  questions: Question[];
+  warnings?: string[];
+  [extra: string]: unknown;
+}
+
 /** Loads the wasm module; call once before anything else. */
 export function init(source?: URL | string | BufferSource | WebAssembly.Module): Promise<void>;
 /** Whether `init()` has finished. */
@@ -228,6 +270,12 @@ export class TrialStore {
   clear(): void;
   evaluate(index: number, patient: Patient | string, options?: CheckOptions): Evaluation;
   check(patient: Patient | string, options?: CheckOptions): CheckResult;
+  /**
+   * Checks `patient` against every trial kept, summarised per trial: what a
+   * ranked list shows, a few hundred bytes per trial. The full evaluation of
+   * one trial comes from `evaluate`.
+   */
+  checkSummary(patient: Patient | string, options?: CheckOptions): CheckSummary;
   /** Frees the wasm memory the store holds. */
   free(): void;
 }

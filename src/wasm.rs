@@ -21,6 +21,10 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
         .map_err(|e| JsError::new(&format!("could not convert the result: {e}")))
 }
 
+fn to_json<T: Serialize>(value: &T) -> Result<String, JsError> {
+    serde_json::to_string(value).map_err(|e| JsError::new(&format!("could not convert the result: {e}")))
+}
+
 fn options<T: serde::de::DeserializeOwned + Default>(value: JsValue, what: &str) -> Result<T, JsError> {
     if value.is_undefined() || value.is_null() {
         return Ok(T::default());
@@ -104,6 +108,26 @@ impl TrialStore {
         let p = patient::read(patient_json).map_err(core_err)?;
         let result = eval::check(&self.trials, &p, &opts);
         to_js(&result.into_utf16(&self.trials))
+    }
+
+    /// [`TrialStore::check`] as JSON text, parsed once on the JS side:
+    /// building the result field by field across the boundary costs more.
+    #[wasm_bindgen(js_name = checkJson)]
+    pub fn check_json(&self, patient_json: &str, opts: JsValue) -> Result<String, JsError> {
+        let opts: EvalOptions = options(opts, "check options")?;
+        let p = patient::read(patient_json).map_err(core_err)?;
+        let result = eval::check(&self.trials, &p, &opts);
+        to_json(&result.into_utf16(&self.trials))
+    }
+
+    /// Checks a patient (JSON text) against every trial kept, summarised
+    /// per trial (`eval::check_summary`); JSON text.
+    #[wasm_bindgen(js_name = checkSummary)]
+    pub fn check_summary(&self, patient_json: &str, opts: JsValue) -> Result<String, JsError> {
+        let opts: EvalOptions = options(opts, "check options")?;
+        let p = patient::read(patient_json).map_err(core_err)?;
+        let result = eval::check_summary(&self.trials, &p, &opts);
+        to_json(&result.into_utf16(&self.trials))
     }
 
 }

@@ -76,6 +76,21 @@ test('a store keeps trials in wasm memory and checks a patient against all, rank
   for (let i = 1; i < result.evaluations.length; i++) {
     assert.ok(rank[result.evaluations[i - 1].verdict] <= rank[result.evaluations[i].verdict]);
   }
+  // The summary says the same per trial, in the same order, with UTF-16 spans.
+  const young = { age: 5, sex: 'female' };
+  const full = store.check(young);
+  const sum = store.checkSummary(young);
+  assert.deepEqual(sum.trials.map((t) => [t.trialIndex, t.verdict, t.questions]), full.evaluations.map((e) => [e.trialIndex, e.verdict, e.questions.length]));
+  assert.deepEqual(sum.questions.map((q) => q.id), full.questions.map((q) => q.id));
+  for (const [i, t] of sum.trials.entries()) {
+    const e = full.evaluations[i];
+    if (t.verdict === 'ineligible') {
+      assert.equal(t.deciding.id, e.failing[0].id);
+      assert.deepEqual(t.deciding.span, e.failing[0].span);
+      assert.ok(t.counts.fail >= 1);
+    }
+    if (t.verdict === 'eligible') assert.equal(t.deciding, null);
+  }
   store.clear();
   assert.equal(store.size, 0);
   store.free();
