@@ -30,6 +30,9 @@ fn main() {
                         return;
                     }
                     println!("{} [{:?}] {}", c.id, c.understood, c.span.slice(et).replace('\n', " "));
+                    for u in &c.uncovered {
+                        println!("    unread  «{}»", u.slice(et));
+                    }
                     for a in &c.atoms {
                         println!("    {}  «{}»", atoms::render(a), a.span.slice(et));
                     }

@@ -2,7 +2,7 @@
 //! patients (the TREC 2022 patients and the Synthea FHIR bundles), the
 //! criteria that fail, the criteria in review and the verdicts; with a
 //! file argument, writes one line per failing criterion
-//! (`patient<TAB>trial<TAB>criterion<TAB>reason`) so that two versions can
+//! (`patient<TAB>trial<TAB>criterion<TAB>reason<TAB>its words`) so that two versions can
 //! be compared. With a second file argument, also writes every node's
 //! status but unknown (`patient<TAB>trial<TAB>criterion<TAB>status`, and
 //! the verdict as criterion `verdict`), to count the criteria a change
@@ -75,9 +75,11 @@ fn main() {
             walk(c, f);
         }
     }
+    let texts: BTreeMap<String, &str> = trials.iter().filter_map(|t| Some((t.id.clone()?, t.eligibility_text.as_str()))).collect();
     for (name, p) in &patients {
         let res = eval::check(&trials, p, &opts);
         for e in &res.evaluations {
+            let source = texts.get(e.trial_id.as_deref().unwrap_or_default()).copied().unwrap_or_default();
             *verdicts.entry(format!("{:?}", e.verdict)).or_default() += 1;
             let tid = e.trial_id.clone().unwrap_or_default();
             if let Some(o) = all.as_mut() {
@@ -95,7 +97,9 @@ fn main() {
                     *statuses.entry(format!("{:?}", r.status)).or_default() += 1;
                     if format!("{:?}", r.status) == "Fail" {
                         if let Some(o) = out.as_mut() {
-                            let _ = writeln!(o, "{name}\t{tid}\t{}\t{}", r.id, r.reason.replace(['\t', '\n'], " "));
+                            let words = source.get(r.span.start..r.span.end).unwrap_or_default();
+                            let words: String = words.split_whitespace().collect::<Vec<_>>().join(" ");
+                            let _ = writeln!(o, "{name}\t{tid}\t{}\t{}\t{words}", r.id, r.reason.replace(['\t', '\n'], " "));
                         }
                     }
                 });

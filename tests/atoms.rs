@@ -329,7 +329,7 @@ fn counts_are_not_measurements() {
         ("Prostate volume > 100 cc", "measurement \"Prostate volume\" > 100"),
         ("center edge angle < 20°", "measurement \"center edge angle\" < 20 deg"),
         // The lexicon names all effusions under one concept on purpose.
-        ("Pleural effusion greater than 100 ml in volume", "condition pericardial_effusion\nmeasurement \"Pleural effusion\" > 100 mL"),
+        ("Pleural effusion greater than 100 ml in volume", "condition pleural_effusion\nmeasurement \"Pleural effusion\" > 100 mL"),
         // "BILAG at least 1 system is A": the number counts systems, not the score.
         ("BILAG-2004 assesses the presence of at least 1 Grade A or 2 Grade B organ scores", ""),
         ("BILAG score at least 1 system is A and (or) >2 systems reach B", ""),

@@ -48,6 +48,16 @@ fn converts_mass_and_molar_through_the_analyte() {
 }
 
 #[test]
+fn converts_between_scales_of_one_analyte() {
+    // HbA1c: IFCC mmol/mol = 10.929 × (NGSP % − 2.15); 6.5 % is 48 mmol/mol.
+    check(6.5, "%", "mmol/mol", Some("hba1c"), 47.54);
+    check(6.045, "%", "mmol/mol", Some("HbA1c"), 42.57);
+    check(53.0, "mmol/mol", "%", Some("hba1c"), 7.0);
+    // Without the analyte the units relate by their factors alone.
+    check(6.5, "%", "mmol/mol", None, 65.0);
+}
+
+#[test]
 fn reads_common_spellings() {
     for (written, ucum) in [
         ("x10^9/L", "10*9/L"),

@@ -1641,6 +1641,10 @@ impl<'t> Extractor<'t> {
     /// up to a comma or "but", are negated.
     fn negate(&self, drafts: &mut [Draft]) {
         for c in self.cues.iter().filter(|c| c.cue == Cue::Negation) {
+            // "non" is a prefix: it negates the word it is written with
+            // ("non-smoker"), not what follows ("non-compliance, drug or
+            // alcohol abuse").
+            let prefix = c.b - c.a == 3 && self.f.string(c.a, c.b).eq_ignore_ascii_case("non");
             let mut stop = self.f.len();
             for i in c.b..self.f.len() {
                 let ch = self.f.get(i);
@@ -1650,6 +1654,9 @@ impl<'t> Extractor<'t> {
                 }
             }
             for d in drafts.iter_mut() {
+                if prefix && self.words_between(c.b, d.a) > 0 {
+                    continue;
+                }
                 if d.a >= c.b && d.a < stop && self.words_between(c.b, d.a) <= 6 && !matches!(d.atom.kind, AtomKind::Measurement | AtomKind::Age | AtomKind::Sex) {
                     d.atom.negated = true;
                     if self.words_between(c.b, d.a) <= 3 && !(c.b..d.a).any(|i| self.f.get(i) == ',') {

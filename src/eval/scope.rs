@@ -51,6 +51,7 @@ enum Cat {
     Definition,
     Neutral,
     AgeAnchor,
+    Distributes,
 }
 
 struct Words {
@@ -81,6 +82,7 @@ fn words() -> &'static Words {
                 "definition" => Cat::Definition,
                 "neutral" => Cat::Neutral,
                 "age_anchor" => Cat::AgeAnchor,
+                "distributes" => Cat::Distributes,
                 // Checked by the test that loads every data file.
                 _ => continue,
             };
@@ -449,6 +451,38 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
             }
         }
     }
+    // A phrase after a preposition that closes a list ("active infection or
+    // inflammation in the eyes") may belong to every item: its unread words
+    // hold the atoms of the items before it as well as its own.
+    for k in 1..nclauses {
+        if !opened_by_list[k] {
+            continue;
+        }
+        let Some(p) = toks.iter().enumerate().find(|&(ti, t)| clause_of_tok[ti] == k && !t.covered && is(&t.lower, Cat::Distributes)).map(|(_, t)| t.start) else {
+            continue;
+        };
+        // Only a short item takes a phrase for the whole list ("inflammation
+        // in the eyes"), not one with words of its own ("planning to become
+        // pregnant within 2 years after reinfusion of the trial drug").
+        let before = toks.iter().enumerate().filter(|&(ti, t)| clause_of_tok[ti] == k && t.start < p && !matches!(t.lower.as_str(), "or" | "nor" | "either" | "and")).count();
+        let tail: Vec<Span> = blockers[k].iter().filter(|&&(b, kind)| kind == Block::Unread && b.start > p).map(|x| x.0).collect();
+        if tail.is_empty() || before > 3 {
+            continue;
+        }
+        let mut j = k;
+        while j > 0 && opened_by_list[j] {
+            j -= 1;
+            for (ai, a) in c.atoms.iter().enumerate() {
+                if judged(a) && !matches!(a.kind, AtomKind::Sex | AtomKind::Age) && clause_at(a.span.start.max(start)) == j {
+                    for sp in &tail {
+                        if !held[ai].contains(sp) {
+                            held[ai].push(*sp);
+                        }
+                    }
+                }
+            }
+        }
+    }
     for (ai, h) in held.iter_mut().enumerate() {
         if !h.is_empty() {
             s.held[ai] = Some(render(text, h));
@@ -557,6 +591,10 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
     }
     let mut g = 0u16;
     let mut prev: Option<usize> = None;
+    // In an exclusion, the relation word ("for", "due to") that made the
+    // statement before: a list right after it may be more of its objects
+    // ("surgery for trauma, tumor, or infection").
+    let mut relation: Option<String> = None;
     for &i in order.iter().filter(|&&i| !s.scope[i]) {
         if let Some(p) = prev {
             let (pa, ia) = (&c.atoms[p], &c.atoms[i]);
@@ -576,6 +614,24 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
             };
             if !joined {
                 g += 1;
+            }
+            if c.section == Section::Exclusion {
+                let gap = Span::new(pa.span.end.min(ia.span.start), ia.span.start);
+                match class {
+                    Gap::Relation => {
+                        relation = toks
+                            .iter()
+                            .filter(|t| t.start >= gap.start && t.end <= gap.end && !t.covered)
+                            .find(|t| is(&t.lower, Cat::Distributes) || matches!(t.lower.as_str(), "for" | "due" | "caused" | "secondary" | "because" | "associated" | "related" | "requiring" | "following" | "after"))
+                            .map(|t| t.lower.clone());
+                    }
+                    Gap::List | Gap::Or if relation.is_some() && !gap.slice(text).contains([';', '.', ':', '\n']) => {
+                        if s.held[i].is_none() {
+                            s.held[i] = relation.clone();
+                        }
+                    }
+                    _ => relation = None,
+                }
             }
         }
         s.group[i] = g;
@@ -654,6 +710,10 @@ fn reads(a: &Atom, w: &str) -> bool {
     }
     if encodes(a, w) {
         return true;
+    }
+    // "non-smoker": the prefix is the atom's negation.
+    if let Some(rest) = w.strip_prefix("non-").filter(|_| a.negated) {
+        return reads(a, rest);
     }
     let Some(concept) = a.concept.as_ref() else { return true };
     // Word for word, hyphenated or not ("anti-inflammatory").

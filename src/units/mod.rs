@@ -128,6 +128,19 @@ pub struct Analyte {
     pub lln: Option<Amount>,
     /// Values outside this range are input errors, not results.
     pub plausible: Option<Range>,
+    /// Scales of the same analyte that no unit factor relates (HbA1c in
+    /// NGSP % and IFCC mmol/mol): `to = factor × from + offset`.
+    pub scales: Vec<Scale>,
+}
+
+/// A linear relation between two scales of one analyte.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scale {
+    pub from: String,
+    pub to: String,
+    pub factor: f64,
+    pub offset: f64,
 }
 
 /// A value in a unit.
@@ -156,6 +169,8 @@ struct AnalyteExtra {
     molar_mass: Option<f64>,
     #[serde(default)]
     plausible: Option<Range>,
+    #[serde(default)]
+    scales: Vec<Scale>,
 }
 
 #[derive(Deserialize)]
@@ -223,7 +238,7 @@ fn tables() -> &'static Tables {
             if c.molar_mass.is_some() || uln.is_some() || lln.is_some() {
                 analytes.insert(
                     c.id.clone(),
-                    Analyte { id: c.id.clone(), name: c.name.clone(), molar_mass: c.molar_mass, uln, lln, plausible: None },
+                    Analyte { id: c.id.clone(), name: c.name.clone(), molar_mass: c.molar_mass, uln, lln, plausible: None, scales: Vec::new() },
                 );
             }
         }
@@ -238,9 +253,11 @@ fn tables() -> &'static Tables {
                 uln: None,
                 lln: None,
                 plausible: None,
+                scales: Vec::new(),
             });
             e.molar_mass = e.molar_mass.or(x.molar_mass);
             e.plausible = x.plausible;
+            e.scales = x.scales;
         }
         t.analytes = analytes;
         t
@@ -509,11 +526,26 @@ impl std::fmt::Display for ConvertError {
 pub fn convert(value: f64, from: &str, to: &str, analyte: Option<&str>) -> Result<f64, ConvertError> {
     let f = parse(from).ok_or_else(|| ConvertError::UnknownUnit(from.to_string()))?;
     let t = parse(to).ok_or_else(|| ConvertError::UnknownUnit(to.to_string()))?;
+    let an = analyte.and_then(self::analyte);
+    // Two scales of one analyte that share a dimension but not a zero
+    // (6.5 % HbA1c is 48 mmol/mol, not 65): the analyte's own relation.
+    if let Some(a) = an.filter(|a| !a.scales.is_empty()) {
+        let (nf, nt) = (normalize(from), normalize(to));
+        for s in &a.scales {
+            let (sf, st) = (normalize(&s.from), normalize(&s.to));
+            if sf == nf && st == nt {
+                return Ok(value * s.factor + s.offset);
+            }
+            if sf == nt && st == nf {
+                return Ok((value - s.offset) / s.factor);
+            }
+        }
+    }
     let base = value * f.factor + f.offset;
     if f.dims == t.dims {
         return Ok((base - t.offset) / t.factor);
     }
-    let mm = analyte.and_then(self::analyte).and_then(|a| a.molar_mass);
+    let mm = an.and_then(|a| a.molar_mass);
     if let Some(mm) = mm {
         let diff: [i8; 8] = std::array::from_fn(|i| f.dims[i].saturating_sub(t.dims[i]));
         let mut mass_to_molar = [0i8; 8];
