@@ -27,6 +27,8 @@ fn check_all(cases: &[(&str, &str)]) {
 #[test]
 fn comparator_spellings() {
     check_all(&[
+        ("Creatinine < = 1.5x ULN", "measurement creatinine <= 1.5 ULN"),
+        ("eGFR must exceed 30 ml/min/1.73m2", "measurement egfr > 30 mL/min/{1.73_m2}"),
         ("Hemoglobin ≥ 60g/L", "measurement hemoglobin >= 60 g/L"),
         ("Hb >= 9 g/dl", "measurement hemoglobin >= 9 g/dL"),
         ("Hb ≧ 9 g/dL", "measurement hemoglobin >= 9 g/dL"),
@@ -186,6 +188,20 @@ fn ages() {
         ("Male or female, aged 10-65 years;", "age [10, 65] a"),
         // The Chia texts lost "≥" to "=" in a copy; read as written.
         ("Female patient who is = 18yrs, and = 65yrs.", "sex female\nage = 18 a\nage = 65 a"),
+        // Spellings from the corpus that read as "= N" before.
+        ("Adult, > or equal to 18-yr", "age >= 18 a"),
+        ("Age > or = to 65 years", "age >= 65 a"),
+        ("Age greater or equal to 50 years old.", "age >= 50 a"),
+        ("Aged greater than and equal to 30 years", "age >= 30 a"),
+        ("Participants age greater than or equal to (>=) 20 years", "age >= 20 a"),
+        ("aged more than or equal to (≥) 18 years, and less than (<) 75 years.", "age >= 18 a\nage < 75 a"),
+        ("Age ˂ 35 years", "age < 35 a"),
+        // Each end of a range in its own unit, or with "old" after the first.
+        ("Are between the age of 6 months and 5 years", "age [0.5, 5] a"),
+        ("Children aged 6 months to 9 years", "age [0.5, 9] a"),
+        ("Age between 20 years old and 65 years old", "age [20, 65] a"),
+        ("The participant is older than 14 years and younger than 25 years old", "age > 14 a\nage < 25 a"),
+        ("Patients not older than 75 years", "age <= 75 a"),
     ]);
 }
 

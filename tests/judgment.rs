@@ -167,6 +167,9 @@ fn words_that_narrow_a_list_or_name_another_person_hold_it() {
         ("exc", "Requires prohibited treatment (i.e., non-protocol specified anticancer pharmacotherapy, surgery or conventional radiotherapy for treatment of malignant tumor)", r#"{"procedures": [{"name": "surgery", "date": "2020-01-01"}]}"#, Review),
         // The donor's age is not the patient's.
         ("inc", "Donor age > 65 years", r#"{"age": 40}"#, Review),
+        // An age with no word of comparison is seldom "exactly".
+        ("inc", "18 years of age", r#"{"age": 40}"#, Review),
+        ("inc", "70 years old, female", r#"{"age": 40, "sex": "female"}"#, Review),
         ("inc", "Age > 65 years", r#"{"age": 40}"#, Fail),
     ]);
 }

@@ -497,7 +497,11 @@ fn expr_at(f: &Folded, i: usize, floor: usize) -> Option<Expr> {
         .or_else(|| word_before(f, start, "from"))
         .or_else(|| word_before(f, start, "range"))
         .or_else(|| ["between the ages of", "between the age of", "between ages of", "between the ages", "between ages", "between age"].iter().find_map(|w| word_before(f, start, w)));
-    let j = f.skip_spaces(e);
+    let mut j = f.skip_spaces(e);
+    // "between 20 years old and 65 years old".
+    if u1.is_some() && word_at(f, j, "old") {
+        j = f.skip_spaces(j + 3);
+    }
     let sep_len = if matches!(f.get(j), '-' | '~') && x.over.is_none() && !x.titre {
         Some(1)
     } else if word_at(f, j, "to") || word_at(f, j, "and") && between.is_some() {
@@ -510,11 +514,18 @@ fn expr_at(f: &Folded, i: usize, floor: usize) -> Option<Expr> {
             let k = f.skip_spaces(j + sl);
             if f.get(k).is_ascii_digit() || f.is_word(k) {
                 if let Some((v2, u2, e2, _)) = quantity_at(f, k) {
-                    let unit_ok = match (&u1, &u2) {
-                        (Some(a), Some(b)) => a.0 == b.0,
-                        _ => true,
+                    // Each end in its own unit of one kind ("6 months to 9
+                    // years"): the low end in the high end's unit.
+                    let low = match (&u1, &u2) {
+                        (Some(a), Some(b)) if a.0 == b.0 => Some(v1),
+                        (Some(a), Some(b)) if a.1 == b.1 && a.1 == Dim::Time => crate::units::convert(v1, &a.0, &b.0, None).ok(),
+                        (Some(_), Some(_)) => None,
+                        _ => Some(v1),
                     };
-                    if v2 > v1 && unit_ok {
+                    if let Some(v1) = low.filter(|&l| v2 > l) {
+                        if u2.is_some() {
+                            u1 = u2.clone();
+                        }
                         x.low = Some(Bound { value: v1, inclusive: true });
                         x.high = Some(Bound { value: v2, inclusive: true });
                         x.value = None;
@@ -578,7 +589,9 @@ fn expr_at(f: &Folded, i: usize, floor: usize) -> Option<Expr> {
     // Postfix after the unit: "18 years or older", "50% or more", "18+",
     // also after "of age" or "old" ("18 years of age or older").
     if post.is_none() && !x.is_range() {
-        if let Some((c, k)) = post_comparator_at(f, e) {
+        // Not the next number's comparator: "older than 14 years and
+        // younger than 25".
+        if let Some((c, k)) = post_comparator_at(f, e).filter(|&(_, k)| !word_at(f, f.skip_spaces(k), "than")) {
             post = Some(c);
             e = k;
         } else if matches!(u1, Some((_, Dim::Time))) {

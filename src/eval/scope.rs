@@ -483,6 +483,14 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
             }
         }
     }
+    // "18 years of age", "70 years old, female": an age or a value with no
+    // word of comparison is read as "= N", which is seldom what is meant
+    // ("at least 18"); it does not decide alone.
+    for (ai, a) in c.atoms.iter().enumerate() {
+        if judged(a) && matches!(a.kind, AtomKind::Age | AtomKind::Measurement) && a.comparator == Some(crate::atoms::Comparator::Eq) && held[ai].is_empty() {
+            held[ai].push(a.span);
+        }
+    }
     for (ai, h) in held.iter_mut().enumerate() {
         if !h.is_empty() {
             s.held[ai] = Some(render(text, h));
