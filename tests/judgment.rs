@@ -206,6 +206,15 @@ fn groups_of_the_lexicon_hold_only_their_members() {
         // one (the shared head noun is not carried back): the pleural effusion
         // stays unknown where it should exclude.
         ("exc", "Pleural or pericardial effusion", r#"{"conditions": [{"name": "pleural effusion"}]}"#, Unknown),
+        // One member of a group concept is not another: dysphagia is a
+        // gastrointestinal disease, not celiac disease or a perforation.
+        ("exc", "Celiac disease", r#"{"conditions": [{"name": "dysphagia"}]}"#, Unknown),
+        ("exc", "Gastrointestinal perforation", r#"{"conditions": [{"name": "dysphagia"}]}"#, Unknown),
+        ("exc", "Gastrointestinal disease", r#"{"conditions": [{"name": "dysphagia"}]}"#, Fail),
+        ("exc", "Celiac disease", r#"{"conditions": [{"name": "celiac disease"}]}"#, Fail),
+        ("exc", "History of hip fracture", r#"{"conditions": [{"name": "vertebral fracture"}]}"#, Unknown),
+        ("exc", "Amyotrophic lateral sclerosis", r#"{"conditions": [{"name": "Duchenne muscular dystrophy"}]}"#, Unknown),
+        ("exc", "Neuromuscular disease", r#"{"conditions": [{"name": "Duchenne muscular dystrophy"}]}"#, Fail),
         // HbA1c in IFCC units against a value in NGSP %: 6.0 % is 42 mmol/mol.
         ("exc", "HbA1c above 48 mmol/mol", r#"{"observations": [{"name": "HbA1c", "value": 6.0, "unit": "%"}]}"#, Pass),
         ("exc", "HbA1c above 48 mmol/mol", r#"{"observations": [{"name": "HbA1c", "value": 7.0, "unit": "%"}]}"#, Fail),

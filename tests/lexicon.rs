@@ -147,6 +147,13 @@ fn every_lexicon_file_is_well_formed() {
         assert!(!concepts.is_empty(), "lexicon file {name} is empty");
         let kinds: HashSet<ConceptKind> = concepts.iter().map(|c| c.kind).collect();
         assert_eq!(kinds.len(), 1, "lexicon file {name} mixes kinds {kinds:?}");
+        // A group's names are among its synonyms, or its own name.
+        for c in &concepts {
+            for g in &c.group {
+                let f = lexicon::fold(g);
+                assert!(f == lexicon::fold(&c.name) || c.synonyms.iter().any(|s| lexicon::fold(s) == f), "{name}: {}: group name {g:?} is not a synonym", c.id);
+            }
+        }
     }
     let lex = Lexicon::from_files(FILES).unwrap_or_else(|e| panic!("{e}"));
     let ucum: HashSet<&str> = UCUM.iter().copied().collect();

@@ -360,6 +360,12 @@ impl<'t> Extractor<'t> {
                 continue;
             }
             let mut atom = Atom { kind, concept: Some(h.concept.to_ref()), span: self.span(h.a, h.b), ..Atom::default() };
+            // One member of a group concept ("celiac disease" in
+            // "gastrointestinal disease") is named as written, so that it is
+            // judged as that member.
+            if let (Some(m), Some(c)) = (h.concept.member_named(&self.f.string(h.a, h.b)), atom.concept.as_mut()) {
+                c.name = m;
+            }
             let mut a = h.a;
             if kind == AtomKind::Condition {
                 if let Some((status, at)) = self.status_of(h.a, h.b, &mut used_cues) {

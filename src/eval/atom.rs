@@ -739,6 +739,11 @@ fn want_active(a: &Atom) -> bool {
 
 fn condition(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome {
     let name = concept_name(a);
+    // A member of a group concept is met only by a record of that member.
+    let member = a.concept.as_ref().and_then(|c| {
+        let lc = crate::lexicon::get().by_id(c.id.as_deref()?)?;
+        lc.member_named(&c.name)
+    });
     let slug: &str = &info.slug;
     let active = want_active(a);
     let qid = if active { format!("cond:{slug}:active") } else { format!("cond:{slug}") };
@@ -751,6 +756,9 @@ fn condition(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome
     for (i, c) in ctx.p.conditions.iter().enumerate() {
         let k = &ctx.idx.conditions[i];
         if !meets(k, keys) || (!except.is_empty() && meets(k, except)) {
+            continue;
+        }
+        if member.as_ref().is_some_and(|m| c.name.as_deref().map(crate::lexicon::fold).as_ref() != Some(m)) {
             continue;
         }
         if c.status == Some(ConditionStatus::Absent) {

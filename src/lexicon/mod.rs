@@ -73,6 +73,13 @@ pub struct Concept {
     /// disease's group), so that "glucocorticoids" matches prednisone.
     #[serde(default)]
     pub parents: Vec<String>,
+    /// For a concept that gathers distinct diseases under one id (a
+    /// "gastrointestinal disease" that lists celiac disease, dysphagia and
+    /// bowel perforation): the synonyms that name the whole group. Every
+    /// other synonym names one member, and a criterion naming one member is
+    /// not met by a patient with another.
+    #[serde(default)]
+    pub group: Vec<String>,
     /// For an infection: ids of the laboratory tests whose negative result
     /// rules it out ("HIV antibody: negative" settles "known HIV infection").
     #[serde(default)]
@@ -98,6 +105,21 @@ pub enum ConceptKind {
 }
 
 impl Concept {
+    /// The member of a group concept that `written` (text the concept was
+    /// found in) names, folded; `None` when the concept is not a group or
+    /// the text names the whole group.
+    pub fn member_named(&self, written: &str) -> Option<String> {
+        if self.group.is_empty() {
+            return None;
+        }
+        let w = fold(written);
+        let name = fold(&self.name);
+        if w == name || self.group.iter().any(|g| fold(g) == w) {
+            return None;
+        }
+        self.synonyms.iter().any(|s| fold(s) == w).then_some(w)
+    }
+
     /// The reference atoms carry: id, name and main code.
     pub fn to_ref(&self) -> ConceptRef {
         ConceptRef { id: Some(self.id.clone()), name: self.name.clone(), code: self.code.clone() }
