@@ -165,6 +165,9 @@ fn words_that_narrow_a_list_or_name_another_person_hold_it() {
         ("exc", "Surgeries indicated for trauma, tumor, or infection", COVID, Review),
         // "i.e." restates what the criterion means.
         ("exc", "Requires prohibited treatment (i.e., non-protocol specified anticancer pharmacotherapy, surgery or conventional radiotherapy for treatment of malignant tumor)", r#"{"procedures": [{"name": "surgery", "date": "2020-01-01"}]}"#, Review),
+        // Requirements of some patients only: "<condition> patients must …".
+        ("inc", "DME patients must be ≥ 18 years of age, NVAMD patients must be ≥ 50 years of age", r#"{"age": 19}"#, Review),
+        ("inc", "Female patients must be at least 18 years old", r#"{"age": 16, "sex": "female"}"#, Fail),
         // The donor's age is not the patient's.
         ("inc", "Donor age > 65 years", r#"{"age": 40}"#, Review),
         // An age with no word of comparison is seldom "exactly".

@@ -483,6 +483,30 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
             }
         }
     }
+    // "DME patients must be ≥ 18 years of age, NVAMD patients must be ≥ 50":
+    // a condition naming the patients before "must" says whom the clause
+    // concerns. The condition is not itself required, and what follows is
+    // required only of those patients: it does not decide alone.
+    for (wi, w) in toks.iter().enumerate() {
+        let obliged = toks.get(wi + 1).is_some_and(|m| matches!(m.lower.as_str(), "must" | "should" | "need" | "needs"));
+        if w.covered || !obliged || !matches!(w.lower.as_str(), "patients" | "patient" | "subjects" | "participants" | "those" | "people" | "persons") {
+            continue;
+        }
+        let k = clause_of_tok[wi];
+        let conds: Vec<usize> = (0..n).filter(|&ai| judged(&c.atoms[ai]) && c.atoms[ai].kind == AtomKind::Condition && c.atoms[ai].span.end <= w.start && clause_at(c.atoms[ai].span.start.max(start)) == k).collect();
+        let unread = toks[..wi].iter().enumerate().filter(|&(j, x)| clause_of_tok[j] == k && !x.covered && in_uncovered(x.start)).map(|(_, x)| x.start).next();
+        let from = conds.iter().map(|&ai| c.atoms[ai].span.start).chain(unread).min();
+        let Some(from) = from else { continue };
+        let phrase = Span::new(from, w.end);
+        for &ai in &conds {
+            s.skip[ai] = true;
+        }
+        for (ai, a) in c.atoms.iter().enumerate() {
+            if judged(a) && a.span.start > w.end && clause_at(a.span.start.max(start)) == k && !held[ai].contains(&phrase) {
+                held[ai].push(phrase);
+            }
+        }
+    }
     // "18 years of age", "70 years old, female": an age or a value with no
     // word of comparison is read as "= N", which is seldom what is meant
     // ("at least 18"); it does not decide alone.
