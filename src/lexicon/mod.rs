@@ -222,7 +222,8 @@ impl Lexicon {
         // case-sensitive synonym may fold like another concept's
         // case-insensitive one on purpose (`PsA` psoriatic arthritis, `psa`
         // the antigen): on its exact spelling it wins.
-        let mut names: [HashMap<Vec<char>, usize>; 2] = [HashMap::new(), HashMap::new()];
+        // Each trie is its own table of names seen: inserting a key already
+        // there returns the concept it names (and keeps it).
         for (i, c) in concepts.iter().enumerate() {
             let syns = c.synonyms.iter().map(|s| (s, false)).chain(c.case_sensitive.iter().map(|s| (s, true)));
             for (s, cs) in syns {
@@ -230,14 +231,13 @@ impl Lexicon {
                 if k.is_empty() {
                     return Err(format!("lexicon concept {:?} has an empty synonym", c.id));
                 }
-                if let Some(&j) = names[cs as usize].get(&k) {
+                let trie = if cs { &mut exact } else { &mut folded };
+                if let Some(j) = trie.insert(&k, i as u32) {
+                    let j = j as usize;
                     if j != i {
                         return Err(format!("lexicon synonym {s:?} of {:?} already names {:?}", c.id, concepts[j].id));
                     }
                 }
-                names[cs as usize].insert(k.clone(), i);
-                let trie = if cs { &mut exact } else { &mut folded };
-                trie.insert(&k, i as u32);
             }
         }
         for s in &stops {
@@ -245,10 +245,12 @@ impl Lexicon {
             if k.is_empty() {
                 return Err("lexicon stop phrase is empty".to_string());
             }
-            if let Some(&j) = names[0].get(&k) {
-                return Err(format!("lexicon stop phrase {s:?} is a synonym of {:?}", concepts[j].id));
+            // A stop phrase given twice is no conflict; a concept's synonym is.
+            if let Some(j) = folded.insert(&k, STOP) {
+                if j != STOP {
+                    return Err(format!("lexicon stop phrase {s:?} is a synonym of {:?}", concepts[j as usize].id));
+                }
             }
-            folded.insert(&k, STOP);
         }
         Ok(Lexicon { concepts, by_id, by_code, children, folded, exact })
     }
