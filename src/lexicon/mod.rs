@@ -121,6 +121,10 @@ pub struct Lexicon {
     folded: Trie,
     /// Case-sensitive synonyms, keyed by their case-preserving units.
     exact: Trie,
+    /// Every concept's name and synonyms (both kinds), folded as [`fold`]
+    /// does, to the first concept that has it: the evaluator's index of
+    /// names, made here from the units already computed for the tries.
+    by_folded_name: HashMap<String, usize>,
 }
 
 /// The lexicon files, embedded at build time. One file per kind of concept.
@@ -224,10 +228,15 @@ impl Lexicon {
         // the antigen): on its exact spelling it wins.
         // Each trie is its own table of names seen: inserting a key already
         // there returns the concept it names (and keeps it).
+        let mut by_folded_name: HashMap<String, usize> = HashMap::new();
         for (i, c) in concepts.iter().enumerate() {
+            by_folded_name.entry(fold(&c.name)).or_insert(i);
             let syns = c.synonyms.iter().map(|s| (s, false)).chain(c.case_sensitive.iter().map(|s| (s, true)));
             for (s, cs) in syns {
-                let k = norm::key(&norm::units(s), cs);
+                let units = norm::units(s);
+                let k = norm::key(&units, cs);
+                let folded_name: String = if cs { norm::key(&units, false).into_iter().collect() } else { k.iter().collect() };
+                by_folded_name.entry(folded_name).or_insert(i);
                 if k.is_empty() {
                     return Err(format!("lexicon concept {:?} has an empty synonym", c.id));
                 }
@@ -252,7 +261,14 @@ impl Lexicon {
                 }
             }
         }
-        Ok(Lexicon { concepts, by_id, by_code, children, folded, exact })
+        folded.finish();
+        exact.finish();
+        Ok(Lexicon { concepts, by_id, by_code, children, folded, exact, by_folded_name })
+    }
+
+    /// The index from folded names (see [`fold`]) to concept positions.
+    pub(crate) fn by_folded_name(&self) -> &HashMap<String, usize> {
+        &self.by_folded_name
     }
 
     /// The concept with this id.
