@@ -228,7 +228,8 @@ impl Lexicon {
         // the antigen): on its exact spelling it wins.
         // Each trie is its own table of names seen: inserting a key already
         // there returns the concept it names (and keeps it).
-        let mut by_folded_name: HashMap<String, usize> = HashMap::new();
+        let names = concepts.iter().map(|c| 1 + c.synonyms.len() + c.case_sensitive.len()).sum();
+        let mut by_folded_name: HashMap<String, usize> = HashMap::with_capacity(names);
         for (i, c) in concepts.iter().enumerate() {
             by_folded_name.entry(fold(&c.name)).or_insert(i);
             let syns = c.synonyms.iter().map(|s| (s, false)).chain(c.case_sensitive.iter().map(|s| (s, true)));
