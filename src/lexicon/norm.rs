@@ -235,13 +235,15 @@ impl Trie {
         let mut node = 0usize;
         for &c in key {
             // The sibling list is sorted: stop at the first label not below `c`.
+            // Plain slices: indexing them is no call even at opt-level "z".
+            let (label, sibling) = (self.label.as_slice(), self.sibling.as_slice());
             let mut prev = NO_NODE;
             let mut at = self.first[node];
-            while at != NO_NODE && self.label[at as usize] < c {
+            while at != NO_NODE && label[at as usize] < c {
                 prev = at;
-                at = self.sibling[at as usize];
+                at = sibling[at as usize];
             }
-            node = if at != NO_NODE && self.label[at as usize] == c {
+            node = if at != NO_NODE && label[at as usize] == c {
                 at as usize
             } else {
                 let next = self.first.len() as u32;
