@@ -43,6 +43,26 @@ const evalJson = divan('check_1000_eval_utf16_json');
 const bytes = readFileSync(new URL('../pkg/dist/trialsieve_bg.wasm', import.meta.url));
 const gz = gzipSync(bytes, { level: 9 }).length;
 
+// The module's sections, each gzipped on its own: what the size is made of
+// (code is section 10, data section 11).
+function sections(b) {
+  const leb = (i) => {
+    let r = 0, s = 0, x;
+    do { x = b[i++]; r += (x & 0x7f) * 2 ** s; s += 7; } while (x & 0x80);
+    return [r, i];
+  };
+  const out = {};
+  for (let i = 8; i < b.length;) {
+    const id = b[i];
+    const [n, at] = leb(i + 1);
+    const name = { 10: 'code', 11: 'data' }[id] ?? 'other';
+    out[name] = (out[name] ?? 0) + gzipSync(b.subarray(at, at + n), { level: 9 }).length;
+    i = at + n;
+  }
+  return out;
+}
+const parts = sections(bytes);
+
 const rows = [];
 const row = (what, value, target, ok) => rows.push([what, value, target, ok === undefined ? '' : ok ? 'met' : 'MISSED']);
 const f = (x, d = 1) => x.toFixed(d);
@@ -70,6 +90,7 @@ row('  native: + UTF-16 spans (ms)', f(evalUtf16.ms, 2), '', undefined);
 row('  native: + JSON text (ms)', f(evalJson.ms, 2), '', undefined);
 row('wasm size, raw (bytes)', String(bytes.length), '', undefined);
 row('wasm size, gzipped (bytes)', String(gz), '≤ 300,000', gz <= 300_000);
+row('  of which code / data / other, each gzipped alone (bytes)', `${parts.code} / ${parts.data} / ${parts.other ?? 0}`, '', undefined);
 if (browser) {
   row('first verdict, Chromium, median (ms)', f(browser.firstVerdictMedianMs), '≤ 100', browser.firstVerdictMedianMs <= 100);
   row('  of which init / parse / check (ms)', `${f(browser.initMedianMs)} / ${f(browser.parseMedianMs)} / ${f(browser.checkMedianMs)}`, '', undefined);
@@ -86,3 +107,28 @@ console.log(`corpus: ${wasm.trials} trials, ${f(wasm.megabytes)} MB of criteria 
 console.log(line(['measure', 'value', 'target', '']));
 console.log(`|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`);
 for (const r of rows) console.log(line(r));
+
+// For each target missed, what its time or size is made of, from the
+// parts measured above (a profile says more: benches/profile.rs under
+// valgrind --tool=callgrind).
+const notes = [];
+if (wasm.checkMedianMs > 10) {
+  notes.push(`check 1 × 1,000: the evaluation alone takes ${f(evalOnly.ms)} ms native; writing the result as JSON text adds ${f(evalJson.ms - evalUtf16.ms)} ms native, and JS parses its ${f(wasm.parts.jsonTextBytes / 1e6)} MB in ${f(wasm.parts.jsonParse?.median ?? NaN)} ms`);
+}
+if (wasm.summaryMedianMs !== undefined && wasm.summaryMedianMs > 10) {
+  notes.push(`check summary 1 × 1,000: the same evaluation (${f(evalOnly.ms)} ms native) runs in full before each trial is summarised`);
+}
+if (gz > 300_000) {
+  notes.push(`size: code ${parts.code} bytes gzipped alone, data ${parts.data} (most of it the lexicon as JSON text)`);
+}
+if (browser && browser.firstVerdictMedianMs > 100) {
+  const [what, ms] = [['init (fetch and compile the wasm)', browser.initMedianMs], ['parse (the first one loads the lexicon and phrase tables)', browser.parseMedianMs], ['check (the first one builds the lexicon index)', browser.checkMedianMs]].sort((a, b) => b[1] - a[1])[0];
+  notes.push(`first verdict: most of it is ${what}, ${f(ms)} ms`);
+}
+if (wasm.parseMBs < 20) {
+  notes.push(`parse: ${f(parseNative.mbs)} MB/s native too; the extractor (src/atoms/) and the tree's post-processing (src/criteria/build/post.rs) take most of it`);
+}
+if (notes.length) {
+  console.log('\nWhere the missed targets go:');
+  for (const n of notes) console.log(`- ${n}`);
+}

@@ -8,22 +8,16 @@ use std::sync::{Arc, Mutex, OnceLock};
 use crate::lexicon::{self, fold};
 
 pub(crate) struct LexIndex {
-    by_name: HashMap<String, usize>,
+    by_name: &'static HashMap<String, usize>,
 }
 
 static LEX: OnceLock<LexIndex> = OnceLock::new();
 
 pub(crate) fn lex() -> &'static LexIndex {
     LEX.get_or_init(|| {
-        let l = lexicon::get();
-        let mut by_name = HashMap::new();
-        for (i, c) in l.concepts.iter().enumerate() {
-            by_name.entry(fold(&c.name)).or_insert(i);
-            for s in c.synonyms.iter().chain(&c.case_sensitive) {
-                by_name.entry(fold(s)).or_insert(i);
-            }
-        }
-        LexIndex { by_name }
+        // Every concept's name and synonyms, folded, to the first concept
+        // that has it; the lexicon builds it with its tries.
+        LexIndex { by_name: lexicon::get().by_folded_name() }
     })
 }
 

@@ -143,6 +143,10 @@ pub struct Lexicon {
     folded: Trie,
     /// Case-sensitive synonyms, keyed by their case-preserving units.
     exact: Trie,
+    /// Every concept's name and synonyms (both kinds), folded as [`fold`]
+    /// does, to the first concept that has it: the evaluator's index of
+    /// names, made here from the units already computed for the tries.
+    by_folded_name: HashMap<String, usize>,
 }
 
 /// The lexicon files, embedded at build time. One file per kind of concept.
@@ -244,22 +248,28 @@ impl Lexicon {
         // case-sensitive synonym may fold like another concept's
         // case-insensitive one on purpose (`PsA` psoriatic arthritis, `psa`
         // the antigen): on its exact spelling it wins.
-        let mut names: [HashMap<Vec<char>, usize>; 2] = [HashMap::new(), HashMap::new()];
+        // Each trie is its own table of names seen: inserting a key already
+        // there returns the concept it names (and keeps it).
+        let names = concepts.iter().map(|c| 1 + c.synonyms.len() + c.case_sensitive.len()).sum();
+        let mut by_folded_name: HashMap<String, usize> = HashMap::with_capacity(names);
         for (i, c) in concepts.iter().enumerate() {
+            by_folded_name.entry(fold(&c.name)).or_insert(i);
             let syns = c.synonyms.iter().map(|s| (s, false)).chain(c.case_sensitive.iter().map(|s| (s, true)));
             for (s, cs) in syns {
-                let k = norm::key(&norm::units(s), cs);
+                let units = norm::units(s);
+                let k = norm::key(&units, cs);
+                let folded_name: String = if cs { norm::key(&units, false).into_iter().collect() } else { k.iter().collect() };
+                by_folded_name.entry(folded_name).or_insert(i);
                 if k.is_empty() {
                     return Err(format!("lexicon concept {:?} has an empty synonym", c.id));
                 }
-                if let Some(&j) = names[cs as usize].get(&k) {
+                let trie = if cs { &mut exact } else { &mut folded };
+                if let Some(j) = trie.insert(&k, i as u32) {
+                    let j = j as usize;
                     if j != i {
                         return Err(format!("lexicon synonym {s:?} of {:?} already names {:?}", c.id, concepts[j].id));
                     }
                 }
-                names[cs as usize].insert(k.clone(), i);
-                let trie = if cs { &mut exact } else { &mut folded };
-                trie.insert(&k, i as u32);
             }
         }
         for s in &stops {
@@ -267,12 +277,21 @@ impl Lexicon {
             if k.is_empty() {
                 return Err("lexicon stop phrase is empty".to_string());
             }
-            if let Some(&j) = names[0].get(&k) {
-                return Err(format!("lexicon stop phrase {s:?} is a synonym of {:?}", concepts[j].id));
+            // A stop phrase given twice is no conflict; a concept's synonym is.
+            if let Some(j) = folded.insert(&k, STOP) {
+                if j != STOP {
+                    return Err(format!("lexicon stop phrase {s:?} is a synonym of {:?}", concepts[j as usize].id));
+                }
             }
-            folded.insert(&k, STOP);
         }
-        Ok(Lexicon { concepts, by_id, by_code, children, folded, exact })
+        folded.finish();
+        exact.finish();
+        Ok(Lexicon { concepts, by_id, by_code, children, folded, exact, by_folded_name })
+    }
+
+    /// The index from folded names (see [`fold`]) to concept positions.
+    pub(crate) fn by_folded_name(&self) -> &HashMap<String, usize> {
+        &self.by_folded_name
     }
 
     /// The concept with this id.

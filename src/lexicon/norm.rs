@@ -193,11 +193,20 @@ pub(crate) fn key(units: &[Unit], case_sensitive: bool) -> Vec<char> {
     k
 }
 
-/// A character trie over synonym keys. Each node's edges are kept sorted
-/// for binary search; a node may end one synonym (the concept index).
+/// A character trie over synonym keys. It is built as linked lists (each
+/// node's first child and next sibling, siblings sorted by character), so
+/// that adding a node allocates nothing of its own; [`Trie::finish`] then lays
+/// every node's edges out in one sorted array for binary search.
 pub(crate) struct Trie {
-    edges: Vec<Vec<(char, u32)>>,
+    /// While building: per node, its first child, next sibling and the
+    /// character on the edge into it.
+    first: Vec<u32>,
+    sibling: Vec<u32>,
+    label: Vec<char>,
     term: Vec<Option<u32>>,
+    /// Once finished: node `n`'s edges are `edges[offsets[n]..offsets[n + 1]]`.
+    offsets: Vec<u32>,
+    edges: Vec<(char, u32)>,
     /// The root's edges for ASCII characters, indexed directly: every start
     /// position in a text looks here first.
     root_ascii: [u32; 128],
@@ -207,26 +216,50 @@ const NO_NODE: u32 = u32::MAX;
 
 impl Trie {
     pub fn new() -> Trie {
-        Trie { edges: vec![Vec::new()], term: vec![None], root_ascii: [NO_NODE; 128] }
+        Trie {
+            first: vec![NO_NODE],
+            sibling: vec![NO_NODE],
+            label: vec!['\0'],
+            term: vec![None],
+            offsets: Vec::new(),
+            edges: Vec::new(),
+            root_ascii: [NO_NODE; 128],
+        }
     }
 
     /// Adds `key` for `value`; returns the value already stored under the
-    /// same key, if any (the key is then left as it was).
+    /// same key, if any (the key is then left as it was). Only before
+    /// [`Trie::finish`].
     pub fn insert(&mut self, key: &[char], value: u32) -> Option<u32> {
+        debug_assert!(self.offsets.is_empty(), "Trie::insert after finish");
         let mut node = 0usize;
         for &c in key {
-            node = match self.edges[node].binary_search_by_key(&c, |e| e.0) {
-                Ok(at) => self.edges[node][at].1 as usize,
-                Err(at) => {
-                    let next = self.edges.len();
-                    self.edges.push(Vec::new());
-                    self.term.push(None);
-                    self.edges[node].insert(at, (c, next as u32));
-                    if node == 0 && c.is_ascii() {
-                        self.root_ascii[c as usize] = next as u32;
-                    }
-                    next
+            // The sibling list is sorted: stop at the first label not below `c`.
+            // Plain slices: indexing them is no call even at opt-level "z".
+            let (label, sibling) = (self.label.as_slice(), self.sibling.as_slice());
+            let mut prev = NO_NODE;
+            let mut at = self.first[node];
+            while at != NO_NODE && label[at as usize] < c {
+                prev = at;
+                at = sibling[at as usize];
+            }
+            node = if at != NO_NODE && label[at as usize] == c {
+                at as usize
+            } else {
+                let next = self.first.len() as u32;
+                self.first.push(NO_NODE);
+                self.sibling.push(at);
+                self.label.push(c);
+                self.term.push(None);
+                if prev == NO_NODE {
+                    self.first[node] = next;
+                } else {
+                    self.sibling[prev as usize] = next;
                 }
+                if node == 0 && c.is_ascii() {
+                    self.root_ascii[c as usize] = next;
+                }
+                next as usize
             };
         }
         match self.term[node] {
@@ -238,6 +271,27 @@ impl Trie {
         }
     }
 
+    /// Lays the edges out for look-up; call once, after the last insert.
+    pub fn finish(&mut self) {
+        let n = self.first.len();
+        let mut offsets = Vec::with_capacity(n + 1);
+        let mut edges = Vec::with_capacity(n.saturating_sub(1));
+        for node in 0..n {
+            offsets.push(edges.len() as u32);
+            let mut at = self.first[node];
+            while at != NO_NODE {
+                edges.push((self.label[at as usize], at));
+                at = self.sibling[at as usize];
+            }
+        }
+        offsets.push(edges.len() as u32);
+        self.offsets = offsets;
+        self.edges = edges;
+        self.first = Vec::new();
+        self.sibling = Vec::new();
+        self.label = Vec::new();
+    }
+
     /// The node reached from `node` by `c`.
     #[inline]
     pub fn step(&self, node: u32, c: char) -> Option<u32> {
@@ -245,7 +299,8 @@ impl Trie {
             let next = self.root_ascii[c as usize];
             return (next != NO_NODE).then_some(next);
         }
-        let edges = &self.edges[node as usize];
+        let (from, to) = (self.offsets[node as usize] as usize, self.offsets[node as usize + 1] as usize);
+        let edges = &self.edges[from..to];
         edges.binary_search_by_key(&c, |e| e.0).ok().map(|at| edges[at].1)
     }
 

@@ -64,6 +64,12 @@ pub(crate) struct Phrases {
     pub childbearing_first: Vec<String>,
     #[serde(skip)]
     pub applies_first: Vec<String>,
+    /// Derived on load: `sex_leading` and `sex_anywhere` split at spaces, so
+    /// matching them word by word allocates nothing.
+    #[serde(skip)]
+    pub sex_leading_words: Vec<Vec<String>>,
+    #[serde(skip)]
+    pub sex_anywhere_words: Vec<Vec<String>>,
     /// Derived on load: the lower-case first words a header line can start with.
     #[serde(skip)]
     pub header_first_words: Vec<String>,
@@ -90,6 +96,9 @@ pub(crate) fn get() -> &'static Phrases {
         }
         let words = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
         p.childbearing_words = p.childbearing.iter().map(|c| words(c)).collect();
+        let spaced = |list: &[String]| list.iter().map(|s| s.split(' ').map(str::to_string).collect()).collect();
+        p.sex_leading_words = spaced(&p.sex_leading);
+        p.sex_anywhere_words = spaced(&p.sex_anywhere);
         p.applies_words = p
             .applies_if
             .iter()

@@ -361,8 +361,7 @@ fn applies_if(text: &str, node: &mut Criterion) {
 /// concerns that sex only.
 fn sex(ws: &[Word], section: crate::criteria::Section) -> Option<AppliesIf> {
     let p = phrases::get();
-    let matches_at = |i: usize, phrase: &str| {
-        let pw: Vec<&str> = phrase.split(' ').collect();
+    let matches_at = |i: usize, pw: &[String]| {
         i + pw.len() <= ws.len() && pw.iter().zip(&ws[i..]).all(|(a, w)| w.is(a)) && {
             // Punctuation inside the phrase ("women, men") breaks it.
             ws[i..i + pw.len() - 1].iter().all(|w| w.raw.len() == w.span.len())
@@ -376,8 +375,8 @@ fn sex(ws: &[Word], section: crate::criteria::Section) -> Option<AppliesIf> {
     // Leading (after a list marker), longest phrase first.
     let lead = ws.iter().position(|w| w.core.chars().any(char::is_alphabetic) && !(w.core.len() <= 3 && w.raw.ends_with(['.', ')']))).unwrap_or(0);
     let mut best: Option<usize> = None;
-    for ph in &p.sex_leading {
-        let n = ph.split(' ').count();
+    for ph in &p.sex_leading_words {
+        let n = ph.len();
         if matches_at(lead, ph) && best.is_none_or(|b| n > b) {
             best = Some(n);
         }
@@ -391,10 +390,14 @@ fn sex(ws: &[Word], section: crate::criteria::Section) -> Option<AppliesIf> {
         }
     }
     for i in 0..ws.len() {
-        for ph in &p.sex_anywhere {
+        // Most words start no phrase: one comparison of first words each.
+        if !p.sex_anywhere_words.iter().any(|ph| ph.first().is_some_and(|f| ws[i].is(f))) {
+            continue;
+        }
+        for ph in &p.sex_anywhere_words {
             if matches_at(i, ph) {
                 // "for women and men", "in men or women": both.
-                let n = ph.split(' ').count();
+                let n = ph.len();
                 let next = ws.get(i + n);
                 if next.is_some_and(|w| w.is("or") || w.is("and")) {
                     continue;
