@@ -654,7 +654,7 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
                         relation = toks
                             .iter()
                             .filter(|t| t.start >= gap.start && t.end <= gap.end && !t.covered)
-                            .find(|t| is(&t.lower, Cat::Distributes))
+                            .find(|t| is(&t.lower, Cat::Distributes) || matches!(t.lower.as_str(), "for" | "due" | "caused" | "secondary" | "because" | "associated" | "related" | "requiring" | "following" | "after"))
                             .map(|t| t.lower.clone());
                     }
                     Gap::List | Gap::Or if relation.is_some() && !gap.slice(text).contains([';', '.', ':', '\n']) => {
