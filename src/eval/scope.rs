@@ -52,6 +52,7 @@ enum Cat {
     Neutral,
     AgeAnchor,
     Distributes,
+    ListRelation,
 }
 
 struct Words {
@@ -83,6 +84,7 @@ fn words() -> &'static Words {
                 "neutral" => Cat::Neutral,
                 "age_anchor" => Cat::AgeAnchor,
                 "distributes" => Cat::Distributes,
+                "list_relation" => Cat::ListRelation,
                 // Checked by the test that loads every data file.
                 _ => continue,
             };
@@ -654,7 +656,7 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
                         relation = toks
                             .iter()
                             .filter(|t| t.start >= gap.start && t.end <= gap.end && !t.covered)
-                            .find(|t| is(&t.lower, Cat::Distributes) || matches!(t.lower.as_str(), "for" | "due" | "caused" | "secondary" | "because" | "associated" | "related" | "requiring" | "following" | "after"))
+                            .find(|t| is(&t.lower, Cat::Distributes) || is(&t.lower, Cat::ListRelation))
                             .map(|t| t.lower.clone());
                     }
                     Gap::List | Gap::Or if relation.is_some() && !gap.slice(text).contains([';', '.', ':', '\n']) => {
