@@ -163,6 +163,8 @@ fn words_that_narrow_a_list_or_name_another_person_hold_it() {
         ("exc", "Pregnant or lactating females, or planning to become pregnant within 2 years after reinfusion of the trial drug", r#"{"sex": "female", "pregnant": true}"#, Fail),
         // More objects of one relation: surgery for an infection, not an infection.
         ("exc", "Surgeries indicated for trauma, tumor, or infection", COVID, Review),
+        // An investigational product is not any vaccine or drug.
+        ("exc", "Use of any other investigational or non-registered product (drug, vaccine, or medical device) up to 30 days before the first dose", r#"{"immunizations": [{"name": "influenza vaccine", "date": "2026-11-01"}]}"#, Review),
         // "i.e." restates what the criterion means.
         ("exc", "Requires prohibited treatment (i.e., non-protocol specified anticancer pharmacotherapy, surgery or conventional radiotherapy for treatment of malignant tumor)", r#"{"procedures": [{"name": "surgery", "date": "2020-01-01"}]}"#, Review),
         // Requirements of some patients only: "<condition> patients must …".
