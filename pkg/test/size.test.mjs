@@ -1,7 +1,7 @@
 // The size budget: the gzipped wasm must not grow past BUDGET, so that the
 // package loads quickly on a phone. Run after scripts/build.sh.
 //
-// FIXME: the target is 300 KB gzipped; today the module is about 411-415 KB
+// FIXME: the target is 300 KB gzipped; today the module is about 420 KB
 // (opt-level "z", wasm-opt -Oz --converge; the figure moves a little with the
 // gzip level): about 270 KB is code (serde, core::fmt and the readers, tree,
 // extractor and evaluator) and about 120 KB the data segment, most of it the
@@ -9,7 +9,10 @@
 // whether atoms may exclude on their own (src/eval/scope.rs, with units by
 // the UCUM grammar before it) added about 23 KB over the 379 KB of the last
 // budget; the summary-shaped check with its JSON-text results about 4 KB
-// more; wasm-opt's --converge took about 1.5 KB off. The budget holds
+// more; wasm-opt's --converge took about 1.5 KB off; the judgment rules that
+// followed (lexicon groups and new concepts, list phrases, relation objects,
+// cohort clauses, analyte scales, comparator spellings and ranges in mixed
+// units) added about 5.4 KB, to 420.3 KB. The budget holds
 // today's size with a small margin so that growth is caught; bring it down
 // to 300_000 as the module shrinks. opt-level "s" would cost about 58 KB
 // more for 1.5x the parse speed in wasm and no faster check.
@@ -18,7 +21,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-const BUDGET = 418_000;
+const BUDGET = 423_000;
 const TARGET = 300_000;
 const WASM = new URL('../dist/trialsieve_bg.wasm', import.meta.url);
 
