@@ -657,7 +657,8 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
                             .iter()
                             .filter(|t| t.start >= gap.start && t.end <= gap.end && !t.covered)
                             .find(|t| is(&t.lower, Cat::Distributes) || is(&t.lower, Cat::ListRelation))
-                            .map(|t| t.lower.clone());
+                            // The relation with its first object: "for trauma, tumor".
+                            .map(|t| render(text, &mut vec![Span::new(t.start, ia.span.end)]));
                     }
                     Gap::List | Gap::Or if relation.is_some() && !gap.slice(text).contains([';', '.', ':', '\n']) => {
                         if s.held[i].is_none() {
