@@ -523,13 +523,10 @@ fn expr_at(f: &Folded, i: usize, floor: usize) -> Option<Expr> {
                         _ => Some(v1),
                     };
                     if let Some(v1) = low.filter(|&l| v2 > l) {
-                        if u2.is_some() {
-                            u1 = u2.clone();
-                        }
                         x.low = Some(Bound { value: v1, inclusive: true });
                         x.high = Some(Bound { value: v2, inclusive: true });
                         x.value = None;
-                        if u1.is_none() {
+                        if u2.is_some() {
                             u1 = u2;
                         }
                         e = e2;

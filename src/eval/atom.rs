@@ -212,6 +212,9 @@ pub(crate) struct AtomInfo {
     /// "pregnant", "HIV", "age ≥ 18"). `hash` is its hash.
     pub what: std::sync::Arc<str>,
     pub hash: u64,
+    /// The member of a group concept the atom names, folded
+    /// (`Concept::member_named`): only a record of it meets the atom.
+    member: Option<String>,
 }
 
 impl AtomInfo {
@@ -233,7 +236,8 @@ impl AtomInfo {
         let what = intern(serde_json::to_string(&bare).unwrap_or_default());
         let mut h = std::collections::hash_map::DefaultHasher::new();
         what.hash(&mut h);
-        AtomInfo { keys, slug, what, hash: h.finish() }
+        let member = a.concept.as_ref().and_then(|c| crate::lexicon::get().by_id(c.id.as_deref()?)?.member_named(&c.name));
+        AtomInfo { keys, slug, what, hash: h.finish(), member }
     }
 }
 
@@ -740,10 +744,7 @@ fn want_active(a: &Atom) -> bool {
 fn condition(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome {
     let name = concept_name(a);
     // A member of a group concept is met only by a record of that member.
-    let member = a.concept.as_ref().and_then(|c| {
-        let lc = crate::lexicon::get().by_id(c.id.as_deref()?)?;
-        lc.member_named(&c.name)
-    });
+    let member = info.member.as_ref();
     let slug: &str = &info.slug;
     let active = want_active(a);
     let qid = if active { format!("cond:{slug}:active") } else { format!("cond:{slug}") };
