@@ -7,7 +7,8 @@
 //! Workloads: `corpus` (parse the first SIZE corpus trials, default all),
 //! `check` (one patient against SIZE parsed trials, default 1,000, with the
 //! UTF-16 conversion and JSON output the wasm edge does), `check-eval`
-//! (the evaluation alone), `repeat` (SIZE bytes of a repeated criteria
+//! (the evaluation alone), `summary` (the summary-shaped check and its JSON
+//! text, as `TrialStore.checkSummary`), `repeat` (SIZE bytes of a repeated criteria
 //! block), `items` (SIZE list items), `line` (one line of SIZE bytes).
 //! `cargo bench` runs it with no workload, which does nothing.
 
@@ -38,19 +39,30 @@ fn parse_one(text: &str) -> usize {
     trialsieve::parse(text, &TEXT).unwrap().iter().map(|t| t.criteria.len()).sum()
 }
 
+/// The summary check and its JSON text, apart so that a profiler can count
+/// it alone (`--toggle-collect='profile::summary'`).
+#[inline(never)]
+fn summary(trials: &[trialsieve::Trial], patient: &trialsieve::patient::Patient) -> usize {
+    let s = trialsieve::eval::check_summary(trials, patient, &EvalOptions::default());
+    serde_json::to_string(&s.into_utf16(trials)).unwrap().len()
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
     let size = args.get(1).and_then(|s| s.parse::<usize>().ok());
     let out = match args.first().map(String::as_str) {
         None => return,
         Some("corpus") => corpus_texts(size.unwrap_or(usize::MAX)).iter().map(|t| parse_one(t)).sum(),
-        Some(w @ ("check" | "check-eval")) => {
+        Some(w @ ("check" | "check-eval" | "summary")) => {
             let trials: Vec<_> = corpus_texts(size.unwrap_or(1000)).iter().flat_map(|t| trialsieve::parse(t, &TEXT).unwrap()).collect();
             let patient = trialsieve::patient::read(r#"{"age": 45, "sex": "female", "observations": [{"name": "hemoglobin", "value": 12, "unit": "g/dL"}]}"#).unwrap();
             // Trials are prepared on their first check and keep it: a page
             // re-checks the same trials, so the check profiled is a later one.
             for t in &trials {
                 t.prepared.get(t);
+            }
+            if w == "summary" {
+                return println!("{}", summary(&trials, &patient));
             }
             let result = trialsieve::eval::check(&trials, &patient, &EvalOptions::default());
             if w == "check" { serde_json::to_string(&result.into_utf16(&trials)).unwrap().len() } else { result.evaluations.len() }
@@ -68,7 +80,7 @@ fn main() {
         }
         Some("line") => parse_one(&format!("Inclusion Criteria:\n* {}\n", "age ≥ 18 years and hemoglobin > 9 g/dL, ".repeat(size.unwrap_or(1_000_000) / 42 + 1))),
         Some(w) => {
-            eprintln!("unknown workload '{w}': corpus, check, check-eval, repeat, items or line");
+            eprintln!("unknown workload '{w}': corpus, check, check-eval, summary, repeat, items or line");
             std::process::exit(2);
         }
     };

@@ -21,6 +21,8 @@ export interface CheckOptions {
   closedWorld?: boolean;
   /** The date to evaluate on, `YYYY-MM-DD`; the patient's `asOf`, else today. */
   today?: string;
+  /** In `checkSummary`: how many of the ranked questions to return (20 when not set). */
+  questionLimit?: number;
 }
 
 /** An age with a UCUM time unit. */
@@ -237,11 +239,30 @@ export interface TrialSummary {
   questions: number;
 }
 
+/** A question across the trials of a summary check, with how much its answer settles. */
+export interface RankedQuestion {
+  id: string;
+  text: string;
+  answer: 'yesno' | 'number' | 'date' | 'choice';
+  units?: string[];
+  choices?: string[];
+  /** How many criteria, across the trials, it bears on. */
+  criterionCount: number;
+  /** How many trials it bears on. */
+  trialCount: number;
+}
+
 export interface CheckSummary {
   /** Ranked as `check` ranks its evaluations. */
   trials: TrialSummary[];
-  /** Open questions across all trials, those that settle the most first. */
-  questions: Question[];
+  /**
+   * The first `questionLimit` (20) of the open questions across all trials,
+   * ranked as `check` ranks them: those that settle the most criteria first.
+   * Which criteria each bears on is in each trial's `evaluate`.
+   */
+  questions: RankedQuestion[];
+  /** How many distinct questions the trials ask in all. */
+  questionsTotal: number;
   warnings?: string[];
   [extra: string]: unknown;
 }

@@ -233,7 +233,7 @@ fn check_is_fast() {
         "medications": [{"name": "prednisone", "dose": 10, "unit": "mg/d"}]}"#);
     // TRIALSIEVE_BENCH_CLOSED=1: a complete record, so fewer open questions.
     let closed_world = std::env::var("TRIALSIEVE_BENCH_CLOSED").is_ok();
-    let o = EvalOptions { today: None, closed_world };
+    let o = EvalOptions { today: None, closed_world, ..Default::default() };
     let _ = eval::check(&trials[..10], &p, &o);
     // The best of three runs, as a benchmark would report.
     let mut took = std::time::Duration::MAX;
@@ -272,7 +272,7 @@ fn spans_convert_to_utf16() {
 fn the_date_comes_from_as_of_or_today() {
     let t = trial("T", vec![crit("Age", vec![age_between(18.0, 65.0)])], vec![]);
     let p = patient(r#"{"birthDate": "2000-06-01"}"#);
-    let with = |today: Option<&str>| eval::evaluate(&t, &p, &EvalOptions { today: today.map(String::from), closed_world: false });
+    let with = |today: Option<&str>| eval::evaluate(&t, &p, &EvalOptions { today: today.map(String::from), closed_world: false, ..Default::default() });
     assert_eq!(with(Some("2018-06-01")).verdict, Eligible);
     assert_eq!(with(Some("2018-05-31")).verdict, Ineligible);
     // Native: the system date stands in.
@@ -344,7 +344,7 @@ fn synthea_patients_evaluate() {
     let mut total = 0;
     for f in &files {
         let p = trialsieve::patient::read(&std::fs::read_to_string(f).unwrap()).unwrap();
-        let e = eval::evaluate(&t, &p, &EvalOptions { today: Some("2026-11-22".into()), closed_world: true });
+        let e = eval::evaluate(&t, &p, &EvalOptions { today: Some("2026-11-22".into()), closed_world: true, ..Default::default() });
         for id in ["inc.1", "inc.2", "inc.3", "exc.1", "exc.2"] {
             total += 1;
             if node(&e, id).status != Unknown {

@@ -566,8 +566,8 @@ function renderRanking(evaluations) {
     const t = byIndex.get(ev.trialIndex);
     if (!t) continue;
     const v = VERDICT[ev.verdict] || { icon: '', text: String(ev.verdict) };
-    const open = Array.isArray(ev.questions) ? ev.questions.length : 0;
-    const failed = countStatus(ev.criteria, 'fail');
+    const open = ev.questions || 0;
+    const failed = ev.counts?.fail || 0;
     const meta = [t.trial.id, t.trial.status, failed ? `${plural(failed, 'criterion', 'criteria')} not met` : null, open ? plural(open, 'open question') : null].filter(Boolean).join(' · ');
     let li = ol.querySelector(`li[data-trial-key="${CSS.escape(t.key)}"]`);
     if (!li) {
@@ -885,7 +885,10 @@ function update() {
   app.focus = t.key;
   const t0 = performance.now();
   try {
-    result = app.store.check(text);
+    // The summary per keystroke: per trial the verdict, counts and open
+    // questions, and the questions across trials; the full tree is the
+    // focused trial's alone (evaluate, below).
+    result = app.store.checkSummary(text, { questionLimit: 200 });
   } catch (e) {
     $('summary').textContent = `Could not check this patient: ${e.message}`;
     $('verdict').dataset.verdict = 'error';
@@ -901,17 +904,15 @@ function update() {
     $('verdict').textContent = `Could not check this trial: ${e.message}`;
   }
   const t2 = performance.now();
-  const evaluations = Array.isArray(result.evaluations) ? result.evaluations : [];
+  const evaluations = Array.isArray(result.trials) ? result.trials : [];
   const counts = { eligible: 0, undetermined: 0, ineligible: 0 };
   for (const e of evaluations) counts[e.verdict] = (counts[e.verdict] || 0) + 1;
   $('summary').textContent = `${plural(evaluations.length, 'trial')}: ${counts.eligible} may be eligible, ${counts.undetermined} undetermined, ${counts.ineligible} not eligible.`;
   renderRanking(evaluations);
   // The questions that decide the most trials first.
-  const decides = new Map();
-  for (const e of evaluations) for (const q of e.questions || []) decides.set(q.id, (decides.get(q.id) || 0) + 1);
-  const all = (Array.isArray(result.questions) && result.questions.length ? result.questions
-    : [...new Map(evaluations.flatMap((e) => e.questions || []).map((q) => [q.id, q])).values()])
-    .map((q, i) => ({ q, i, n: decides.get(q.id) || 0 }))
+  const decides = new Map((result.questions || []).map((q) => [q.id, q.trialCount || 0]));
+  const all = (result.questions || [])
+    .map((q, i) => ({ q, i, n: q.trialCount || 0 }))
     .sort((a, b) => b.n - a.n || a.i - b.i)
     .map((x) => x.q);
   // With one trial the trial's own list says it all.

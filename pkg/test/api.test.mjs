@@ -81,7 +81,10 @@ test('a store keeps trials in wasm memory and checks a patient against all, rank
   const full = store.check(young);
   const sum = store.checkSummary(young);
   assert.deepEqual(sum.trials.map((t) => [t.trialIndex, t.verdict, t.questions]), full.evaluations.map((e) => [e.trialIndex, e.verdict, e.questions.length]));
-  assert.deepEqual(sum.questions.map((q) => q.id), full.questions.map((q) => q.id));
+  // The first 20 questions of the full ranking, with how much each settles.
+  assert.equal(sum.questionsTotal, full.questions.length);
+  assert.deepEqual(sum.questions.map((q) => [q.id, q.criterionCount, q.trialCount]), full.questions.slice(0, 20).map((q) => [q.id, q.criteria.length, q.trials.length]));
+  assert.equal(store.checkSummary(young, { questionLimit: 1 }).questions.length, Math.min(1, full.questions.length));
   for (const [i, t] of sum.trials.entries()) {
     const e = full.evaluations[i];
     if (t.verdict === 'ineligible') {

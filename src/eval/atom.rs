@@ -52,7 +52,9 @@ pub(crate) struct Outcome {
     pub truth: Truth,
     pub reason: String,
     pub facts: Vec<Fact>,
-    pub questions: Vec<Question>,
+    /// Shared: a check hands the same question to every criterion that
+    /// asks it, without copying it.
+    pub questions: Vec<std::sync::Arc<Question>>,
     /// Only the study team can settle it (consent, judgment, participation,
     /// classification criteria).
     pub confirm: bool,
@@ -67,7 +69,7 @@ impl Outcome {
         self
     }
     fn ask(mut self, q: Question) -> Outcome {
-        self.questions.push(q);
+        self.questions.push(std::sync::Arc::new(q));
         self
     }
 }
@@ -218,6 +220,11 @@ pub(crate) struct AtomInfo {
 }
 
 impl AtomInfo {
+    /// The keys the atom's concept is matched on (no ancestors).
+    pub fn keys(&self) -> &[String] {
+        &self.keys
+    }
+
     pub fn new(a: &Atom) -> AtomInfo {
         use std::hash::{Hash, Hasher};
         let (keys, slug) = index::atom_concept(a.concept.as_ref(), a.kind == AtomKind::Medication);
@@ -264,7 +271,26 @@ fn intern(s: String) -> std::sync::Arc<str> {
 /// clone, not a judgment.
 #[derive(Default)]
 pub(crate) struct Memo {
-    by_hash: std::collections::HashMap<u64, Vec<(std::sync::Arc<str>, Section, Outcome)>>,
+    by_hash: std::collections::HashMap<u64, Vec<(std::sync::Arc<str>, Section, Outcome)>, std::hash::BuildHasherDefault<Prehashed>>,
+}
+
+/// The hasher of a map whose keys are hashes already ([`AtomInfo::hash`]).
+#[derive(Default)]
+pub(crate) struct Prehashed(u64);
+
+impl std::hash::Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Only u64 keys are written; anything else still hashes.
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 impl Memo {

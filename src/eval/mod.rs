@@ -49,6 +49,7 @@
 //! ```
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -64,7 +65,7 @@ mod index;
 mod scope;
 mod summary;
 
-pub use summary::{check_summary, check_summary_prepared, CheckSummary, Counts, Deciding, TrialSummary};
+pub use summary::{check_summary, check_summary_prepared, CheckSummary, Counts, Deciding, RankedQuestion, TrialSummary, QUESTION_LIMIT};
 
 pub use scope::table_categories as scope_table_categories;
 
@@ -83,6 +84,10 @@ pub struct EvalOptions {
     /// system date is used when it is absent (see [`today`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub today: Option<String>,
+    /// In a summary check, how many of the ranked questions to return
+    /// ([`summary::QUESTION_LIMIT`] when not set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question_limit: Option<usize>,
 }
 
 /// The system date, `YYYY-MM-DD`: the one place the core reads a clock.
@@ -289,7 +294,7 @@ pub fn evaluate(trial: &Trial, patient: &Patient, options: &EvalOptions) -> Eval
     let idx = index::PatientIndex::new(patient);
     let (as_of, warnings) = as_of(patient, options);
     let ctx = Ctx::new(patient, &idx, as_of, options);
-    let mut e = evaluate_with(trial, trial.prepared.get(trial), &ctx, &mut atom::Memo::default());
+    let (mut e, _) = evaluate_with(trial, trial.prepared.get(trial), &ctx, &mut atom::Memo::default(), false);
     e.warnings = warnings;
     e
 }
@@ -304,6 +309,19 @@ fn as_of(p: &Patient, o: &EvalOptions) -> (Option<Date>, Vec<String>) {
     (parsed, w)
 }
 
+/// A question a trial's evaluation asks, shared with the other trials of
+/// a check until the evaluation is written out, and the criteria it bears
+/// on: their ids, or only how many in a lean walk.
+pub(crate) struct Asked {
+    pub q: Arc<Question>,
+    /// A hash of the question's id, compared before the id.
+    key: u64,
+    criteria: Vec<String>,
+    pub n: u32,
+    /// The node (pre-order index) that asked it last.
+    last: usize,
+}
+
 struct Walk<'a, 'b> {
     ctx: &'a Ctx<'b>,
     prep: &'a Prepared,
@@ -312,23 +330,20 @@ struct Walk<'a, 'b> {
     /// Atom outcomes for this patient, shared by the trials of one check.
     memo: &'a mut atom::Memo,
     trial_id: String,
-    questions: Vec<Question>,
+    questions: Vec<Asked>,
     to_confirm: Vec<CriterionRef>,
     /// cohort name → statuses of its nodes.
     cohorts: BTreeMap<String, Vec<Status>>,
+    /// Statuses and questions only: no reasons, facts or criteria to
+    /// confirm are written (the summary check, which asks for the reason
+    /// of the one deciding criterion afterwards; see [`Rewalk`]).
+    lean: bool,
 }
 
-fn evaluate_with(trial: &Trial, prep: &Prepared, ctx: &Ctx, memo: &mut atom::Memo) -> Evaluation {
-    let mut w = Walk {
-        ctx,
-        prep,
-        text: &trial.eligibility_text,
-        memo,
-        trial_id: trial.id.clone().unwrap_or_default(),
-        questions: Vec::new(),
-        to_confirm: Vec::new(),
-        cohorts: BTreeMap::new(),
-    };
+/// The evaluation and, for a `lean` one (whose `questions` stay empty),
+/// the questions it asks.
+fn evaluate_with(trial: &Trial, prep: &Prepared, ctx: &Ctx, memo: &mut atom::Memo, lean: bool) -> (Evaluation, Vec<Asked>) {
+    let mut w = Walk::new(trial, prep, ctx, memo, lean);
     let mut criteria = structured(trial, ctx, &mut w);
     let mut at = 0;
     for c in &trial.criteria {
@@ -347,10 +362,23 @@ fn evaluate_with(trial: &Trial, prep: &Prepared, ctx: &Ctx, memo: &mut atom::Mem
         Status::Pass | Status::NotApplicable if has_criteria => Verdict::Eligible,
         _ => Verdict::Undetermined,
     };
-    let mut questions = if verdict == Verdict::Ineligible { Vec::new() } else { merge_questions(w.questions) };
-    sort_questions(&mut questions, |a, b| b.criteria.len().cmp(&a.criteria.len()).then_with(|| a.id.cmp(&b.id)));
+    let asked = if verdict == Verdict::Ineligible { Vec::new() } else { w.questions };
+    let (questions, asked) = if lean {
+        (Vec::new(), asked)
+    } else {
+        let mut qs: Vec<Question> = asked
+            .into_iter()
+            .map(|a| {
+                let mut q = Arc::unwrap_or_clone(a.q);
+                q.criteria = a.criteria;
+                q
+            })
+            .collect();
+        sort_questions(&mut qs, |a, b| b.criteria.len().cmp(&a.criteria.len()).then_with(|| a.id.cmp(&b.id)));
+        (qs, Vec::new())
+    };
     let failing = if verdict == Verdict::Ineligible { failing(&criteria, &trial.criteria) } else { Vec::new() };
-    Evaluation {
+    let e = Evaluation {
         trial_id: trial.id.clone(),
         trial_index: 0,
         verdict,
@@ -359,7 +387,8 @@ fn evaluate_with(trial: &Trial, prep: &Prepared, ctx: &Ctx, memo: &mut atom::Mem
         questions,
         to_confirm: w.to_confirm,
         warnings: Vec::new(),
-    }
+    };
+    (e, asked)
 }
 
 /// The criteria a fail comes from: a failing node none of whose counted
@@ -425,24 +454,6 @@ fn counts(r: &CriterionResult) -> bool {
     !r.to_confirm
 }
 
-fn merge_questions(qs: Vec<Question>) -> Vec<Question> {
-    let mut out: Vec<Question> = Vec::with_capacity(qs.len());
-    // A trial asks a handful of questions: a scan beats hashing them.
-    for q in qs {
-        match out.iter().position(|o| o.id == q.id) {
-            Some(i) => {
-                for c in q.criteria {
-                    if !out[i].criteria.contains(&c) {
-                        out[i].criteria.push(c);
-                    }
-                }
-            }
-            None => out.push(q),
-        }
-    }
-    out
-}
-
 /// The trial's structured age and sex limits, as criteria.
 fn structured(trial: &Trial, ctx: &Ctx, w: &mut Walk) -> Vec<CriterionResult> {
     let mut out = Vec::new();
@@ -461,15 +472,16 @@ fn structured(trial: &Trial, ctx: &Ctx, w: &mut Walk) -> Vec<CriterionResult> {
         let shown = age.as_ref().map(|a| format!("{} {}", a.value, atom_unit(&a.unit))).unwrap_or_default();
         let r = match ctx.age() {
             None => {
-                w.questions.push(Question {
+                let q = Question {
                     id: "age".into(),
                     text: "How old is the patient (years)?".into(),
                     answer: AnswerKind::Number,
                     units: vec!["a".into()],
                     choices: Vec::new(),
-                    criteria: vec![id.into()],
+                    criteria: Vec::new(),
                     trials: Vec::new(),
-                });
+                };
+                w.ask(Arc::new(q), id, usize::MAX - 3 + usize::from(is_min));
                 mk(id, Status::Unknown, format!("age is not known (the trial takes {} {shown})", if is_min { "from" } else { "up to" }), Vec::new())
             }
             Some((a, f)) => {
@@ -492,15 +504,16 @@ fn structured(trial: &Trial, ctx: &Ctx, w: &mut Walk) -> Vec<CriterionResult> {
         let name = |x: Sex| if x == Sex::Female { "female" } else { "male" };
         let r = match ctx.sex() {
             None => {
-                w.questions.push(Question {
+                let q = Question {
                     id: "sex".into(),
                     text: "What is the patient's sex?".into(),
                     answer: AnswerKind::Choice,
                     units: Vec::new(),
                     choices: vec!["female".into(), "male".into()],
-                    criteria: vec!["trial.sex".into()],
+                    criteria: Vec::new(),
                     trials: Vec::new(),
-                });
+                };
+                w.ask(Arc::new(q), "trial.sex", usize::MAX);
                 mk("trial.sex", Status::Unknown, format!("sex is not known (the trial takes {} patients only)", name(want)), Vec::new())
             }
             Some((x, f)) if x == want => mk("trial.sex", Status::Pass, format!("Sex {} matches the trial's sex", name(x)), vec![f]),
@@ -633,7 +646,40 @@ fn to_status(section: Section, t: Truth) -> Status {
     }
 }
 
-impl Walk<'_, '_> {
+impl<'a, 'b> Walk<'a, 'b> {
+    fn new(trial: &'a Trial, prep: &'a Prepared, ctx: &'a Ctx<'b>, memo: &'a mut atom::Memo, lean: bool) -> Self {
+        Walk {
+            ctx,
+            prep,
+            text: &trial.eligibility_text,
+            memo,
+            trial_id: trial.id.clone().unwrap_or_default(),
+            questions: Vec::new(),
+            to_confirm: Vec::new(),
+            cohorts: BTreeMap::new(),
+            lean,
+        }
+    }
+
+    /// Adds question `q`, asked by criterion `id` (node `at`), to the
+    /// trial's: merged by id as they come (a trial asks a handful).
+    fn ask(&mut self, q: Arc<Question>, id: &str, at: usize) {
+        let lean = self.lean;
+        let key = id_hash(&q.id);
+        match self.questions.iter_mut().find(|x| x.key == key && x.q.id == q.id) {
+            Some(x) => {
+                if x.last != at {
+                    x.last = at;
+                    x.n += 1;
+                    if !lean {
+                        x.criteria.push(id.to_string());
+                    }
+                }
+            }
+            None => self.questions.push(Asked { q, key, criteria: if lean { Vec::new() } else { vec![id.to_string()] }, n: 1, last: at }),
+        }
+    }
+
     /// Judges node `c`, the `at`-th of the trial in pre-order.
     fn node(&mut self, c: &Criterion, cohort: Option<&str>, at: usize) -> CriterionResult {
         let cohort_here = if c.kind == NodeKind::Cohort { c.cohort.as_deref().or(Some(c.id.as_str())) } else { None };
@@ -653,7 +699,7 @@ impl Walk<'_, '_> {
             to_confirm: false,
             children,
         };
-        let mut qs: Vec<Question> = Vec::new();
+        let mut qs: Vec<Arc<Question>> = Vec::new();
         if c.kind == NodeKind::Note {
             r.reason = "not a criterion".into();
         } else if !c.children.is_empty() || matches!(c.kind, NodeKind::Section | NodeKind::Cohort) {
@@ -685,10 +731,10 @@ impl Walk<'_, '_> {
                 qs = q;
                 r.to_confirm = confirm && r.children.iter().all(|x| x.to_confirm);
             }
-            if let (Some(Logic::AtLeast(n)), true) = (c.logic, r.reason.is_empty()) {
+            if let (Some(Logic::AtLeast(n)), true, false) = (c.logic, r.reason.is_empty(), self.lean) {
                 r.reason = count_tally(n, c.section, &r.children);
             }
-            if r.reason.is_empty() {
+            if r.reason.is_empty() && !self.lean {
                 r.reason = tally(&r.children);
                 if logic == Logic::Any && c.kind == NodeKind::Group {
                     r.reason.push_str(" (any one of these suffices)");
@@ -708,34 +754,27 @@ impl Walk<'_, '_> {
             match t {
                 Truth::No => {
                     r.status = Status::NotApplicable;
-                    r.reason = format!("does not apply: {why} ({})", self.label(c, at));
+                    if !self.lean {
+                        r.reason = format!("does not apply: {why} ({})", self.label(c, at));
+                    }
                     qs.clear();
                 }
                 Truth::Unknown if r.status != Status::Pass && r.status != Status::NotApplicable => {
                     r.status = Status::Unknown;
-                    r.reason = format!("{}; whether it applies is not known ({why})", r.reason);
+                    if !self.lean {
+                        r.reason = format!("{}; whether it applies is not known ({why})", r.reason);
+                    }
                     qs.extend(q);
                 }
                 _ => {}
             }
         }
-        if r.to_confirm {
+        if r.to_confirm && !self.lean {
             self.to_confirm.push(CriterionRef { id: c.id.clone(), text: c.text.clone(), span: c.span });
         }
         if matches!(r.status, Status::Unknown | Status::Review) && !r.to_confirm {
-            // Merged by id as they come: a trial asks a handful of questions.
-            for mut q in qs {
-                match self.questions.iter_mut().find(|x| x.id == q.id) {
-                    Some(x) => {
-                        if !x.criteria.contains(&c.id) {
-                            x.criteria.push(c.id.clone());
-                        }
-                    }
-                    None => {
-                        q.criteria = vec![c.id.clone()];
-                        self.questions.push(q);
-                    }
-                }
+            for q in qs {
+                self.ask(q, &c.id, at);
             }
         }
         if let Some(name) = cohort_here {
@@ -749,7 +788,7 @@ impl Walk<'_, '_> {
         self.prep.nodes.get(at).map_or_else(|| label(c), |n| n.label.clone())
     }
 
-    fn leaf(&mut self, c: &Criterion, at: usize) -> (Status, String, Vec<Fact>, Vec<Question>, bool) {
+    fn leaf(&mut self, c: &Criterion, at: usize) -> (Status, String, Vec<Fact>, Vec<Arc<Question>>, bool) {
         let ctx = self.ctx;
         let prep = self.prep;
         let node = prep.nodes.get(at).filter(|n| n.atoms.len() == c.atoms.len());
@@ -803,13 +842,13 @@ impl Walk<'_, '_> {
                 );
             }
         }
-        let ask_crit = |qs: &mut Vec<Question>| {
+        let ask_crit = |qs: &mut Vec<Arc<Question>>| {
             if !ctx.crit_answers || !ctx.p.answers.contains_key(&crit_q) {
                 let id = if crit_q.is_empty() { cat(&["crit:", &self.trial_id, ":", &c.id]) } else { crit_q.clone() };
                 if qs.iter().any(|q| q.id == id) {
                     return;
                 }
-                qs.push(Question {
+                qs.push(Arc::new(Question {
                     id,
                     text: cat(&["Is this true for the patient: \"", &c.text, "\"?"]),
                     answer: AnswerKind::YesNo,
@@ -817,7 +856,7 @@ impl Walk<'_, '_> {
                     choices: Vec::new(),
                     criteria: Vec::new(),
                     trials: Vec::new(),
-                });
+                }));
             }
         };
         if c.atoms.is_empty() {
@@ -854,8 +893,8 @@ impl Walk<'_, '_> {
             let mut waivers = Vec::new();
             for &(e, j) in &excepts {
                 if e.kind == a.kind && a.kind != AtomKind::Measurement {
-                    let ec = e.concept.as_ref();
-                    except_keys.extend(index::keys(ec.and_then(|x| x.id.as_deref()), ec.and_then(|x| x.code.as_deref()), ec.map(|x| x.name.as_str()), false, a.kind == AtomKind::Medication));
+                    // The exception's own keys, worked out when the trial was prepared.
+                    except_keys.extend(infos[j].keys().iter().cloned());
                 } else {
                     waivers.push((e, j));
                 }
@@ -901,7 +940,9 @@ impl Walk<'_, '_> {
             let why = if flip { o.reason.strip_prefix("not: ").unwrap_or(&o.reason) } else { o.reason.as_str() };
             truth = if logic == Logic::All { truth.and(t) } else { truth.or(t) };
             judged.push((i, t));
-            if reason.is_empty() {
+            if self.lean {
+                // Statuses and questions only.
+            } else if reason.is_empty() {
                 if why.starts_with(|c: char| c.is_lowercase()) {
                     reason = capitalize(why);
                 } else {
@@ -911,10 +952,12 @@ impl Walk<'_, '_> {
                 reason.push_str("; ");
                 reason.push_str(why);
             }
-            facts.extend(o.facts.iter().cloned());
+            if !self.lean {
+                facts.extend(o.facts.iter().cloned());
+            }
             // One question per id within a criterion.
             for q in &o.questions {
-                if !qs.iter().any(|x: &Question| x.id == q.id) {
+                if !qs.iter().any(|x: &Arc<Question>| x.id == q.id) {
                     qs.push(q.clone());
                 }
             }
@@ -926,6 +969,9 @@ impl Walk<'_, '_> {
         }
         let mut status = to_status(c.section, truth);
         if c.section == Section::Exclusion && c.logic.is_none() && sc.not_concerned(&judged) {
+            if self.lean {
+                return (Status::NotApplicable, String::new(), facts, Vec::new(), false);
+            }
             reason.push_str(" (");
             reason.push_str(lab);
             reason.push(')');
@@ -942,7 +988,7 @@ impl Walk<'_, '_> {
                 let id = cat(&["crit:", &self.trial_id, ":", &c.id]);
                 if !ctx.p.answers.contains_key(&id) && !qs.iter().any(|q| q.id == id) {
                     let ask = if c.section == Section::Exclusion { "Does this exclusion apply to the patient: \"" } else { "Does the patient meet this criterion: \"" };
-                    qs.push(Question {
+                    qs.push(Arc::new(Question {
                         id,
                         text: cat(&[ask, &c.text, "\"? The record matches part of it; not read: \"", &why, "\"."]),
                         answer: AnswerKind::YesNo,
@@ -950,7 +996,7 @@ impl Walk<'_, '_> {
                         choices: Vec::new(),
                         criteria: Vec::new(),
                         trials: Vec::new(),
-                    });
+                    }));
                 }
             }
         }
@@ -967,6 +1013,9 @@ impl Walk<'_, '_> {
         if status == Status::Unknown && understood != Understood::Full && !qs.iter().any(|q| q.id == crit_q) {
             ask_crit(&mut qs);
         }
+        if self.lean {
+            return (status, String::new(), facts, qs, false);
+        }
         reason.push_str(" (");
         reason.push_str(lab);
         reason.push(')');
@@ -976,7 +1025,7 @@ impl Walk<'_, '_> {
         (status, reason, facts, qs, false)
     }
 
-    fn applies(&mut self, ai: &crate::criteria::AppliesIf, section: Section) -> (Truth, String, Vec<Question>) {
+    fn applies(&mut self, ai: &crate::criteria::AppliesIf, section: Section) -> (Truth, String, Vec<Arc<Question>>) {
         let ctx = self.ctx;
         let kind = ai.kind.as_deref().unwrap_or("condition");
         let text = ai.text.to_lowercase();
@@ -1000,7 +1049,7 @@ impl Walk<'_, '_> {
                 };
                 let t = sex_t.and(t);
                 let qs = if t == Truth::Unknown && sex_t != Truth::Unknown {
-                    vec![Question {
+                    vec![Arc::new(Question {
                         id: "childbearing".into(),
                         text: "Could the patient become pregnant (of childbearing potential)?".into(),
                         answer: AnswerKind::YesNo,
@@ -1008,16 +1057,16 @@ impl Walk<'_, '_> {
                         choices: Vec::new(),
                         criteria: Vec::new(),
                         trials: Vec::new(),
-                    }]
+                    })]
                 } else if sex_t == Truth::Unknown {
-                    vec![Question { id: "sex".into(), text: "What is the patient's sex?".into(), answer: AnswerKind::Choice, units: Vec::new(), choices: vec!["female".into(), "male".into()], criteria: Vec::new(), trials: Vec::new() }]
+                    vec![Arc::new(Question { id: "sex".into(), text: "What is the patient's sex?".into(), answer: AnswerKind::Choice, units: Vec::new(), choices: vec!["female".into(), "male".into()], criteria: Vec::new(), trials: Vec::new() })]
                 } else {
                     Vec::new()
                 };
                 return (t, format!("applies to \"{}\"", ai.text), qs);
             }
             let qs = if sex_t == Truth::Unknown {
-                vec![Question { id: "sex".into(), text: "What is the patient's sex?".into(), answer: AnswerKind::Choice, units: Vec::new(), choices: vec!["female".into(), "male".into()], criteria: Vec::new(), trials: Vec::new() }]
+                vec![Arc::new(Question { id: "sex".into(), text: "What is the patient's sex?".into(), answer: AnswerKind::Choice, units: Vec::new(), choices: vec!["female".into(), "male".into()], criteria: Vec::new(), trials: Vec::new() })]
             } else {
                 Vec::new()
             };
@@ -1075,7 +1124,7 @@ pub fn check(trials: &[Trial], patient: &Patient, options: &EvalOptions) -> Chec
 
 fn check_with(trials: &[Trial], prepared: Option<&[Prepared]>, patient: &Patient, options: &EvalOptions) -> CheckResult {
     let mut evaluations: Vec<Evaluation> = Vec::with_capacity(trials.len());
-    let warnings = each_evaluation(trials, prepared, patient, options, |e, _| evaluations.push(e));
+    let warnings = each_evaluation(trials, prepared, patient, options, false, |e, _, _, _| evaluations.push(e));
     // The trial index is unique: an unstable sort orders them the same.
     evaluations.sort_unstable_by_key(|e| (e.verdict as u8, e.questions.len(), e.trial_index));
     let questions = rank_questions(evaluations.iter().map(|e| (e.trial_id.as_deref(), e.trial_index, e.questions.as_slice())));
@@ -1083,8 +1132,16 @@ fn check_with(trials: &[Trial], prepared: Option<&[Prepared]>, patient: &Patient
 }
 
 /// Evaluates each trial for the patient, in order, handing each evaluation
-/// (its `trial_index` set) to `each`; returns the check's warnings.
-fn each_evaluation(trials: &[Trial], prepared: Option<&[Prepared]>, patient: &Patient, options: &EvalOptions, mut each: impl FnMut(Evaluation, &Trial)) -> Vec<String> {
+/// (its `trial_index` set) to `each`, with a [`Rewalk`] of the trial for
+/// the reasons a `lean` evaluation leaves out; returns the check's warnings.
+fn each_evaluation(
+    trials: &[Trial],
+    prepared: Option<&[Prepared]>,
+    patient: &Patient,
+    options: &EvalOptions,
+    lean: bool,
+    mut each: impl FnMut(Evaluation, Vec<Asked>, &Trial, &mut Rewalk),
+) -> Vec<String> {
     let idx = index::PatientIndex::new(patient);
     let (as_of, warnings) = as_of(patient, options);
     let ctx = Ctx::new(patient, &idx, as_of, options);
@@ -1097,11 +1154,51 @@ fn each_evaluation(trials: &[Trial], prepared: Option<&[Prepared]>, patient: &Pa
             Some(p) => p,
             None => t.prepared.get(t),
         };
-        let mut e = evaluate_with(t, prep, &ctx, &mut memo);
+        let (mut e, asked) = evaluate_with(t, prep, &ctx, &mut memo, lean);
         e.trial_index = i;
-        each(e, t);
+        each(e, asked, t, &mut Rewalk { trial: t, prep, ctx: &ctx, memo: &mut memo });
     }
     warnings
+}
+
+/// FNV-1a of a question id: cheap for the short ids questions have.
+fn id_hash(id: &str) -> u64 {
+    id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// One trial of a check, ready to judge one of its criteria again in full:
+/// a lean evaluation (statuses and questions only) asks it for the reason
+/// of the criterion that decides the verdict.
+pub(crate) struct Rewalk<'a, 'b> {
+    trial: &'a Trial,
+    prep: &'a Prepared,
+    ctx: &'a Ctx<'b>,
+    memo: &'a mut atom::Memo,
+}
+
+impl Rewalk<'_, '_> {
+    /// The reason the full evaluation gives the criterion `id` of the
+    /// trial's tree: that node judged again, in full (a node's result
+    /// depends on it and its sub-items only).
+    pub fn reason(&mut self, id: &str) -> Option<String> {
+        /// The node with `id` among `cs`, the first of which is node `at`
+        /// in pre-order, and its own index.
+        fn find<'c>(cs: &'c [Criterion], mut at: usize, id: &str, prep: &Prepared) -> Option<(&'c Criterion, usize)> {
+            for c in cs {
+                if c.id == id {
+                    return Some((c, at));
+                }
+                if let Some(hit) = find(&c.children, at + 1, id, prep) {
+                    return Some(hit);
+                }
+                at += prep.nodes.get(at).map_or(1, |n| n.size);
+            }
+            None
+        }
+        let (c, at) = find(&self.trial.criteria, 0, id, self.prep)?;
+        let mut w = Walk::new(self.trial, self.prep, self.ctx, &mut *self.memo, false);
+        Some(w.node(c, None, at).reason)
+    }
 }
 
 /// The questions of ranked trials (trial id, index, its questions) merged

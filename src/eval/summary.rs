@@ -12,7 +12,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{CriterionResult, EvalOptions, Evaluation, Prepared, Question, Status, Verdict};
+use std::collections::HashMap;
+
+use super::{AnswerKind, Asked, CriterionResult, EvalOptions, Evaluation, Prepared, Status, Verdict};
 use crate::criteria::Criterion;
 use crate::patient::Patient;
 use crate::span::Span;
@@ -86,13 +88,40 @@ pub struct TrialSummary {
     pub questions: usize,
 }
 
+/// One of the questions across the trials of a summary check: what to ask,
+/// and how much its answer settles. Which criteria of which trials it bears
+/// on is in each trial's evaluation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RankedQuestion {
+    pub id: String,
+    pub text: String,
+    pub answer: AnswerKind,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub choices: Vec<String>,
+    /// How many criteria, across the trials, it bears on.
+    pub criterion_count: usize,
+    /// How many trials it bears on.
+    pub trial_count: usize,
+}
+
+/// How many ranked questions a summary check returns when
+/// [`EvalOptions::question_limit`] does not say.
+pub const QUESTION_LIMIT: usize = 20;
+
 /// A summary check: trials ranked as [`super::check`] ranks them, and the
-/// questions across trials, those that settle the most criteria first.
+/// questions across trials, those that settle the most criteria first: the
+/// first [`EvalOptions::question_limit`] of them (20 unless set), ranked as
+/// [`super::check`] ranks its questions.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckSummary {
     pub trials: Vec<TrialSummary>,
-    pub questions: Vec<Question>,
+    pub questions: Vec<RankedQuestion>,
+    /// How many distinct questions the trials ask in all.
+    pub questions_total: usize,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
 }
@@ -140,14 +169,60 @@ pub fn check_summary_prepared(trials: &[Trial], prepared: &[Prepared], patient: 
 }
 
 fn check_summary_with(trials: &[Trial], prepared: Option<&[Prepared]>, patient: &Patient, options: &EvalOptions) -> CheckSummary {
-    let mut kept: Vec<(TrialSummary, Vec<Question>)> = Vec::with_capacity(trials.len());
-    let warnings = super::each_evaluation(trials, prepared, patient, options, |e, t| {
-        let s = TrialSummary::of(&e, t);
-        kept.push((s, e.questions));
+    let mut kept: Vec<(TrialSummary, Vec<Asked>)> = Vec::with_capacity(trials.len());
+    // Statuses and questions only; the reason of the deciding criterion,
+    // the one reason a summary shows, is worked out for it alone.
+    let warnings = super::each_evaluation(trials, prepared, patient, options, true, |e, asked, t, again| {
+        let mut s = TrialSummary::of(&e, t);
+        s.questions = asked.len();
+        if let Some(d) = s.deciding.as_mut().filter(|d| d.reason.is_empty()) {
+            d.reason = again.reason(&d.id).unwrap_or_default();
+        }
+        kept.push((s, asked));
     });
     kept.sort_unstable_by_key(|(s, _)| (s.verdict as u8, s.questions, s.trial_index));
-    let questions = super::rank_questions(kept.iter().map(|(s, q)| (s.trial_id.as_deref(), s.trial_index, q.as_slice())));
-    CheckSummary { trials: kept.into_iter().map(|(s, _)| s).collect(), questions, warnings }
+    let (questions, questions_total) = ranked(kept.iter().map(|(_, q)| q.as_slice()), options.question_limit.unwrap_or(QUESTION_LIMIT));
+    CheckSummary { trials: kept.into_iter().map(|(s, _)| s).collect(), questions, questions_total, warnings }
+}
+
+/// The first `limit` questions of the trials (each trial's questions merged
+/// by id), ranked as [`super::rank_questions`] ranks them (the most
+/// criteria, then the most trials, then by id), and how many there are.
+/// Counts only: no per-question lists of criteria or trials are built.
+fn ranked<'a>(per_trial: impl Iterator<Item = &'a [Asked]>, limit: usize) -> (Vec<RankedQuestion>, usize) {
+    // id → (the question as first asked, criteria, trials)
+    let mut all: Vec<(&super::Question, usize, usize)> = Vec::new();
+    let mut at: HashMap<&str, usize, std::hash::BuildHasherDefault<crate::eval::atom::Prehashed>> = HashMap::default();
+    for qs in per_trial {
+        for a in qs {
+            let i = *at.entry(a.q.id.as_str()).or_insert_with(|| {
+                all.push((&a.q, 0, 0));
+                all.len() - 1
+            });
+            all[i].1 += a.n as usize;
+            all[i].2 += 1;
+        }
+    }
+    let total = all.len();
+    let order = |a: &(&super::Question, usize, usize), b: &(&super::Question, usize, usize)| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then_with(|| a.0.id.cmp(&b.0.id));
+    if all.len() > limit && limit > 0 {
+        all.select_nth_unstable_by(limit - 1, order);
+    }
+    all.truncate(limit);
+    all.sort_unstable_by(order);
+    let questions = all
+        .into_iter()
+        .map(|(q, criterion_count, trial_count)| RankedQuestion {
+            id: q.id.clone(),
+            text: q.text.clone(),
+            answer: q.answer,
+            units: q.units.clone(),
+            choices: q.choices.clone(),
+            criterion_count,
+            trial_count,
+        })
+        .collect();
+    (questions, total)
 }
 
 impl CheckSummary {

@@ -317,6 +317,14 @@ export class TrialStore extends real.TrialStore {
     const evaluations = r.evaluations.map((e) => judge(e, p));
     return { ...r, evaluations, questions: evaluations.flatMap((e) => e.questions).filter((q, i, all) => all.findIndex((x) => x.id === q.id) === i) };
   }
+  // The summary the page asks for on each change, made from the same judgements.
+  checkSummary(p, o) {
+    const r = this.check(p, o);
+    const fails = (list) => (list || []).reduce((n, x) => n + (x.children && x.children.length ? fails(x.children) : x.status === 'fail' ? 1 : 0), 0);
+    const trials = r.evaluations.map((e) => ({ trialId: e.trialId, trialIndex: e.trialIndex, verdict: e.verdict, deciding: null, counts: { fail: fails(e.criteria) }, questions: e.questions.length }));
+    const questions = r.questions.map((q) => ({ ...q, criterionCount: q.criteria.length, trialCount: r.evaluations.filter((e) => e.questions.some((x) => x.id === q.id)).length }));
+    return { trials, questions, questionsTotal: questions.length, warnings: r.warnings };
+  }
 }
 `;
 
