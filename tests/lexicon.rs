@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use trialsieve::lexicon::{self, ConceptKind, FILES, Lexicon, STOP_FILE, fold};
+use trialsieve::lexicon::{self, ConceptKind, FILE_NAMES, FILES, Lexicon, STOP_FILE, fold};
 
 /// UCUM codes the lexicon may use as a unit.
 const UCUM: &[&str] = &[
@@ -129,6 +129,13 @@ fn code_checks_catch_mistakes() {
     assert_eq!(code_problem("RXNORM:8640"), None);
     assert!(code_problem("RXNORM:86a").is_some());
     assert!(code_problem("MESH:D008180").is_some());
+}
+
+#[test]
+fn the_files_checked_are_the_files_built() {
+    // build.rs reads FILE_NAMES; FILES embeds the same files for these tests.
+    let names: Vec<&str> = FILES.iter().map(|f| f.0).collect();
+    assert_eq!(names, FILE_NAMES);
 }
 
 #[test]

@@ -193,120 +193,103 @@ pub(crate) fn key(units: &[Unit], case_sensitive: bool) -> Vec<char> {
     k
 }
 
-/// A character trie over synonym keys. It is built as linked lists (each
-/// node's first child and next sibling, siblings sorted by character), so
-/// that adding a node allocates nothing of its own; [`Trie::finish`] then lays
-/// every node's edges out in one sorted array for binary search.
+/// A trie over the UTF-8 bytes of synonym keys, laid out in one pass from
+/// keys sorted by their bytes: nodes are numbered breadth first, so a node's
+/// children are consecutive nodes and its edges one sorted slice of labels,
+/// searched by bisection. A key's value is read only at the end of a whole
+/// character, so walking bytes finds what walking characters would.
 pub(crate) struct Trie {
-    /// While building: per node, its first child, next sibling and the
-    /// character on the edge into it.
+    /// Node `n`'s children are the nodes `first[n]..first[n + 1]`.
     first: Vec<u32>,
-    sibling: Vec<u32>,
-    label: Vec<char>,
-    term: Vec<Option<u32>>,
-    /// Once finished: node `n`'s edges are `edges[offsets[n]..offsets[n + 1]]`.
-    offsets: Vec<u32>,
-    edges: Vec<(char, u32)>,
-    /// The root's edges for ASCII characters, indexed directly: every start
+    /// The byte on the edge into each node (the root's is unused).
+    label: Vec<u8>,
+    /// The value of the key ending at each node, or [`NO_VALUE`].
+    value: Vec<u32>,
+    /// The root's children for ASCII bytes, indexed directly: every start
     /// position in a text looks here first.
     root_ascii: [u32; 128],
 }
 
 const NO_NODE: u32 = u32::MAX;
+const NO_VALUE: u32 = u32::MAX - 1;
 
 impl Trie {
-    pub fn new() -> Trie {
-        Trie {
-            first: vec![NO_NODE],
-            sibling: vec![NO_NODE],
-            label: vec!['\0'],
-            term: vec![None],
-            offsets: Vec::new(),
-            edges: Vec::new(),
-            root_ascii: [NO_NODE; 128],
-        }
-    }
-
-    /// Adds `key` for `value`; returns the value already stored under the
-    /// same key, if any (the key is then left as it was). Only before
-    /// [`Trie::finish`].
-    pub fn insert(&mut self, key: &[char], value: u32) -> Option<u32> {
-        debug_assert!(self.offsets.is_empty(), "Trie::insert after finish");
-        let mut node = 0usize;
-        for &c in key {
-            // The sibling list is sorted: stop at the first label not below `c`.
-            // Plain slices: indexing them is no call even at opt-level "z".
-            let (label, sibling) = (self.label.as_slice(), self.sibling.as_slice());
-            let mut prev = NO_NODE;
-            let mut at = self.first[node];
-            while at != NO_NODE && label[at as usize] < c {
-                prev = at;
-                at = sibling[at as usize];
+    /// The trie of `keys`, which are sorted by their bytes and distinct;
+    /// no value is [`NO_VALUE`]. Linear in the keys' total length.
+    pub fn from_sorted(keys: &[(&str, u32)]) -> Trie {
+        // A trie has at most one node per byte of its keys, and the root.
+        let most = 1 + keys.iter().map(|k| k.0.len()).sum::<usize>();
+        let mut first = Vec::with_capacity(most + 1);
+        let mut label = Vec::with_capacity(most);
+        let mut value = Vec::with_capacity(most);
+        // Per node, the keys below it (a range of `keys`) and its depth.
+        let mut below: Vec<(u32, u32, u32)> = Vec::with_capacity(most);
+        below.push((0, keys.len() as u32, 0));
+        label.push(0);
+        value.push(NO_VALUE);
+        let mut node = 0;
+        while node < below.len() {
+            let (mut i, end, depth) = below[node];
+            first.push(below.len() as u32);
+            let d = depth as usize;
+            // A key that ends here sorts before the keys it is a prefix of.
+            if i < end && keys[i as usize].0.len() == d {
+                value[node] = keys[i as usize].1;
+                i += 1;
             }
-            node = if at != NO_NODE && label[at as usize] == c {
-                at as usize
-            } else {
-                let next = self.first.len() as u32;
-                self.first.push(NO_NODE);
-                self.sibling.push(at);
-                self.label.push(c);
-                self.term.push(None);
-                if prev == NO_NODE {
-                    self.first[node] = next;
-                } else {
-                    self.sibling[prev as usize] = next;
+            while i < end {
+                let b = keys[i as usize].0.as_bytes()[d];
+                let start = i;
+                while i < end && keys[i as usize].0.as_bytes()[d] == b {
+                    i += 1;
                 }
-                if node == 0 && c.is_ascii() {
-                    self.root_ascii[c as usize] = next;
-                }
-                next as usize
-            };
+                below.push((start, i, depth + 1));
+                label.push(b);
+                value.push(NO_VALUE);
+            }
+            node += 1;
         }
-        match self.term[node] {
-            Some(old) => Some(old),
-            None => {
-                self.term[node] = Some(value);
-                None
+        first.push(below.len() as u32);
+        // Shared prefixes leave fewer nodes than the bound reserved.
+        first.shrink_to_fit();
+        label.shrink_to_fit();
+        value.shrink_to_fit();
+        let mut root_ascii = [NO_NODE; 128];
+        for child in first[0]..first[1] {
+            let b = label[child as usize];
+            if b < 128 {
+                root_ascii[b as usize] = child;
             }
         }
+        Trie { first, label, value, root_ascii }
     }
 
-    /// Lays the edges out for look-up; call once, after the last insert.
-    pub fn finish(&mut self) {
-        let n = self.first.len();
-        let mut offsets = Vec::with_capacity(n + 1);
-        let mut edges = Vec::with_capacity(n.saturating_sub(1));
-        for node in 0..n {
-            offsets.push(edges.len() as u32);
-            let mut at = self.first[node];
-            while at != NO_NODE {
-                edges.push((self.label[at as usize], at));
-                at = self.sibling[at as usize];
-            }
-        }
-        offsets.push(edges.len() as u32);
-        self.offsets = offsets;
-        self.edges = edges;
-        self.first = Vec::new();
-        self.sibling = Vec::new();
-        self.label = Vec::new();
-    }
-
-    /// The node reached from `node` by `c`.
+    /// The node reached from `node` by the byte `b`.
     #[inline]
-    pub fn step(&self, node: u32, c: char) -> Option<u32> {
-        if node == 0 && c.is_ascii() {
-            let next = self.root_ascii[c as usize];
+    fn step_byte(&self, node: u32, b: u8) -> Option<u32> {
+        if node == 0 && b < 128 {
+            let next = self.root_ascii[b as usize];
             return (next != NO_NODE).then_some(next);
         }
-        let (from, to) = (self.offsets[node as usize] as usize, self.offsets[node as usize + 1] as usize);
-        let edges = &self.edges[from..to];
-        edges.binary_search_by_key(&c, |e| e.0).ok().map(|at| edges[at].1)
+        let (from, to) = (self.first[node as usize], self.first[node as usize + 1]);
+        self.label[from as usize..to as usize].binary_search(&b).ok().map(|at| from + at as u32)
     }
 
+    /// The node reached from `node` by the character `c`.
+    #[inline]
+    pub fn step(&self, node: u32, c: char) -> Option<u32> {
+        if c.is_ascii() {
+            return self.step_byte(node, c as u8);
+        }
+        let mut buf = [0; 4];
+        c.encode_utf8(&mut buf).bytes().try_fold(node, |n, b| self.step_byte(n, b))
+    }
+
+    /// The value of the key that ends at `node`.
     #[inline]
     pub fn term(&self, node: u32) -> Option<u32> {
-        self.term[node as usize]
+        let v = self.value[node as usize];
+        (v != NO_VALUE).then_some(v)
     }
 
     /// The value stored under exactly `key`.
