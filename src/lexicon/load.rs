@@ -4,36 +4,33 @@
 //! [`Lexicon::from_files`](super::Lexicon::from_files) on native targets, so
 //! that tests check the files through the very code the build uses.
 //!
-//! What a start-up would otherwise redo is done here once: every synonym
-//! folded to the key its trie is walked with, the keys sorted (a trie is then
-//! laid out in one pass), the index of folded names and the code and id
-//! indexes sorted for binary search, parents and `testedBy` resolved to
-//! concept positions, and equal strings stored once.
+//! The blob holds what the files say, compactly: each distinct string once,
+//! parents and `testedBy` as concept positions, the code and id indexes
+//! sorted for bisection. Synonyms are stored as written; the library folds
+//! them at start with a fast path for ASCII (`norm::key_into`), which costs
+//! less than the folded keys would in the wasm's size.
 //!
 //! The blob: a `u32` (little endian) giving the length of the string bytes,
-//! the string bytes (UTF-8, one after another), then a stream of unsigned
-//! LEB128 numbers:
+//! the strings (UTF-8, each ended by a NUL byte, in the order first used),
+//! then a stream of unsigned LEB128 numbers:
 //!
 //! ```text
-//! strings:  count, then each string's byte length
 //! concepts: count, then per concept: kind, id, name, abbreviation?, code?,
 //!           [codes], [synonyms], [caseSensitive], unit?, [altUnits],
 //!           a bit set of the numbers present (defaultUln 1, defaultLln 2,
 //!           molarMass 4, prednisoneEquivalentFactor 8) and each of them as
 //!           8 bytes (f64, little endian), [parents], [group], [testedBy],
 //!           note?
-//! folded:   count, then (key, value) sorted by key: case-insensitive
-//!           synonyms and stop phrases; the value is a concept position, or
-//!           the number of concepts for a stop phrase
-//! exact:    count, then (key, concept) sorted by key: case-sensitive synonyms
-//! names:    count, then (folded name, concept) sorted by name
+//! stops:    [stop phrases]
 //! codes:    count, then (code, concept) sorted by code
 //! ids:      concept positions sorted by id
 //! ```
 //!
-//! A string is its number in the table, an optional one 0 for none or its
-//! number + 1, `[…]` a count and the items; parents and `testedBy` are
-//! concept positions.
+//! A string is 0 for the next string not used before, else 1 + the number
+//! of the one it repeats; an optional string is 0 for none, else one more.
+//! `[…]` is a count and the items; parents and `testedBy` are concept
+//! positions. Strings in the order they are used, and mostly zeros in the
+//! stream, compress about as well as the JSON text.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -124,19 +121,14 @@ pub fn encode(files: &[(&str, &str)]) -> Result<Vec<u8>, String> {
     // spelling it wins. Each map is its own table of names seen, and keeps
     // the first concept given a key.
     let stop = concepts.len();
-    let mut folded: BTreeMap<String, usize> = BTreeMap::new();
-    let mut exact: BTreeMap<String, usize> = BTreeMap::new();
-    // Every concept's name and synonyms (both kinds), folded as `fold` does,
-    // to the first concept that has it: the evaluator's index of names.
-    let mut names: BTreeMap<String, usize> = BTreeMap::new();
+    let mut folded: HashMap<Vec<u8>, usize> = HashMap::new();
+    let mut exact: HashMap<Vec<u8>, usize> = HashMap::new();
     for (i, c) in concepts.iter().enumerate() {
-        names.entry(fold(&c.name)).or_insert(i);
         let syns = c.synonyms.iter().map(|s| (s, false)).chain(c.case_sensitive.iter().map(|s| (s, true)));
         for (s, cs) in syns {
-            let units = norm::units(s);
-            let k: String = norm::key(&units, cs).into_iter().collect();
-            let folded_name = if cs { norm::key(&units, false).into_iter().collect() } else { k.clone() };
-            names.entry(folded_name).or_insert(i);
+            // Folded as the library folds at start.
+            let mut k = Vec::new();
+            norm::key_into(s, cs, &mut k);
             if k.is_empty() {
                 return Err(format!("lexicon file {}: concept {:?} has an empty synonym", file_of[i], c.id));
             }
@@ -147,7 +139,8 @@ pub fn encode(files: &[(&str, &str)]) -> Result<Vec<u8>, String> {
         }
     }
     for (s, file) in &stops {
-        let k: String = norm::key(&norm::units(s), false).into_iter().collect();
+        let mut k = Vec::new();
+        norm::key_into(s, false, &mut k);
         if k.is_empty() {
             return Err(format!("lexicon file {file}: a stop phrase is empty"));
         }
@@ -181,13 +174,8 @@ pub fn encode(files: &[(&str, &str)]) -> Result<Vec<u8>, String> {
         w.positions(&tested_by[i]);
         w.opt(c.note.as_deref());
     }
-    for map in [&folded, &exact, &names] {
-        w.uint(map.len());
-        for (k, &v) in map {
-            w.str(k);
-            w.uint(v);
-        }
-    }
+    w.uint(stops.len());
+    stops.iter().for_each(|(s, _)| w.str(s));
     w.uint(by_code.len());
     for (k, &v) in &by_code {
         w.str(k);
@@ -199,18 +187,12 @@ pub fn encode(files: &[(&str, &str)]) -> Result<Vec<u8>, String> {
     Ok(w.finish())
 }
 
-/// [`super::fold`], for the build script, which has no library to call.
-fn fold(s: &str) -> String {
-    norm::key(&norm::units(s), false).into_iter().collect()
-}
-
-/// The blob being written: the string table (each distinct string once, in
-/// the order first met) and the stream of numbers.
+/// The blob being written: the strings (each distinct one once, in the
+/// order first used) and the stream of numbers.
 #[derive(Default)]
 struct Writer {
     table: HashMap<String, usize>,
     text: Vec<u8>,
-    lengths: Vec<usize>,
     stream: Vec<u8>,
 }
 
@@ -227,25 +209,24 @@ impl Writer {
         }
     }
 
-    /// The string's number in the table, adding it when new.
-    fn number(&mut self, s: &str) -> usize {
+    /// 0 for a string not written before (it is added), else 1 + its number.
+    fn reference(&mut self, s: &str) -> usize {
         if let Some(&n) = self.table.get(s) {
-            return n;
+            return n + 1;
         }
-        let n = self.lengths.len();
-        self.table.insert(s.to_string(), n);
+        self.table.insert(s.to_string(), self.table.len());
         self.text.extend_from_slice(s.as_bytes());
-        self.lengths.push(s.len());
-        n
+        self.text.push(0);
+        0
     }
 
     fn str(&mut self, s: &str) {
-        let n = self.number(s);
+        let n = self.reference(s);
         self.uint(n);
     }
 
     fn opt(&mut self, s: Option<&str>) {
-        let n = s.map_or(0, |s| self.number(s) + 1);
+        let n = s.map_or(0, |s| self.reference(s) + 1);
         self.uint(n);
     }
 
@@ -260,13 +241,9 @@ impl Writer {
     }
 
     fn finish(self) -> Vec<u8> {
-        let mut head = Writer::default();
-        head.uint(self.lengths.len());
-        self.lengths.iter().for_each(|&n| head.uint(n));
-        let mut out = Vec::with_capacity(4 + self.text.len() + head.stream.len() + self.stream.len());
+        let mut out = Vec::with_capacity(4 + self.text.len() + self.stream.len());
         out.extend_from_slice(&(self.text.len() as u32).to_le_bytes());
         out.extend_from_slice(&self.text);
-        out.extend_from_slice(&head.stream);
         out.extend_from_slice(&self.stream);
         out
     }

@@ -28,7 +28,7 @@ use crate::span::Span;
 pub use concept::{Concept, ConceptKind};
 #[cfg(not(target_arch = "wasm32"))]
 pub use load::{FILE_NAMES, STOP_FILE};
-use norm::{Class, SEP, Trie, Unit};
+use norm::{Class, Entry, NameKind, SEP, Trie, Unit};
 
 impl Concept {
     /// The member of a group concept that `written` (text the concept was
@@ -52,13 +52,44 @@ impl Concept {
     }
 }
 
-/// Reads the numbers of the blob's stream (unsigned LEB128).
+/// Reads the blob: the numbers of its stream (unsigned LEB128) and the
+/// strings they refer to.
 struct Reader {
     bytes: &'static [u8],
     at: usize,
+    /// The strings, each ended by a NUL byte, and where the next new one starts.
+    text: &'static str,
+    next: usize,
+    /// The strings read so far, in order.
+    strings: Vec<&'static str>,
 }
 
 impl Reader {
+    /// A string: the next new one, or one read before.
+    fn str(&mut self) -> &'static str {
+        let reference = self.uint();
+        self.string(reference)
+    }
+
+    /// An optional string: 0 for none, else a string's reference + 1.
+    fn opt(&mut self) -> Option<&'static str> {
+        let reference = self.uint().checked_sub(1)?;
+        Some(self.string(reference))
+    }
+
+    /// The string a reference stands for: 0 the next new one, else
+    /// 1 + the number of one read before.
+    fn string(&mut self, reference: usize) -> &'static str {
+        if reference > 0 {
+            return self.strings[reference - 1];
+        }
+        let rest = &self.text[self.next..];
+        let s = &rest[..rest.bytes().position(|b| b == 0).expect("strings end with NUL")];
+        self.next += s.len() + 1;
+        self.strings.push(s);
+        s
+    }
+
     fn uint(&mut self) -> usize {
         let mut n = 0;
         let mut shift = 0;
@@ -95,24 +126,53 @@ pub struct Lexicon {
     /// Every code, main or further, with its concept; sorted by code.
     by_code: Vec<(&'static str, u32)>,
     children: Vec<Vec<usize>>,
-    /// Case-insensitive synonyms, keyed by their folded units.
-    folded: Trie,
+    /// Case-insensitive synonyms, keyed by their folded units; also every
+    /// concept's name and synonyms (both kinds), folded as [`fold`] does, to
+    /// the first concept that has it: the evaluator's index of names.
+    folded: Names,
     /// Case-sensitive synonyms, keyed by their case-preserving units.
     exact: Trie,
-    /// Every concept's name and synonyms (both kinds), folded as [`fold`]
-    /// does, to the first concept that has it: the evaluator's index of
-    /// names, folded at build time.
-    by_folded_name: Names,
 }
 
-/// Folded names to concept positions, sorted by name for bisection.
-pub(crate) struct Names(Vec<(&'static str, usize)>);
+/// Folded names to the first concept of each: the trie of case-insensitive
+/// synonyms, whose nodes also hold the concept a name ending there names
+/// first (a concept's name or any synonym, folded).
+pub(crate) struct Names(Trie);
 
 impl Names {
     /// The position of the first concept named `folded` (see [`fold`]).
     pub fn get(&self, folded: &str) -> Option<&usize> {
-        self.0.binary_search_by(|e| e.0.cmp(folded)).ok().map(|at| &self.0[at].1)
+        self.0.name(folded)
     }
+}
+
+/// The two tries, from the concepts and stop phrases, every name folded
+/// once (`norm::key_into`). The trie of case-insensitive synonyms is also
+/// the index of folded names. `build.rs` has refused names that mean two
+/// concepts, so each key matched in text has one value.
+fn index_names(concepts: &[Concept], stops: &[&str]) -> (Names, Trie) {
+    let count = concepts.iter().map(|c| 1 + c.synonyms.len() + c.case_sensitive.len()).sum::<usize>() + stops.len();
+    let bytes = |list: &[String]| list.iter().map(String::len).sum::<usize>();
+    let size = concepts.iter().map(|c| c.name.len() + bytes(&c.synonyms) + bytes(&c.case_sensitive)).sum::<usize>();
+    let mut text: Vec<u8> = Vec::with_capacity(size + stops.iter().map(|s| s.len()).sum::<usize>());
+    let mut entries: Vec<Entry> = Vec::with_capacity(count);
+    let add = |text: &mut Vec<u8>, entries: &mut Vec<Entry>, name: &str, case_sensitive: bool, value: u32, kind: NameKind| {
+        let start = text.len() as u32;
+        norm::key_into(name, case_sensitive, text);
+        entries.push(Entry { start, end: text.len() as u32, value, kind });
+    };
+    let mut exact: Vec<Entry> = Vec::new();
+    for (i, c) in concepts.iter().enumerate() {
+        let i = i as u32;
+        add(&mut text, &mut entries, &c.name, false, i, NameKind::Name);
+        c.synonyms.iter().for_each(|s| add(&mut text, &mut entries, s, false, i, NameKind::Synonym));
+        for s in &c.case_sensitive {
+            add(&mut text, &mut entries, s, false, i, NameKind::Name);
+            add(&mut text, &mut exact, s, true, i, NameKind::Synonym);
+        }
+    }
+    stops.iter().for_each(|s| add(&mut text, &mut entries, s, false, STOP, NameKind::Stop));
+    (Names(Trie::build(&text, &mut entries)), Trie::build(&text, &mut exact))
 }
 
 /// The lexicon files as JSON, for tests that check them
@@ -157,7 +217,9 @@ pub fn get() -> &'static Lexicon {
 /// assert_eq!(fold("Ｈｂ"), "hb");
 /// ```
 pub fn fold(s: &str) -> String {
-    norm::key(&norm::units(s), false).into_iter().collect()
+    let mut out = Vec::with_capacity(s.len());
+    norm::key_into(s, false, &mut out);
+    String::from_utf8(out).expect("keys are UTF-8")
 }
 
 impl Lexicon {
@@ -178,17 +240,9 @@ impl Lexicon {
         const BAD: &str = "lexicon blob is written by build.rs";
         let text_len = u32::from_le_bytes(blob[..4].try_into().expect(BAD)) as usize;
         let text = std::str::from_utf8(&blob[4..4 + text_len]).expect(BAD);
-        let mut r = Reader { bytes: blob, at: 4 + text_len };
-        let mut strings: Vec<&'static str> = Vec::with_capacity(r.uint());
-        let mut start = 0;
-        for _ in 0..strings.capacity() {
-            let end = start + r.uint();
-            strings.push(&text[start..end]);
-            start = end;
-        }
-        let s = |r: &mut Reader| strings[r.uint()];
-        let owned = |r: &mut Reader| s(r).to_string();
-        let opt = |r: &mut Reader| r.uint().checked_sub(1).map(|n| strings[n].to_string());
+        let mut r = Reader { bytes: blob, at: 4 + text_len, text, next: 0, strings: Vec::new() };
+        let owned = |r: &mut Reader| r.str().to_string();
+        let opt = |r: &mut Reader| r.opt().map(str::to_string);
         let list = |r: &mut Reader| (0..r.uint()).map(|_| owned(r)).collect::<Vec<String>>();
         let n = r.uint();
         let mut concepts: Vec<Concept> = Vec::with_capacity(n);
@@ -243,21 +297,16 @@ impl Lexicon {
             concepts[i].parents = parents.iter().map(|&p| concepts[p].id.clone()).collect();
             concepts[i].tested_by = tested_by.iter().map(|&t| concepts[t].id.clone()).collect();
         }
-        let pairs = |r: &mut Reader| (0..r.uint()).map(|_| (s(r), r.uint() as u32)).collect::<Vec<_>>();
-        // A stop phrase's value is the number of concepts.
-        let folded_keys: Vec<(&str, u32)> =
-            pairs(&mut r).into_iter().map(|(k, v)| (k, if v as usize == n { STOP } else { v })).collect();
-        let folded = Trie::from_sorted(&folded_keys);
-        let exact = Trie::from_sorted(&pairs(&mut r));
-        let by_folded_name = Names(pairs(&mut r).into_iter().map(|(k, v)| (k, v as usize)).collect());
-        let by_code = pairs(&mut r);
+        let stops: Vec<&str> = (0..r.uint()).map(|_| r.str()).collect();
+        let by_code = (0..r.uint()).map(|_| (r.str(), r.uint() as u32)).collect();
         let by_id = (0..n).map(|_| r.uint() as u32).collect();
-        Lexicon { concepts, by_id, by_code, children, folded, exact, by_folded_name }
+        let (folded, exact) = index_names(&concepts, &stops);
+        Lexicon { concepts, by_id, by_code, children, folded, exact }
     }
 
     /// The index from folded names (see [`fold`]) to concept positions.
     pub(crate) fn by_folded_name(&self) -> &Names {
-        &self.by_folded_name
+        &self.folded
     }
 
     /// The position of the concept with this id.
@@ -286,7 +335,7 @@ impl Lexicon {
             return Some(c);
         }
         let units = norm::units(name);
-        let hit = self.exact.get(&norm::key(&units, true)).or_else(|| self.folded.get(&norm::key(&units, false)));
+        let hit = self.exact.get(&norm::key(&units, true)).or_else(|| self.folded.0.get(&norm::key(&units, false)));
         hit.and_then(|i| self.concepts.get(i as usize)).or_else(|| self.by_id(name))
     }
 
@@ -351,7 +400,7 @@ impl Lexicon {
             if first.lc == SEP || !can_start(i.checked_sub(1).map(|p| units[p]), first) {
                 continue;
             }
-            for (trie, cs) in [(&self.folded, false), (&self.exact, true)] {
+            for (trie, cs) in [(&self.folded.0, false), (&self.exact, true)] {
                 let mut node = 0u32;
                 for (j, u) in units[i..].iter().enumerate() {
                     let Some(next) = trie.step(node, if cs { u.cs } else { u.lc }) else { break };
