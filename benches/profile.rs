@@ -8,8 +8,12 @@
 //! `check` (one patient against SIZE parsed trials, default 1,000, with the
 //! UTF-16 conversion and JSON output the wasm edge does), `check-eval`
 //! (the evaluation alone), `summary` (the summary-shaped check and its JSON
-//! text, as `TrialStore.checkSummary`), `repeat` (SIZE bytes of a repeated criteria
-//! block), `items` (SIZE list items), `line` (one line of SIZE bytes).
+//! text, as `TrialStore.checkSummary`), `repeat` (SIZE bytes of a repeated
+//! criteria block), `items` (SIZE list items), `line` (one line of SIZE
+//! bytes), `first` (what a page does up to its first verdict, as
+//! `bench/first-verdict.js`: the tables loaded on first use, one seed page
+//! parsed with its format detected, one patient checked, the result in
+//! UTF-16 as JSON).
 //! `cargo bench` runs it with no workload, which does nothing.
 
 #[path = "../tests/common/corpus.rs"]
@@ -67,6 +71,13 @@ fn main() {
             let result = trialsieve::eval::check(&trials, &patient, &EvalOptions::default());
             if w == "check" { serde_json::to_string(&result.into_utf16(&trials)).unwrap().len() } else { result.evaluations.len() }
         }
+        Some("first") => {
+            let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seeds/001_b9cf3ad41ca6d1e4.txt")).unwrap();
+            let trials = trialsieve::parse(&page, &ParseOptions::default()).unwrap();
+            let patient = trialsieve::patient::read(r#"{"age": 45, "sex": "female"}"#).unwrap();
+            let result = trialsieve::eval::check(&trials, &patient, &EvalOptions::default());
+            serde_json::to_string(&result.into_utf16(&trials)).unwrap().len()
+        }
         Some("repeat") => {
             let n = size.unwrap_or(1_000_000);
             parse_one(&BLOCK.repeat(n / BLOCK.len() + 1))
@@ -80,7 +91,7 @@ fn main() {
         }
         Some("line") => parse_one(&format!("Inclusion Criteria:\n* {}\n", "age ≥ 18 years and hemoglobin > 9 g/dL, ".repeat(size.unwrap_or(1_000_000) / 42 + 1))),
         Some(w) => {
-            eprintln!("unknown workload '{w}': corpus, check, check-eval, summary, repeat, items or line");
+            eprintln!("unknown workload '{w}': corpus, check, check-eval, summary, first, repeat, items or line");
             std::process::exit(2);
         }
     };

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use trialsieve::lexicon::{self, ConceptKind, FILES, Lexicon, STOP_FILE, fold};
+use trialsieve::lexicon::{self, ConceptKind, FILE_NAMES, FILES, Lexicon, STOP_FILE, fold};
 
 /// UCUM codes the lexicon may use as a unit.
 const UCUM: &[&str] = &[
@@ -129,6 +129,13 @@ fn code_checks_catch_mistakes() {
     assert_eq!(code_problem("RXNORM:8640"), None);
     assert!(code_problem("RXNORM:86a").is_some());
     assert!(code_problem("MESH:D008180").is_some());
+}
+
+#[test]
+fn the_files_checked_are_the_files_built() {
+    // build.rs reads FILE_NAMES; FILES embeds the same files for these tests.
+    let names: Vec<&str> = FILES.iter().map(|f| f.0).collect();
+    assert_eq!(names, FILE_NAMES);
 }
 
 #[test]
@@ -512,4 +519,19 @@ fn corpus_matches_are_sound() {
     // Measured share at the time of writing: 42%; many corpus trials
     // (ophthalmic, behavioural) name no lab or score at all.
     assert!(with_measure * 100 > criteria.len() * 35, "only {with_measure} trials with a lab or score");
+}
+
+#[test]
+fn a_file_refused_is_named_with_its_problem() {
+    // build.rs fails with these messages on the embedded files.
+    let refused = |files: &[(&str, &str)]| Lexicon::from_files(files).err().unwrap_or_default();
+    let twice = r#"[{"id": "x", "kind": "lab", "name": "X", "synonyms": ["xx"]}, {"id": "x", "kind": "lab", "name": "Y", "synonyms": ["yy"]}]"#;
+    assert_eq!(refused(&[("labs.json", twice)]), r#"lexicon file labs.json: concept id "x" is used twice (also in labs.json)"#);
+    let unknown = r#"[{"id": "x", "kind": "lab", "name": "X", "synonyms": ["xx"], "colour": 1}]"#;
+    assert!(refused(&[("labs.json", unknown)]).starts_with("lexicon file labs.json: unknown field `colour`"));
+    let parent = r#"[{"id": "x", "kind": "lab", "name": "X", "synonyms": ["xx"], "parents": ["y"]}]"#;
+    assert_eq!(refused(&[("vitals.json", parent)]), r#"lexicon file vitals.json: concept "x" has unknown parent "y""#);
+    let stop = r#"["X-X"]"#;
+    let x = r#"[{"id": "x", "kind": "lab", "name": "X", "synonyms": ["x x"]}]"#;
+    assert_eq!(refused(&[("labs.json", x), (STOP_FILE, stop)]), r#"lexicon file stop_phrases.json: stop phrase "X-X" is a synonym of "x""#);
 }

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use crate::lexicon::{self, fold};
 
 pub(crate) struct LexIndex {
-    by_name: &'static HashMap<String, usize>,
+    by_name: &'static lexicon::Names,
 }
 
 static LEX: OnceLock<LexIndex> = OnceLock::new();

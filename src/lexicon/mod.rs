@@ -2,6 +2,12 @@
 //! classes, procedures, immunizations) with codes and synonyms, read from the
 //! JSON files in `data/lexicon/` at build time (schema: `data/lexicon/README.md`).
 //!
+//! `build.rs` checks the files and writes them as a compact blob (`load.rs`
+//! says its layout): synonyms already folded to trie keys and sorted, the
+//! indexes sorted, each string once. On first use [`get`] reads the blob
+//! into [`Concept`]s and lays the two tries out in one pass over their
+//! sorted keys; no JSON is parsed and no name folded at start.
+//!
 //! ```
 //! let lex = trialsieve::lexicon::get();
 //! let text = "Hb≥90 g/L and ALT ≤ 3×ULN";
@@ -10,99 +16,19 @@
 //! assert_eq!(lex.lookup("SGPT").map(|c| c.id.as_str()), Some("alt"));
 //! ```
 
+mod concept;
+#[cfg(not(target_arch = "wasm32"))]
+mod load;
 mod norm;
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
-
-use serde::Deserialize;
 
 use crate::atoms::ConceptRef;
 use crate::span::Span;
-use norm::{Class, SEP, Trie, Unit};
-
-/// One concept of the lexicon.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct Concept {
-    /// Stable id, unique across all files (`hemoglobin`, `sle`, `prednisone`).
-    pub id: String,
-    pub kind: ConceptKind,
-    /// Display name.
-    pub name: String,
-    /// The usual short form (`Hb`, `ALT`, `SLE`), for display.
-    #[serde(default)]
-    pub abbreviation: Option<String>,
-    /// Main code, `SYSTEM:value` (`LOINC:718-7`, `SNOMED:55464009`, `ICD10:M32`, `RXNORM:8640`).
-    #[serde(default)]
-    pub code: Option<String>,
-    /// Further codes that mean the same concept (other systems, other
-    /// specimens or methods of the same measurement).
-    #[serde(default)]
-    pub codes: Vec<String>,
-    /// Names and abbreviations as they appear in text. Matching ignores case
-    /// unless `caseSensitive` lists the synonym.
-    pub synonyms: Vec<String>,
-    /// Synonyms that only match with the exact case written (short
-    /// abbreviations such as `PT`, `CI`, `EF`).
-    #[serde(default)]
-    pub case_sensitive: Vec<String>,
-    /// Canonical UCUM unit for measurements (`g/L`, `10*9/L`, `{score}`).
-    #[serde(default)]
-    pub unit: Option<String>,
-    /// Other UCUM units the measurement is commonly reported in (`g/dL` for
-    /// hemoglobin), so that a reader can tell a plausible unit from a stray one.
-    #[serde(default)]
-    pub alt_units: Vec<String>,
-    /// Default adult upper limit of normal in `unit`, for criteria written
-    /// against the ULN when the patient's own lab range is unknown.
-    #[serde(default)]
-    pub default_uln: Option<f64>,
-    /// Default adult lower limit of normal in `unit`.
-    #[serde(default)]
-    pub default_lln: Option<f64>,
-    /// For an analyte: molar mass in g/mol, to convert mass and molar
-    /// concentrations (creatinine 113.12: 1 mg/dL = 88.4 µmol/L).
-    #[serde(default)]
-    pub molar_mass: Option<f64>,
-    /// For a glucocorticoid: mg of prednisone equivalent to 1 mg of this drug
-    /// (methylprednisolone 1.25, dexamethasone 6.67).
-    #[serde(default)]
-    pub prednisone_equivalent_factor: Option<f64>,
-    /// Ids of broader concepts this one belongs to (a drug's class, a
-    /// disease's group), so that "glucocorticoids" matches prednisone.
-    #[serde(default)]
-    pub parents: Vec<String>,
-    /// For a concept that gathers distinct diseases under one id (a
-    /// "gastrointestinal disease" that lists celiac disease, dysphagia and
-    /// bowel perforation): the synonyms that name the whole group. Every
-    /// other synonym names one member, and a criterion naming one member is
-    /// not met by a patient with another.
-    #[serde(default)]
-    pub group: Vec<String>,
-    /// For an infection: ids of the laboratory tests whose negative result
-    /// rules it out ("HIV antibody: negative" settles "known HIV infection").
-    #[serde(default)]
-    pub tested_by: Vec<String>,
-    /// Where a number or a choice came from, or why a code is left out.
-    #[serde(default)]
-    pub note: Option<String>,
-}
-
-/// What kind of thing a concept is; one lexicon file per kind.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ConceptKind {
-    Lab,
-    Vital,
-    Score,
-    Condition,
-    Infection,
-    Drug,
-    DrugClass,
-    Procedure,
-    Immunization,
-}
+pub use concept::{Concept, ConceptKind};
+#[cfg(not(target_arch = "wasm32"))]
+pub use load::{FILE_NAMES, STOP_FILE};
+use norm::{Class, Entry, NameKind, SEP, Trie, Unit};
 
 impl Concept {
     /// The member of a group concept that `written` (text the concept was
@@ -126,6 +52,65 @@ impl Concept {
     }
 }
 
+/// Reads the blob: the numbers of its stream (unsigned LEB128) and the
+/// strings they refer to.
+struct Reader {
+    bytes: &'static [u8],
+    at: usize,
+    /// The strings, each ended by a NUL byte, and where the next new one starts.
+    text: &'static str,
+    next: usize,
+    /// The strings read so far, in order.
+    strings: Vec<&'static str>,
+}
+
+impl Reader {
+    /// A string: the next new one, or one read before.
+    fn str(&mut self) -> &'static str {
+        let reference = self.uint();
+        self.string(reference)
+    }
+
+    /// An optional string: 0 for none, else a string's reference + 1.
+    fn opt(&mut self) -> Option<&'static str> {
+        let reference = self.uint().checked_sub(1)?;
+        Some(self.string(reference))
+    }
+
+    /// The string a reference stands for: 0 the next new one, else
+    /// 1 + the number of one read before.
+    fn string(&mut self, reference: usize) -> &'static str {
+        if reference > 0 {
+            return self.strings[reference - 1];
+        }
+        let rest = &self.text[self.next..];
+        let s = &rest[..rest.bytes().position(|b| b == 0).expect("strings end with NUL")];
+        self.next += s.len() + 1;
+        self.strings.push(s);
+        s
+    }
+
+    fn uint(&mut self) -> usize {
+        let mut n = 0;
+        let mut shift = 0;
+        loop {
+            let b = self.bytes[self.at];
+            self.at += 1;
+            n |= ((b & 0x7f) as usize) << shift;
+            if b & 0x80 == 0 {
+                return n;
+            }
+            shift += 7;
+        }
+    }
+
+    fn f64(&mut self) -> f64 {
+        let b = &self.bytes[self.at..self.at + 8];
+        self.at += 8;
+        f64::from_le_bytes(b.try_into().expect("8 bytes"))
+    }
+}
+
 /// A concept found in a text.
 #[derive(Clone, Copy, Debug)]
 pub struct Match<'a> {
@@ -136,20 +121,64 @@ pub struct Match<'a> {
 /// The loaded lexicon: concepts, and the indexes over them.
 pub struct Lexicon {
     pub concepts: Vec<Concept>,
-    by_id: HashMap<String, usize>,
-    by_code: HashMap<String, usize>,
+    /// Concept positions sorted by id.
+    by_id: Vec<u32>,
+    /// Every code, main or further, with its concept; sorted by code.
+    by_code: Vec<(&'static str, u32)>,
     children: Vec<Vec<usize>>,
-    /// Case-insensitive synonyms, keyed by their folded units.
-    folded: Trie,
+    /// Case-insensitive synonyms, keyed by their folded units; also every
+    /// concept's name and synonyms (both kinds), folded as [`fold`] does, to
+    /// the first concept that has it: the evaluator's index of names.
+    folded: Names,
     /// Case-sensitive synonyms, keyed by their case-preserving units.
     exact: Trie,
-    /// Every concept's name and synonyms (both kinds), folded as [`fold`]
-    /// does, to the first concept that has it: the evaluator's index of
-    /// names, made here from the units already computed for the tries.
-    by_folded_name: HashMap<String, usize>,
 }
 
-/// The lexicon files, embedded at build time. One file per kind of concept.
+/// Folded names to the first concept of each: the trie of case-insensitive
+/// synonyms, whose nodes also hold the concept a name ending there names
+/// first (a concept's name or any synonym, folded).
+pub(crate) struct Names(Trie);
+
+impl Names {
+    /// The position of the first concept named `folded` (see [`fold`]).
+    pub fn get(&self, folded: &str) -> Option<&usize> {
+        self.0.name(folded)
+    }
+}
+
+/// The two tries, from the concepts and stop phrases, every name folded
+/// once (`norm::key_into`). The trie of case-insensitive synonyms is also
+/// the index of folded names. `build.rs` has refused names that mean two
+/// concepts, so each key matched in text has one value.
+fn index_names(concepts: &[Concept], stops: &[&str]) -> (Names, Trie) {
+    let count = concepts.iter().map(|c| 1 + c.synonyms.len() + c.case_sensitive.len()).sum::<usize>() + stops.len();
+    let bytes = |list: &[String]| list.iter().map(String::len).sum::<usize>();
+    let size = concepts.iter().map(|c| c.name.len() + bytes(&c.synonyms) + bytes(&c.case_sensitive)).sum::<usize>();
+    let mut text: Vec<u8> = Vec::with_capacity(size + stops.iter().map(|s| s.len()).sum::<usize>());
+    let mut entries: Vec<Entry> = Vec::with_capacity(count);
+    let add = |text: &mut Vec<u8>, entries: &mut Vec<Entry>, name: &str, case_sensitive: bool, value: u32, kind: NameKind| {
+        let start = text.len() as u32;
+        norm::key_into(name, case_sensitive, text);
+        entries.push(Entry { start, end: text.len() as u32, value, kind });
+    };
+    let mut exact: Vec<Entry> = Vec::new();
+    for (i, c) in concepts.iter().enumerate() {
+        let i = i as u32;
+        add(&mut text, &mut entries, &c.name, false, i, NameKind::Name);
+        c.synonyms.iter().for_each(|s| add(&mut text, &mut entries, s, false, i, NameKind::Synonym));
+        for s in &c.case_sensitive {
+            add(&mut text, &mut entries, s, false, i, NameKind::Name);
+            add(&mut text, &mut exact, s, true, i, NameKind::Synonym);
+        }
+    }
+    stops.iter().for_each(|s| add(&mut text, &mut entries, s, false, STOP, NameKind::Stop));
+    (Names(Trie::build(&text, &mut entries)), Trie::build(&text, &mut exact))
+}
+
+/// The lexicon files as JSON, for tests that check them
+/// ([`Lexicon::from_files`]); the library itself embeds the blob `build.rs`
+/// writes from them.
+#[cfg(not(target_arch = "wasm32"))]
 pub const FILES: &[(&str, &str)] = &[
     ("labs.json", include_str!("../../data/lexicon/labs.json")),
     ("vitals.json", include_str!("../../data/lexicon/vitals.json")),
@@ -163,20 +192,17 @@ pub const FILES: &[(&str, &str)] = &[
     (STOP_FILE, include_str!("../../data/lexicon/stop_phrases.json")),
 ];
 
-/// The file of stop phrases: a JSON array of names that contain a synonym
-/// but mean something else ("National Cancer Institute"). They take part in
-/// longest-match selection and are then dropped, so that "cancer" inside
-/// them is not reported.
-pub const STOP_FILE: &str = "stop_phrases.json";
-
 /// The trie value of a stop phrase.
 const STOP: u32 = u32::MAX;
+
+/// The lexicon, checked, folded and indexed by `build.rs`.
+static BLOB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon.bin"));
 
 static LEXICON: OnceLock<Lexicon> = OnceLock::new();
 
 /// The embedded lexicon, built on first use and shared afterwards.
 pub fn get() -> &'static Lexicon {
-    LEXICON.get_or_init(|| Lexicon::from_files(FILES).expect("embedded lexicon is checked by tests"))
+    LEXICON.get_or_init(|| Lexicon::read(BLOB))
 }
 
 /// Folds a name for matching: lower case, diacritics, full-width and
@@ -191,117 +217,114 @@ pub fn get() -> &'static Lexicon {
 /// assert_eq!(fold("Ｈｂ"), "hb");
 /// ```
 pub fn fold(s: &str) -> String {
-    norm::key(&norm::units(s), false).into_iter().collect()
+    let mut out = Vec::with_capacity(s.len());
+    norm::key_into(s, false, &mut out);
+    String::from_utf8(out).expect("keys are UTF-8")
 }
 
 impl Lexicon {
-    /// Reads and indexes lexicon files (name, JSON text). Fails on malformed
-    /// JSON, a repeated id, a synonym given to two concepts, or a parent
-    /// that does not exist.
+    /// Reads and indexes lexicon files (name, JSON text) as `build.rs`
+    /// does. Fails, naming the file, on malformed JSON or an unknown field,
+    /// a repeated id or code, a synonym given to two concepts, or a parent
+    /// that does not exist. For tests: each call keeps its tables for the
+    /// rest of the program, as the embedded lexicon does.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn from_files(files: &[(&str, &str)]) -> Result<Lexicon, String> {
-        let mut concepts: Vec<Concept> = Vec::new();
-        let mut stops: Vec<String> = Vec::new();
-        for (name, text) in files {
-            if *name == STOP_FILE {
-                let mut part: Vec<String> =
-                    serde_json::from_str(text).map_err(|e| format!("lexicon file {name}: {e}"))?;
-                stops.append(&mut part);
-                continue;
-            }
-            let mut part: Vec<Concept> =
-                serde_json::from_str(text).map_err(|e| format!("lexicon file {name}: {e}"))?;
-            concepts.append(&mut part);
+        let blob = load::encode(files)?;
+        Ok(Lexicon::read(Box::leak(blob.into_boxed_slice())))
+    }
+
+    /// Reads a blob `load::encode` wrote. The blob is checked when it is
+    /// written: here a malformed one panics.
+    fn read(blob: &'static [u8]) -> Lexicon {
+        const BAD: &str = "lexicon blob is written by build.rs";
+        let text_len = u32::from_le_bytes(blob[..4].try_into().expect(BAD)) as usize;
+        let text = std::str::from_utf8(&blob[4..4 + text_len]).expect(BAD);
+        let mut r = Reader { bytes: blob, at: 4 + text_len, text, next: 0, strings: Vec::new() };
+        let owned = |r: &mut Reader| r.str().to_string();
+        let opt = |r: &mut Reader| r.opt().map(str::to_string);
+        let list = |r: &mut Reader| (0..r.uint()).map(|_| owned(r)).collect::<Vec<String>>();
+        let n = r.uint();
+        let mut concepts: Vec<Concept> = Vec::with_capacity(n);
+        // Parents and `testedBy` are positions; their ids are known once
+        // every concept is read.
+        let mut links: Vec<(Vec<usize>, Vec<usize>)> = Vec::with_capacity(n);
+        for _ in 0..n {
+            let kind = ConceptKind::ALL[r.uint()];
+            let id = owned(&mut r);
+            let name = owned(&mut r);
+            let abbreviation = opt(&mut r);
+            let code = opt(&mut r);
+            let codes = list(&mut r);
+            let synonyms = list(&mut r);
+            let case_sensitive = list(&mut r);
+            let unit = opt(&mut r);
+            let alt_units = list(&mut r);
+            let present = r.uint();
+            let mut number = |bit: usize| (present & bit != 0).then(|| r.f64());
+            let (default_uln, default_lln, molar_mass, prednisone_equivalent_factor) = (number(1), number(2), number(4), number(8));
+            let parents: Vec<usize> = (0..r.uint()).map(|_| r.uint()).collect();
+            let group = list(&mut r);
+            let tested_by: Vec<usize> = (0..r.uint()).map(|_| r.uint()).collect();
+            let note = opt(&mut r);
+            links.push((parents, tested_by));
+            concepts.push(Concept {
+                id,
+                kind,
+                name,
+                abbreviation,
+                code,
+                codes,
+                synonyms,
+                case_sensitive,
+                unit,
+                alt_units,
+                default_uln,
+                default_lln,
+                molar_mass,
+                prednisone_equivalent_factor,
+                parents: Vec::new(),
+                group,
+                tested_by: Vec::new(),
+                note,
+            });
         }
-        let mut by_id = HashMap::with_capacity(concepts.len());
-        let mut by_code = HashMap::new();
-        for (i, c) in concepts.iter().enumerate() {
-            if by_id.insert(c.id.clone(), i).is_some() {
-                return Err(format!("lexicon concept id {:?} is used twice", c.id));
+        let mut children = vec![Vec::new(); n];
+        for (i, (parents, tested_by)) in links.into_iter().enumerate() {
+            for &p in &parents {
+                children[p].push(i);
             }
-            for code in c.code.iter().chain(&c.codes) {
-                if let Some(j) = by_code.insert(code.clone(), i) {
-                    if j != i {
-                        return Err(format!("lexicon code {code} is given to both {:?} and {:?}", concepts[j].id, c.id));
-                    }
-                }
-            }
+            concepts[i].parents = parents.iter().map(|&p| concepts[p].id.clone()).collect();
+            concepts[i].tested_by = tested_by.iter().map(|&t| concepts[t].id.clone()).collect();
         }
-        let mut children = vec![Vec::new(); concepts.len()];
-        for (i, c) in concepts.iter().enumerate() {
-            for p in &c.parents {
-                let Some(&j) = by_id.get(p) else {
-                    return Err(format!("lexicon concept {:?} has unknown parent {p:?}", c.id));
-                };
-                children[j].push(i);
-            }
-            for t in &c.tested_by {
-                match by_id.get(t) {
-                    Some(&j) if concepts[j].kind == ConceptKind::Lab => {}
-                    _ => return Err(format!("lexicon concept {:?} is tested by {t:?}, which is no laboratory test", c.id)),
-                }
-            }
-        }
-        let mut folded = Trie::new();
-        let mut exact = Trie::new();
-        // A name must not mean two concepts: no two case-insensitive
-        // synonyms fold alike, no two case-sensitive ones are equal. A
-        // case-sensitive synonym may fold like another concept's
-        // case-insensitive one on purpose (`PsA` psoriatic arthritis, `psa`
-        // the antigen): on its exact spelling it wins.
-        // Each trie is its own table of names seen: inserting a key already
-        // there returns the concept it names (and keeps it).
-        let names = concepts.iter().map(|c| 1 + c.synonyms.len() + c.case_sensitive.len()).sum();
-        let mut by_folded_name: HashMap<String, usize> = HashMap::with_capacity(names);
-        for (i, c) in concepts.iter().enumerate() {
-            by_folded_name.entry(fold(&c.name)).or_insert(i);
-            let syns = c.synonyms.iter().map(|s| (s, false)).chain(c.case_sensitive.iter().map(|s| (s, true)));
-            for (s, cs) in syns {
-                let units = norm::units(s);
-                let k = norm::key(&units, cs);
-                let folded_name: String = if cs { norm::key(&units, false).into_iter().collect() } else { k.iter().collect() };
-                by_folded_name.entry(folded_name).or_insert(i);
-                if k.is_empty() {
-                    return Err(format!("lexicon concept {:?} has an empty synonym", c.id));
-                }
-                let trie = if cs { &mut exact } else { &mut folded };
-                if let Some(j) = trie.insert(&k, i as u32) {
-                    let j = j as usize;
-                    if j != i {
-                        return Err(format!("lexicon synonym {s:?} of {:?} already names {:?}", c.id, concepts[j].id));
-                    }
-                }
-            }
-        }
-        for s in &stops {
-            let k = norm::key(&norm::units(s), false);
-            if k.is_empty() {
-                return Err("lexicon stop phrase is empty".to_string());
-            }
-            // A stop phrase given twice is no conflict; a concept's synonym is.
-            if let Some(j) = folded.insert(&k, STOP) {
-                if j != STOP {
-                    return Err(format!("lexicon stop phrase {s:?} is a synonym of {:?}", concepts[j as usize].id));
-                }
-            }
-        }
-        folded.finish();
-        exact.finish();
-        Ok(Lexicon { concepts, by_id, by_code, children, folded, exact, by_folded_name })
+        let stops: Vec<&str> = (0..r.uint()).map(|_| r.str()).collect();
+        let by_code = (0..r.uint()).map(|_| (r.str(), r.uint() as u32)).collect();
+        let by_id = (0..n).map(|_| r.uint() as u32).collect();
+        let (folded, exact) = index_names(&concepts, &stops);
+        Lexicon { concepts, by_id, by_code, children, folded, exact }
     }
 
     /// The index from folded names (see [`fold`]) to concept positions.
-    pub(crate) fn by_folded_name(&self) -> &HashMap<String, usize> {
-        &self.by_folded_name
+    pub(crate) fn by_folded_name(&self) -> &Names {
+        &self.folded
+    }
+
+    /// The position of the concept with this id.
+    fn position(&self, id: &str) -> Option<usize> {
+        let at = self.by_id.binary_search_by(|&i| self.concepts[i as usize].id.as_str().cmp(id)).ok()?;
+        Some(self.by_id[at] as usize)
     }
 
     /// The concept with this id.
     pub fn by_id(&self, id: &str) -> Option<&Concept> {
-        self.by_id.get(id).map(|&i| &self.concepts[i])
+        self.position(id).map(|i| &self.concepts[i])
     }
 
     /// The concept with this code, main or further (`LOINC:718-7`).
     pub fn by_code(&self, code: &str) -> Option<&Concept> {
-        self.by_code.get(code.trim()).map(|&i| &self.concepts[i])
+        let code = code.trim();
+        let at = self.by_code.binary_search_by(|e| e.0.cmp(code)).ok()?;
+        Some(&self.concepts[self.by_code[at].1 as usize])
     }
 
     /// The concept a whole name stands for ("Hb", "hemoglobin",
@@ -312,7 +335,7 @@ impl Lexicon {
             return Some(c);
         }
         let units = norm::units(name);
-        let hit = self.exact.get(&norm::key(&units, true)).or_else(|| self.folded.get(&norm::key(&units, false)));
+        let hit = self.exact.get(&norm::key(&units, true)).or_else(|| self.folded.0.get(&norm::key(&units, false)));
         hit.and_then(|i| self.concepts.get(i as usize)).or_else(|| self.by_id(name))
     }
 
@@ -322,7 +345,7 @@ impl Lexicon {
         if concept.id == ancestor_id {
             return true;
         }
-        let Some(&start) = self.by_id.get(&concept.id) else { return false };
+        let Some(start) = self.position(&concept.id) else { return false };
         let mut seen = vec![false; self.concepts.len()];
         let mut stack = vec![start];
         while let Some(i) = stack.pop() {
@@ -333,7 +356,7 @@ impl Lexicon {
                 if p == ancestor_id {
                     return true;
                 }
-                if let Some(&j) = self.by_id.get(p) {
+                if let Some(j) = self.position(p) {
                     stack.push(j);
                 }
             }
@@ -343,7 +366,7 @@ impl Lexicon {
 
     /// Every concept below `id` through `parents`, each once, nearest first.
     pub fn descendants(&self, id: &str) -> Vec<&Concept> {
-        let Some(&start) = self.by_id.get(id) else { return Vec::new() };
+        let Some(start) = self.position(id) else { return Vec::new() };
         let mut seen = vec![false; self.concepts.len()];
         seen[start] = true;
         let mut queue = std::collections::VecDeque::from([start]);
@@ -377,7 +400,7 @@ impl Lexicon {
             if first.lc == SEP || !can_start(i.checked_sub(1).map(|p| units[p]), first) {
                 continue;
             }
-            for (trie, cs) in [(&self.folded, false), (&self.exact, true)] {
+            for (trie, cs) in [(&self.folded.0, false), (&self.exact, true)] {
                 let mut node = 0u32;
                 for (j, u) in units[i..].iter().enumerate() {
                     let Some(next) = trie.step(node, if cs { u.cs } else { u.lc }) else { break };

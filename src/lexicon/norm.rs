@@ -193,128 +193,283 @@ pub(crate) fn key(units: &[Unit], case_sensitive: bool) -> Vec<char> {
     k
 }
 
-/// A character trie over synonym keys. It is built as linked lists (each
-/// node's first child and next sibling, siblings sorted by character), so
-/// that adding a node allocates nothing of its own; [`Trie::finish`] then lays
-/// every node's edges out in one sorted array for binary search.
+/// Appends the key of `name` (what [`key`] gives for its [`units`], as
+/// UTF-8) to `out`. Most names are ASCII: those are folded here byte by
+/// byte, with no units made; others go through [`units`].
+pub(crate) fn key_into(name: &str, case_sensitive: bool, out: &mut Vec<u8>) {
+    let b = name.as_bytes();
+    if !name.is_ascii() {
+        let mut buf = [0; 4];
+        key(&units(name), case_sensitive).iter().for_each(|c| out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes()));
+        return;
+    }
+    let start = out.len();
+    // Most names have nothing to fold but case: single spaces inside, no
+    // hyphen, apostrophe or other white space.
+    let mut plain = b.first() != Some(&b' ') && b.last() != Some(&b' ');
+    let mut prev = 0;
+    for &c in b {
+        if matches!(c, b'-' | b'\'' | b'`' | b'\t'..=b'\r') || (c == b' ' && prev == b' ') {
+            plain = false;
+            break;
+        }
+        prev = c;
+    }
+    if plain {
+        out.extend_from_slice(b);
+        if !case_sensitive {
+            out[start..].make_ascii_lowercase();
+        }
+        return;
+    }
+    let sep = SEP as u8;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        i += 1;
+        if c == b'-' || (c as char).is_whitespace() {
+            // A run of separators is one; none leads the key.
+            if out.len() > start && out.last() != Some(&sep) {
+                out.push(sep);
+            }
+        } else if c == b'\'' || c == b'`' {
+            // As in `units`: a possessive `'s` goes with its apostrophe.
+            if matches!(b.get(i), Some(b's' | b'S')) && !b.get(i + 1).is_some_and(|&a| a.is_ascii_alphanumeric() || a == b'_') {
+                i += 1;
+            }
+        } else {
+            out.push(if case_sensitive { c } else { c.to_ascii_lowercase() });
+        }
+    }
+    if out.len() > start && out.last() == Some(&sep) {
+        out.pop();
+    }
+}
+
+/// A name for [`Trie::build`]: its key's byte range in the keys' text and
+/// its value.
+#[derive(Clone, Copy)]
+pub(crate) struct Entry {
+    pub start: u32,
+    pub end: u32,
+    pub value: u32,
+    pub kind: NameKind,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NameKind {
+    /// Matched in text, and a name: a case-insensitive synonym, or any
+    /// synonym of the trie of exact spellings.
+    Synonym,
+    /// Matched in text (and then dropped), no name: a stop phrase.
+    Stop,
+    /// A name only, not matched in text: a concept's own name, or a
+    /// case-sensitive synonym folded.
+    Name,
+}
+
+/// A trie over the UTF-8 bytes of keys. Nodes are numbered breadth first,
+/// so a node's children are consecutive nodes and its edges one sorted
+/// slice of labels, searched by bisection. A key's value is read only at the
+/// end of a whole character, so walking bytes finds what walking characters
+/// would. Each node has two values: the key matched in text ending there
+/// (a synonym or a stop phrase), and the first concept of that name.
 pub(crate) struct Trie {
-    /// While building: per node, its first child, next sibling and the
-    /// character on the edge into it.
+    /// Node `n`'s children are the nodes `first[n]..first[n + 1]`.
     first: Vec<u32>,
-    sibling: Vec<u32>,
-    label: Vec<char>,
-    term: Vec<Option<u32>>,
-    /// Once finished: node `n`'s edges are `edges[offsets[n]..offsets[n + 1]]`.
-    offsets: Vec<u32>,
-    edges: Vec<(char, u32)>,
-    /// The root's edges for ASCII characters, indexed directly: every start
+    /// The byte on the edge into each node (the root's is unused).
+    label: Vec<u8>,
+    /// The value of the synonym or stop phrase ending at each node, or
+    /// [`NO_VALUE`].
+    value: Vec<u32>,
+    /// The first concept named by the key ending at each node, or
+    /// [`NO_NAME`].
+    name: Vec<usize>,
+    /// The root's children for ASCII bytes, indexed directly: every start
     /// position in a text looks here first.
     root_ascii: [u32; 128],
 }
 
 const NO_NODE: u32 = u32::MAX;
+const NO_VALUE: u32 = u32::MAX - 1;
+const NO_NAME: usize = usize::MAX;
 
 impl Trie {
-    pub fn new() -> Trie {
-        Trie {
-            first: vec![NO_NODE],
-            sibling: vec![NO_NODE],
-            label: vec!['\0'],
-            term: vec![None],
-            offsets: Vec::new(),
-            edges: Vec::new(),
-            root_ascii: [NO_NODE; 128],
-        }
-    }
-
-    /// Adds `key` for `value`; returns the value already stored under the
-    /// same key, if any (the key is then left as it was). Only before
-    /// [`Trie::finish`].
-    pub fn insert(&mut self, key: &[char], value: u32) -> Option<u32> {
-        debug_assert!(self.offsets.is_empty(), "Trie::insert after finish");
-        let mut node = 0usize;
-        for &c in key {
-            // The sibling list is sorted: stop at the first label not below `c`.
-            // Plain slices: indexing them is no call even at opt-level "z".
-            let (label, sibling) = (self.label.as_slice(), self.sibling.as_slice());
-            let mut prev = NO_NODE;
-            let mut at = self.first[node];
-            while at != NO_NODE && label[at as usize] < c {
-                prev = at;
-                at = sibling[at as usize];
+    /// The trie of `entries`, keys in `text`, in any order; no value is
+    /// [`NO_VALUE`]. Where entries share a key, the synonym or stop phrase
+    /// among them gives its value (there is one: `build.rs` checks) and the
+    /// smallest value its name. Laid out breadth first with each node's
+    /// entries sorted by their next byte (a radix sort as the trie grows), so
+    /// linear in the keys' total length.
+    pub fn build(text: &[u8], entries: &mut [Entry]) -> Trie {
+        // A trie has at most one node per byte of its keys, and the root.
+        let most = 1 + entries.iter().map(|e| (e.end - e.start) as usize).sum::<usize>();
+        let mut first = Vec::with_capacity(most + 1);
+        let mut label = Vec::with_capacity(most);
+        let mut value = Vec::with_capacity(most);
+        let mut name = Vec::with_capacity(most);
+        // Per node, its entries (a range of `entries`) and its depth.
+        let mut below: Vec<(u32, u32, u32)> = Vec::with_capacity(most);
+        below.push((0, entries.len() as u32, 0));
+        label.push(0);
+        value.push(NO_VALUE);
+        name.push(NO_NAME);
+        let byte = |e: &Entry, d: u32| text[(e.start + d) as usize];
+        let mut counts = [0u32; 256];
+        let mut node = 0;
+        while node < below.len() {
+            let (lo, hi, depth) = below[node];
+            first.push(below.len() as u32);
+            let range = &mut entries[lo as usize..hi as usize];
+            // The keys that end here go first; their values are this node's.
+            let mut ended = 0;
+            for k in 0..range.len() {
+                if range[k].end - range[k].start == depth {
+                    range.swap(ended, k);
+                    ended += 1;
+                }
             }
-            node = if at != NO_NODE && label[at as usize] == c {
-                at as usize
+            for e in &range[..ended] {
+                if e.kind != NameKind::Name {
+                    value[node] = e.value;
+                }
+                if e.kind != NameKind::Stop {
+                    name[node] = name[node].min(e.value as usize);
+                }
+            }
+            let rest = &mut range[ended..];
+            // Sort the rest by their byte at `depth`: by insertion when few,
+            // else by counting.
+            if rest.len() <= 16 {
+                for k in 1..rest.len() {
+                    let mut j = k;
+                    while j > 0 && byte(&rest[j - 1], depth) > byte(&rest[j], depth) {
+                        rest.swap(j - 1, j);
+                        j -= 1;
+                    }
+                }
             } else {
-                let next = self.first.len() as u32;
-                self.first.push(NO_NODE);
-                self.sibling.push(at);
-                self.label.push(c);
-                self.term.push(None);
-                if prev == NO_NODE {
-                    self.first[node] = next;
-                } else {
-                    self.sibling[prev as usize] = next;
+                counts.fill(0);
+                rest.iter().for_each(|e| counts[byte(e, depth) as usize] += 1);
+                let mut at = 0;
+                for c in counts.iter_mut() {
+                    let n = *c;
+                    *c = at;
+                    at += n;
                 }
-                if node == 0 && c.is_ascii() {
-                    self.root_ascii[c as usize] = next;
+                let mut order: Vec<u32> = vec![0; rest.len()];
+                for (k, e) in rest.iter().enumerate() {
+                    let slot = &mut counts[byte(e, depth) as usize];
+                    order[*slot as usize] = k as u32;
+                    *slot += 1;
                 }
-                next as usize
-            };
+                let sorted: Vec<Entry> = order.iter().map(|&k| rest[k as usize]).collect();
+                for (slot, e) in rest.iter_mut().zip(sorted) {
+                    *slot = e;
+                }
+            }
+            let mut k = 0;
+            let base = lo + ended as u32;
+            while k < rest.len() {
+                let b = byte(&rest[k], depth);
+                let start = k;
+                while k < rest.len() && byte(&rest[k], depth) == b {
+                    k += 1;
+                }
+                below.push((base + start as u32, base + k as u32, depth + 1));
+                label.push(b);
+                value.push(NO_VALUE);
+                name.push(NO_NAME);
+            }
+            node += 1;
         }
-        match self.term[node] {
-            Some(old) => Some(old),
-            None => {
-                self.term[node] = Some(value);
-                None
+        first.push(below.len() as u32);
+        // Shared prefixes leave fewer nodes than the bound reserved.
+        first.shrink_to_fit();
+        label.shrink_to_fit();
+        value.shrink_to_fit();
+        name.shrink_to_fit();
+        let mut root_ascii = [NO_NODE; 128];
+        for child in first[0]..first[1] {
+            let b = label[child as usize];
+            if b < 128 {
+                root_ascii[b as usize] = child;
             }
         }
+        Trie { first, label, value, name, root_ascii }
     }
 
-    /// Lays the edges out for look-up; call once, after the last insert.
-    pub fn finish(&mut self) {
-        let n = self.first.len();
-        let mut offsets = Vec::with_capacity(n + 1);
-        let mut edges = Vec::with_capacity(n.saturating_sub(1));
-        for node in 0..n {
-            offsets.push(edges.len() as u32);
-            let mut at = self.first[node];
-            while at != NO_NODE {
-                edges.push((self.label[at as usize], at));
-                at = self.sibling[at as usize];
-            }
-        }
-        offsets.push(edges.len() as u32);
-        self.offsets = offsets;
-        self.edges = edges;
-        self.first = Vec::new();
-        self.sibling = Vec::new();
-        self.label = Vec::new();
-    }
-
-    /// The node reached from `node` by `c`.
+    /// The node reached from `node` by the byte `b`.
     #[inline]
-    pub fn step(&self, node: u32, c: char) -> Option<u32> {
-        if node == 0 && c.is_ascii() {
-            let next = self.root_ascii[c as usize];
+    fn step_byte(&self, node: u32, b: u8) -> Option<u32> {
+        if node == 0 && b < 128 {
+            let next = self.root_ascii[b as usize];
             return (next != NO_NODE).then_some(next);
         }
-        let (from, to) = (self.offsets[node as usize] as usize, self.offsets[node as usize + 1] as usize);
-        let edges = &self.edges[from..to];
-        edges.binary_search_by_key(&c, |e| e.0).ok().map(|at| edges[at].1)
+        let (from, to) = (self.first[node as usize], self.first[node as usize + 1]);
+        self.label[from as usize..to as usize].binary_search(&b).ok().map(|at| from + at as u32)
     }
 
+    /// The node reached from `node` by the character `c`.
+    #[inline]
+    pub fn step(&self, node: u32, c: char) -> Option<u32> {
+        if c.is_ascii() {
+            return self.step_byte(node, c as u8);
+        }
+        let mut buf = [0; 4];
+        c.encode_utf8(&mut buf).bytes().try_fold(node, |n, b| self.step_byte(n, b))
+    }
+
+    /// The value of the synonym or stop phrase that ends at `node`.
     #[inline]
     pub fn term(&self, node: u32) -> Option<u32> {
-        self.term[node as usize]
+        let v = self.value[node as usize];
+        (v != NO_VALUE).then_some(v)
     }
 
-    /// The value stored under exactly `key`.
+    /// The value of the synonym or stop phrase that is exactly `key`.
     pub fn get(&self, key: &[char]) -> Option<u32> {
         let mut node = 0u32;
         for &c in key {
             node = self.step(node, c)?;
         }
         self.term(node)
+    }
+
+    /// The first concept named exactly `key` (folded).
+    pub fn name(&self, key: &str) -> Option<&usize> {
+        let node = key.bytes().try_fold(0, |n, b| self.step_byte(n, b))?;
+        Some(&self.name[node as usize]).filter(|&&v| v != NO_NAME)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast path of `key_into` must fold exactly as `units` and `key`.
+    fn same(name: &str) {
+        for cs in [false, true] {
+            let mut fast = Vec::new();
+            key_into(name, cs, &mut fast);
+            let fast = String::from_utf8(fast).unwrap();
+            let slow: String = key(&units(name), cs).into_iter().collect();
+            assert_eq!(fast, slow, "key of {name:?}, case-sensitive {cs}");
+        }
+    }
+
+    #[test]
+    fn ascii_keys_fold_as_units_do() {
+        for name in [
+            "", " ", "-", " - ", "Hb", "T-Bil", "t  bil", " -x- ", "Sjogren's", "Sjogren's syndrome", "Crohn's", "it's",
+            "'s", "x's_", "x'sa", "x's1", "x'S", "x`s", "a'b", "a''s", "CD4+", "x\ty\u{b}z\u{c}", "(a)/b, c.", "A_B", "end-",
+            "ALT/SGPT", "anti-HBc", "HbA1c ", "--", "a--b - c",
+        ] {
+            same(name);
+        }
+        for (_, text) in super::super::FILES {
+            let strings: Vec<String> = text.split('"').map(str::to_string).collect();
+            strings.iter().for_each(|s| same(s));
+        }
     }
 }

@@ -1,0 +1,42 @@
+//! Checks the lexicon (`data/lexicon/*.json`) and writes it, folded and
+//! indexed, as the blob `src/lexicon/mod.rs` embeds (`OUT_DIR/lexicon.bin`),
+//! so that the library parses no JSON and folds no synonym at start. A file
+//! the library would refuse fails the build with a message naming it.
+
+use std::path::Path;
+
+#[allow(dead_code)]
+#[path = "src/lexicon/concept.rs"]
+mod concept;
+#[path = "src/lexicon/load.rs"]
+mod load;
+// The build uses the folding; the trie and the walk are the library's.
+#[allow(dead_code)]
+#[path = "src/lexicon/norm.rs"]
+mod norm;
+
+fn main() {
+    let dir = Path::new("data/lexicon");
+    // The folder too, so that a file added to it is noticed.
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut files = Vec::new();
+    for name in load::FILE_NAMES {
+        let path = dir.join(name);
+        println!("cargo:rerun-if-changed={}", path.display());
+        match std::fs::read_to_string(&path) {
+            Ok(text) => files.push((*name, text)),
+            Err(e) => fail(&format!("lexicon file {name}: {e}")),
+        }
+    }
+    let files: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    let blob = load::encode(&files).unwrap_or_else(|e| fail(&e));
+    let out = Path::new(&std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("lexicon.bin");
+    if let Err(e) = std::fs::write(&out, blob) {
+        fail(&format!("{}: {e}", out.display()));
+    }
+}
+
+fn fail(message: &str) -> ! {
+    eprintln!("error: {message}");
+    std::process::exit(1);
+}
