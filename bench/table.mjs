@@ -82,7 +82,6 @@ if (wasm.summaryMedianMs !== undefined) {
   row('  check summary, JSON size (bytes)', String(wasm.summaryBytes), '', undefined);
 }
 if (wasm.parts.jsonParse) row('  wasm: JSON.parse of the full check (ms)', f(wasm.parts.jsonParse.median, 2), '', undefined);
-if (wasm.parts.rustToJsValue) row('  wasm: check → JS objects (ms)', f(wasm.parts.rustToJsValue.median, 2), '', undefined);
 if (wasm.parts.rustToJsonText) row('  wasm: check → JSON text (ms)', f(wasm.parts.rustToJsonText.median, 2), '', undefined);
 if (wasm.parts.jsonParse) row(`  JS: JSON.parse of ${f(wasm.parts.jsonTextBytes / 1e3, 0)} KB (ms)`, f(wasm.parts.jsonParse.median, 2), '', undefined);
 row('  native: evaluation only (ms)', f(evalOnly.ms, 2), '', undefined);

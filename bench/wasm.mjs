@@ -84,7 +84,6 @@ if (typeof raw.checkJson === 'function') {
   parts.jsonTextBytes = text.length;
   parts.jsonParse = stats(() => JSON.parse(text));
 }
-parts.rustToJsValue = stats(() => raw.check(patientText, opts));
 parts.summaryJsonText = stats(() => raw.checkSummary(patientText, opts));
 raw.free();
 small.free();

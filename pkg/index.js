@@ -113,7 +113,7 @@ function text(input) {
 
 /** Reads every trial in `input` (any supported format). */
 export function parseAll(input, options) {
-  return guard(() => core().parse(text(input), options ?? null));
+  return guard(() => JSON.parse(core().parse(text(input), options ?? null)));
 }
 
 /**
@@ -150,7 +150,7 @@ export class TrialStore {
     return guard(() => this.#live().size);
   }
   get(index) {
-    return guard(() => this.#live().get(index));
+    return guard(() => JSON.parse(this.#live().get(index)));
   }
   remove(index) {
     guard(() => this.#live().remove(index));
@@ -160,12 +160,11 @@ export class TrialStore {
   }
   /** Evaluates the trial at `index` for `patient`. */
   evaluate(index, patient, options) {
-    return guard(() => this.#live().evaluate(index, patientJson(patient), checkOptions(options)));
+    return guard(() => JSON.parse(this.#live().evaluate(index, patientJson(patient), checkOptions(options))));
   }
   /** Checks `patient` against every trial kept, ranked. */
   check(patient, options) {
-    // As JSON text, parsed once: faster than building the result across
-    // the boundary field by field (bench/wasm.mjs measures both).
+    // Every result crosses as JSON text, parsed once here.
     return guard(() => JSON.parse(this.#live().checkJson(patientJson(patient), checkOptions(options))));
   }
   /**

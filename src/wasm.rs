@@ -1,9 +1,11 @@
 //! The JavaScript edge: every `#[wasm_bindgen]` item lives here.
 //!
 //! Each export does three things: read its input, call the core, write its
-//! output. Outputs are JSON-compatible JS values (no `Map`s, `null` for
-//! absent), so that the CLI and the JS API print the same thing. Spans are
-//! turned into UTF-16 offsets here and nowhere else.
+//! output. Outputs are JSON text, parsed once by the JS layer (`pkg/index.js`):
+//! one serializer for every result (no second, field-by-field one building
+//! JS objects across the boundary, which was slower and larger), and the
+//! CLI and the JS API print the same thing. Options come in as JS values.
+//! Spans are turned into UTF-16 offsets here and nowhere else.
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -13,12 +15,6 @@ use crate::{eval, patient, EvalOptions, ParseOptions, Trial};
 #[wasm_bindgen(start)]
 fn start() {
     console_error_panic_hook::set_once();
-}
-
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&format!("could not convert the result: {e}")))
 }
 
 fn to_json<T: Serialize>(value: &T) -> Result<String, JsError> {
@@ -36,13 +32,13 @@ fn core_err(e: crate::Error) -> JsError {
     JsError::new(&e.to_string())
 }
 
-/// Reads every trial in `input`; returns an array of trials.
+/// Reads every trial in `input`; returns an array of trials (JSON text).
 #[wasm_bindgen(js_name = parse)]
-pub fn parse(input: &str, opts: JsValue) -> Result<JsValue, JsError> {
+pub fn parse(input: &str, opts: JsValue) -> Result<String, JsError> {
     let opts: ParseOptions = options(opts, "parse options")?;
     let trials = crate::parse(input, &opts).map_err(core_err)?;
     let out: Vec<Trial> = trials.iter().map(Trial::to_utf16).collect();
-    to_js(&out)
+    to_json(&out)
 }
 
 /// Parsed trials kept in wasm memory, so that checking one patient against
@@ -74,10 +70,10 @@ impl TrialStore {
         self.trials.len() as u32
     }
 
-    /// The trial at `index`, with UTF-16 spans.
-    pub fn get(&self, index: u32) -> Result<JsValue, JsError> {
+    /// The trial at `index`, with UTF-16 spans (JSON text).
+    pub fn get(&self, index: u32) -> Result<String, JsError> {
         let t = self.trials.get(index as usize).ok_or_else(|| JsError::new(&format!("no trial at index {index}")))?;
-        to_js(&t.to_utf16())
+        to_json(&t.to_utf16())
     }
 
     pub fn remove(&mut self, index: u32) -> Result<(), JsError> {
@@ -93,25 +89,18 @@ impl TrialStore {
         self.trials.clear();
     }
 
-    /// Evaluates the trial at `index` for a patient given as JSON text.
-    pub fn evaluate(&self, index: u32, patient_json: &str, opts: JsValue) -> Result<JsValue, JsError> {
+    /// Evaluates the trial at `index` for a patient given as JSON text;
+    /// JSON text.
+    pub fn evaluate(&self, index: u32, patient_json: &str, opts: JsValue) -> Result<String, JsError> {
         let t = self.trials.get(index as usize).ok_or_else(|| JsError::new(&format!("no trial at index {index}")))?;
         let opts: EvalOptions = options(opts, "check options")?;
         let p = patient::read(patient_json).map_err(core_err)?;
         let ev = eval::evaluate(t, &p, &opts);
-        to_js(&ev.into_utf16(t.prepared.get(t).utf16()))
+        to_json(&ev.into_utf16(t.prepared.get(t).utf16()))
     }
 
-    /// Checks a patient (JSON text) against every trial kept; ranked.
-    pub fn check(&self, patient_json: &str, opts: JsValue) -> Result<JsValue, JsError> {
-        let opts: EvalOptions = options(opts, "check options")?;
-        let p = patient::read(patient_json).map_err(core_err)?;
-        let result = eval::check(&self.trials, &p, &opts);
-        to_js(&result.into_utf16(&self.trials))
-    }
-
-    /// [`TrialStore::check`] as JSON text, parsed once on the JS side:
-    /// building the result field by field across the boundary costs more.
+    /// Checks a patient (JSON text) against every trial kept; ranked; JSON
+    /// text.
     #[wasm_bindgen(js_name = checkJson)]
     pub fn check_json(&self, patient_json: &str, opts: JsValue) -> Result<String, JsError> {
         let opts: EvalOptions = options(opts, "check options")?;

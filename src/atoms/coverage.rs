@@ -9,7 +9,7 @@ use crate::span::Span;
 /// Every span an atom accounts for: the atom itself and its parts.
 fn covered(atoms: &[Atom]) -> Vec<Span> {
     let mut out: Vec<Span> = atoms.iter().flat_map(Atom::spans).collect();
-    out.sort();
+    crate::sort::sort(&mut out);
     out
 }
 
@@ -19,7 +19,7 @@ fn covered(atoms: &[Atom]) -> Vec<Span> {
 pub fn judge(text: &str, spans: &[Span], atoms: &[Atom], accounted: &[Span]) -> (Understood, Vec<Span>) {
     let mut cov = covered(atoms);
     cov.extend_from_slice(accounted);
-    cov.sort();
+    crate::sort::sort(&mut cov);
     // Words come in text order: a sweep over the covering spans sorted by
     // start keeps the furthest end reached so far, so each word is tested in
     // constant time (a scan of every span per word was quadratic).

@@ -401,7 +401,7 @@ impl<'t> Extractor<'t> {
         }
         self.cue_atoms(&mut drafts, &mut used_cues);
         self.sex_atom(&mut drafts, &mut used_cues);
-        drafts.sort_by_key(|d| (d.a, d.b));
+        crate::sort::sort_by_key(&mut drafts, |d| (d.a, d.b));
         let anchors: Vec<(usize, usize)> = mods.iter().filter_map(|m| m.anchor).collect();
         self.attach(&mut drafts, mods);
         self.classification(&mut drafts);

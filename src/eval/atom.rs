@@ -451,7 +451,7 @@ fn readings(a: &Atom, keys: &[String], ctx: &Ctx, slug: &str) -> Vec<Reading> {
         });
     }
     // The latest first; undated last.
-    out.sort_by(|x, y| y.date.map(|d| d.day).unwrap_or(i64::MIN).cmp(&x.date.map(|d| d.day).unwrap_or(i64::MIN)));
+    crate::sort::sort_by(&mut out, |x, y| y.date.map(|d| d.day).unwrap_or(i64::MIN).cmp(&x.date.map(|d| d.day).unwrap_or(i64::MIN)));
     if out.is_empty() {
         if let Some(r) = derived(a, ctx, slug) {
             out.push(r);

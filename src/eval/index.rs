@@ -120,7 +120,7 @@ pub(crate) fn keys(id: Option<&str>, code: Option<&str>, name: Option<&str>, wit
             }
         }
     }
-    out.sort();
+    crate::sort::sort(&mut out);
     out.dedup();
     out
 }

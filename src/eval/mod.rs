@@ -436,18 +436,9 @@ fn cat(parts: &[&str]) -> String {
 }
 
 /// Sorts questions by `order`, which must tell any two apart (ids are
-/// unique once merged, so an unstable sort gives the one order). Sorts
-/// their positions, then moves each question once: a question is a large
-/// value, and swapping it at every step of the sort cost more than the
-/// comparisons.
-fn sort_questions(qs: &mut Vec<Question>, order: impl Fn(&Question, &Question) -> std::cmp::Ordering) {
-    if qs.len() < 2 {
-        return;
-    }
-    let mut at: Vec<u32> = (0..qs.len() as u32).collect();
-    at.sort_unstable_by(|&i, &j| order(&qs[i as usize], &qs[j as usize]));
-    let mut slots: Vec<Option<Question>> = std::mem::take(qs).into_iter().map(Some).collect();
-    qs.extend(at.iter().filter_map(|&i| slots.get_mut(i as usize).and_then(Option::take)));
+/// unique once merged).
+fn sort_questions(qs: &mut [Question], order: impl Fn(&Question, &Question) -> std::cmp::Ordering) {
+    crate::sort::sort_by(qs, order);
 }
 
 fn counts(r: &CriterionResult) -> bool {
@@ -899,7 +890,7 @@ impl<'a, 'b> Walk<'a, 'b> {
                     waivers.push((e, j));
                 }
             }
-            except_keys.sort();
+            crate::sort::sort(&mut except_keys);
             let owned;
             let o: &atom::Outcome = if except_keys.is_empty() && waivers.is_empty() {
                 // The common case: borrowed from the memo, copied only in part.
@@ -1126,7 +1117,7 @@ fn check_with(trials: &[Trial], prepared: Option<&[Prepared]>, patient: &Patient
     let mut evaluations: Vec<Evaluation> = Vec::with_capacity(trials.len());
     let warnings = each_evaluation(trials, prepared, patient, options, false, |e, _, _, _| evaluations.push(e));
     // The trial index is unique: an unstable sort orders them the same.
-    evaluations.sort_unstable_by_key(|e| (e.verdict as u8, e.questions.len(), e.trial_index));
+    crate::sort::sort_by_key(&mut evaluations, |e| (e.verdict as u8, e.questions.len(), e.trial_index));
     let questions = rank_questions(evaluations.iter().map(|e| (e.trial_id.as_deref(), e.trial_index, e.questions.as_slice())));
     CheckResult { evaluations, questions, warnings }
 }

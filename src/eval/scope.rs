@@ -435,7 +435,7 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
     }
     {
         let mut order: Vec<usize> = (0..n).filter(|&i| judged(&c.atoms[i])).collect();
-        order.sort_by_key(|&i| c.atoms[i].span.start);
+        crate::sort::sort_by_key(&mut order, |&i| c.atoms[i].span.start);
         for w in order.windows(2) {
             let (p, i) = (w[0], w[1]);
             let (pa, ia) = (&c.atoms[p], &c.atoms[i]);
@@ -610,7 +610,7 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
     }
     // Groups and scope atoms.
     let mut order: Vec<usize> = (0..n).filter(|&i| judged(&c.atoms[i]) && !s.skip[i]).collect();
-    order.sort_by_key(|&i| (c.atoms[i].span.start, c.atoms[i].span.end));
+    crate::sort::sort_by_key(&mut order, |&i| (c.atoms[i].span.start, c.atoms[i].span.end));
     if c.section == Section::Exclusion {
         let kinds = |f: &dyn Fn(AtomKind) -> bool| order.iter().any(|&i| f(c.atoms[i].kind));
         let others_than_sex = kinds(&|k| k != AtomKind::Sex);
@@ -696,7 +696,7 @@ fn list_gap(text: &str, gap: Span) -> bool {
 /// Spans of words as text: words next to each other make one phrase,
 /// phrases are joined by commas, in text order.
 fn render(text: &str, spans: &mut Vec<Span>) -> String {
-    spans.sort();
+    crate::sort::sort(spans);
     spans.dedup();
     let mut phrases: Vec<Span> = Vec::new();
     for &sp in spans.iter() {
@@ -845,7 +845,7 @@ impl Scope {
             }
         }
         let mut gs: Vec<u16> = judged.iter().filter(|(i, _)| !self.scope.get(*i).copied().unwrap_or(false)).map(|(i, _)| self.group.get(*i).copied().unwrap_or(0)).collect();
-        gs.sort_unstable();
+        crate::sort::sort(&mut gs);
         gs.dedup();
         for g in gs {
             let members: Vec<&(usize, Truth)> = judged.iter().filter(|(i, _)| !self.scope.get(*i).copied().unwrap_or(false) && self.group.get(*i).copied().unwrap_or(0) == g).collect();

@@ -180,7 +180,7 @@ fn check_summary_with(trials: &[Trial], prepared: Option<&[Prepared]>, patient: 
         }
         kept.push((s, asked));
     });
-    kept.sort_unstable_by_key(|(s, _)| (s.verdict as u8, s.questions, s.trial_index));
+    crate::sort::sort_by_key(&mut kept, |(s, _)| (s.verdict as u8, s.questions, s.trial_index));
     let (questions, questions_total) = ranked(kept.iter().map(|(_, q)| q.as_slice()), options.question_limit.unwrap_or(QUESTION_LIMIT));
     CheckSummary { trials: kept.into_iter().map(|(s, _)| s).collect(), questions, questions_total, warnings }
 }
@@ -205,11 +205,8 @@ fn ranked<'a>(per_trial: impl Iterator<Item = &'a [Asked]>, limit: usize) -> (Ve
     }
     let total = all.len();
     let order = |a: &(&super::Question, usize, usize), b: &(&super::Question, usize, usize)| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then_with(|| a.0.id.cmp(&b.0.id));
-    if all.len() > limit && limit > 0 {
-        all.select_nth_unstable_by(limit - 1, order);
-    }
+    crate::sort::sort_by(&mut all, order);
     all.truncate(limit);
-    all.sort_unstable_by(order);
     let questions = all
         .into_iter()
         .map(|(q, criterion_count, trial_count)| RankedQuestion {
