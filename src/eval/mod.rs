@@ -312,8 +312,8 @@ fn as_of(p: &Patient, o: &EvalOptions) -> (Option<Date>, Vec<String>) {
 /// A question a trial's evaluation asks, shared with the other trials of
 /// a check until the evaluation is written out, and the criteria it bears
 /// on: their ids, or only how many in a lean walk.
-pub(crate) struct Asked {
-    pub q: Arc<Question>,
+pub(crate) struct Asked<'t> {
+    pub q: Ask<'t>,
     /// A hash of the question's id, compared before the id.
     key: u64,
     criteria: Vec<String>,
@@ -322,15 +322,58 @@ pub(crate) struct Asked {
     last: usize,
 }
 
-struct Walk<'a, 'b> {
+/// A question as a walk collects it: shared from the memo, or one about a
+/// whole criterion, whose words a lean walk writes out only for the
+/// questions a summary shows (most criteria not fully read ask one, and
+/// few of those are shown).
+#[derive(Clone, Debug)]
+pub(crate) enum Ask<'t> {
+    Shared(Arc<Question>),
+    /// "Is this true for the patient: …?", or, with the words not read,
+    /// the question of a criterion in review.
+    Criterion { id: String, c: &'t Criterion, not_read: Option<String> },
+}
+
+impl Ask<'_> {
+    pub fn id(&self) -> &str {
+        match self {
+            Ask::Shared(q) => &q.id,
+            Ask::Criterion { id, .. } => id,
+        }
+    }
+
+    /// The question written out.
+    pub fn question(&self) -> Arc<Question> {
+        match self {
+            Ask::Shared(q) => q.clone(),
+            Ask::Criterion { id, c, not_read } => Arc::new(criterion_question(id.clone(), c, not_read.as_deref())),
+        }
+    }
+}
+
+/// The question about a whole criterion: whether it is true, or, when the
+/// record matches part of it, whether it applies, with the words not read.
+fn criterion_question(id: String, c: &Criterion, not_read: Option<&str>) -> Question {
+    let text = match not_read {
+        None => cat(&["Is this true for the patient: \"", &c.text, "\"?"]),
+        Some(why) => {
+            let ask = if c.section == Section::Exclusion { "Does this exclusion apply to the patient: \"" } else { "Does the patient meet this criterion: \"" };
+            cat(&[ask, &c.text, "\"? The record matches part of it; not read: \"", why, "\"."])
+        }
+    };
+    Question { id, text, answer: AnswerKind::YesNo, units: Vec::new(), choices: Vec::new(), criteria: Vec::new(), trials: Vec::new() }
+}
+
+/// `'t`: the trial and what was prepared of it; `'a`: this check.
+struct Walk<'t, 'a, 'b> {
     ctx: &'a Ctx<'b>,
-    prep: &'a Prepared,
+    prep: &'t Prepared,
     /// The trial's eligibility text, which spans point into.
-    text: &'a str,
+    text: &'t str,
     /// Atom outcomes for this patient, shared by the trials of one check.
     memo: &'a mut atom::Memo,
     trial_id: String,
-    questions: Vec<Asked>,
+    questions: Vec<Asked<'t>>,
     to_confirm: Vec<CriterionRef>,
     /// cohort name → statuses of its nodes.
     cohorts: BTreeMap<String, Vec<Status>>,
@@ -342,7 +385,7 @@ struct Walk<'a, 'b> {
 
 /// The evaluation and, for a `lean` one (whose `questions` stay empty),
 /// the questions it asks.
-fn evaluate_with(trial: &Trial, prep: &Prepared, ctx: &Ctx, memo: &mut atom::Memo, lean: bool) -> (Evaluation, Vec<Asked>) {
+fn evaluate_with<'t>(trial: &'t Trial, prep: &'t Prepared, ctx: &Ctx, memo: &mut atom::Memo, lean: bool) -> (Evaluation, Vec<Asked<'t>>) {
     let mut w = Walk::new(trial, prep, ctx, memo, lean);
     let mut criteria = structured(trial, ctx, &mut w);
     let mut at = 0;
@@ -369,7 +412,7 @@ fn evaluate_with(trial: &Trial, prep: &Prepared, ctx: &Ctx, memo: &mut atom::Mem
         let mut qs: Vec<Question> = asked
             .into_iter()
             .map(|a| {
-                let mut q = Arc::unwrap_or_clone(a.q);
+                let mut q = Arc::unwrap_or_clone(a.q.question());
                 q.criteria = a.criteria;
                 q
             })
@@ -472,7 +515,7 @@ fn structured(trial: &Trial, ctx: &Ctx, w: &mut Walk) -> Vec<CriterionResult> {
                     criteria: Vec::new(),
                     trials: Vec::new(),
                 };
-                w.ask(Arc::new(q), id, usize::MAX - 3 + usize::from(is_min));
+                w.ask(Ask::Shared(Arc::new(q)), id, usize::MAX - 3 + usize::from(is_min));
                 mk(id, Status::Unknown, format!("age is not known (the trial takes {} {shown})", if is_min { "from" } else { "up to" }), Vec::new())
             }
             Some((a, f)) => {
@@ -504,7 +547,7 @@ fn structured(trial: &Trial, ctx: &Ctx, w: &mut Walk) -> Vec<CriterionResult> {
                     criteria: Vec::new(),
                     trials: Vec::new(),
                 };
-                w.ask(Arc::new(q), "trial.sex", usize::MAX);
+                w.ask(Ask::Shared(Arc::new(q)), "trial.sex", usize::MAX);
                 mk("trial.sex", Status::Unknown, format!("sex is not known (the trial takes {} patients only)", name(want)), Vec::new())
             }
             Some((x, f)) if x == want => mk("trial.sex", Status::Pass, format!("Sex {} matches the trial's sex", name(x)), vec![f]),
@@ -637,8 +680,8 @@ fn to_status(section: Section, t: Truth) -> Status {
     }
 }
 
-impl<'a, 'b> Walk<'a, 'b> {
-    fn new(trial: &'a Trial, prep: &'a Prepared, ctx: &'a Ctx<'b>, memo: &'a mut atom::Memo, lean: bool) -> Self {
+impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
+    fn new(trial: &'t Trial, prep: &'t Prepared, ctx: &'a Ctx<'b>, memo: &'a mut atom::Memo, lean: bool) -> Self {
         Walk {
             ctx,
             prep,
@@ -654,10 +697,10 @@ impl<'a, 'b> Walk<'a, 'b> {
 
     /// Adds question `q`, asked by criterion `id` (node `at`), to the
     /// trial's: merged by id as they come (a trial asks a handful).
-    fn ask(&mut self, q: Arc<Question>, id: &str, at: usize) {
+    fn ask(&mut self, q: Ask<'t>, id: &str, at: usize) {
         let lean = self.lean;
-        let key = id_hash(&q.id);
-        match self.questions.iter_mut().find(|x| x.key == key && x.q.id == q.id) {
+        let key = id_hash(q.id());
+        match self.questions.iter_mut().find(|x| x.key == key && x.q.id() == q.id()) {
             Some(x) => {
                 if x.last != at {
                     x.last = at;
@@ -672,7 +715,7 @@ impl<'a, 'b> Walk<'a, 'b> {
     }
 
     /// Judges node `c`, the `at`-th of the trial in pre-order.
-    fn node(&mut self, c: &Criterion, cohort: Option<&str>, at: usize) -> CriterionResult {
+    fn node(&mut self, c: &'t Criterion, cohort: Option<&str>, at: usize) -> CriterionResult {
         let cohort_here = if c.kind == NodeKind::Cohort { c.cohort.as_deref().or(Some(c.id.as_str())) } else { None };
         let mut next = at + 1;
         let mut children: Vec<CriterionResult> = Vec::with_capacity(c.children.len());
@@ -690,7 +733,7 @@ impl<'a, 'b> Walk<'a, 'b> {
             to_confirm: false,
             children,
         };
-        let mut qs: Vec<Arc<Question>> = Vec::new();
+        let mut qs: Vec<Ask<'t>> = Vec::new();
         if c.kind == NodeKind::Note {
             r.reason = "not a criterion".into();
         } else if !c.children.is_empty() || matches!(c.kind, NodeKind::Section | NodeKind::Cohort) {
@@ -755,7 +798,7 @@ impl<'a, 'b> Walk<'a, 'b> {
                     if !self.lean {
                         r.reason = format!("{}; whether it applies is not known ({why})", r.reason);
                     }
-                    qs.extend(q);
+                    qs.extend(q.into_iter().map(Ask::Shared));
                 }
                 _ => {}
             }
@@ -779,7 +822,7 @@ impl<'a, 'b> Walk<'a, 'b> {
         self.prep.nodes.get(at).map_or_else(|| label(c), |n| n.label.clone())
     }
 
-    fn leaf(&mut self, c: &Criterion, at: usize) -> (Status, String, Vec<Fact>, Vec<Arc<Question>>, bool) {
+    fn leaf(&mut self, c: &'t Criterion, at: usize) -> (Status, String, Vec<Fact>, Vec<Ask<'t>>, bool) {
         let ctx = self.ctx;
         let prep = self.prep;
         let node = prep.nodes.get(at).filter(|n| n.atoms.len() == c.atoms.len());
@@ -833,21 +876,14 @@ impl<'a, 'b> Walk<'a, 'b> {
                 );
             }
         }
-        let ask_crit = |qs: &mut Vec<Arc<Question>>| {
+        let lean = self.lean;
+        let ask_crit = |qs: &mut Vec<Ask<'t>>| {
             if !ctx.crit_answers || !ctx.p.answers.contains_key(&crit_q) {
                 let id = if crit_q.is_empty() { cat(&["crit:", &self.trial_id, ":", &c.id]) } else { crit_q.clone() };
-                if qs.iter().any(|q| q.id == id) {
+                if qs.iter().any(|q| q.id() == id) {
                     return;
                 }
-                qs.push(Arc::new(Question {
-                    id,
-                    text: cat(&["Is this true for the patient: \"", &c.text, "\"?"]),
-                    answer: AnswerKind::YesNo,
-                    units: Vec::new(),
-                    choices: Vec::new(),
-                    criteria: Vec::new(),
-                    trials: Vec::new(),
-                }));
+                qs.push(if lean { Ask::Criterion { id, c, not_read: None } } else { Ask::Shared(Arc::new(criterion_question(id, c, None))) });
             }
         };
         if c.atoms.is_empty() {
@@ -948,8 +984,8 @@ impl<'a, 'b> Walk<'a, 'b> {
             }
             // One question per id within a criterion.
             for q in &o.questions {
-                if !qs.iter().any(|x: &Arc<Question>| x.id == q.id) {
-                    qs.push(q.clone());
+                if !qs.iter().any(|x: &Ask| x.id() == q.id) {
+                    qs.push(Ask::Shared(q.clone()));
                 }
             }
         }
@@ -977,17 +1013,8 @@ impl<'a, 'b> Walk<'a, 'b> {
                 reason.push_str(&why);
                 reason.push_str("\" is not understood: to confirm");
                 let id = cat(&["crit:", &self.trial_id, ":", &c.id]);
-                if !ctx.p.answers.contains_key(&id) && !qs.iter().any(|q| q.id == id) {
-                    let ask = if c.section == Section::Exclusion { "Does this exclusion apply to the patient: \"" } else { "Does the patient meet this criterion: \"" };
-                    qs.push(Arc::new(Question {
-                        id,
-                        text: cat(&[ask, &c.text, "\"? The record matches part of it; not read: \"", &why, "\"."]),
-                        answer: AnswerKind::YesNo,
-                        units: Vec::new(),
-                        choices: Vec::new(),
-                        criteria: Vec::new(),
-                        trials: Vec::new(),
-                    }));
+                if !ctx.p.answers.contains_key(&id) && !qs.iter().any(|q| q.id() == id) {
+                    qs.push(if lean { Ask::Criterion { id, c, not_read: Some(why) } } else { Ask::Shared(Arc::new(criterion_question(id, c, Some(&why)))) });
                 }
             }
         }
@@ -1001,7 +1028,7 @@ impl<'a, 'b> Walk<'a, 'b> {
             reason.push_str("; the rest of the criterion is not understood");
             ask_crit(&mut qs);
         }
-        if status == Status::Unknown && understood != Understood::Full && !qs.iter().any(|q| q.id == crit_q) {
+        if status == Status::Unknown && understood != Understood::Full && !qs.iter().any(|q| q.id() == crit_q) {
             ask_crit(&mut qs);
         }
         if self.lean {
@@ -1125,13 +1152,13 @@ fn check_with(trials: &[Trial], prepared: Option<&[Prepared]>, patient: &Patient
 /// Evaluates each trial for the patient, in order, handing each evaluation
 /// (its `trial_index` set) to `each`, with a [`Rewalk`] of the trial for
 /// the reasons a `lean` evaluation leaves out; returns the check's warnings.
-fn each_evaluation(
-    trials: &[Trial],
-    prepared: Option<&[Prepared]>,
+fn each_evaluation<'t>(
+    trials: &'t [Trial],
+    prepared: Option<&'t [Prepared]>,
     patient: &Patient,
     options: &EvalOptions,
     lean: bool,
-    mut each: impl FnMut(Evaluation, Vec<Asked>, &Trial, &mut Rewalk),
+    mut each: impl FnMut(Evaluation, Vec<Asked<'t>>, &'t Trial, &mut Rewalk),
 ) -> Vec<String> {
     let idx = index::PatientIndex::new(patient);
     let (as_of, warnings) = as_of(patient, options);

@@ -189,13 +189,13 @@ fn check_summary_with(trials: &[Trial], prepared: Option<&[Prepared]>, patient: 
 /// by id), ranked as [`super::rank_questions`] ranks them (the most
 /// criteria, then the most trials, then by id), and how many there are.
 /// Counts only: no per-question lists of criteria or trials are built.
-fn ranked<'a>(per_trial: impl Iterator<Item = &'a [Asked]>, limit: usize) -> (Vec<RankedQuestion>, usize) {
+fn ranked<'a, 't: 'a>(per_trial: impl Iterator<Item = &'a [Asked<'t>]>, limit: usize) -> (Vec<RankedQuestion>, usize) {
     // id → (the question as first asked, criteria, trials)
-    let mut all: Vec<(&super::Question, usize, usize)> = Vec::new();
+    let mut all: Vec<(&super::Ask, usize, usize)> = Vec::new();
     let mut at: HashMap<&str, usize, std::hash::BuildHasherDefault<crate::eval::atom::Prehashed>> = HashMap::default();
     for qs in per_trial {
         for a in qs {
-            let i = *at.entry(a.q.id.as_str()).or_insert_with(|| {
+            let i = *at.entry(a.q.id()).or_insert_with(|| {
                 all.push((&a.q, 0, 0));
                 all.len() - 1
             });
@@ -204,19 +204,23 @@ fn ranked<'a>(per_trial: impl Iterator<Item = &'a [Asked]>, limit: usize) -> (Ve
         }
     }
     let total = all.len();
-    let order = |a: &(&super::Question, usize, usize), b: &(&super::Question, usize, usize)| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then_with(|| a.0.id.cmp(&b.0.id));
+    let order = |a: &(&super::Ask, usize, usize), b: &(&super::Ask, usize, usize)| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then_with(|| a.0.id().cmp(b.0.id()));
     crate::sort::sort_by(&mut all, order);
     all.truncate(limit);
     let questions = all
         .into_iter()
-        .map(|(q, criterion_count, trial_count)| RankedQuestion {
-            id: q.id.clone(),
-            text: q.text.clone(),
-            answer: q.answer,
-            units: q.units.clone(),
-            choices: q.choices.clone(),
-            criterion_count,
-            trial_count,
+        .map(|(ask, criterion_count, trial_count)| {
+            // Written out here, for the questions shown only.
+            let q = ask.question();
+            RankedQuestion {
+                id: q.id.clone(),
+                text: q.text.clone(),
+                answer: q.answer,
+                units: q.units.clone(),
+                choices: q.choices.clone(),
+                criterion_count,
+                trial_count,
+            }
         })
         .collect();
     (questions, total)
