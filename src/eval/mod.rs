@@ -889,11 +889,11 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
         if c.atoms.is_empty() {
             let mut qs = Vec::new();
             ask_crit(&mut qs);
-            return (Status::Unknown, format!("Not understood; to check by hand ({lab})"), Vec::new(), qs, false);
+            return (Status::Unknown, if lean { String::new() } else { format!("Not understood; to check by hand ({lab})") }, Vec::new(), qs, false);
         }
         let only_confirm = c.atoms.iter().all(|a| matches!(a.kind, AtomKind::Consent | AtomKind::Judgment | AtomKind::Participation));
         if only_confirm {
-            return (Status::Unknown, format!("For the study team to confirm ({lab})"), Vec::new(), Vec::new(), true);
+            return (Status::Unknown, if lean { String::new() } else { format!("For the study team to confirm ({lab})") }, Vec::new(), Vec::new(), true);
         }
         let logic = c.logic.unwrap_or(if c.section == Section::Exclusion { Logic::Any } else { Logic::All });
         let neutral = if logic == Logic::All { Truth::Yes } else { Truth::No };
