@@ -95,6 +95,21 @@ fn check_1000_eval_utf16(b: Bencher) {
     b.bench(|| trialsieve::eval::check(black_box(trials), patient, &EvalOptions::default()).into_utf16(trials));
 }
 
+/// One patient against 1,000 trials, summarised (`TrialStore.checkSummary`
+/// but for the JSON text): the lean evaluation.
+#[divan::bench(sample_count = 30)]
+fn check_1000_summary(b: Bencher) {
+    let (trials, patient) = &*THOUSAND;
+    b.bench(|| trialsieve::eval::check_summary(black_box(trials), patient, &EvalOptions::default()));
+}
+
+/// The same, with its JSON text, as the wasm edge writes it.
+#[divan::bench(sample_count = 30)]
+fn check_1000_summary_json(b: Bencher) {
+    let (trials, patient) = &*THOUSAND;
+    b.bench(|| serde_json::to_string(&trialsieve::eval::check_summary(black_box(trials), patient, &EvalOptions::default()).into_utf16(trials)).unwrap());
+}
+
 /// The same, written out as JSON text: all the work the wasm edge does but
 /// for handing the result to JavaScript.
 #[divan::bench(sample_count = 30)]
