@@ -66,6 +66,9 @@ fn main() {
                 t.prepared.get(t);
             }
             if w == "summary" {
+                // A page re-checks on every change: the one profiled is a
+                // later check, as for `check`.
+                trialsieve::eval::check_summary(&trials, &patient, &EvalOptions::default());
                 return println!("{}", summary(&trials, &patient));
             }
             let result = trialsieve::eval::check(&trials, &patient, &EvalOptions::default());

@@ -72,6 +72,10 @@ impl Outcome {
         self.questions.push(std::sync::Arc::new(q));
         self
     }
+    fn ask_shared(mut self, q: std::sync::Arc<Question>) -> Outcome {
+        self.questions.push(q);
+        self
+    }
 }
 
 fn q(id: String, text: String, answer: AnswerKind) -> Question {
@@ -217,9 +221,19 @@ pub(crate) struct AtomInfo {
     /// The member of a group concept the atom names, folded
     /// (`Concept::member_named`): only a record of it meets the atom.
     member: Option<String>,
+    /// The question that settles the atom when the record does not (what
+    /// the latest value is, whether the patient has the condition or takes
+    /// the drug): the atom's alone, so written once and shared by every
+    /// check of the trial.
+    question: std::sync::OnceLock<std::sync::Arc<Question>>,
 }
 
 impl AtomInfo {
+    /// The atom's question, written by `make` the first time.
+    fn question(&self, make: impl FnOnce() -> Question) -> std::sync::Arc<Question> {
+        self.question.get_or_init(|| std::sync::Arc::new(make())).clone()
+    }
+
     /// The keys the atom's concept is matched on (no ancestors).
     pub fn keys(&self) -> &[String] {
         &self.keys
@@ -244,7 +258,7 @@ impl AtomInfo {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         what.hash(&mut h);
         let member = a.concept.as_ref().and_then(|c| crate::lexicon::get().by_id(c.id.as_deref()?)?.member_named(&c.name));
-        AtomInfo { keys, slug, what, hash: h.finish(), member }
+        AtomInfo { keys, slug, what, hash: h.finish(), member, question: Default::default() }
     }
 }
 
@@ -576,20 +590,24 @@ fn measurement(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> Outcom
     let t = thresholds(a.comparator, a.value, a.low, a.high);
     let unit = a.unit.clone().unwrap_or_default();
     let ask = |reason: String| {
-        let qualitative_q = t.is_empty();
-        let mut question = if qualitative_q {
-            Question {
-                choices: vec!["positive".into(), "negative".into()],
-                ..q(qid.clone(), format!("What was the latest {name} result?"), AnswerKind::Choice)
-            }
-        } else {
-            Question { units: ask_units(a, slug), ..q(qid.clone(), format!("What is the patient's latest {name}?"), AnswerKind::Number) }
-        };
-        if let Some(w) = &a.window {
-            question.text = format!("{} (measured {})", question.text.trim_end_matches('?'), window_text(w)) + "?";
-        }
         let o = Outcome::new(Truth::Unknown, reason);
-        if ctx.p.answers.get(&qid).is_some_and(is_not_sure) { o } else { o.ask(question) }
+        if ctx.p.answers.get(&qid).is_some_and(is_not_sure) {
+            return o;
+        }
+        o.ask_shared(info.question(|| {
+            let mut question = if t.is_empty() {
+                Question {
+                    choices: vec!["positive".into(), "negative".into()],
+                    ..q(qid.clone(), format!("What was the latest {name} result?"), AnswerKind::Choice)
+                }
+            } else {
+                Question { units: ask_units(a, slug), ..q(qid.clone(), format!("What is the patient's latest {name}?"), AnswerKind::Number) }
+            };
+            if let Some(w) = &a.window {
+                question.text = format!("{} (measured {})", question.text.trim_end_matches('?'), window_text(w)) + "?";
+            }
+            question
+        }))
     };
     // An answer outranks the record: it is the newest word.
     let mut rs: Vec<Reading> = Vec::new();
@@ -914,7 +932,7 @@ fn condition(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome
     }
     if !unk.is_empty() {
         let o = facts(Outcome::new(Truth::Unknown, format!("has {name}, but whether it meets \"{}\" is not known", a_text(a))), &unk);
-        return if ctx.p.answers.contains_key(&qid) { o } else { o.ask(cond_q(&qid, &what, a)) };
+        return if ctx.p.answers.contains_key(&qid) { o } else { o.ask_shared(info.question(|| cond_q(&qid, &what, a))) };
     }
     if !found.is_empty() {
         let idx: Vec<usize> = found.iter().map(|f| f.0).collect();
@@ -935,7 +953,7 @@ fn condition(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome
         return Outcome::new(Truth::No, format!("no {name} in the record (complete record assumed)"));
     }
     let o = Outcome::new(Truth::Unknown, format!("{what} is not in the record"));
-    if ctx.p.answers.contains_key(&qid) { o } else { o.ask(cond_q(&qid, &what, a)) }
+    if ctx.p.answers.contains_key(&qid) { o } else { o.ask_shared(info.question(|| cond_q(&qid, &what, a))) }
 }
 
 fn a_text(a: &Atom) -> String {
@@ -1169,7 +1187,7 @@ fn medication(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, except: &[
     }
     if let Some(&(i, _)) = matched.iter().find(|m| m.1 == Truth::Unknown) {
         let o = med_fact(Outcome::new(Truth::Unknown, format!("whether {name} was taken{when} is not known")), i);
-        return if ctx.p.answers.contains_key(&qid) { o } else { o.ask(med_q(&qid, &name, a, ever)) };
+        return if ctx.p.answers.contains_key(&qid) { o } else { o.ask_shared(info.question(|| med_q(&qid, &name, a, ever))) };
     }
     if let Some(&(i, _)) = matched.first() {
         return med_fact(Outcome::new(Truth::No, format!("did not take {name}{when}")), i);
@@ -1178,7 +1196,7 @@ fn medication(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, except: &[
         return Outcome::new(Truth::No, format!("no {name} in the record{}", if never { "" } else { " (complete record assumed)" }));
     }
     let o = Outcome::new(Truth::Unknown, format!("{name}{when} is not in the record"));
-    if ctx.p.answers.contains_key(&qid) { o } else { o.ask(med_q(&qid, &name, a, ever)) }
+    if ctx.p.answers.contains_key(&qid) { o } else { o.ask_shared(info.question(|| med_q(&qid, &name, a, ever))) }
 }
 
 fn dose_q(qid: &str, name: &str, unit: &str) -> Question {
