@@ -699,6 +699,12 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
     /// trial's: merged by id as they come (a trial asks a handful).
     fn ask(&mut self, q: Ask<'t>, id: &str, at: usize) {
         let lean = self.lean;
+        // A question about a whole criterion is that criterion's alone
+        // (its id names it), and a node asks once: nothing to merge.
+        if let Ask::Criterion { .. } = q {
+            self.questions.push(Asked { q, key: 0, criteria: Vec::new(), n: 1, last: at });
+            return;
+        }
         let key = id_hash(q.id());
         match self.questions.iter_mut().find(|x| x.key == key && x.q.id() == q.id()) {
             Some(x) => {
