@@ -193,21 +193,20 @@ pub(crate) fn key(units: &[Unit], case_sensitive: bool) -> Vec<char> {
     k
 }
 
-/// What [`key_into`] makes of each byte of a plain name, lowered and as
-/// written: 0 for a byte that needs more than that (non-ASCII, a hyphen, an
-/// apostrophe, white space other than a space).
-static PLAIN: ([u8; 256], [u8; 256]) = {
-    let (mut lower, mut same) = ([0; 256], [0; 256]);
+/// What [`key_into`] makes of each ASCII byte of a plain name, lowered: 0
+/// for a byte that needs more than that (a hyphen, an apostrophe, white
+/// space other than a space).
+static PLAIN: [u8; 128] = {
+    let mut lower = [0; 128];
     let mut c = 0;
     while c < 128 {
         let b = c as u8;
         if !matches!(b, b'-' | b'\'' | b'`' | b'\t'..=b'\r' | 0) {
             lower[c] = b.to_ascii_lowercase();
-            same[c] = b;
         }
         c += 1;
     }
-    (lower, same)
+    lower
 };
 
 /// Appends the key of `name` (what [`key`] gives for its [`units`], as
@@ -220,17 +219,18 @@ pub(crate) fn key_into(name: &str, case_sensitive: bool, out: &mut Vec<u8>) {
     // no hyphen, apostrophe or other white space. Copied and lowered in one
     // pass, which gives up at the first byte that needs more.
     out.extend_from_slice(b);
-    let table = if case_sensitive { &PLAIN.1 } else { &PLAIN.0 };
     let mut prev = b' ';
     let mut plain = b.last() != Some(&b' ');
     for c in &mut out[start..] {
-        let to = table[*c as usize];
-        if to == 0 || (to == b' ' && prev == b' ') {
+        let lower = if *c < 128 { PLAIN[*c as usize] } else { 0 };
+        if lower == 0 || (lower == b' ' && prev == b' ') {
             plain = false;
             break;
         }
-        prev = to;
-        *c = to;
+        prev = lower;
+        if !case_sensitive {
+            *c = lower;
+        }
     }
     if plain {
         return;
