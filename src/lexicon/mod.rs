@@ -3,10 +3,10 @@
 //! JSON files in `data/lexicon/` at build time (schema: `data/lexicon/README.md`).
 //!
 //! `build.rs` checks the files and writes them as a compact blob (`load.rs`
-//! says its layout): synonyms already folded to trie keys and sorted, the
-//! indexes sorted, each string once. On first use [`get`] reads the blob
-//! into [`Concept`]s and lays the two tries out in one pass over their
-//! sorted keys; no JSON is parsed and no name folded at start.
+//! says its layout): each string once, in the order first used, the code
+//! and id indexes sorted. On first use [`get`] reads the blob into
+//! [`Concept`]s, folds every name once and lays the two tries out
+//! (`norm::Trie::build`); no JSON is parsed at start.
 //!
 //! ```
 //! let lex = trialsieve::lexicon::get();
