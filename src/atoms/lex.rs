@@ -177,7 +177,7 @@ pub fn load() -> Result<Tables, String> {
         };
         units.push((fold_str(field("units.tsv", n, &cols, 0)?), field("units.tsv", n, &cols, 1)?.to_string(), dim));
     }
-    units.sort_by_key(|e| std::cmp::Reverse(e.0.len()));
+    crate::sort::sort_by_key(&mut units, |e| std::cmp::Reverse(e.0.len()));
     let mut comparators = Vec::new();
     for (n, cols) in rows(COMPARATORS) {
         let cmp = parse_comparator(field("comparators.tsv", n, &cols, 1)?)
@@ -189,7 +189,7 @@ pub fn load() -> Result<Tables, String> {
         };
         comparators.push((fold_str(cols[0]), cmp, post));
     }
-    comparators.sort_by_key(|e| std::cmp::Reverse(e.0.len()));
+    crate::sort::sort_by_key(&mut comparators, |e| std::cmp::Reverse(e.0.len()));
     let mut cues = Vec::new();
     for (n, cols) in rows(CUES) {
         let cue = match field("cues.tsv", n, &cols, 0)? {
@@ -224,7 +224,7 @@ pub fn load() -> Result<Tables, String> {
         };
         cues.push((fold_str(field("cues.tsv", n, &cols, 1)?), cue));
     }
-    cues.sort_by_key(|e| std::cmp::Reverse(e.0.len()));
+    crate::sort::sort_by_key(&mut cues, |e| std::cmp::Reverse(e.0.len()));
     let mut uln: Vec<(Vec<char>, bool)> = rows(ULN)
         .map(|(_, cols)| {
             let p = cols[0].trim();
@@ -232,7 +232,7 @@ pub fn load() -> Result<Tables, String> {
             (fold_str(p), !strong)
         })
         .collect();
-    uln.sort_by_key(|e| std::cmp::Reverse(e.0.len()));
+    crate::sort::sort_by_key(&mut uln, |e| std::cmp::Reverse(e.0.len()));
     let mut numbers = Vec::new();
     for (n, cols) in rows(NUMBERS) {
         let v: f64 = field("numbers.tsv", n, &cols, 1)?
@@ -240,7 +240,7 @@ pub fn load() -> Result<Tables, String> {
             .map_err(|_| format!("numbers.tsv line {n}: not a number: {:?}", cols[1]))?;
         numbers.push((fold_str(cols[0]), v));
     }
-    numbers.sort_by_key(|e| std::cmp::Reverse(e.0.len()));
+    crate::sort::sort_by_key(&mut numbers, |e| std::cmp::Reverse(e.0.len()));
     let function = rows(FUNCTION).map(|(_, cols)| cols[0].trim().to_lowercase()).collect();
     let stop = rows(STOP).map(|(_, cols)| cols[0].trim().to_lowercase()).collect();
     let counted = rows(COUNTED).map(|(_, cols)| cols[0].trim().to_lowercase()).collect();

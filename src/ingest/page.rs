@@ -73,7 +73,7 @@ fn tables() -> &'static Tables {
             .expect("data/ingest/page_facts.json is valid");
         let mut labels: Vec<(String, Field)> =
             f.into_iter().flat_map(|(field, names)| names.into_iter().map(move |n| (n, field))).collect();
-        labels.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        crate::sort::sort_by(&mut labels, |a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
         let mut by_first = vec![Vec::new(); 256];
         for (k, (label, _)) in labels.iter().enumerate() {
             match label.as_bytes().first() {

@@ -415,7 +415,7 @@ impl Lexicon {
             }
         }
         // Longest first; on a tie the case-sensitive name, then the earlier.
-        found.sort_by(|a, b| (b.1 - b.0).cmp(&(a.1 - a.0)).then(b.3.cmp(&a.3)).then(a.0.cmp(&b.0)));
+        crate::sort::sort_by(&mut found, |a, b| (b.1 - b.0).cmp(&(a.1 - a.0)).then(b.3.cmp(&a.3)).then(a.0.cmp(&b.0)));
         let mut taken = vec![false; units.len()];
         let mut out = Vec::new();
         for (s, e, concept, _) in found {
@@ -429,7 +429,7 @@ impl Lexicon {
             let span = Span::new(units[s].start as usize, units[e - 1].end as usize);
             out.push(Match { span, concept: &self.concepts[concept as usize] });
         }
-        out.sort_by_key(|m| m.span);
+        crate::sort::sort_by_key(&mut out, |m| m.span);
         out
     }
 }

@@ -200,7 +200,7 @@ fn unit_tables(text: &str) -> Result<Tables, String> {
         return Err(format!("data/units/units.json: dimensions must start with M, L, T, N and be at most {CAP}"));
     }
     let mut prefixes: Vec<(String, f64)> = f.prefixes.into_iter().collect();
-    prefixes.sort_by(|x, y| y.0.len().cmp(&x.0.len()).then(x.0.cmp(&y.0)));
+    crate::sort::sort_by(&mut prefixes, |x, y| y.0.len().cmp(&x.0.len()).then(x.0.cmp(&y.0)));
     let mut t = Tables { prefixes, units: HashMap::new(), aliases: HashMap::new(), analytes: HashMap::new() };
     for u in f.units {
         let mut unit = match (&u.dim, &u.is) {

@@ -92,7 +92,7 @@ pub(crate) fn get() -> &'static Phrases {
             .expect("data/criteria/phrases.json is checked by tests");
         // Longest first, so that "inclusion criteria" wins over "inclusion".
         for list in [&mut p.inclusion_headers, &mut p.exclusion_headers, &mut p.general_headers] {
-            list.sort_by_key(|h| std::cmp::Reverse(h.len()));
+            crate::sort::sort_by_key(list, |h| std::cmp::Reverse(h.len()));
         }
         let words = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
         p.childbearing_words = p.childbearing.iter().map(|c| words(c)).collect();
@@ -109,7 +109,7 @@ pub(crate) fn get() -> &'static Phrases {
             .collect();
         let firsts = |lists: Vec<&Vec<String>>| {
             let mut f: Vec<String> = lists.into_iter().filter_map(|l| l.first().cloned()).collect();
-            f.sort();
+            crate::sort::sort(&mut f);
             f.dedup();
             f
         };
@@ -120,7 +120,7 @@ pub(crate) fn get() -> &'static Phrases {
             .flatten()
             .filter_map(|h| h.split(|c: char| !c.is_alphanumeric()).next().map(str::to_string))
             .collect();
-        first.sort();
+        crate::sort::sort(&mut first);
         first.dedup();
         p.header_first_words = first;
         p
