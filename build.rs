@@ -14,6 +14,10 @@ mod load;
 #[allow(dead_code)]
 #[path = "src/lexicon/norm.rs"]
 mod norm;
+#[path = "src/ingest/page_field.rs"]
+mod page_field;
+#[path = "build/tables.rs"]
+mod tables;
 
 fn main() {
     let dir = Path::new("data/lexicon");
@@ -32,6 +36,28 @@ fn main() {
     let blob = load::encode(&files).unwrap_or_else(|e| fail(&e));
     let out = Path::new(&std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("lexicon.bin");
     if let Err(e) = std::fs::write(&out, blob) {
+        fail(&format!("{}: {e}", out.display()));
+    }
+
+    let phrases = tables::phrases(&data("data/criteria/phrases.json"));
+    write_out("phrases.rs", phrases);
+    let page = tables::page(&data("data/ingest/page_sections.json"), &data("data/ingest/page_facts.json"));
+    write_out("page_tables.rs", page);
+    let units = tables::units(&data("data/units/units.json"), &data("data/units/analytes.json"));
+    write_out("unit_tables.rs", units);
+}
+
+/// The text of a data file, which the build then reruns on.
+fn data(path: &str) -> String {
+    println!("cargo:rerun-if-changed={path}");
+    std::fs::read_to_string(path).unwrap_or_else(|e| fail(&format!("{path}: {e}")))
+}
+
+/// Writes generated source into `OUT_DIR`, or fails with the file's problem.
+fn write_out(name: &str, source: Result<String, String>) {
+    let source = source.unwrap_or_else(|e| fail(&e));
+    let out = Path::new(&std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join(name);
+    if let Err(e) = std::fs::write(&out, source) {
         fail(&format!("{}: {e}", out.display()));
     }
 }

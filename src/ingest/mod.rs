@@ -12,6 +12,7 @@ pub mod facts;
 pub mod html;
 mod markdown;
 mod page;
+mod page_field;
 pub mod xml;
 
 pub use ctgov_xml::dedent;

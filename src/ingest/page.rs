@@ -7,45 +7,17 @@
 //! page chrome is data (`data/ingest/page_sections.json`), as are the fact
 //! labels (`data/ingest/page_facts.json`); nothing here knows a site.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use serde::Deserialize;
-
 use super::facts;
+use super::page_field::Field;
 use crate::trial::{Age, Diagnostic, Location, Trial};
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct SectionsFile {
-    criteria_headers: Vec<String>,
-    fallback_headers: Vec<String>,
-    end_sections: Vec<String>,
-    chrome_lines: Vec<String>,
-    location_sections: Vec<String>,
-}
-
-/// The fields a page label can name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
-#[serde(rename_all = "camelCase")]
-enum Field {
-    Phase,
-    Status,
-    StudyType,
-    Enrollment,
-    Ages,
-    MinimumAge,
-    MaximumAge,
-    Sex,
-    HealthyVolunteers,
-    Sponsor,
-    Id,
-    StartDate,
-    CompletionDate,
-    Conditions,
-    OfficialTitle,
-    Title,
-}
+// The tables, checked and written as Rust source by `build.rs`:
+// `CRITERIA_HEADERS`, `FALLBACK_HEADERS`, `END_SECTIONS`, `CHROME_LINES`,
+// `LOCATION_SECTIONS` and `FACTS` (each field with its labels).
+include!(concat!(env!("OUT_DIR"), "/page_tables.rs"));
 
 struct Tables {
     headers: HashSet<String>,
@@ -65,14 +37,8 @@ struct Tables {
 fn tables() -> &'static Tables {
     static TABLES: OnceLock<Tables> = OnceLock::new();
     TABLES.get_or_init(|| {
-        // The files are part of the crate and checked by its tests; a broken
-        // file is a build defect, not an input problem.
-        let s: SectionsFile = serde_json::from_str(include_str!("../../data/ingest/page_sections.json"))
-            .expect("data/ingest/page_sections.json is valid");
-        let f: BTreeMap<Field, Vec<String>> = serde_json::from_str(include_str!("../../data/ingest/page_facts.json"))
-            .expect("data/ingest/page_facts.json is valid");
         let mut labels: Vec<(String, Field)> =
-            f.into_iter().flat_map(|(field, names)| names.into_iter().map(move |n| (n, field))).collect();
+            FACTS.iter().flat_map(|(field, names)| names.iter().map(move |n| (n.to_string(), *field))).collect();
         crate::sort::sort_by(&mut labels, |a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
         let mut by_first = vec![Vec::new(); 256];
         for (k, (label, _)) in labels.iter().enumerate() {
@@ -81,13 +47,13 @@ fn tables() -> &'static Tables {
                 None => by_first.iter_mut().for_each(|v| v.push(k)),
             }
         }
-        let set = |v: Vec<String>| v.into_iter().collect::<HashSet<_>>();
+        let set = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<HashSet<_>>();
         Tables {
-            headers: set(s.criteria_headers),
-            fallback: set(s.fallback_headers),
-            ends: set(s.end_sections),
-            chrome: set(s.chrome_lines),
-            location_sections: set(s.location_sections),
+            headers: set(CRITERIA_HEADERS),
+            fallback: set(FALLBACK_HEADERS),
+            ends: set(END_SECTIONS),
+            chrome: set(CHROME_LINES),
+            location_sections: set(LOCATION_SECTIONS),
             labels,
             by_first,
         }

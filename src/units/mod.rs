@@ -13,7 +13,14 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
+// Amount, Range and Scale keep their Deserialize for callers; the library
+// itself reads none of them from JSON, so none of that code reaches the wasm.
 use serde::Deserialize;
+
+// The unit and analyte tables, checked and written as Rust source by
+// `build.rs` from `data/units/units.json` and `data/units/analytes.json`:
+// `DIMENSIONS`, `PREFIXES`, `UNITS`, `ALIASES` and `ANALYTES`.
+include!(concat!(env!("OUT_DIR"), "/unit_tables.rs"));
 
 /// The most dimensions a unit table may name (base dimensions and one per
 /// arbitrary unit); `data/units/units.json` lists them.
@@ -82,32 +89,20 @@ impl Unit {
     }
 }
 
-/// `data/units/units.json`: dimensions, prefixes, units, aliases.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct UnitFile {
-    #[allow(dead_code)]
-    comment: String,
-    dimensions: Vec<String>,
-    prefixes: HashMap<String, f64>,
-    units: Vec<UnitDef>,
-    aliases: HashMap<String, String>,
+/// One unit of `data/units/units.json`.
+struct UnitDef {
+    code: &'static str,
+    def: Def,
+    /// To its dimension's zero (temperatures).
+    offset: f64,
+    /// Takes the metric prefixes.
+    prefixable: bool,
 }
 
-/// One unit: a base of a dimension (`dim`), or `is: [value, expression]`
-/// over units listed before it.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct UnitDef {
-    code: String,
-    #[serde(default)]
-    dim: Option<String>,
-    #[serde(default)]
-    is: Option<(f64, String)>,
-    #[serde(default)]
-    offset: f64,
-    #[serde(default)]
-    prefixable: bool,
+/// A base of a dimension, or `value × expression` over units listed before.
+enum Def {
+    Dim(&'static str),
+    Is(f64, &'static str),
 }
 
 /// What the evaluator knows about one measured analyte: the lexicon's molar
@@ -161,24 +156,12 @@ pub struct Range {
 }
 
 /// One entry of `data/units/analytes.json`: what the lexicon lacks.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+/// `plausible` is (low, high, unit); a scale is (from, to, factor, offset).
 struct AnalyteExtra {
-    id: String,
-    #[serde(default)]
+    id: &'static str,
     molar_mass: Option<f64>,
-    #[serde(default)]
-    plausible: Option<Range>,
-    #[serde(default)]
-    scales: Vec<Scale>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AnalyteFile {
-    #[allow(dead_code)]
-    comment: String,
-    analytes: Vec<AnalyteExtra>,
+    plausible: Option<(f64, f64, &'static str)>,
+    scales: &'static [(&'static str, &'static str, f64, f64)],
 }
 
 struct Tables {
@@ -193,43 +176,41 @@ struct Tables {
 
 static TABLES: OnceLock<Tables> = OnceLock::new();
 
-/// Reads the unit file into tables; the message says what is wrong with it.
-fn unit_tables(text: &str) -> Result<Tables, String> {
-    let f: UnitFile = serde_json::from_str(text).map_err(|e| format!("data/units/units.json: {e}"))?;
-    if f.dimensions.len() > CAP || f.dimensions.get(..4) != Some(&["M".to_string(), "L".into(), "T".into(), "N".into()][..]) {
+/// Builds the tables from the unit file's data; the message says what is
+/// wrong with it (`build.rs` has checked its shape and names; what needs
+/// the UCUM reader is checked here).
+fn unit_tables() -> Result<Tables, String> {
+    if DIMENSIONS.len() > CAP || DIMENSIONS.get(..4) != Some(&["M", "L", "T", "N"][..]) {
         return Err(format!("data/units/units.json: dimensions must start with M, L, T, N and be at most {CAP}"));
     }
-    let mut prefixes: Vec<(String, f64)> = f.prefixes.into_iter().collect();
+    let mut prefixes: Vec<(String, f64)> = PREFIXES.iter().map(|(p, f)| (p.to_string(), *f)).collect();
     crate::sort::sort_by(&mut prefixes, |x, y| y.0.len().cmp(&x.0.len()).then(x.0.cmp(&y.0)));
     let mut t = Tables { prefixes, units: HashMap::new(), aliases: HashMap::new(), analytes: HashMap::new() };
-    for u in f.units {
-        let mut unit = match (&u.dim, &u.is) {
-            (Some(d), None) => {
-                let i = f.dimensions.iter().position(|x| x == d).ok_or_else(|| format!("data/units/units.json: {}: unknown dimension {d:?}", u.code))?;
+    for u in UNITS {
+        let mut unit = match u.def {
+            Def::Dim(d) => {
+                let i = DIMENSIONS.iter().position(|x| *x == d).ok_or_else(|| format!("data/units/units.json: {}: unknown dimension {d:?}", u.code))?;
                 let mut dims = [0i8; CAP];
                 dims[i] = 1;
                 Unit { factor: 1.0, dims, offset: 0.0 }
             }
-            (None, Some((value, expr))) => {
+            Def::Is(value, expr) => {
                 let e = parse_ucum(&t, expr, 0).ok_or_else(|| format!("data/units/units.json: {}: cannot read {expr:?}", u.code))?;
                 Unit { factor: value * e.factor, dims: e.dims, offset: 0.0 }
             }
-            _ => return Err(format!("data/units/units.json: {}: give either dim or is", u.code)),
         };
         unit.offset = u.offset;
-        if t.units.insert(u.code.clone(), (unit, u.prefixable)).is_some() {
+        if t.units.insert(u.code.to_string(), (unit, u.prefixable)).is_some() {
             return Err(format!("data/units/units.json: {} is listed twice", u.code));
         }
     }
-    t.aliases = f.aliases;
+    t.aliases = ALIASES.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     Ok(t)
 }
 
 fn tables() -> &'static Tables {
     TABLES.get_or_init(|| {
-        let mut t = unit_tables(include_str!("../../data/units/units.json")).unwrap_or_else(|e| panic!("{e} (checked by tests/units.rs)"));
-        let a: AnalyteFile = serde_json::from_str(include_str!("../../data/units/analytes.json"))
-            .expect("data/units/analytes.json is checked by tests");
+        let mut t = unit_tables().unwrap_or_else(|e| panic!("{e} (checked by tests/units.rs)"));
         let lex = crate::lexicon::get();
         let mut analytes = HashMap::new();
         for c in &lex.concepts {
@@ -244,10 +225,10 @@ fn tables() -> &'static Tables {
         }
         // Extras name lexicon concepts (tests/units.rs checks it); one that
         // does not is kept under its own id rather than dropped.
-        for x in a.analytes {
-            let name = lex.by_id(&x.id).map(|c| c.name.clone()).unwrap_or_else(|| x.id.clone());
-            let e = analytes.entry(x.id.clone()).or_insert_with(|| Analyte {
-                id: x.id.clone(),
+        for x in ANALYTES {
+            let name = lex.by_id(x.id).map(|c| c.name.clone()).unwrap_or_else(|| x.id.to_string());
+            let e = analytes.entry(x.id.to_string()).or_insert_with(|| Analyte {
+                id: x.id.to_string(),
                 name,
                 molar_mass: None,
                 uln: None,
@@ -256,8 +237,12 @@ fn tables() -> &'static Tables {
                 scales: Vec::new(),
             });
             e.molar_mass = e.molar_mass.or(x.molar_mass);
-            e.plausible = x.plausible;
-            e.scales = x.scales;
+            e.plausible = x.plausible.map(|(low, high, unit)| Range { low, high, unit: unit.to_string() });
+            e.scales = x
+                .scales
+                .iter()
+                .map(|(from, to, factor, offset)| Scale { from: from.to_string(), to: to.to_string(), factor: *factor, offset: *offset })
+                .collect();
         }
         t.analytes = analytes;
         t
@@ -266,7 +251,7 @@ fn tables() -> &'static Tables {
 
 /// Whether `data/units/units.json` reads: the message when it does not.
 pub fn check_unit_file() -> Option<String> {
-    unit_tables(include_str!("../../data/units/units.json")).err()
+    unit_tables().err()
 }
 
 /// The analyte data for a lexicon concept id, or for any name or code the
@@ -289,14 +274,10 @@ pub fn analyte(key: &str) -> Option<&'static Analyte> {
 /// gives, or names a concept the lexicon does not know: the messages, one
 /// per problem (empty when the file is sound).
 pub fn check_analyte_file() -> Vec<String> {
-    let a: AnalyteFile = match serde_json::from_str(include_str!("../../data/units/analytes.json")) {
-        Ok(a) => a,
-        Err(e) => return vec![format!("data/units/analytes.json: {e}")],
-    };
     let lex = crate::lexicon::get();
     let mut out = Vec::new();
-    for x in a.analytes {
-        match lex.by_id(&x.id) {
+    for x in ANALYTES {
+        match lex.by_id(x.id) {
             None => out.push(format!("data/units/analytes.json: {:?} is not a lexicon concept id", x.id)),
             Some(c) if c.molar_mass.is_some() && x.molar_mass.is_some() => {
                 out.push(format!("data/units/analytes.json: the molar mass of {:?} is already in the lexicon", x.id))

@@ -1,15 +1,13 @@
 //! The words the tree builder looks for (header spellings, logic phrases,
-//! cohort and note cues, conditions of applicability), read from
-//! `data/criteria/phrases.json` and embedded at build time.
+//! cohort and note cues, conditions of applicability), from
+//! `data/criteria/phrases.json`, which `build.rs` checks and writes as Rust
+//! source (`OUT_DIR/phrases.rs`): no JSON is read at start.
 
 use std::sync::OnceLock;
 
-use serde::Deserialize;
-
 /// The phrase lists. Every phrase is lower case ASCII; matching ignores case
 /// and folds runs of white space.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[derive(Debug, Default)]
 pub(crate) struct Phrases {
     pub inclusion_headers: Vec<String>,
     pub exclusion_headers: Vec<String>,
@@ -54,30 +52,22 @@ pub(crate) struct Phrases {
     pub sex_anywhere: Vec<String>,
     pub sex_modals: Vec<String>,
     /// Derived on load: `childbearing` split into words.
-    #[serde(skip)]
     pub childbearing_words: Vec<Vec<String>>,
     /// Derived on load: each `appliesIf` pattern as (words before, words after, kind).
-    #[serde(skip)]
     pub applies_words: Vec<(Vec<String>, Vec<String>, String)>,
     /// Derived on load: the first words of `childbearing` and of the `appliesIf` patterns.
-    #[serde(skip)]
     pub childbearing_first: Vec<String>,
-    #[serde(skip)]
     pub applies_first: Vec<String>,
     /// Derived on load: `sex_leading` and `sex_anywhere` split at spaces, so
     /// matching them word by word allocates nothing.
-    #[serde(skip)]
     pub sex_leading_words: Vec<Vec<String>>,
-    #[serde(skip)]
     pub sex_anywhere_words: Vec<Vec<String>>,
     /// Derived on load: the lower-case first words a header line can start with.
-    #[serde(skip)]
     pub header_first_words: Vec<String>,
 }
 
 /// "for {X} patients": the words before and after the condition `{X}`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug)]
 pub(crate) struct AppliesPattern {
     pub pattern: String,
     pub kind: String,
@@ -88,8 +78,11 @@ static PHRASES: OnceLock<Phrases> = OnceLock::new();
 /// The embedded phrase lists, loaded on first use.
 pub(crate) fn get() -> &'static Phrases {
     PHRASES.get_or_init(|| {
-        let mut p: Phrases = serde_json::from_str(include_str!("../../../data/criteria/phrases.json"))
-            .expect("data/criteria/phrases.json is checked by tests");
+        let strings = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let applies = |list: &[(&str, &str)]| {
+            list.iter().map(|(pattern, kind)| AppliesPattern { pattern: pattern.to_string(), kind: kind.to_string() }).collect()
+        };
+        let mut p: Phrases = include!(concat!(env!("OUT_DIR"), "/phrases.rs"));
         // Longest first, so that "inclusion criteria" wins over "inclusion".
         for list in [&mut p.inclusion_headers, &mut p.exclusion_headers, &mut p.general_headers] {
             crate::sort::sort_by_key(list, |h| std::cmp::Reverse(h.len()));
