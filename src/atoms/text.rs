@@ -142,8 +142,9 @@ impl Folded {
     #[inline]
     pub fn phrase_at(&self, i: usize, phrase: &[char]) -> bool {
         let n = phrase.len();
-        // The first character rules out almost every phrase cheaply.
-        if n == 0 || i + n > self.c.len() || self.c[i] != phrase[0] || self.c[i..i + n] != *phrase {
+        // The first and last characters rule out almost every phrase
+        // cheaply (callers often pick phrases by their first character).
+        if n == 0 || i + n > self.c.len() || self.c[i] != phrase[0] || self.c[i + n - 1] != phrase[n - 1] || self.c[i..i + n] != *phrase {
             return false;
         }
         let left_ok = !phrase[0].is_alphanumeric() || i == 0 || !self.c[i - 1].is_alphanumeric();

@@ -638,31 +638,42 @@ fn label(c: &Criterion) -> String {
 /// can neither pass nor exclude; a node all of whose open children are in
 /// review is itself in review.
 fn combine(logic: Logic, it: impl Iterator<Item = Status>) -> Status {
-    let v: Vec<Status> = it.filter(|s| *s != Status::NotApplicable).collect();
-    let s = combine3(logic, v.iter().map(|s| if *s == Status::Review { Status::Unknown } else { *s }));
-    if s == Status::Unknown && v.contains(&Status::Review) && !v.contains(&Status::Unknown) {
+    // Counted, not collected: this runs for every node of every trial.
+    let (mut pass, mut fail, mut unknown, mut review) = (0usize, 0usize, 0usize, 0usize);
+    for s in it {
+        match s {
+            Status::Pass => pass += 1,
+            Status::Fail => fail += 1,
+            Status::Unknown => unknown += 1,
+            Status::Review => review += 1,
+            Status::NotApplicable => {}
+        }
+    }
+    // A criterion in review is open as an unknown one is; the result is in
+    // review when review is all that keeps it open.
+    let s = combine3(logic, pass, fail, unknown + review);
+    if s == Status::Unknown && review > 0 && unknown == 0 {
         return Status::Review;
     }
     s
 }
 
-fn combine3(logic: Logic, it: impl Iterator<Item = Status>) -> Status {
-    let v: Vec<Status> = it.collect();
-    if v.is_empty() {
+/// Combines statuses given as counts: passing, failing and open.
+fn combine3(logic: Logic, pass: usize, fail: usize, open: usize) -> Status {
+    let n = pass + fail + open;
+    if n == 0 {
         return Status::NotApplicable;
     }
     match logic {
-        Logic::All if v.contains(&Status::Fail) => Status::Fail,
-        Logic::All if v.iter().all(|s| *s == Status::Pass) => Status::Pass,
-        Logic::Any if v.contains(&Status::Pass) => Status::Pass,
-        Logic::Any if v.iter().all(|s| *s == Status::Fail) => Status::Fail,
+        Logic::All if fail > 0 => Status::Fail,
+        Logic::All if pass == n => Status::Pass,
+        Logic::Any if pass > 0 => Status::Pass,
+        Logic::Any if fail == n => Status::Fail,
         // Passes when n pass; fails only when fewer than n can still pass.
-        Logic::AtLeast(n) => {
-            let pass = v.iter().filter(|s| **s == Status::Pass).count();
-            let open = v.iter().filter(|s| **s == Status::Unknown).count();
-            if pass >= n as usize {
+        Logic::AtLeast(k) => {
+            if pass >= k as usize {
                 Status::Pass
-            } else if pass + open < n as usize {
+            } else if pass + open < k as usize {
                 Status::Fail
             } else {
                 Status::Unknown
