@@ -24,7 +24,7 @@ fn lex() -> &'static Lexicon {
 /// The ids `find_all` reports for `text`, in order.
 fn check(text: &str, expected: &[&str]) {
     let found = lex().find_all(text);
-    let ids: Vec<&str> = found.iter().map(|m| m.concept.id.as_str()).collect();
+    let ids: Vec<&str> = found.iter().map(|m| &*m.concept.id).collect();
     assert_eq!(ids, expected, "concepts found in {text:?}");
     for m in &found {
         assert!(text.get(m.span.start..m.span.end).is_some(), "span {:?} of {text:?} is not on char boundaries", m.span);
@@ -175,7 +175,7 @@ fn every_lexicon_file_is_well_formed() {
             }
         }
         for u in c.unit.iter().chain(&c.alt_units) {
-            if !ucum.contains(u.as_str()) {
+            if !ucum.contains(&**u) {
                 problems.push(format!("{}: unit {u} is not in the known UCUM list", c.id));
             }
         }
@@ -190,7 +190,7 @@ fn every_lexicon_file_is_well_formed() {
             }
         }
         // Walk up through parents: the concept must not come back.
-        let mut stack: Vec<&str> = c.parents.iter().map(String::as_str).collect();
+        let mut stack: Vec<&str> = c.parents.iter().map(|p| &**p).collect();
         let mut seen = HashSet::new();
         while let Some(p) = stack.pop() {
             if p == c.id {
@@ -198,7 +198,7 @@ fn every_lexicon_file_is_well_formed() {
                 break;
             }
             if seen.insert(p) {
-                stack.extend(lex.by_id(p).into_iter().flat_map(|q| q.parents.iter().map(String::as_str)));
+                stack.extend(lex.by_id(p).into_iter().flat_map(|q| q.parents.iter().map(|p| &**p)));
             }
         }
         let measured = matches!(c.kind, ConceptKind::Lab | ConceptKind::Vital | ConceptKind::Score);
@@ -233,7 +233,7 @@ fn case_sensitive_names_shadow_others_only_where_listed() {
     let mut folded: std::collections::HashMap<String, Vec<&str>> = std::collections::HashMap::new();
     for c in &lex.concepts {
         for s in &c.synonyms {
-            folded.entry(fold(s)).or_default().push(c.id.as_str());
+            folded.entry(fold(s)).or_default().push(c.id.as_ref());
         }
     }
     let mut found = Vec::new();
@@ -241,7 +241,7 @@ fn case_sensitive_names_shadow_others_only_where_listed() {
         for s in &c.case_sensitive {
             for other in folded.get(&fold(s)).into_iter().flatten() {
                 if *other != c.id {
-                    found.push((s.as_str(), c.id.as_str(), *other));
+                    found.push((s.as_ref(), c.id.as_ref(), *other));
                 }
             }
         }
@@ -266,13 +266,13 @@ fn lookup_by_name_code_and_id() {
         ("eGFR CKD-EPI", "egfr"),
         ("total_bilirubin", "total_bilirubin"),
     ] {
-        assert_eq!(lex.lookup(name).map(|c| c.id.as_str()), Some(id), "lookup({name:?})");
+        assert_eq!(lex.lookup(name).map(|c| c.id.as_ref()), Some(id), "lookup({name:?})");
     }
     for name in ["ci", "Pt", "", "no such thing"] {
-        assert_eq!(lex.lookup(name).map(|c| c.id.as_str()), None, "lookup({name:?})");
+        assert_eq!(lex.lookup(name).map(|c| c.id.as_ref()), None, "lookup({name:?})");
     }
-    assert_eq!(lex.by_code("LOINC:1742-6").map(|c| c.id.as_str()), Some("alt"));
-    assert_eq!(lex.by_id("alt").map(|c| c.name.as_str()), Some("Alanine aminotransferase"));
+    assert_eq!(lex.by_code("LOINC:1742-6").map(|c| c.id.as_ref()), Some("alt"));
+    assert_eq!(lex.by_id("alt").map(|c| c.name.as_ref()), Some("Alanine aminotransferase"));
 }
 
 #[test]
@@ -282,7 +282,7 @@ fn hierarchy() {
     assert!(lex.is_a(das, "das28"));
     assert!(lex.is_a(das, "das28_crp"));
     assert!(!lex.is_a(das, "sledai"));
-    let below: Vec<&str> = lex.descendants("sledai").iter().map(|c| c.id.as_str()).collect();
+    let below: Vec<&str> = lex.descendants("sledai").iter().map(|c| c.id.as_ref()).collect();
     assert_eq!(below, ["sledai_2k", "selena_sledai"]);
     assert!(lex.descendants("no_such_id").is_empty());
 }
@@ -314,7 +314,7 @@ fn drug_classes_and_kinds() {
     assert_eq!(factor("prednisone"), Some(1.0));
     assert_eq!(factor("methylprednisolone"), Some(1.25));
     assert_eq!(factor("dexamethasone"), Some(6.67));
-    let live: Vec<&str> = lex.descendants("live_vaccine").iter().map(|c| c.id.as_str()).collect();
+    let live: Vec<&str> = lex.descendants("live_vaccine").iter().map(|c| c.id.as_ref()).collect();
     assert!(live.contains(&"mmr_vaccine") && live.contains(&"bcg_vaccine"), "{live:?}");
     for class in lex.concepts.iter().filter(|c| c.kind == ConceptKind::DrugClass) {
         // A class with members must reach each of them.
@@ -497,8 +497,8 @@ fn corpus_matches_are_sound() {
             // What was found names its concept when looked up alone.
             let found = m.span.slice(c);
             assert_eq!(
-                lex.lookup(found).map(|k| k.id.as_str()),
-                Some(m.concept.id.as_str()),
+                lex.lookup(found).map(|k| k.id.as_ref()),
+                Some(&*m.concept.id),
                 "{found:?} found as {} does not look up to it",
                 m.concept.id
             );

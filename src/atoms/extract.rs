@@ -356,7 +356,7 @@ impl<'t> Extractor<'t> {
                 }
                 ConceptKind::Vital => continue,
             };
-            if drafts.iter().any(|d| d.a <= h.a && h.b <= d.b && d.atom.concept.as_ref().is_some_and(|c| c.id.as_deref() == Some(h.concept.id.as_str()))) {
+            if drafts.iter().any(|d| d.a <= h.a && h.b <= d.b && d.atom.concept.as_ref().is_some_and(|c| c.id.as_deref() == Some(&*h.concept.id))) {
                 continue;
             }
             let mut atom = Atom { kind, concept: Some(h.concept.to_ref()), span: self.span(h.a, h.b), ..Atom::default() };

@@ -568,7 +568,7 @@ fn ask_units(a: &Atom, slug: &str) -> Vec<String> {
     }
     if let Some(c) = index::lex().resolve(Some(slug), None, None) {
         if let Some(x) = &c.unit {
-            u.push(x.clone());
+            u.push(x.to_string());
         }
     }
     if let Some(r) = units::analyte(slug).and_then(|an| an.plausible.as_ref()) {

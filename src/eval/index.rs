@@ -39,14 +39,14 @@ impl LexIndex {
 fn ancestors(c: &lexicon::Concept) -> Vec<&'static lexicon::Concept> {
     let l = lexicon::get();
     let mut out: Vec<&'static lexicon::Concept> = Vec::new();
-    let mut stack: Vec<&str> = c.parents.iter().map(String::as_str).collect();
+    let mut stack: Vec<&str> = c.parents.iter().map(|p| &**p).collect();
     while let Some(p) = stack.pop() {
         if out.iter().any(|o| o.id == p) {
             continue;
         }
         if let Some(pc) = l.by_id(p) {
             out.push(pc);
-            stack.extend(pc.parents.iter().map(String::as_str));
+            stack.extend(pc.parents.iter().map(|p| &**p));
         }
     }
     out
@@ -128,7 +128,7 @@ pub(crate) fn keys(id: Option<&str>, code: Option<&str>, name: Option<&str>, wit
 /// A short stable slug for question ids: the concept id, else the folded name.
 pub(crate) fn slug(id: Option<&str>, code: Option<&str>, name: Option<&str>) -> String {
     if let Some(c) = lex().resolve(id, code, name) {
-        return c.id.clone();
+        return c.id.to_string();
     }
     if let Some(id) = id {
         return id.to_string();

@@ -4,41 +4,47 @@
 //! `Deserialize` impls are instantiated only by the build script and the
 //! native tests, never in the wasm.
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
+
+/// A string of the lexicon: borrowed from the embedded blob in the library
+/// (no allocation at start), owned where read from the JSON files.
+pub type Text = Cow<'static, str>;
 
 /// One concept of the lexicon.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Concept {
     /// Stable id, unique across all files (`hemoglobin`, `sle`, `prednisone`).
-    pub id: String,
+    pub id: Text,
     pub kind: ConceptKind,
     /// Display name.
-    pub name: String,
+    pub name: Text,
     /// The usual short form (`Hb`, `ALT`, `SLE`), for display.
     #[serde(default)]
-    pub abbreviation: Option<String>,
+    pub abbreviation: Option<Text>,
     /// Main code, `SYSTEM:value` (`LOINC:718-7`, `SNOMED:55464009`, `ICD10:M32`, `RXNORM:8640`).
     #[serde(default)]
-    pub code: Option<String>,
+    pub code: Option<Text>,
     /// Further codes that mean the same concept (other systems, other
     /// specimens or methods of the same measurement).
     #[serde(default)]
-    pub codes: Vec<String>,
+    pub codes: Vec<Text>,
     /// Names and abbreviations as they appear in text. Matching ignores case
     /// unless `caseSensitive` lists the synonym.
-    pub synonyms: Vec<String>,
+    pub synonyms: Vec<Text>,
     /// Synonyms that only match with the exact case written (short
     /// abbreviations such as `PT`, `CI`, `EF`).
     #[serde(default)]
-    pub case_sensitive: Vec<String>,
+    pub case_sensitive: Vec<Text>,
     /// Canonical UCUM unit for measurements (`g/L`, `10*9/L`, `{score}`).
     #[serde(default)]
-    pub unit: Option<String>,
+    pub unit: Option<Text>,
     /// Other UCUM units the measurement is commonly reported in (`g/dL` for
     /// hemoglobin), so that a reader can tell a plausible unit from a stray one.
     #[serde(default)]
-    pub alt_units: Vec<String>,
+    pub alt_units: Vec<Text>,
     /// Default adult upper limit of normal in `unit`, for criteria written
     /// against the ULN when the patient's own lab range is unknown.
     #[serde(default)]
@@ -57,21 +63,21 @@ pub struct Concept {
     /// Ids of broader concepts this one belongs to (a drug's class, a
     /// disease's group), so that "glucocorticoids" matches prednisone.
     #[serde(default)]
-    pub parents: Vec<String>,
+    pub parents: Vec<Text>,
     /// For a concept that gathers distinct diseases under one id (a
     /// "gastrointestinal disease" that lists celiac disease, dysphagia and
     /// bowel perforation): the synonyms that name the whole group. Every
     /// other synonym names one member, and a criterion naming one member is
     /// not met by a patient with another.
     #[serde(default)]
-    pub group: Vec<String>,
+    pub group: Vec<Text>,
     /// For an infection: ids of the laboratory tests whose negative result
     /// rules it out ("HIV antibody: negative" settles "known HIV infection").
     #[serde(default)]
-    pub tested_by: Vec<String>,
+    pub tested_by: Vec<Text>,
     /// Where a number or a choice came from, or why a code is left out.
     #[serde(default)]
-    pub note: Option<String>,
+    pub note: Option<Text>,
 }
 
 /// What kind of thing a concept is; one lexicon file per kind.

@@ -34,7 +34,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::concept::{Concept, ConceptKind};
+use super::concept::{Concept, ConceptKind, Text};
 use super::norm;
 
 /// The lexicon files in `data/lexicon/`, in the order their concepts are
@@ -97,7 +97,7 @@ pub fn encode(files: &[(&str, &str)]) -> Result<Vec<u8>, String> {
     for (i, c) in concepts.iter().enumerate() {
         let mut ps = Vec::with_capacity(c.parents.len());
         for p in &c.parents {
-            let Some(&j) = by_id.get(p.as_str()) else {
+            let Some(&j) = by_id.get(&**p) else {
                 return Err(format!("lexicon file {}: concept {:?} has unknown parent {p:?}", file_of[i], c.id));
             };
             ps.push(j);
@@ -105,7 +105,7 @@ pub fn encode(files: &[(&str, &str)]) -> Result<Vec<u8>, String> {
         parents.push(ps);
         let mut ts = Vec::with_capacity(c.tested_by.len());
         for t in &c.tested_by {
-            match by_id.get(t.as_str()) {
+            match by_id.get(&**t) {
                 Some(&j) if concepts[j].kind == ConceptKind::Lab => ts.push(j),
                 _ => {
                     return Err(format!("lexicon file {}: concept {:?} is tested by {t:?}, which is no laboratory test", file_of[i], c.id));
@@ -182,7 +182,7 @@ pub fn encode(files: &[(&str, &str)]) -> Result<Vec<u8>, String> {
         w.uint(v);
     }
     let mut ids: Vec<usize> = (0..concepts.len()).collect();
-    ids.sort_by_key(|&i| concepts[i].id.as_str());
+    ids.sort_by_key(|&i| &*concepts[i].id);
     ids.iter().for_each(|&i| w.uint(i));
     Ok(w.finish())
 }
@@ -230,7 +230,7 @@ impl Writer {
         self.uint(n);
     }
 
-    fn strs(&mut self, list: &[String]) {
+    fn strs(&mut self, list: &[Text]) {
         self.uint(list.len());
         list.iter().for_each(|s| self.str(s));
     }

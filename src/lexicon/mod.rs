@@ -11,9 +11,9 @@
 //! ```
 //! let lex = trialsieve::lexicon::get();
 //! let text = "Hb≥90 g/L and ALT ≤ 3×ULN";
-//! let ids: Vec<&str> = lex.find_all(text).iter().map(|m| m.concept.id.as_str()).collect();
+//! let ids: Vec<&str> = lex.find_all(text).iter().map(|m| m.concept.id.as_ref()).collect();
 //! assert_eq!(ids, ["hemoglobin", "alt"]);
-//! assert_eq!(lex.lookup("SGPT").map(|c| c.id.as_str()), Some("alt"));
+//! assert_eq!(lex.lookup("SGPT").map(|c| c.id.as_ref()), Some("alt"));
 //! ```
 
 mod concept;
@@ -21,6 +21,7 @@ mod concept;
 mod load;
 mod norm;
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use crate::atoms::ConceptRef;
@@ -48,7 +49,7 @@ impl Concept {
 
     /// The reference atoms carry: id, name and main code.
     pub fn to_ref(&self) -> ConceptRef {
-        ConceptRef { id: Some(self.id.clone()), name: self.name.clone(), code: self.code.clone() }
+        ConceptRef { id: Some(self.id.to_string()), name: self.name.to_string(), code: self.code.as_deref().map(str::to_string) }
     }
 }
 
@@ -152,7 +153,7 @@ impl Names {
 /// concepts, so each key matched in text has one value.
 fn index_names(concepts: &[Concept], stops: &[&str]) -> (Names, Trie) {
     let count = concepts.iter().map(|c| 1 + c.synonyms.len() + c.case_sensitive.len()).sum::<usize>() + stops.len();
-    let bytes = |list: &[String]| list.iter().map(String::len).sum::<usize>();
+    let bytes = |list: &[concept::Text]| list.iter().map(|s| s.len()).sum::<usize>();
     let size = concepts.iter().map(|c| c.name.len() + bytes(&c.synonyms) + bytes(&c.case_sensitive)).sum::<usize>();
     let mut text: Vec<u8> = Vec::with_capacity(size + stops.iter().map(|s| s.len()).sum::<usize>());
     let mut entries: Vec<Entry> = Vec::with_capacity(count);
@@ -241,9 +242,10 @@ impl Lexicon {
         let text_len = u32::from_le_bytes(blob[..4].try_into().expect(BAD)) as usize;
         let text = std::str::from_utf8(&blob[4..4 + text_len]).expect(BAD);
         let mut r = Reader { bytes: blob, at: 4 + text_len, text, next: 0, strings: Vec::new() };
-        let owned = |r: &mut Reader| r.str().to_string();
-        let opt = |r: &mut Reader| r.opt().map(str::to_string);
-        let list = |r: &mut Reader| (0..r.uint()).map(|_| owned(r)).collect::<Vec<String>>();
+        // Strings are borrowed from the blob: reading allocates no string.
+        let owned = |r: &mut Reader| Cow::Borrowed(r.str());
+        let opt = |r: &mut Reader| r.opt().map(Cow::Borrowed);
+        let list = |r: &mut Reader| (0..r.uint()).map(|_| owned(r)).collect::<Vec<concept::Text>>();
         let n = r.uint();
         let mut concepts: Vec<Concept> = Vec::with_capacity(n);
         // Parents and `testedBy` are positions; their ids are known once
@@ -311,7 +313,7 @@ impl Lexicon {
 
     /// The position of the concept with this id.
     fn position(&self, id: &str) -> Option<usize> {
-        let at = self.by_id.binary_search_by(|&i| self.concepts[i as usize].id.as_str().cmp(id)).ok()?;
+        let at = self.by_id.binary_search_by(|&i| (*self.concepts[i as usize].id).cmp(id)).ok()?;
         Some(self.by_id[at] as usize)
     }
 
@@ -456,7 +458,7 @@ mod tests {
     use super::*;
 
     fn ids(text: &str) -> Vec<String> {
-        get().find_all(text).iter().map(|m| m.concept.id.clone()).collect()
+        get().find_all(text).iter().map(|m| m.concept.id.to_string()).collect()
     }
 
     #[test]

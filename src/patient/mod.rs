@@ -383,7 +383,7 @@ fn unknown_unit(field: &str, unit: &str) -> Warning {
 fn obs_key(o: &Observation) -> Option<String> {
     let lex = crate::lexicon::get();
     let c = o.code.as_deref().and_then(|c| lex.lookup(c)).or_else(|| o.name.as_deref().and_then(|n| lex.lookup(n)));
-    c.map(|c| c.id.clone()).or_else(|| o.name.clone())
+    c.map(|c| c.id.to_string()).or_else(|| o.name.clone())
 }
 
 fn unit_expected(o: &Observation) -> bool {

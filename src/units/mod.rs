@@ -214,19 +214,19 @@ fn tables() -> &'static Tables {
         let lex = crate::lexicon::get();
         let mut analytes = HashMap::new();
         for c in &lex.concepts {
-            let limit = |v: Option<f64>| Some(Amount { value: v?, unit: c.unit.clone()? });
+            let limit = |v: Option<f64>| Some(Amount { value: v?, unit: c.unit.as_deref()?.to_string() });
             let (uln, lln) = (limit(c.default_uln), limit(c.default_lln));
             if c.molar_mass.is_some() || uln.is_some() || lln.is_some() {
                 analytes.insert(
-                    c.id.clone(),
-                    Analyte { id: c.id.clone(), name: c.name.clone(), molar_mass: c.molar_mass, uln, lln, plausible: None, scales: Vec::new() },
+                    c.id.to_string(),
+                    Analyte { id: c.id.to_string(), name: c.name.to_string(), molar_mass: c.molar_mass, uln, lln, plausible: None, scales: Vec::new() },
                 );
             }
         }
         // Extras name lexicon concepts (tests/units.rs checks it); one that
         // does not is kept under its own id rather than dropped.
         for x in ANALYTES {
-            let name = lex.by_id(x.id).map(|c| c.name.clone()).unwrap_or_else(|| x.id.to_string());
+            let name = lex.by_id(x.id).map(|c| c.name.to_string()).unwrap_or_else(|| x.id.to_string());
             let e = analytes.entry(x.id.to_string()).or_insert_with(|| Analyte {
                 id: x.id.to_string(),
                 name,
@@ -267,7 +267,7 @@ pub fn analyte(key: &str) -> Option<&'static Analyte> {
         return None;
     }
     let c = lex.lookup(key)?;
-    t.analytes.get(&c.id)
+    t.analytes.get(&*c.id)
 }
 
 /// Whether `data/units/analytes.json` repeats a value the lexicon already
