@@ -26,7 +26,7 @@ pub fn scan(f: &Folded, exprs: &[Expr]) -> Vec<CueHit> {
         let c = f.get(i);
         // Not inside a hyphenated word ("triple-negative", "HBV-positive" name one thing).
         let in_compound = i >= 2 && f.get(i - 1) == '-' && f.is_word(i - 2);
-        let starts = if c.is_alphanumeric() { i == 0 || (!f.is_word(i - 1) && !in_compound) } else { c != ' ' };
+        let starts = if f.is_word(i) { i == 0 || (!f.is_word(i - 1) && !in_compound) } else { c != ' ' };
         if inside || !starts {
             i += 1;
             continue;

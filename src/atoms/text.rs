@@ -132,19 +132,28 @@ impl Folded {
         self.c.get(i).copied().unwrap_or('\0')
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn is_word(&self, i: usize) -> bool {
-        i < self.c.len() && self.c[i].is_alphanumeric()
+        // ASCII (most text) without a call into the Unicode tables.
+        self.c.get(i).is_some_and(|&c| if c.is_ascii() { c.is_ascii_alphanumeric() } else { c.is_alphanumeric() })
     }
 
     /// Whether `phrase` stands at `i` on word boundaries (a boundary is only
     /// needed where the phrase itself begins or ends with a word character).
-    #[inline]
+    #[inline(always)]
     pub fn phrase_at(&self, i: usize, phrase: &[char]) -> bool {
         let n = phrase.len();
         // The first and last characters rule out almost every phrase
-        // cheaply (callers often pick phrases by their first character).
-        if n == 0 || i + n > self.c.len() || self.c[i] != phrase[0] || self.c[i + n - 1] != phrase[n - 1] || self.c[i..i + n] != *phrase {
+        // cheaply (callers often pick phrases by their first character),
+        // here, where the caller's loop runs, without a call.
+        n != 0 && i + n <= self.c.len() && self.c[i] == phrase[0] && self.c[i + n - 1] == phrase[n - 1] && self.phrase_rest(i, phrase)
+    }
+
+    /// [`Folded::phrase_at`] once the first and last characters match.
+    #[inline(never)]
+    fn phrase_rest(&self, i: usize, phrase: &[char]) -> bool {
+        let n = phrase.len();
+        if self.c[i..i + n] != *phrase {
             return false;
         }
         let left_ok = !phrase[0].is_alphanumeric() || i == 0 || !self.c[i - 1].is_alphanumeric();

@@ -131,16 +131,22 @@ fn lower(c: char) -> char {
 /// Normalises `text` into units. Linear in the length of the text.
 pub(crate) fn units(text: &str) -> Vec<Unit> {
     let mut out: Vec<Unit> = Vec::with_capacity(text.len());
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let end = i + c.len_utf8();
-        // Most text is ASCII letters, digits and spaces: settle those without
-        // the Unicode tables below.
-        if c.is_ascii_alphanumeric() {
-            let class = if c.is_ascii_digit() { Class::Digit } else { Class::Letter };
-            out.push(Unit { lc: c.to_ascii_lowercase(), cs: c, class, start: i as u32, end: end as u32 });
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // Most text is ASCII letters, digits and spaces: settle those byte
+        // by byte, without decoding characters or the Unicode tables below.
+        if b.is_ascii_alphanumeric() {
+            let class = if b.is_ascii_digit() { Class::Digit } else { Class::Letter };
+            out.push(Unit { lc: b.to_ascii_lowercase() as char, cs: b as char, class, start: i as u32, end: i as u32 + 1 });
+            i += 1;
             continue;
         }
+        let start = i;
+        let Some(c) = text[i..].chars().next() else { break };
+        let end = i + c.len_utf8();
+        i = end;
         let c = plain(c);
         if is_invisible(c) {
             continue;
@@ -149,7 +155,7 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
             match out.last_mut() {
                 // A run of separators is one unit.
                 Some(u) if u.lc == SEP => u.end = end as u32,
-                _ => out.push(Unit { lc: SEP, cs: SEP, class: Class::Other, start: i as u32, end: end as u32 }),
+                _ => out.push(Unit { lc: SEP, cs: SEP, class: Class::Other, start: start as u32, end: end as u32 }),
             }
             continue;
         }
@@ -157,14 +163,11 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
             // A possessive `'s` goes with its apostrophe ("Sjögren's" is
             // "Sjögren"), any other apostrophe is dropped ("Crohn’s" and
             // "Crohns" differ only in the possessive).
-            if let Some(&(_, s)) = chars.peek() {
-                if s == 's' || s == 'S' {
-                    let mut ahead = chars.clone();
-                    ahead.next();
-                    let after = ahead.peek().map(|&(_, a)| class_of(plain(a)));
-                    if after != Some(Class::Letter) && after != Some(Class::Digit) {
-                        chars.next();
-                    }
+            let mut ahead = text[end..].chars();
+            if matches!(ahead.next(), Some('s' | 'S')) {
+                let after = ahead.next().map(|a| class_of(plain(a)));
+                if after != Some(Class::Letter) && after != Some(Class::Digit) {
+                    i += 1;
                 }
             }
             continue;
@@ -172,11 +175,11 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
         let class = class_of(c);
         if let Some(name) = greek(c) {
             for g in name.chars() {
-                out.push(Unit { lc: g, cs: g, class, start: i as u32, end: end as u32 });
+                out.push(Unit { lc: g, cs: g, class, start: start as u32, end: end as u32 });
             }
             continue;
         }
-        out.push(Unit { lc: lower(c), cs: c, class, start: i as u32, end: end as u32 });
+        out.push(Unit { lc: lower(c), cs: c, class, start: start as u32, end: end as u32 });
     }
     out
 }
