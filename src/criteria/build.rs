@@ -719,10 +719,13 @@ impl<'t> Arena<'t> {
     fn scan_inline(&mut self, from: usize, to: usize, indent: usize, lay: &mut Layout) {
         let Some(s) = self.text.get(from..to) else { return };
         let mut skip_to = 0;
-        for (i, c) in s.char_indices() {
-            if i < skip_to || !matches!(c, '.' | ';' | ':' | '。' | '；' | '：') {
+        // By bytes: the punctuation sought is ASCII or starts with 0xE3 or
+        // 0xEF (lead bytes, so `i` is at a character there).
+        for (i, &b) in s.as_bytes().iter().enumerate() {
+            if i < skip_to || !matches!(b, b'.' | b';' | b':' | 0xE3 | 0xEF) {
                 continue;
             }
+            let Some(c) = s[i..].chars().next().filter(|c| matches!(c, '.' | ';' | ':' | '。' | '；' | '：')) else { continue };
             let prev = s[..i].chars().next_back();
             if matches!(c, ':' | '.') && prev.is_some_and(|p| p.is_ascii_digit()) {
                 // "1:80", "7.5": not a boundary.

@@ -320,10 +320,19 @@ impl Word<'_> {
 
 fn words(text: &str, span: Span, max: usize) -> Vec<Word<'_>> {
     let s = span.slice(text);
+    let bytes = s.as_bytes();
     let mut out = Vec::new();
     let mut start = None;
-    for (i, c) in s.char_indices().chain(std::iter::once((s.len(), ' '))) {
-        match (c.is_whitespace(), start) {
+    let mut i = 0;
+    loop {
+        // Whether white space is at `i` (the end of the text is), and the
+        // length of its character; ASCII without decoding.
+        let (white, len) = match bytes.get(i) {
+            None => (true, 0),
+            Some(&b) if b.is_ascii() => (matches!(b, b'\t'..=b'\r' | b' '), 1),
+            Some(_) => s[i..].chars().next().map_or((true, 0), |c| (c.is_whitespace(), c.len_utf8())),
+        };
+        match (white, start) {
             (false, None) => start = Some(i),
             (true, Some(b)) => {
                 start = None;
@@ -337,6 +346,10 @@ fn words(text: &str, span: Span, max: usize) -> Vec<Word<'_>> {
             }
             _ => {}
         }
+        if len == 0 {
+            break;
+        }
+        i += len;
     }
     out
 }
