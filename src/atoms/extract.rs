@@ -1120,7 +1120,7 @@ impl<'t> Extractor<'t> {
                     j += 1;
                 }
                 if j > s && !f.is_word(j) {
-                    classes.push(f.string(s, j).to_uppercase());
+                    classes.push(f.string(s, j).to_ascii_uppercase());
                     end = j;
                 } else {
                     break;
@@ -1147,7 +1147,7 @@ impl<'t> Extractor<'t> {
                     let w = f.string(s, i);
                     let target = (w.starts_with("cd") && w.len() > 2 && w[2..].chars().all(|c| c.is_ascii_digit())) || w == "bcma" || w == "gprc5d";
                     if target && self.same_clause(s, h.a) {
-                        return Some((w.to_uppercase(), if s < h.a { s } else { h.b }));
+                        return Some((w.to_ascii_uppercase(), if s < h.a { s } else { h.b }));
                     }
                 } else {
                     i += 1;
@@ -1608,7 +1608,7 @@ impl<'t> Extractor<'t> {
                     let w = f.string(s, j);
                     words += 1;
                     if BODIES.contains(&w.as_str()) {
-                        let up = w.to_uppercase();
+                        let up = w.to_ascii_uppercase();
                         if !names.contains(&up) {
                             names.push(up);
                         }

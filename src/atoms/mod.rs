@@ -34,7 +34,7 @@ mod extract;
 mod lex;
 mod quantity;
 mod render;
-mod text;
+pub(crate) mod text;
 
 pub use extract::{annotate, extract};
 pub use render::render;

@@ -49,6 +49,18 @@ pub fn fold_char(c: char) -> char {
     }
 }
 
+/// The upper case of `c` for ASCII and the Latin-1 letters (`é` → `É`);
+/// other characters as they are. The full Unicode case tables cost the
+/// wasm about 8 KB gzipped, and upper case is only used to write keys
+/// and the first letter of a reason, which are Latin script.
+pub fn upper(c: char) -> char {
+    match c {
+        'a'..='z' | 'à'..='ö' | 'ø'..='þ' => char::from_u32(c as u32 - 32).unwrap_or(c),
+        'ÿ' => 'Ÿ',
+        _ => c,
+    }
+}
+
 /// Folds a phrase of a data file the same way the scanner folds text.
 pub fn fold_str(s: &str) -> Vec<char> {
     let mut out = Vec::new();
@@ -196,6 +208,19 @@ impl Folded {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn upper_case_of_latin_letters_is_unicode_s() {
+        for c in '\0'..='\u{ff}' {
+            let mut std = c.to_uppercase();
+            let (Some(u), None) = (std.next(), std.next()) else { continue };
+            // Within Latin-1 (and `ÿ` → `Ÿ`) the two agree; `µ` becomes Greek in Unicode and stays here.
+            if u as u32 <= 0xff || c == 'ÿ' {
+                assert_eq!(upper(c), u, "{c:?}");
+            }
+        }
+        assert_eq!(upper('ω'), 'ω');
+    }
 
     #[test]
     fn folds_and_maps_back() {

@@ -518,7 +518,7 @@ fn derived(a: &Atom, ctx: &Ctx, slug: &str) -> Option<Reading> {
     let mdrd = [a.qualifier.as_deref(), a.classification.as_deref(), Some(name.as_str())]
         .iter()
         .flatten()
-        .any(|s| s.to_uppercase().contains("MDRD"));
+        .any(|s| s.to_ascii_uppercase().contains("MDRD"));
     let (value, unit, text) = if is_crcl {
         let (wt, _) = latest_number(ctx, "body_weight", "kg")?;
         let v = (140.0 - age) * wt / (72.0 * scr) * if female { 0.85 } else { 1.0 };

@@ -1134,7 +1134,7 @@ fn capitalize(s: &str) -> String {
     }
     let mut c = s.chars();
     match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        Some(f) => crate::atoms::text::upper(f).to_string() + c.as_str(),
         None => String::new(),
     }
 }

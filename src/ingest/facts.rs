@@ -37,7 +37,7 @@ fn fold(s: &str) -> String {
         if !out.is_empty() {
             out.push('_');
         }
-        out.push_str(&word.to_uppercase());
+        out.extend(word.chars().map(crate::atoms::text::upper));
     }
     out
 }
