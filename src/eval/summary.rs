@@ -133,8 +133,13 @@ impl TrialSummary {
         let deciding = match e.verdict {
             Verdict::Eligible => None,
             Verdict::Ineligible => e.failing.first().map(|f| Deciding { id: f.id.clone(), status: Status::Fail, reason: f.text.clone(), text: text(&f.id), span: f.span }),
-            Verdict::Undetermined => find(&e.criteria, &|r| matches!(r.status, Status::Unknown | Status::Review) && !r.to_confirm)
-                .map(|r| Deciding { id: r.id.clone(), status: r.status, reason: r.reason.clone(), text: text(&r.id), span: r.span }),
+            Verdict::Undetermined => find(&e.criteria, &trial.criteria, &|r| matches!(r.status, Status::Unknown | Status::Review) && !r.to_confirm).map(|(r, c)| Deciding {
+                id: c.map_or_else(|| r.id.clone(), |c| c.id.clone()),
+                status: r.status,
+                reason: r.reason.clone(),
+                text: c.map(|c| c.text.clone()).unwrap_or_default(),
+                span: r.span,
+            }),
         };
         TrialSummary {
             trial_id: e.trial_id.clone(),
@@ -147,9 +152,16 @@ impl TrialSummary {
     }
 }
 
-/// The first leaf, in reading order, that `want` accepts.
-fn find<'a>(criteria: &'a [CriterionResult], want: &dyn Fn(&CriterionResult) -> bool) -> Option<&'a CriterionResult> {
-    criteria.iter().find_map(|r| if r.children.is_empty() { want(r).then_some(r) } else { find(&r.children, want) })
+/// The first leaf, in reading order, that `want` accepts, and its
+/// criterion: `results` are an evaluation's, read beside `criteria`, the
+/// trial's (results for the trial's structured limits come first and have
+/// none).
+fn find<'a>(results: &'a [CriterionResult], criteria: &'a [Criterion], want: &dyn Fn(&CriterionResult) -> bool) -> Option<(&'a CriterionResult, Option<&'a Criterion>)> {
+    let structured = results.len().saturating_sub(criteria.len());
+    results.iter().enumerate().find_map(|(i, r)| {
+        let c = i.checked_sub(structured).and_then(|j| criteria.get(j));
+        if r.children.is_empty() { want(r).then_some((r, c)) } else { find(&r.children, c.map_or(&[][..], |c| &c.children), want) }
+    })
 }
 
 /// The criterion with id `id`.
