@@ -701,7 +701,8 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
             text: &trial.eligibility_text,
             memo,
             trial_id: trial.id.clone().unwrap_or_default(),
-            questions: Vec::new(),
+            // Most trials ask a few dozen: grown once, not five times.
+            questions: Vec::with_capacity(64),
             to_confirm: Vec::new(),
             cohorts: BTreeMap::new(),
             lean,
