@@ -387,6 +387,8 @@ struct Walk<'t, 'a, 'b> {
 /// the questions it asks.
 fn evaluate_with<'t>(trial: &'t Trial, prep: &'t Prepared, ctx: &Ctx, memo: &mut atom::Memo, lean: bool) -> (Evaluation, Vec<Asked<'t>>) {
     let mut w = Walk::new(trial, prep, ctx, memo, lean);
+    // Most trials ask a few dozen questions: grown once, not five times.
+    w.questions.reserve(64);
     let mut criteria = structured(trial, ctx, &mut w);
     let mut at = 0;
     for c in &trial.criteria {
@@ -447,8 +449,7 @@ fn failing(results: &[CriterionResult], criteria: &[Criterion]) -> Vec<Criterion
             return;
         }
         let before = out.len();
-        for (i, rc) in r.children.iter().enumerate() {
-            let cc = c.and_then(|c| c.children.get(i));
+        for (rc, cc) in beside(&r.children, c.map_or(&[][..], |c| &c.children)) {
             if rc.status == Status::Fail || cc.is_some_and(has_cohort) {
                 walk(rc, cc, out);
             }
@@ -460,14 +461,21 @@ fn failing(results: &[CriterionResult], criteria: &[Criterion]) -> Vec<Criterion
         }
     }
     let mut out = Vec::new();
-    let structured = results.len().saturating_sub(criteria.len());
-    for (i, r) in results.iter().enumerate() {
-        let c = i.checked_sub(structured).and_then(|j| criteria.get(j));
+    for (r, c) in beside(results, criteria) {
         if r.status == Status::Fail || c.is_some_and(has_cohort) {
             walk(r, c, &mut out);
         }
     }
     out
+}
+
+/// Results with the criteria they judge, in order: an evaluation's
+/// top-level results beside the trial's criteria (those for the trial's
+/// structured limits come first and have none), or a node's results beside
+/// its sub-items. A lean walk leaves result ids empty: the criterion has it.
+pub(crate) fn beside<'a>(results: &'a [CriterionResult], criteria: &'a [Criterion]) -> impl Iterator<Item = (&'a CriterionResult, Option<&'a Criterion>)> {
+    let structured = results.len().saturating_sub(criteria.len());
+    results.iter().enumerate().map(move |(i, r)| (r, i.checked_sub(structured).and_then(|j| criteria.get(j))))
 }
 
 /// The parts joined, in one allocation: `format!` costs several times
@@ -701,8 +709,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
             text: &trial.eligibility_text,
             memo,
             trial_id: trial.id.clone().unwrap_or_default(),
-            // Most trials ask a few dozen: grown once, not five times.
-            questions: Vec::with_capacity(64),
+            questions: Vec::new(),
             to_confirm: Vec::new(),
             cohorts: BTreeMap::new(),
             lean,

@@ -157,11 +157,8 @@ impl TrialSummary {
 /// trial's (results for the trial's structured limits come first and have
 /// none).
 fn find<'a>(results: &'a [CriterionResult], criteria: &'a [Criterion], want: &dyn Fn(&CriterionResult) -> bool) -> Option<(&'a CriterionResult, Option<&'a Criterion>)> {
-    let structured = results.len().saturating_sub(criteria.len());
-    results.iter().enumerate().find_map(|(i, r)| {
-        let c = i.checked_sub(structured).and_then(|j| criteria.get(j));
-        if r.children.is_empty() { want(r).then_some((r, c)) } else { find(&r.children, c.map_or(&[][..], |c| &c.children), want) }
-    })
+    super::beside(results, criteria)
+        .find_map(|(r, c)| if r.children.is_empty() { want(r).then_some((r, c)) } else { find(&r.children, c.map_or(&[][..], |c| &c.children), want) })
 }
 
 /// The criterion with id `id`.

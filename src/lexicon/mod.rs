@@ -243,9 +243,9 @@ impl Lexicon {
         let text = std::str::from_utf8(&blob[4..4 + text_len]).expect(BAD);
         let mut r = Reader { bytes: blob, at: 4 + text_len, text, next: 0, strings: Vec::new() };
         // Strings are borrowed from the blob: reading allocates no string.
-        let owned = |r: &mut Reader| Cow::Borrowed(r.str());
+        let string = |r: &mut Reader| Cow::Borrowed(r.str());
         let opt = |r: &mut Reader| r.opt().map(Cow::Borrowed);
-        let list = |r: &mut Reader| (0..r.uint()).map(|_| owned(r)).collect::<Vec<concept::Text>>();
+        let list = |r: &mut Reader| (0..r.uint()).map(|_| string(r)).collect::<Vec<concept::Text>>();
         let n = r.uint();
         let mut concepts: Vec<Concept> = Vec::with_capacity(n);
         // Parents and `testedBy` are positions; their ids are known once
@@ -253,8 +253,8 @@ impl Lexicon {
         let mut links: Vec<(Vec<usize>, Vec<usize>)> = Vec::with_capacity(n);
         for _ in 0..n {
             let kind = ConceptKind::ALL[r.uint()];
-            let id = owned(&mut r);
-            let name = owned(&mut r);
+            let id = string(&mut r);
+            let name = string(&mut r);
             let abbreviation = opt(&mut r);
             let code = opt(&mut r);
             let codes = list(&mut r);
