@@ -12,7 +12,12 @@ wasm=pkg/dist/trialsieve_bg.wasm
 before=$(stat -c %s "$wasm")
 # npm's binaryen (not Debian's older one, whose output fails to load);
 # --converge repeats -Oz until it stops shrinking (about 1.5 KB gzipped).
-node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers \
+# -ocimfs 20 inlines a function with one caller only when it is tiny: inlining
+# them all made functions of 13 to 53 KB, which V8's optimizing tier compiles
+# in 20 to 130 ms each, in the background but during a page's first verdict
+# (on two cores, beside it); kept apart the module is also about 12 KB smaller
+# gzipped, and the steady parse and check speeds are unchanged.
+node_modules/.bin/wasm-opt -Oz --converge -ocimfs 20 --strip-debug --strip-producers \
   "$wasm" -o "$wasm.opt"
 mv "$wasm.opt" "$wasm"
 size=$(stat -c %s "$wasm")

@@ -189,6 +189,7 @@ struct Extractor<'t> {
 }
 
 impl<'t> Extractor<'t> {
+    #[inline(never)]
     fn new(text: &'t str, span: Span, f: &'t Folded) -> Extractor<'t> {
         let lex = lexicon::get();
         let hits = lex
@@ -263,6 +264,11 @@ impl<'t> Extractor<'t> {
     }
 
     /// The atoms, and the folded ranges of what was deliberately left out.
+    ///
+    /// Its stages stay functions of their own (`#[inline(never)]`, and
+    /// `-ocimfs` in `scripts/build.sh`): inlined into their one caller they
+    /// made a 53 KB function, which a browser's optimizing compiler took
+    /// about 130 ms to compile during the first parse of a page.
     fn run(self) -> (Vec<Atom>, Vec<(usize, usize)>) {
         let mut drafts: Vec<Draft> = Vec::new();
         let mut mods: Vec<Modifier> = Vec::new();
@@ -426,6 +432,7 @@ impl<'t> Extractor<'t> {
     /// 10 mg": a negated reduction turns the bound around (`Some(Some(>=))`);
     /// another negation right before the comparator leaves its meaning
     /// unclear, and the threshold is dropped (`Some(None)`).
+    #[inline(never)]
     fn negated_comparator(&self, x: &Expr) -> Option<Option<Comparator>> {
         let c = x.cmp?;
         if x.is_range() {
@@ -503,6 +510,7 @@ impl<'t> Extractor<'t> {
     /// discontinued": the drug not taken within that time. A stopped drug
     /// with no such time says nothing clear about now ("discontinued X due
     /// to toxicity") and is left out by `leave_out`.
+    #[inline(never)]
     fn cessation(&self, drafts: &mut [Draft]) {
         for c in self.cues.iter().filter(|c| c.cue == Cue::Stop) {
             // "Corticosteroids prescribed for brain metastases have been
@@ -565,6 +573,7 @@ impl<'t> Extractor<'t> {
     /// related to SLE"), what is only planned ("planning to undergo
     /// surgery"), and the event a window counts from ("48 hours before CAR T
     /// cell reinfusion"). Left-out ranges go to `withheld`.
+    #[inline(never)]
     fn leave_out(&self, drafts: &mut Vec<Draft>, anchors: &[(usize, usize)], withheld: &mut Vec<(usize, usize)>) {
         let mut drop = vec![false; drafts.len()];
         for c in &self.cues {
@@ -640,6 +649,7 @@ impl<'t> Extractor<'t> {
 
     /// The concepts a threshold at `x` is about: the nearest lab, vital or
     /// score before it, with any list it ends ("AST, ALT < 2.5 x ULN").
+    #[inline(never)]
     fn subjects(&self, x: &Expr) -> Vec<usize> {
         let measurable = |h: &Hit| matches!(h.concept.kind, ConceptKind::Lab | ConceptKind::Vital | ConceptKind::Score);
         let mut near = None;
@@ -702,6 +712,7 @@ impl<'t> Extractor<'t> {
     /// lexicon does not know them ("Karnofsky performance status > 60").
     /// A threshold in parentheses takes the name before them
     /// ("bradycardia (< 50 beats/min)").
+    #[inline(never)]
     fn name_before(&self, at: usize) -> Option<(usize, usize)> {
         let mut i = self.f.skip_spaces_back(at);
         if i > 0 && matches!(self.f.get(i - 1), '(' | ':') {
@@ -739,6 +750,7 @@ impl<'t> Extractor<'t> {
 
     /// The words right after a threshold that name what it counts
     /// ("> 7 metabolic equivalents", "≥ 3 swollen joints").
+    #[inline(never)]
     fn name_after(&self, at: usize) -> Option<(usize, usize)> {
         let mut i = self.f.skip_spaces(at);
         let mut words = Vec::new();
@@ -797,6 +809,7 @@ impl<'t> Extractor<'t> {
         Some((words.first()?.0, words.last()?.1))
     }
 
+    #[inline(never)]
     fn place_expr(&self, x: &Expr, drafts: &mut Vec<Draft>, mods: &mut Vec<Modifier>, used_hits: &mut [bool], used_cues: &mut [bool]) {
         if x.bare && self.hits.iter().any(|h| h.a <= x.a && x.b <= h.b) {
             // The number belongs to a name the lexicon knows ("CKD stage 5").
@@ -1094,6 +1107,7 @@ impl<'t> Extractor<'t> {
 
     /// "lupus nephritis, ISN/RPS class III or IV" → `class III/IV`; "anti-CD19
     /// CAR-T" → `CD19`: the qualifier and where it ends (or starts, when before).
+    #[inline(never)]
     fn qualifier_of(&self, h: &Hit, kind: AtomKind) -> Option<(String, usize)> {
         let f = self.f;
         if kind == AtomKind::Condition {
@@ -1159,6 +1173,7 @@ impl<'t> Extractor<'t> {
 
     /// "class III or IV", "stage II-III", "grade I": the levels after a
     /// level word within two words of `at`, and where they end.
+    #[inline(never)]
     fn romans_after(&self, at: usize) -> Option<(Vec<u32>, usize)> {
         let f = self.f;
         let mut j = f.skip_spaces(at);
@@ -1243,6 +1258,7 @@ impl<'t> Extractor<'t> {
 
     /// A time quantity: a window ("within 4 weeks prior to screening"), or a
     /// duration ("for at least 6 months").
+    #[inline(never)]
     fn time_modifier(&self, x: &Expr, mods: &mut Vec<Modifier>, used_cues: &mut [bool]) {
         let value = x.value.or(x.high.map(|h| h.value)).unwrap_or(0.0);
         let unit = x.unit.clone().unwrap_or_default();
@@ -1355,6 +1371,7 @@ impl<'t> Extractor<'t> {
         has(PAST) && !has(NOW)
     }
 
+    #[inline(never)]
     fn status_of(&self, a: usize, b: usize, used: &mut [bool]) -> Option<(String, usize)> {
         let found = self
             .cues
@@ -1374,6 +1391,7 @@ impl<'t> Extractor<'t> {
         Some((s.into(), ca))
     }
 
+    #[inline(never)]
     fn cue_atoms(&self, drafts: &mut Vec<Draft>, used: &mut [bool]) {
         let mut last: Option<(AtomKind, usize)> = None;
         for (k, c) in self.cues.iter().enumerate() {
@@ -1410,6 +1428,7 @@ impl<'t> Extractor<'t> {
     /// "Women only", "Female, 18 to 45": a sex restriction when a sex word
     /// leads the criterion and nothing about pregnancy or contraception
     /// follows (then the word only names who the rest applies to).
+    #[inline(never)]
     fn sex_atom(&self, drafts: &mut Vec<Draft>, used: &mut [bool]) {
         if self.cues.iter().any(|c| c.cue == Cue::BothSexes) {
             for (k, c) in self.cues.iter().enumerate() {
@@ -1443,6 +1462,7 @@ impl<'t> Extractor<'t> {
 
     /// Hangs windows, durations and doses on the atom they qualify: the
     /// nearest atom before them in the same clause, else the next after.
+    #[inline(never)]
     fn attach(&self, drafts: &mut Vec<Draft>, mods: Vec<Modifier>) {
         for m in mods {
             let fits = |d: &Draft| {
@@ -1585,6 +1605,7 @@ impl<'t> Extractor<'t> {
     /// "2019 EULAR/ACR", "2010 American College of Rheumatology (ACR)/European
     /// League Against Rheumatism (EULAR)": the classification criteria a
     /// diagnosis follows, set on the conditions of the same clause.
+    #[inline(never)]
     fn classification(&self, drafts: &mut [Draft]) {
         const BODIES: &[&str] = &["acr", "eular", "slicc", "aecg", "isn", "rps", "isn/rps", "acr/eular", "eular/acr", "esc", "who", "nyha", "ilae", "ada", "mcdonald", "gold", "idsa", "kdigo", "iwg", "imwg", "cdc"];
         let f = self.f;
@@ -1645,6 +1666,7 @@ impl<'t> Extractor<'t> {
 
     /// "no", "without", "never": the atoms after the cue in its clause,
     /// up to a comma or "but", are negated.
+    #[inline(never)]
     fn negate(&self, drafts: &mut [Draft]) {
         for c in self.cues.iter().filter(|c| c.cue == Cue::Negation) {
             // "non" is a prefix: it negates the word it is written with
@@ -1675,6 +1697,7 @@ impl<'t> Extractor<'t> {
 
     /// "except …", "unless …", "excluding …": the atoms in the cue's scope
     /// are exceptions to the nearest atom before the cue.
+    #[inline(never)]
     fn exceptions(&self, drafts: &mut Vec<Draft>) {
         for c in self.cues.iter().filter(|c| c.cue == Cue::Exception) {
             let Some(target) = drafts.iter().rposition(|d| d.a < c.a && d.atom.excepts.is_none()) else { continue };

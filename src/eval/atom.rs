@@ -180,6 +180,10 @@ fn is_not_sure(v: &Value) -> bool {
 }
 
 /// Judges one atom. `except` are keys of facts that an exception atom takes out.
+///
+/// Each kind's judgment is a function of its own (`#[inline(never)]`): one
+/// function of them all was 26 KB, compiled whole by a browser's optimizing
+/// tier as soon as any kind was judged often.
 pub(crate) fn judge(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, except: &[String]) -> Outcome {
     let mut o = match a.kind {
         AtomKind::Age => age(a, section, ctx),
@@ -325,6 +329,7 @@ impl Memo {
 
 // ---- age and sex ----
 
+#[inline(never)]
 fn age(a: &Atom, section: Section, ctx: &Ctx) -> Outcome {
     let unit = a.unit.as_deref().unwrap_or("a");
     let to_years = |v: f64| units::years(v, unit).unwrap_or(v);
@@ -341,6 +346,7 @@ fn age(a: &Atom, section: Section, ctx: &Ctx) -> Outcome {
     out.fact(fact.field, fact.text)
 }
 
+#[inline(never)]
 fn sex(a: &Atom, ctx: &Ctx) -> Outcome {
     let Some(want) = a.sex else { return Outcome::new(Truth::Unknown, "the sex required is not stated".into()) };
     let want_s = if want == crate::atoms::Sex::Female { "female" } else { "male" };
@@ -583,6 +589,7 @@ fn ask_units(a: &Atom, slug: &str) -> Vec<String> {
     seen
 }
 
+#[inline(never)]
 fn measurement(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> Outcome {
     let slug: &str = &info.slug;
     let qid = format!("obs:{slug}");
@@ -785,6 +792,7 @@ fn want_active(a: &Atom) -> bool {
     })
 }
 
+#[inline(never)]
 fn condition(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome {
     let name = concept_name(a);
     // A member of a group concept is met only by a record of that member.
@@ -993,6 +1001,7 @@ fn in_prednisone_equivalents(a: &Atom) -> bool {
         .is_some_and(|c| index::is_a(c, "glucocorticoids"))
 }
 
+#[inline(never)]
 fn medication(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, except: &[String]) -> Outcome {
     let name = concept_name(a);
     let slug: &str = &info.slug;
@@ -1217,6 +1226,7 @@ fn med_q(qid: &str, name: &str, a: &Atom, ever: bool) -> Question {
 
 // ---- procedures and immunizations ----
 
+#[inline(never)]
 fn event(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome {
     let name = concept_name(a);
     let slug: &str = &info.slug;
@@ -1299,6 +1309,7 @@ fn event(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome {
 
 // ---- pregnancy, breastfeeding, contraception ----
 
+#[inline(never)]
 fn reproductive(a: &Atom, ctx: &Ctx) -> Outcome {
     let status = a.status.as_deref().unwrap_or("").to_lowercase();
     let (qid, what, field): (&str, &str, Option<bool>) = match a.kind {
