@@ -534,4 +534,9 @@ fn a_file_refused_is_named_with_its_problem() {
     let stop = r#"["X-X"]"#;
     let x = r#"[{"id": "x", "kind": "lab", "name": "X", "synonyms": ["x x"]}]"#;
     assert_eq!(refused(&[("labs.json", x), (STOP_FILE, stop)]), r#"lexicon file stop_phrases.json: stop phrase "X-X" is a synonym of "x""#);
+    // A note is for whoever edits the files; it must still be text.
+    let noted = r#"[{"id": "x", "kind": "lab", "name": "X", "synonyms": ["xx"], "note": "from the assay's insert"}]"#;
+    assert!(Lexicon::from_files(&[("labs.json", noted)]).is_ok());
+    let number = r#"[{"id": "x", "kind": "lab", "name": "X", "synonyms": ["xx"], "note": 3}]"#;
+    assert!(refused(&[("labs.json", number)]).starts_with("lexicon file labs.json: invalid type: integer `3`, expected a string"), "{}", refused(&[("labs.json", number)]));
 }

@@ -24,7 +24,8 @@
 // table of our own instead of the Unicode conversion table (src/atoms/text.rs,
 // `upper`), and lexicon strings borrowed from the blob: 369.1 KB. Functions
 // with one caller no longer inlined into it unless tiny (wasm-opt -ocimfs 20;
-// the extractor's stages and each kind's judgment kept apart): 357.0 KB. The budget
+// the extractor's stages and each kind's judgment kept apart): 357.0 KB. The lexicon's notes left out of
+// the blob (the library never read them): 354.5 KB. The budget
 // holds today's size with a small margin so that growth is caught; bring it
 // down to 300_000 as the module shrinks. Speed for size, measured on the
 // 376 KB build (gzip -9 sizes; parse of 1,500 corpus trials in Node): "z"
@@ -36,7 +37,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-const BUDGET = 358_000;
+const BUDGET = 355_500;
 const TARGET = 300_000;
 const WASM = new URL('../dist/trialsieve_bg.wasm', import.meta.url);
 

@@ -75,9 +75,17 @@ pub struct Concept {
     /// rules it out ("HIV antibody: negative" settles "known HIV infection").
     #[serde(default)]
     pub tested_by: Vec<Text>,
-    /// Where a number or a choice came from, or why a code is left out.
-    #[serde(default)]
-    pub note: Option<Text>,
+    /// Where a number or a choice came from, or why a code is left out: for
+    /// whoever edits the files. Read and checked for its place, then left
+    /// out of the embedded blob; the library never needs it.
+    #[serde(default, deserialize_with = "a_string")]
+    #[allow(dead_code)]
+    pub(crate) note: (),
+}
+
+/// Reads a string and keeps nothing of it.
+fn a_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<(), D::Error> {
+    String::deserialize(d).map(drop)
 }
 
 /// What kind of thing a concept is; one lexicon file per kind.

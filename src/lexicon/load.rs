@@ -19,8 +19,7 @@
 //!           [codes], [synonyms], [caseSensitive], unit?, [altUnits],
 //!           a bit set of the numbers present (defaultUln 1, defaultLln 2,
 //!           molarMass 4, prednisoneEquivalentFactor 8) and each of them as
-//!           8 bytes (f64, little endian), [parents], [group], [testedBy],
-//!           note?
+//!           8 bytes (f64, little endian), [parents], [group], [testedBy]
 //! stops:    [stop phrases]
 //! codes:    count, then (code, concept) sorted by code
 //! ids:      concept positions sorted by id
@@ -172,7 +171,6 @@ pub fn encode(files: &[(&str, &str)]) -> Result<Vec<u8>, String> {
         w.positions(&parents[i]);
         w.strs(&c.group);
         w.positions(&tested_by[i]);
-        w.opt(c.note.as_deref());
     }
     w.uint(stops.len());
     stops.iter().for_each(|(s, _)| w.str(s));

@@ -268,7 +268,6 @@ impl Lexicon {
             let parents: Vec<usize> = (0..r.uint()).map(|_| r.uint()).collect();
             let group = list(&mut r);
             let tested_by: Vec<usize> = (0..r.uint()).map(|_| r.uint()).collect();
-            let note = opt(&mut r);
             links.push((parents, tested_by));
             concepts.push(Concept {
                 id,
@@ -288,7 +287,7 @@ impl Lexicon {
                 parents: Vec::new(),
                 group,
                 tested_by: Vec::new(),
-                note,
+                note: (),
             });
         }
         let mut children = vec![Vec::new(); n];
