@@ -1,7 +1,9 @@
-//! Checks the lexicon (`data/lexicon/*.json`) and writes it, folded and
-//! indexed, as the blob `src/lexicon/mod.rs` embeds (`OUT_DIR/lexicon.bin`),
-//! so that the library parses no JSON and folds no synonym at start. A file
-//! the library would refuse fails the build with a message naming it.
+//! Checks the data the library embeds and writes it in the form the library
+//! reads without parsing: the lexicon (`data/lexicon/*.json`) as the blob
+//! `src/lexicon/mod.rs` embeds (`OUT_DIR/lexicon.bin`; synonyms stored as
+//! written, folded on first use), and the smaller tables (`build/tables.rs`)
+//! as Rust source the modules `include!`. A file the library would refuse
+//! fails the build with a message naming it.
 
 use std::path::Path;
 
@@ -16,6 +18,13 @@ mod load;
 mod norm;
 #[path = "src/ingest/page_field.rs"]
 mod page_field;
+// The scanner's folding, for the atom tables' phrases.
+#[allow(dead_code)]
+#[path = "src/span.rs"]
+mod span;
+#[allow(dead_code)]
+#[path = "src/atoms/text.rs"]
+mod text;
 #[path = "build/tables.rs"]
 mod tables;
 
@@ -45,6 +54,10 @@ fn main() {
     write_out("page_tables.rs", page);
     let units = tables::units(&data("data/units/units.json"), &data("data/units/analytes.json"));
     write_out("unit_tables.rs", units);
+    let names = ["units.tsv", "comparators.tsv", "cues.tsv", "uln.txt", "numbers.tsv", "stopwords.txt", "function_words.txt", "counted.txt", "measure_words.txt"];
+    let texts: Vec<(&str, String)> = names.iter().map(|n| (*n, data(&format!("data/atoms/{n}")))).collect();
+    let texts: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    write_out("atom_tables.rs", tables::atoms(&texts));
 }
 
 /// The text of a data file, which the build then reruns on.

@@ -292,3 +292,155 @@ pub fn units(units: &str, analytes: &str) -> Result<String, String> {
     out.push_str("];\n");
     Ok(out)
 }
+
+// ------------------------------------------------------------ atom tables
+
+/// The scanner's word lists in `data/atoms/` (name, text), checked and
+/// written as `static` slices for `src/atoms/lex.rs`: phrases folded as the
+/// scanner folds text (`atoms::text::fold_str`) and sorted longest first,
+/// words in lower case. An unknown category, a missing column, a number or
+/// comparator that does not read, or a phrase given two meanings fails the
+/// build, naming the file and line.
+pub fn atoms(files: &[(&str, &str)]) -> Result<String, String> {
+    let file = |name: &str| files.iter().find(|(n, _)| *n == name).map(|(_, t)| *t).ok_or_else(|| format!("data/atoms/{name}: missing"));
+    let rows = |name: &'static str| -> Result<Vec<(usize, Vec<&str>)>, String> {
+        Ok(file(name)?
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
+            .map(|(n, l)| (n + 1, l.split('\t').collect()))
+            .collect())
+    };
+    let field = |name: &str, n: usize, cols: &[&str], i: usize| -> Result<String, String> {
+        cols.get(i).copied().filter(|s| !s.is_empty()).map(str::to_string).ok_or_else(|| format!("data/atoms/{name} line {n}: missing column {}", i + 1))
+    };
+    let fold = |s: &str| crate::text::fold_str(s).into_iter().collect::<String>();
+    // Longest first (in characters, as the scanner compares); a stable
+    // sort keeps the files' order among phrases of one length.
+    fn longest_first<T>(rows: &mut [(String, T)]) {
+        rows.sort_by_key(|(p, _)| std::cmp::Reverse(p.chars().count()));
+    }
+    // One meaning per phrase, as the lexicon has one concept per synonym.
+    fn once<T: PartialEq + std::fmt::Debug>(name: &str, rows: &[(String, T)]) -> Result<(), String> {
+        let mut seen: HashMap<&str, &T> = HashMap::new();
+        for (p, v) in rows {
+            if let Some(prev) = seen.insert(p, v) {
+                if prev != v {
+                    return Err(format!("data/atoms/{name}: {p:?} means both {prev:?} and {v:?}"));
+                }
+            }
+        }
+        Ok(())
+    }
+    let mut out = String::new();
+
+    const DIMS: [(&str, &str); 9] =
+        [("time", "Time"), ("dose", "Dose"), ("mass", "Mass"), ("conc", "Conc"), ("count", "Count"), ("rate", "Rate"), ("pct", "Pct"), ("pressure", "Pressure"), ("other", "Other")];
+    let mut units: Vec<(String, (String, &str))> = Vec::new();
+    for (n, cols) in rows("units.tsv")? {
+        let d = field("units.tsv", n, &cols, 2)?;
+        let dim = DIMS.iter().find(|(k, _)| *k == d).map(|(_, v)| *v).ok_or_else(|| format!("data/atoms/units.tsv line {n}: unknown dimension {d:?}"))?;
+        let ucum = field("units.tsv", n, &cols, 1)?;
+        if ucum.contains(' ') {
+            return Err(format!("data/atoms/units.tsv line {n}: malformed UCUM code {ucum:?}"));
+        }
+        units.push((fold(&field("units.tsv", n, &cols, 0)?), (ucum, dim)));
+    }
+    longest_first(&mut units);
+    once("units.tsv", &units.iter().map(|(p, (u, _))| (p.clone(), u.clone())).collect::<Vec<_>>())?;
+    out.push_str("static UNITS: &[(&str, &str, Dim)] = &[\n");
+    for (p, (u, d)) in &units {
+        writeln!(out, "    ({p:?}, {u:?}, Dim::{d}),").unwrap();
+    }
+    out.push_str("];\n");
+
+    const CMPS: [(&str, &str); 5] = [(">=", "Ge"), ("<=", "Le"), (">", "Gt"), ("<", "Lt"), ("=", "Eq")];
+    let mut comparators: Vec<(String, (&str, bool))> = Vec::new();
+    for (n, cols) in rows("comparators.tsv")? {
+        let c = field("comparators.tsv", n, &cols, 1)?;
+        let cmp = CMPS.iter().find(|(k, _)| *k == c).map(|(_, v)| *v).ok_or_else(|| format!("data/atoms/comparators.tsv line {n}: unknown comparator {c:?}"))?;
+        let post = match field("comparators.tsv", n, &cols, 2)?.as_str() {
+            "pre" => false,
+            "post" => true,
+            p => return Err(format!("data/atoms/comparators.tsv line {n}: position must be pre or post, not {p:?}")),
+        };
+        comparators.push((fold(cols[0]), (cmp, post)));
+    }
+    longest_first(&mut comparators);
+    once("comparators.tsv", &comparators.iter().map(|(p, (c, post))| (format!("{p} {post}"), *c)).collect::<Vec<_>>())?;
+    out.push_str("static COMPARATORS: &[(&str, Comparator, bool)] = &[\n");
+    for (p, (c, post)) in &comparators {
+        writeln!(out, "    ({p:?}, Comparator::{c}, {post}),").unwrap();
+    }
+    out.push_str("];\n");
+
+    let mut cues: Vec<(String, String)> = Vec::new();
+    for (n, cols) in rows("cues.tsv")? {
+        let category = field("cues.tsv", n, &cols, 0)?;
+        let cue = CUES.iter().find(|(k, _)| *k == category).map(|(_, v)| *v).ok_or_else(|| format!("data/atoms/cues.tsv line {n}: unknown category {category:?}"))?;
+        cues.push((fold(&field("cues.tsv", n, &cols, 1)?), cue.to_string()));
+    }
+    longest_first(&mut cues);
+    once("cues.tsv", &cues)?;
+    out.push_str("static CUES: &[(&str, Cue)] = &[\n");
+    for (p, c) in &cues {
+        writeln!(out, "    ({p:?}, Cue::{c}),").unwrap();
+    }
+    out.push_str("];\n");
+
+    let mut uln: Vec<(String, bool)> = Vec::new();
+    for (_, cols) in rows("uln.txt")? {
+        let p = cols[0].trim();
+        // "x normal" needs a multiplier word before it; "ULN" does not.
+        let strong = p.contains("upper") || p.contains("uln") || p.contains("unl");
+        uln.push((fold(p), !strong));
+    }
+    longest_first(&mut uln);
+    writeln!(out, "static ULN: &[(&str, bool)] = &[{}];", uln.iter().map(|(p, w)| format!("({p:?}, {w})")).collect::<Vec<_>>().join(", ")).unwrap();
+
+    let mut numbers: Vec<(String, f64)> = Vec::new();
+    for (n, cols) in rows("numbers.tsv")? {
+        let v = field("numbers.tsv", n, &cols, 1)?;
+        let v: f64 = v.parse().map_err(|_| format!("data/atoms/numbers.tsv line {n}: not a number: {v:?}"))?;
+        numbers.push((fold(cols[0]), v));
+    }
+    longest_first(&mut numbers);
+    writeln!(out, "static NUMBERS: &[(&str, f64)] = &[{}];", numbers.iter().map(|(p, v)| format!("({p:?}, {})", num(*v))).collect::<Vec<_>>().join(", ")).unwrap();
+
+    for (name, konst) in [("stopwords.txt", "STOP"), ("function_words.txt", "FUNCTION"), ("counted.txt", "COUNTED"), ("measure_words.txt", "MEASURE_WORDS")] {
+        let words: Vec<String> = rows(name)?.iter().map(|(_, cols)| cols[0].trim().to_lowercase()).collect();
+        writeln!(out, "static {konst}: &[&str] = {};", strs(&words)).unwrap();
+    }
+    Ok(out)
+}
+
+/// The categories of `cues.tsv` and the `Cue` each names.
+const CUES: [(&str, &str); 27] = [
+    ("negation", "Negation"),
+    ("exception", "Exception"),
+    ("pregnancy", "Pregnancy"),
+    ("breastfeeding", "Breastfeeding"),
+    ("contraception", "Contraception"),
+    ("consent", "Consent"),
+    ("judgment", "Judgment"),
+    ("participation", "Participation"),
+    ("window_pre", "WindowPre"),
+    ("window_next", "WindowNext"),
+    ("window_before", "WindowBefore"),
+    ("window_after", "WindowAfter"),
+    ("duration_pre", "DurationPre"),
+    ("age", "Age"),
+    ("female", "Female"),
+    ("male", "Male"),
+    ("both_sexes", "BothSexes"),
+    ("history", "History"),
+    ("active", "Active"),
+    ("positive", "Positive"),
+    ("negative", "Negative"),
+    ("filler", "Filler"),
+    ("severity", "Severity"),
+    ("third_party", "ThirdParty"),
+    ("relation", "Relation"),
+    ("plan", "Plan"),
+    ("stop", "Stop"),
+];

@@ -7,7 +7,6 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use super::Comparator;
-use super::text::fold_str;
 
 /// What a unit measures, which decides what kind of atom a quantity makes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -130,121 +129,25 @@ impl Tables {
     }
 }
 
-const UNITS: &str = include_str!("../../data/atoms/units.tsv");
-const COMPARATORS: &str = include_str!("../../data/atoms/comparators.tsv");
-const CUES: &str = include_str!("../../data/atoms/cues.tsv");
-const ULN: &str = include_str!("../../data/atoms/uln.txt");
-const NUMBERS: &str = include_str!("../../data/atoms/numbers.tsv");
-const STOP: &str = include_str!("../../data/atoms/stopwords.txt");
-const FUNCTION: &str = include_str!("../../data/atoms/function_words.txt");
-const COUNTED: &str = include_str!("../../data/atoms/counted.txt");
-const MEASURE_WORDS: &str = include_str!("../../data/atoms/measure_words.txt");
+// The tables of `data/atoms/`, checked, folded and sorted longest first by
+// `build.rs` (`build/tables.rs`): `UNITS`, `COMPARATORS`, `CUES`, `ULN`,
+// `NUMBERS`, and the word lists `STOP`, `FUNCTION`, `COUNTED`,
+// `MEASURE_WORDS`.
+include!(concat!(env!("OUT_DIR"), "/atom_tables.rs"));
 
 static TABLES: OnceLock<Tables> = OnceLock::new();
 
-/// The embedded tables, loaded on first use.
+/// The embedded tables, laid out on first use.
 pub fn get() -> &'static Tables {
-    TABLES.get_or_init(|| load().expect("embedded atom tables are checked by tests"))
+    TABLES.get_or_init(load)
 }
 
-/// The lines of a data file that carry data: not blank, not `#` comments.
-fn rows(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(|(n, l)| (n + 1, l.split('\t').collect()))
-}
-
-fn field<'a>(file: &str, n: usize, cols: &[&'a str], i: usize) -> Result<&'a str, String> {
-    cols.get(i).copied().filter(|s| !s.is_empty()).ok_or_else(|| format!("{file} line {n}: missing column {}", i + 1))
-}
-
-/// Reads and checks every table.
-pub fn load() -> Result<Tables, String> {
-    let mut units = Vec::new();
-    for (n, cols) in rows(UNITS) {
-        let dim = match field("units.tsv", n, &cols, 2)? {
-            "time" => Dim::Time,
-            "dose" => Dim::Dose,
-            "mass" => Dim::Mass,
-            "conc" => Dim::Conc,
-            "count" => Dim::Count,
-            "rate" => Dim::Rate,
-            "pct" => Dim::Pct,
-            "pressure" => Dim::Pressure,
-            "other" => Dim::Other,
-            d => return Err(format!("units.tsv line {n}: unknown dimension {d:?}")),
-        };
-        units.push((fold_str(field("units.tsv", n, &cols, 0)?), field("units.tsv", n, &cols, 1)?.to_string(), dim));
-    }
-    crate::sort::sort_by_key(&mut units, |e| std::cmp::Reverse(e.0.len()));
-    let mut comparators = Vec::new();
-    for (n, cols) in rows(COMPARATORS) {
-        let cmp = parse_comparator(field("comparators.tsv", n, &cols, 1)?)
-            .ok_or_else(|| format!("comparators.tsv line {n}: unknown comparator {:?}", cols[1]))?;
-        let post = match field("comparators.tsv", n, &cols, 2)? {
-            "pre" => false,
-            "post" => true,
-            p => return Err(format!("comparators.tsv line {n}: position must be pre or post, not {p:?}")),
-        };
-        comparators.push((fold_str(cols[0]), cmp, post));
-    }
-    crate::sort::sort_by_key(&mut comparators, |e| std::cmp::Reverse(e.0.len()));
-    let mut cues = Vec::new();
-    for (n, cols) in rows(CUES) {
-        let cue = match field("cues.tsv", n, &cols, 0)? {
-            "negation" => Cue::Negation,
-            "exception" => Cue::Exception,
-            "pregnancy" => Cue::Pregnancy,
-            "breastfeeding" => Cue::Breastfeeding,
-            "contraception" => Cue::Contraception,
-            "consent" => Cue::Consent,
-            "judgment" => Cue::Judgment,
-            "participation" => Cue::Participation,
-            "window_pre" => Cue::WindowPre,
-            "window_next" => Cue::WindowNext,
-            "window_before" => Cue::WindowBefore,
-            "window_after" => Cue::WindowAfter,
-            "duration_pre" => Cue::DurationPre,
-            "age" => Cue::Age,
-            "female" => Cue::Female,
-            "male" => Cue::Male,
-            "both_sexes" => Cue::BothSexes,
-            "history" => Cue::History,
-            "active" => Cue::Active,
-            "positive" => Cue::Positive,
-            "negative" => Cue::Negative,
-            "filler" => Cue::Filler,
-            "severity" => Cue::Severity,
-            "third_party" => Cue::ThirdParty,
-            "relation" => Cue::Relation,
-            "plan" => Cue::Plan,
-            "stop" => Cue::Stop,
-            c => return Err(format!("cues.tsv line {n}: unknown category {c:?}")),
-        };
-        cues.push((fold_str(field("cues.tsv", n, &cols, 1)?), cue));
-    }
-    crate::sort::sort_by_key(&mut cues, |e| std::cmp::Reverse(e.0.len()));
-    let mut uln: Vec<(Vec<char>, bool)> = rows(ULN)
-        .map(|(_, cols)| {
-            let p = cols[0].trim();
-            let strong = p.contains("upper") || p.contains("uln") || p.contains("unl");
-            (fold_str(p), !strong)
-        })
-        .collect();
-    crate::sort::sort_by_key(&mut uln, |e| std::cmp::Reverse(e.0.len()));
-    let mut numbers = Vec::new();
-    for (n, cols) in rows(NUMBERS) {
-        let v: f64 = field("numbers.tsv", n, &cols, 1)?
-            .parse()
-            .map_err(|_| format!("numbers.tsv line {n}: not a number: {:?}", cols[1]))?;
-        numbers.push((fold_str(cols[0]), v));
-    }
-    crate::sort::sort_by_key(&mut numbers, |e| std::cmp::Reverse(e.0.len()));
-    let function = rows(FUNCTION).map(|(_, cols)| cols[0].trim().to_lowercase()).collect();
-    let stop = rows(STOP).map(|(_, cols)| cols[0].trim().to_lowercase()).collect();
-    let counted = rows(COUNTED).map(|(_, cols)| cols[0].trim().to_lowercase()).collect();
-    let measure_words = rows(MEASURE_WORDS).map(|(_, cols)| cols[0].trim().to_lowercase()).collect();
+/// The tables from what `build.rs` wrote: no file is parsed, folded or
+/// sorted here.
+pub fn load() -> Tables {
+    let chars = |s: &str| s.chars().collect::<Vec<char>>();
+    let words = |list: &[&str]| list.iter().map(|w| w.to_string()).collect::<WordSet>();
+    let cues: Vec<(Vec<char>, Cue)> = CUES.iter().map(|&(p, c)| (chars(p), c)).collect();
     let mut cue_first: HashMap<char, Vec<usize>> = HashMap::new();
     for (k, (p, _)) in cues.iter().enumerate() {
         if let Some(&c) = p.first() {
@@ -257,18 +160,19 @@ pub fn load() -> Result<Tables, String> {
             cue_ascii[*c as usize] = ks.clone();
         }
     }
-    Ok(Tables { units, comparators, cues, uln, numbers, stop, function, counted, measure_words, cue_first, cue_ascii })
-}
-
-pub fn parse_comparator(s: &str) -> Option<Comparator> {
-    Some(match s {
-        ">=" => Comparator::Ge,
-        "<=" => Comparator::Le,
-        ">" => Comparator::Gt,
-        "<" => Comparator::Lt,
-        "=" => Comparator::Eq,
-        _ => return None,
-    })
+    Tables {
+        units: UNITS.iter().map(|&(p, u, d)| (chars(p), u.to_string(), d)).collect(),
+        comparators: COMPARATORS.iter().map(|&(p, c, post)| (chars(p), c, post)).collect(),
+        cues,
+        uln: ULN.iter().map(|&(p, weak)| (chars(p), weak)).collect(),
+        numbers: NUMBERS.iter().map(|&(p, v)| (chars(p), v)).collect(),
+        stop: words(STOP),
+        function: words(FUNCTION),
+        counted: words(COUNTED),
+        measure_words: words(MEASURE_WORDS),
+        cue_first,
+        cue_ascii,
+    }
 }
 
 #[cfg(test)]
@@ -277,15 +181,24 @@ mod tests {
 
     #[test]
     fn tables_load() {
-        let t = super::load().unwrap();
+        let t = super::load();
         assert!(t.units.len() > 100);
         assert!(t.cues.iter().any(|(p, _)| p.iter().collect::<String>() == "except"));
+        // The build folded every phrase as the scanner folds text.
+        let phrases = t.units.iter().map(|x| &x.0).chain(t.comparators.iter().map(|x| &x.0)).chain(t.cues.iter().map(|x| &x.0));
+        for p in phrases.chain(t.uln.iter().map(|x| &x.0)).chain(t.numbers.iter().map(|x| &x.0)) {
+            let s: String = p.iter().collect();
+            assert_eq!(&super::super::text::fold_str(&s), p, "{s:?} is not folded");
+        }
+        // Longest first, as the scanner tries them.
+        assert!(t.cues.windows(2).all(|w| w[0].0.len() >= w[1].0.len()));
     }
 
-    /// Every table is checked the way the lexicon is: one meaning per phrase.
+    /// Every table is checked the way the lexicon is (by the build, which
+    /// refuses otherwise): one meaning per phrase.
     #[test]
     fn no_phrase_has_two_meanings() {
-        let t = super::load().unwrap();
+        let t = super::load();
         let mut units: HashMap<&[char], &str> = HashMap::new();
         for (p, u, _) in &t.units {
             let s: String = p.iter().collect();
