@@ -1,6 +1,7 @@
 // Prints the table of scripts/bench.sh from the outputs it gathered in DIR:
-// native.txt (divan's report), wasm.json, browser.json (optional); and
-// measures the wasm's size itself.
+// native.txt (divan's report), wasm.json, browser.json (optional),
+// peer.json (optional: bench/peer.mjs, when CTP_BIN was set); and measures
+// the wasm's size itself.
 //   node bench/table.mjs DIR
 import { readFileSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -14,6 +15,17 @@ if (native.includes('corpus not found')) {
 }
 const wasm = JSON.parse(readFileSync(join(dir, 'wasm.json'), 'utf8'));
 const browser = existsSync(join(dir, 'browser.json')) ? JSON.parse(readFileSync(join(dir, 'browser.json'), 'utf8')) : null;
+// The peer's result, or why there is none: bench/peer.mjs writes { error }
+// when the peer fails, and nothing readable if it crashed itself.
+const peerFile = join(dir, 'peer.json');
+const peer = (() => {
+  if (!existsSync(peerFile)) return null;
+  try {
+    return JSON.parse(readFileSync(peerFile, 'utf8'));
+  } catch {
+    return { error: 'bench/peer.mjs wrote no result (its error is in the log above)' };
+  }
+})();
 
 // divan prints, per bench, a line `name  fastest │ slowest │ median │ mean │ …`
 // and, with a counter, a second line of the same columns as throughput.
@@ -74,6 +86,15 @@ row('parse, wasm in Node, by CPU time (MB/s)', f(wasm.parseCpuMBs), '≥ 20', wa
 if (parseNativeCpu) row('parse, native, by CPU time (MB/s)', f(parseNativeCpu), '', undefined);
 row('wasm parse time / native', f(parseNative.mbs / wasm.parseMBs, 2) + '×', '≤ 1.5×', parseNative.mbs / wasm.parseMBs <= 1.5);
 if (parseNativeCpu) row('wasm parse time / native, by CPU time', f(parseNativeCpu / wasm.parseCpuMBs, 2) + '×', '≤ 1.5×', parseNativeCpu / wasm.parseCpuMBs <= 1.5);
+// The peer is timed as a whole process, once, its start and its file I/O
+// included (bench/peer.mjs); our side counts parsing alone.
+if (peer && !peer.error) {
+  row('parse, peer Clinical-Trial-Parser, whole process (MB/s)', f(peer.mbPerS, 2), '', undefined);
+  if (peer.cpuMbPerS) row('parse, peer, whole process, by CPU time (MB/s)', f(peer.cpuMbPerS, 2), '', undefined);
+  row('native parse speed / peer', f(parseNative.mbs / peer.mbPerS) + '×', '≥ 10×', parseNative.mbs / peer.mbPerS >= 10);
+  if (parseNativeCpu && peer.cpuMbPerS) row('native parse speed / peer, by CPU time', f(parseNativeCpu / peer.cpuMbPerS) + '×', '≥ 10×', parseNativeCpu / peer.cpuMbPerS >= 10);
+  row('wasm parse speed / peer', f(wasm.parseMBs / peer.mbPerS) + '×', '', undefined);
+}
 row('check 1 × 1,000, wasm, median (ms)', f(wasm.checkMedianMs, 2), '≤ 10', wasm.checkMedianMs <= 10);
 row('check 1 × 1,000, wasm, p95 (ms)', f(wasm.checkP95Ms, 2), '', undefined);
 row('check 1 × 1,000, wasm, fastest (ms)', f(wasm.checkMinMs, 2), '', undefined);
@@ -110,6 +131,13 @@ console.log(`corpus: ${wasm.trials} trials, ${f(wasm.megabytes)} MB of criteria 
 console.log(line(['measure', 'value', 'target', '']));
 console.log(`|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`);
 for (const r of rows) console.log(line(r));
+if (!peer) {
+  console.log('\nratio to the peer (Clinical-Trial-Parser) not measured: CTP_BIN is not set; CTP_BIN=path/to/its/built/cfg [CTP_DIR=its checkout] [CTP_CONF=its config] bash scripts/bench.sh');
+} else if (peer.error) {
+  console.log(`\nratio to the peer (Clinical-Trial-Parser) not measured: ${peer.error}`);
+} else if (peer.bytes !== Math.round(wasm.megabytes * 1e6)) {
+  console.log(`\nthe peer read ${peer.bytes} bytes of criteria text, the wasm bench ${Math.round(wasm.megabytes * 1e6)}: not the same corpus, the ratios to the peer compare nothing`);
+}
 
 // For each target missed, what its time or size is made of, from the
 // parts measured above (a profile says more: benches/profile.rs under
@@ -135,6 +163,9 @@ if (browser && browser.firstVerdictMedianMs > 100) {
 }
 if (wasm.parseMBs < 20) {
   notes.push(`parse: ${f(parseNative.mbs)} MB/s native too; the extractor (src/atoms/) and the tree's post-processing (src/criteria/build/post.rs) take most of it`);
+}
+if (peer && !peer.error && parseNative.mbs / peer.mbPerS < 10) {
+  notes.push(`native / peer: the peer took ${f(peer.wallMs / 1000, 2)} s wall${peer.cpuMs === null ? '' : ` (${f(peer.cpuMs / 1000, 2)} s CPU)`} for ${f(peer.bytes / 1e6)} MB, its start and file I/O included; our native parse of the same texts ${f(parseNative.ms / 1000, 2)} s`);
 }
 if (notes.length) {
   console.log('\nWhere the missed targets go:');
