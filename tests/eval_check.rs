@@ -357,3 +357,33 @@ fn synthea_patients_evaluate() {
     // Age, the (closed-world) condition and sex-based pregnancy settle for everyone.
     assert!(settled >= 30, "{settled}");
 }
+
+#[test]
+fn trials_without_ids_do_not_share_criterion_questions() {
+    // Two criteria lists pasted without a trial id: each "inc.1" is its
+    // own question, and an answer to one settles only its own trial.
+    let text = trialsieve::ParseOptions { format: trialsieve::Format::Text };
+    let dog = trialsieve::parse("Inclusion Criteria:\n- Has a dog at home\n", &text).unwrap().remove(0);
+    let near = trialsieve::parse("Inclusion Criteria:\n- Lives near the study site\n", &text).unwrap().remove(0);
+    assert!(dog.id.is_none() && near.id.is_none());
+    let trials = vec![dog, near];
+    let p = patient(r#"{"age": 45, "sex": "female"}"#);
+    let r = eval::check(&trials, &p, &opts());
+    let mut evaluations: Vec<_> = r.evaluations.iter().collect();
+    evaluations.sort_by_key(|e| e.trial_index);
+    let ids: Vec<Vec<String>> = evaluations.iter().map(|e| e.questions.iter().map(|q| q.id.clone()).collect()).collect();
+    let (a, b) = (&ids[0][0], &ids[1][0]);
+    assert!(a.starts_with("crit:text-") && a.ends_with(":inc.1") && b.starts_with("crit:text-"), "{ids:?}");
+    assert_ne!(a, b);
+    let summary = eval::check_summary(&trials, &p, &opts());
+    assert_eq!(summary.questions_total, 2, "{:?}", summary.questions);
+    assert!(summary.questions.iter().all(|q| q.trial_count == 1 && q.criterion_count == 1));
+    // The id is the text's: the same trial read again asks the same.
+    let again = trialsieve::parse("Inclusion Criteria:\n- Lives near the study site\n", &text).unwrap();
+    assert_eq!(eval::check(&again, &p, &opts()).evaluations[0].questions[0].id, ids[1][0]);
+    let answered = patient(&format!(r#"{{"age": 45, "sex": "female", "answers": {{"{}": true}}}}"#, ids[1][0]));
+    let r = eval::check(&trials, &answered, &opts());
+    let verdict = |i: usize| r.evaluations.iter().find(|e| e.trial_index == i).unwrap().verdict;
+    assert_eq!(verdict(1), eval::Verdict::Eligible);
+    assert_eq!(verdict(0), eval::Verdict::Undetermined);
+}

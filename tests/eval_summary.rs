@@ -121,6 +121,14 @@ fn summary_matches_the_full_check_over_a_corpus_sample() {
         let all = EvalOptions { question_limit: Some(usize::MAX), ..options() };
         let sum = eval::check_summary(&trials, &patient, &all);
         same(&full, &sum, &trials, &f.display().to_string(), usize::MAX);
+        // A short list is the head of the whole one (kept without sorting
+        // all of them).
+        for limit in [0, 1, 7, 20] {
+            let short = eval::check_summary(&trials, &patient, &EvalOptions { question_limit: Some(limit), ..options() });
+            let head: Vec<&str> = sum.questions.iter().take(limit).map(|q| q.id.as_str()).collect();
+            assert_eq!(short.questions.iter().map(|q| q.id.as_str()).collect::<Vec<_>>(), head, "{} limit {limit}", f.display());
+            assert_eq!(short.questions_total, sum.questions_total);
+        }
         for s in &sum.trials {
             verdicts[s.verdict as usize] += 1;
         }

@@ -372,7 +372,9 @@ struct Walk<'t, 'a, 'b> {
     text: &'t str,
     /// Atom outcomes for this patient, shared by the trials of one check.
     memo: &'a mut atom::Memo,
-    trial_id: String,
+    /// What the trial's questions about whole criteria name it by
+    /// ([`Prepared::question_key`]).
+    trial_key: &'t str,
     questions: Vec<Asked<'t>>,
     to_confirm: Vec<CriterionRef>,
     /// cohort name → statuses of its nodes.
@@ -708,7 +710,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
             prep,
             text: &trial.eligibility_text,
             memo,
-            trial_id: trial.id.clone().unwrap_or_default(),
+            trial_key: &prep.question_key,
             questions: Vec::new(),
             to_confirm: Vec::new(),
             cohorts: BTreeMap::new(),
@@ -884,7 +886,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
         // Not needed unless asked or answered: most criteria are neither,
         // and skipping it saves an allocation per criterion.
         let crit_q = if ctx.crit_answers || c.atoms.is_empty() || understood != Understood::Full {
-            cat(&["crit:", &self.trial_id, ":", &c.id])
+            cat(&["crit:", self.trial_key, ":", &c.id])
         } else {
             String::new()
         };
@@ -908,7 +910,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
         let lean = self.lean;
         let ask_crit = |qs: &mut Vec<Ask<'t>>| {
             if !ctx.crit_answers || !ctx.p.answers.contains_key(&crit_q) {
-                let id = if crit_q.is_empty() { cat(&["crit:", &self.trial_id, ":", &c.id]) } else { crit_q.clone() };
+                let id = if crit_q.is_empty() { cat(&["crit:", self.trial_key, ":", &c.id]) } else { crit_q.clone() };
                 if qs.iter().any(|q| q.id() == id) {
                     return;
                 }
@@ -1041,7 +1043,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
                 reason.push_str(" — but \"");
                 reason.push_str(&why);
                 reason.push_str("\" is not understood: to confirm");
-                let id = cat(&["crit:", &self.trial_id, ":", &c.id]);
+                let id = cat(&["crit:", self.trial_key, ":", &c.id]);
                 if !ctx.p.answers.contains_key(&id) && !qs.iter().any(|q| q.id() == id) {
                     qs.push(if lean { Ask::Criterion { id, c, not_read: Some(why) } } else { Ask::Shared(Arc::new(criterion_question(id, c, Some(&why)))) });
                 }
@@ -1340,6 +1342,11 @@ pub struct Prepared {
     /// To tell a trial it was not prepared from: id and top-level count.
     trial_id: Option<String>,
     top: usize,
+    /// The `<trial>` of the question ids `crit:<trial>:<criterion>`: the
+    /// trial's id, or for a trial without one `text-` and a hash of its
+    /// eligibility text, so that an answer about one trial's criterion
+    /// never settles another's that has the same place in its list.
+    question_key: String,
     /// UTF-8 → UTF-16 offsets of the eligibility text, for the JS edge.
     utf16: crate::span::Utf16Map,
 }
@@ -1413,7 +1420,8 @@ pub fn prepare(trial: &Trial) -> Prepared {
     for c in &trial.criteria {
         walk(c, &trial.eligibility_text, &mut nodes);
     }
-    Prepared { nodes, trial_id: trial.id.clone(), top: trial.criteria.len(), utf16: crate::span::Utf16Map::new(&trial.eligibility_text) }
+    let question_key = trial.id.clone().unwrap_or_else(|| format!("text-{:016x}", id_hash(&trial.eligibility_text)));
+    Prepared { nodes, trial_id: trial.id.clone(), top: trial.criteria.len(), question_key, utf16: crate::span::Utf16Map::new(&trial.eligibility_text) }
 }
 
 /// Prepares each trial, in order.
