@@ -31,7 +31,7 @@ use crate::span::Span;
 mod coverage;
 mod cues;
 mod extract;
-mod lex;
+pub(crate) mod lex;
 mod quantity;
 mod render;
 pub(crate) mod text;

@@ -56,8 +56,9 @@ enum Cat {
 }
 
 struct Words {
-    /// word → categories (a word can be in several).
-    single: HashMap<&'static str, Vec<Cat>>,
+    /// word → categories (a word can be in several); hashed with FNV, as
+    /// it is asked about every word of every criterion, several times.
+    single: HashMap<&'static str, Vec<Cat>, std::hash::BuildHasherDefault<crate::atoms::lex::Fnv>>,
     /// Multi-word phrases, as word lists.
     phrases: Vec<(Vec<&'static str>, Cat)>,
 }
@@ -65,7 +66,7 @@ struct Words {
 fn words() -> &'static Words {
     static W: OnceLock<Words> = OnceLock::new();
     W.get_or_init(|| {
-        let mut single: HashMap<&'static str, Vec<Cat>> = HashMap::new();
+        let mut single: HashMap<&'static str, Vec<Cat>, std::hash::BuildHasherDefault<crate::atoms::lex::Fnv>> = HashMap::default();
         let mut phrases = Vec::new();
         for line in SCOPE.lines() {
             let line = line.trim_end();
