@@ -346,6 +346,8 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
             continue;
         }
         let mine = &mut held[ai];
+        // The concept's names folded, once per atom and only if a word asks.
+        let mut names: Option<Names> = None;
         for t in toks.iter().filter(|t| t.start < a.span.end && t.end > a.span.start) {
             if a.value_span.is_some_and(|v| v.start <= t.start && t.end <= v.end) {
                 continue;
@@ -353,7 +355,7 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
             if is(&t.lower, Cat::Qualifier) && !encodes(a, &t.lower) {
                 mine.push(Span::new(t.start, t.end));
                 lead[ai].push(Span::new(t.start, t.end));
-            } else if !reads(a, &t.lower) && matches!(a.kind, AtomKind::Condition | AtomKind::Medication | AtomKind::Procedure | AtomKind::Immunization) {
+            } else if matches!(a.kind, AtomKind::Condition | AtomKind::Medication | AtomKind::Procedure | AtomKind::Immunization) && !reads(a, names.get_or_insert_with(|| Names::of(a)), &t.lower) {
                 // A word inside the atom's span that neither its concept
                 // nor a cue accounts for ("No uncont rolled hypertension").
                 mine.push(Span::new(t.start, t.end));
@@ -737,9 +739,32 @@ fn gap_class(text: &str, gap: Span, toks: &[Tok]) -> Gap {
     if rel { Gap::Relation } else { Gap::List }
 }
 
+/// The names of an atom's concept, folded ([`crate::lexicon::fold`]): the
+/// atom's own, then the lexicon's synonyms and abbreviation. `known` is
+/// false for a concept the lexicon does not have (a name read from the
+/// text), which is its own account.
+struct Names {
+    folded: Vec<String>,
+    known: bool,
+}
+
+impl Names {
+    fn of(a: &Atom) -> Names {
+        let Some(concept) = a.concept.as_ref() else { return Names { folded: Vec::new(), known: false } };
+        let mut folded = vec![crate::lexicon::fold(&concept.name)];
+        let entry = concept.id.as_deref().and_then(|id| crate::lexicon::get().by_id(id));
+        if let Some(c) = entry {
+            folded.extend(c.synonyms.iter().chain(&c.case_sensitive).map(|s| crate::lexicon::fold(s)));
+            folded.extend(c.abbreviation.as_deref().map(crate::lexicon::fold));
+        }
+        Names { folded, known: entry.is_some() }
+    }
+}
+
 /// Whether a word inside an atom's span is read: a filler or cue word, a
-/// word of the concept's names, or one the atom encodes.
-fn reads(a: &Atom, w: &str) -> bool {
+/// word of the concept's names (`names`, see [`Names`]), or one the atom
+/// encodes.
+fn reads(a: &Atom, names: &Names, w: &str) -> bool {
     const CUES: &[&str] = &["no", "not", "non", "without", "never", "none", "history", "prior", "previous", "previously", "past", "known", "active", "current", "currently", "ongoing", "positive", "negative", "suspected", "confirmed", "documented", "diagnosed", "diagnosis", "evidence", "presence", "present", "recent", "treated", "treatment", "therapy", "use", "using", "taking", "received", "receiving"];
     if crate::atoms::is_filler(w) || CUES.contains(&w) || is(w, Cat::Neutral) || w.chars().all(|c| c.is_ascii_digit()) {
         return true;
@@ -749,22 +774,16 @@ fn reads(a: &Atom, w: &str) -> bool {
     }
     // "non-smoker": the prefix is the atom's negation.
     if let Some(rest) = w.strip_prefix("non-").filter(|_| a.negated) {
-        return reads(a, rest);
+        return reads(a, names, rest);
     }
-    let Some(concept) = a.concept.as_ref() else { return true };
-    // Word for word, hyphenated or not ("anti-inflammatory").
-    let has = |s: &str| {
-        let f = crate::lexicon::fold(s);
-        f.split(|c: char| !c.is_alphanumeric() && c != '-').any(|x| x == w) || w.split('-').all(|part| part.is_empty() || f.split(|c: char| !c.is_alphanumeric()).any(|x| x == part))
-    };
-    if has(&concept.name) {
+    if a.concept.is_none() || !names.known {
         return true;
     }
-    match concept.id.as_deref().and_then(|id| crate::lexicon::get().by_id(id)) {
-        Some(c) => c.synonyms.iter().chain(&c.case_sensitive).any(|s| has(s)) || c.abbreviation.as_deref().is_some_and(has),
-        // A name read from the text is its own account.
-        None => true,
-    }
+    // Word for word, hyphenated or not ("anti-inflammatory").
+    let has = |f: &String| {
+        f.split(|c: char| !c.is_alphanumeric() && c != '-').any(|x| x == w) || w.split('-').all(|part| part.is_empty() || f.split(|c: char| !c.is_alphanumeric()).any(|x| x == part))
+    };
+    names.folded.iter().any(has)
 }
 
 /// Whether the atom carries the qualifier word `w` (its status, qualifier
