@@ -712,7 +712,6 @@ impl<'t> Extractor<'t> {
     /// lexicon does not know them ("Karnofsky performance status > 60").
     /// A threshold in parentheses takes the name before them
     /// ("bradycardia (< 50 beats/min)").
-    #[inline(never)]
     fn name_before(&self, at: usize) -> Option<(usize, usize)> {
         let mut i = self.f.skip_spaces_back(at);
         if i > 0 && matches!(self.f.get(i - 1), '(' | ':') {
@@ -750,7 +749,6 @@ impl<'t> Extractor<'t> {
 
     /// The words right after a threshold that name what it counts
     /// ("> 7 metabolic equivalents", "≥ 3 swollen joints").
-    #[inline(never)]
     fn name_after(&self, at: usize) -> Option<(usize, usize)> {
         let mut i = self.f.skip_spaces(at);
         let mut words = Vec::new();
@@ -1371,7 +1369,6 @@ impl<'t> Extractor<'t> {
         has(PAST) && !has(NOW)
     }
 
-    #[inline(never)]
     fn status_of(&self, a: usize, b: usize, used: &mut [bool]) -> Option<(String, usize)> {
         let found = self
             .cues
