@@ -482,6 +482,12 @@ pub(crate) fn beside<'a>(results: &'a [CriterionResult], criteria: &'a [Criterio
 
 /// The parts joined, in one allocation: `format!` costs several times
 /// more, and a check builds hundreds of thousands of such strings.
+/// The id of the question about the whole of criterion `c` of the trial
+/// named `trial` ([`Prepared::question_key`]): `crit:<trial>:<criterion>`.
+fn crit_id(trial: &str, c: &Criterion) -> String {
+    cat(&["crit:", trial, ":", &c.id])
+}
+
 fn cat(parts: &[&str]) -> String {
     let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
     for p in parts {
@@ -886,7 +892,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
         // Not needed unless asked or answered: most criteria are neither,
         // and skipping it saves an allocation per criterion.
         let crit_q = if ctx.crit_answers || c.atoms.is_empty() || understood != Understood::Full {
-            cat(&["crit:", self.trial_key, ":", &c.id])
+            crit_id(self.trial_key, c)
         } else {
             String::new()
         };
@@ -910,7 +916,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
         let lean = self.lean;
         let ask_crit = |qs: &mut Vec<Ask<'t>>| {
             if !ctx.crit_answers || !ctx.p.answers.contains_key(&crit_q) {
-                let id = if crit_q.is_empty() { cat(&["crit:", self.trial_key, ":", &c.id]) } else { crit_q.clone() };
+                let id = if crit_q.is_empty() { crit_id(self.trial_key, c) } else { crit_q.clone() };
                 if qs.iter().any(|q| q.id() == id) {
                     return;
                 }
@@ -1043,7 +1049,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
                 reason.push_str(" — but \"");
                 reason.push_str(&why);
                 reason.push_str("\" is not understood: to confirm");
-                let id = cat(&["crit:", self.trial_key, ":", &c.id]);
+                let id = crit_id(self.trial_key, c);
                 if !ctx.p.answers.contains_key(&id) && !qs.iter().any(|q| q.id() == id) {
                     qs.push(if lean { Ask::Criterion { id, c, not_read: Some(why) } } else { Ask::Shared(Arc::new(criterion_question(id, c, Some(&why)))) });
                 }
