@@ -48,6 +48,7 @@
 //! assert_eq!(e.trial_id, trials[0].id);
 //! ```
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -331,7 +332,7 @@ pub(crate) enum Ask<'t> {
     Shared(Arc<Question>),
     /// "Is this true for the patient: …?", or, with the words not read,
     /// the question of a criterion in review.
-    Criterion { id: String, c: &'t Criterion, not_read: Option<String> },
+    Criterion { id: Cow<'t, str>, key: u64, c: &'t Criterion, not_read: Option<String> },
 }
 
 impl Ask<'_> {
@@ -346,7 +347,7 @@ impl Ask<'_> {
     pub fn question(&self) -> Arc<Question> {
         match self {
             Ask::Shared(q) => q.clone(),
-            Ask::Criterion { id, c, not_read } => Arc::new(criterion_question(id.clone(), c, not_read.as_deref())),
+            Ask::Criterion { id, c, not_read, .. } => Arc::new(criterion_question(id.to_string(), c, not_read.as_deref())),
         }
     }
 }
@@ -480,14 +481,14 @@ pub(crate) fn beside<'a>(results: &'a [CriterionResult], criteria: &'a [Criterio
     results.iter().enumerate().map(move |(i, r)| (r, i.checked_sub(structured).and_then(|j| criteria.get(j))))
 }
 
-/// The parts joined, in one allocation: `format!` costs several times
-/// more, and a check builds hundreds of thousands of such strings.
 /// The id of the question about the whole of criterion `c` of the trial
 /// named `trial` ([`Prepared::question_key`]): `crit:<trial>:<criterion>`.
 fn crit_id(trial: &str, c: &Criterion) -> String {
     cat(&["crit:", trial, ":", &c.id])
 }
 
+/// The parts joined, in one allocation: `format!` costs several times
+/// more, and a check builds hundreds of thousands of such strings.
 fn cat(parts: &[&str]) -> String {
     let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
     for p in parts {
@@ -730,8 +731,8 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
         let lean = self.lean;
         // A question about a whole criterion is that criterion's alone
         // (its id names it), and a node asks once: nothing to merge.
-        if let Ask::Criterion { .. } = q {
-            self.questions.push(Asked { q, key: 0, criteria: Vec::new(), n: 1, last: at });
+        if let Ask::Criterion { key, .. } = q {
+            self.questions.push(Asked { q, key, criteria: Vec::new(), n: 1, last: at });
             return;
         }
         let key = id_hash(q.id());
@@ -889,15 +890,18 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
             lab
         };
         let understood = c.understood.unwrap_or(if !c.atoms.is_empty() && c.uncovered.is_empty() { Understood::Full } else { Understood::Partial });
-        // Not needed unless asked or answered: most criteria are neither,
-        // and skipping it saves an allocation per criterion.
-        let crit_q = if ctx.crit_answers || c.atoms.is_empty() || understood != Understood::Full {
-            crit_id(self.trial_key, c)
-        } else {
-            String::new()
+        // The id of the question about the whole criterion, written when
+        // the trial was prepared.
+        let (crit_q, crit_key): (Cow<'t, str>, u64) = match prep.nodes.get(at) {
+            Some(n) => (Cow::Borrowed(&n.crit), n.crit_key),
+            None => {
+                let id = crit_id(self.trial_key, c);
+                let key = id_hash(&id);
+                (Cow::Owned(id), key)
+            }
         };
         // An answer about the whole criterion settles it.
-        if let Some(v) = if ctx.crit_answers { ctx.p.answers.get(&crit_q) } else { None } {
+        if let Some(v) = if ctx.crit_answers { ctx.p.answers.get(&*crit_q) } else { None } {
             let t = match v {
                 serde_json::Value::Bool(b) => Some(Truth::from(*b)),
                 _ => None,
@@ -915,12 +919,12 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
         }
         let lean = self.lean;
         let ask_crit = |qs: &mut Vec<Ask<'t>>| {
-            if !ctx.crit_answers || !ctx.p.answers.contains_key(&crit_q) {
-                let id = if crit_q.is_empty() { crit_id(self.trial_key, c) } else { crit_q.clone() };
-                if qs.iter().any(|q| q.id() == id) {
+            if !ctx.crit_answers || !ctx.p.answers.contains_key(&*crit_q) {
+                if qs.iter().any(|q| q.id() == crit_q) {
                     return;
                 }
-                qs.push(if lean { Ask::Criterion { id, c, not_read: None } } else { Ask::Shared(Arc::new(criterion_question(id, c, None))) });
+                let id = crit_q.clone();
+                qs.push(if lean { Ask::Criterion { id, key: crit_key, c, not_read: None } } else { Ask::Shared(Arc::new(criterion_question(id.into_owned(), c, None))) });
             }
         };
         if c.atoms.is_empty() {
@@ -1049,9 +1053,9 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
                 reason.push_str(" — but \"");
                 reason.push_str(&why);
                 reason.push_str("\" is not understood: to confirm");
-                let id = crit_id(self.trial_key, c);
-                if !ctx.p.answers.contains_key(&id) && !qs.iter().any(|q| q.id() == id) {
-                    qs.push(if lean { Ask::Criterion { id, c, not_read: Some(why) } } else { Ask::Shared(Arc::new(criterion_question(id, c, Some(&why)))) });
+                let id = crit_q.clone();
+                if !ctx.p.answers.contains_key(&*id) && !qs.iter().any(|q| q.id() == id) {
+                    qs.push(if lean { Ask::Criterion { id, key: crit_key, c, not_read: Some(why) } } else { Ask::Shared(Arc::new(criterion_question(id.into_owned(), c, Some(&why)))) });
                 }
             }
         }
@@ -1065,7 +1069,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
             reason.push_str("; the rest of the criterion is not understood");
             ask_crit(&mut qs);
         }
-        if status == Status::Unknown && understood != Understood::Full && !qs.iter().any(|q| q.id() == crit_q) {
+        if status == Status::Unknown && understood != Understood::Full && !qs.iter().any(|q| q.id() == &*crit_q) {
             ask_crit(&mut qs);
         }
         if self.lean {
@@ -1378,6 +1382,11 @@ struct NodePrep {
     atoms: Vec<atom::AtomInfo>,
     /// How far the atoms account for the criterion, and how they combine.
     scope: scope::Scope,
+    /// The id of the question about the whole criterion ([`crit_id`]) and
+    /// its hash ([`id_hash`]): most criteria not fully read ask it on
+    /// every check.
+    crit: Box<str>,
+    crit_key: u64,
 }
 
 /// A trial's [`Prepared`], built on first use and kept with the trial. It
@@ -1414,19 +1423,21 @@ impl std::fmt::Debug for PreparedCell {
 
 /// Prepares one trial for [`check_prepared`].
 pub fn prepare(trial: &Trial) -> Prepared {
-    fn walk(c: &Criterion, text: &str, out: &mut Vec<NodePrep>) {
+    fn walk(c: &Criterion, text: &str, key: &str, out: &mut Vec<NodePrep>) {
         let at = out.len();
-        out.push(NodePrep { label: label(c), size: 1, atoms: c.atoms.iter().map(atom::AtomInfo::new).collect(), scope: scope::scope(text, c) });
+        let crit = crit_id(key, c);
+        let crit_key = id_hash(&crit);
+        out.push(NodePrep { label: label(c), size: 1, atoms: c.atoms.iter().map(atom::AtomInfo::new).collect(), scope: scope::scope(text, c), crit: crit.into(), crit_key });
         for ch in &c.children {
-            walk(ch, text, out);
+            walk(ch, text, key, out);
         }
         out[at].size = out.len() - at;
     }
+    let question_key = trial.id.clone().unwrap_or_else(|| format!("text-{:016x}", id_hash(&trial.eligibility_text)));
     let mut nodes = Vec::new();
     for c in &trial.criteria {
-        walk(c, &trial.eligibility_text, &mut nodes);
+        walk(c, &trial.eligibility_text, &question_key, &mut nodes);
     }
-    let question_key = trial.id.clone().unwrap_or_else(|| format!("text-{:016x}", id_hash(&trial.eligibility_text)));
     Prepared { nodes, trial_id: trial.id.clone(), top: trial.criteria.len(), question_key, utf16: crate::span::Utf16Map::new(&trial.eligibility_text) }
 }
 

@@ -199,15 +199,32 @@ fn check_summary_with(trials: &[Trial], prepared: Option<&[Prepared]>, patient: 
 /// criteria, then the most trials, then by id), and how many there are.
 /// Counts only: no per-question lists of criteria or trials are built.
 fn ranked<'a, 't: 'a>(per_trial: impl Iterator<Item = &'a [Asked<'t>]>, limit: usize) -> (Vec<RankedQuestion>, usize) {
-    // id → (the question as first asked, criteria, trials)
+    // (the question as first asked, criteria, trials)
     let mut all: Vec<(&super::Ask, usize, usize)> = Vec::new();
-    let mut at: HashMap<&str, usize, std::hash::BuildHasherDefault<crate::eval::atom::Prehashed>> = HashMap::default();
+    // The hash of an id (`Asked::key`, worked out as the question was
+    // asked) → its first question in `all`; `next[i]`: the next question
+    // whose id has the same hash as question i's (`usize::MAX`: none).
+    let mut at: HashMap<u64, usize, std::hash::BuildHasherDefault<crate::eval::atom::Prehashed>> = HashMap::default();
+    let mut next: Vec<usize> = Vec::new();
     for qs in per_trial {
         for a in qs {
-            let i = *at.entry(a.q.id()).or_insert_with(|| {
+            let id = a.q.id();
+            let mut i = *at.entry(a.key).or_insert(all.len());
+            if i < all.len() {
+                while all[i].0.id() != id {
+                    if next[i] == usize::MAX {
+                        next[i] = all.len();
+                    }
+                    i = next[i];
+                    if i == all.len() {
+                        break;
+                    }
+                }
+            }
+            if i == all.len() {
                 all.push((&a.q, 0, 0));
-                all.len() - 1
-            });
+                next.push(usize::MAX);
+            }
             all[i].1 += a.n as usize;
             all[i].2 += 1;
         }
