@@ -295,7 +295,7 @@ pub fn evaluate(trial: &Trial, patient: &Patient, options: &EvalOptions) -> Eval
     let idx = index::PatientIndex::new(patient);
     let (as_of, warnings) = as_of(patient, options);
     let ctx = Ctx::new(patient, &idx, as_of, options);
-    let (mut e, _) = evaluate_with(trial, trial.prepared.get(trial), &ctx, &mut atom::Memo::default(), false);
+    let (mut e, _) = evaluate_with(trial, trial.prepared.get(trial), &ctx, &mut atom::Memo::default(), false, Vec::new());
     e.warnings = warnings;
     e
 }
@@ -384,12 +384,18 @@ struct Walk<'t, 'a, 'b> {
     /// confirm are written (the summary check, which asks for the reason
     /// of the one deciding criterion afterwards; see [`Rewalk`]).
     lean: bool,
+    /// What a leaf's atoms came to, kept between leaves so that it is
+    /// allocated once per walk; and the same for the questions of a node.
+    judged: Vec<(usize, Truth)>,
+    asks: Vec<Ask<'t>>,
 }
 
 /// The evaluation and, for a `lean` one (whose `questions` stay empty),
-/// the questions it asks.
-fn evaluate_with<'t>(trial: &'t Trial, prep: &'t Prepared, ctx: &Ctx, memo: &mut atom::Memo, lean: bool) -> (Evaluation, Vec<Asked<'t>>) {
+/// the questions it asks, in `questions` (empty; passed in so that a check
+/// of many trials allocates it once).
+fn evaluate_with<'t>(trial: &'t Trial, prep: &'t Prepared, ctx: &Ctx, memo: &mut atom::Memo, lean: bool, questions: Vec<Asked<'t>>) -> (Evaluation, Vec<Asked<'t>>) {
     let mut w = Walk::new(trial, prep, ctx, memo, lean);
+    w.questions = questions;
     // Most trials ask a few dozen questions: grown once, not five times.
     w.questions.reserve(64);
     let mut criteria = structured(trial, ctx, &mut w);
@@ -410,12 +416,15 @@ fn evaluate_with<'t>(trial: &'t Trial, prep: &'t Prepared, ctx: &Ctx, memo: &mut
         Status::Pass | Status::NotApplicable if has_criteria => Verdict::Eligible,
         _ => Verdict::Undetermined,
     };
-    let asked = if verdict == Verdict::Ineligible { Vec::new() } else { w.questions };
+    let mut asked = w.questions;
+    if verdict == Verdict::Ineligible {
+        asked.clear();
+    }
     let (questions, asked) = if lean {
         (Vec::new(), asked)
     } else {
         let mut qs: Vec<Question> = asked
-            .into_iter()
+            .drain(..)
             .map(|a| {
                 let mut q = Arc::unwrap_or_clone(a.q.question());
                 q.criteria = a.criteria;
@@ -423,7 +432,7 @@ fn evaluate_with<'t>(trial: &'t Trial, prep: &'t Prepared, ctx: &Ctx, memo: &mut
             })
             .collect();
         sort_questions(&mut qs, |a, b| b.criteria.len().cmp(&a.criteria.len()).then_with(|| a.id.cmp(&b.id)));
-        (qs, Vec::new())
+        (qs, asked)
     };
     let failing = if verdict == Verdict::Ineligible { failing(&criteria, &trial.criteria) } else { Vec::new() };
     let e = Evaluation {
@@ -722,6 +731,8 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
             to_confirm: Vec::new(),
             cohorts: BTreeMap::new(),
             lean,
+            judged: Vec::new(),
+            asks: Vec::new(),
         }
     }
 
@@ -771,7 +782,9 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
             to_confirm: false,
             children,
         };
-        let mut qs: Vec<Ask<'t>> = Vec::new();
+        // The walk's buffer, free once the sub-items are judged.
+        let mut qs = std::mem::take(&mut self.asks);
+        qs.clear();
         if c.kind == NodeKind::Note {
             r.reason = "not a criterion".into();
         } else if !c.children.is_empty() || matches!(c.kind, NodeKind::Section | NodeKind::Cohort) {
@@ -796,11 +809,10 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
             };
             // A group's own atoms (a lead-in with a threshold) count too.
             if !c.atoms.is_empty() {
-                let (st, reason, facts, q, confirm) = self.leaf(c, at);
+                let (st, reason, facts, confirm) = self.leaf(c, at, &mut qs);
                 r.status = combine(Logic::All, [r.status, st].into_iter());
                 r.reason = reason;
                 r.facts = facts;
-                qs = q;
                 r.to_confirm = confirm && r.children.iter().all(|x| x.to_confirm);
             }
             if let (Some(Logic::AtLeast(n)), true, false) = (c.logic, r.reason.is_empty(), self.lean) {
@@ -813,12 +825,11 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
                 }
             }
         } else {
-            let (st, reason, facts, q, confirm) = self.leaf(c, at);
+            let (st, reason, facts, confirm) = self.leaf(c, at, &mut qs);
             r.status = st;
             r.reason = reason;
             r.facts = facts;
             r.to_confirm = confirm;
-            qs = q;
         }
         // appliesIf: a criterion for patients the patient is not among does not apply.
         if let Some(ai) = &c.applies_if {
@@ -845,22 +856,26 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
             self.to_confirm.push(CriterionRef { id: c.id.clone(), text: c.text.clone(), span: c.span });
         }
         if matches!(r.status, Status::Unknown | Status::Review) && !r.to_confirm {
-            for q in qs {
+            for q in qs.drain(..) {
                 self.ask(q, &c.id, at);
             }
         }
+        qs.clear();
+        self.asks = qs;
         if let Some(name) = cohort_here {
             self.cohorts.entry(name.to_string()).or_default().push(r.status);
         }
         r
     }
 
-    /// Judges a node's own atoms.
+    /// The node's label ("Inclusion 3.2").
     fn label(&self, c: &Criterion, at: usize) -> String {
         self.prep.nodes.get(at).map_or_else(|| label(c), |n| n.label.clone())
     }
 
-    fn leaf(&mut self, c: &'t Criterion, at: usize) -> (Status, String, Vec<Fact>, Vec<Ask<'t>>, bool) {
+    /// Judges a node's own atoms; the questions it asks go to `qs`, empty
+    /// on entry.
+    fn leaf(&mut self, c: &'t Criterion, at: usize, qs: &mut Vec<Ask<'t>>) -> (Status, String, Vec<Fact>, bool) {
         let ctx = self.ctx;
         let prep = self.prep;
         let node = prep.nodes.get(at).filter(|n| n.atoms.len() == c.atoms.len());
@@ -912,7 +927,6 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
                     st,
                     format!("answered {}: \"{}\" ({lab})", if t == Truth::Yes { "yes" } else { "no" }, c.text),
                     vec![Fact { field: format!("answers.{crit_q}"), text: format!("{}", t == Truth::Yes) }],
-                    Vec::new(),
                     false,
                 );
             }
@@ -928,22 +942,22 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
             }
         };
         if c.atoms.is_empty() {
-            let mut qs = Vec::new();
-            ask_crit(&mut qs);
-            return (Status::Unknown, if lean { String::new() } else { format!("Not understood; to check by hand ({lab})") }, Vec::new(), qs, false);
+            ask_crit(qs);
+            return (Status::Unknown, if lean { String::new() } else { format!("Not understood; to check by hand ({lab})") }, Vec::new(), false);
         }
         let only_confirm = c.atoms.iter().all(|a| matches!(a.kind, AtomKind::Consent | AtomKind::Judgment | AtomKind::Participation));
         if only_confirm {
-            return (Status::Unknown, if lean { String::new() } else { format!("For the study team to confirm ({lab})") }, Vec::new(), Vec::new(), true);
+            return (Status::Unknown, if lean { String::new() } else { format!("For the study team to confirm ({lab})") }, Vec::new(), true);
         }
         let logic = c.logic.unwrap_or(if c.section == Section::Exclusion { Logic::Any } else { Logic::All });
         let neutral = if logic == Logic::All { Truth::Yes } else { Truth::No };
         let mut truth = neutral;
         // (atom index, truth) of each atom judged, for the scope's grouping.
-        let mut judged: Vec<(usize, Truth)> = Vec::with_capacity(c.atoms.len());
+        // Kept by the walk and reused, one leaf after another.
+        let mut judged = std::mem::take(&mut self.judged);
+        judged.clear();
         let mut reason = String::new();
         let mut facts = Vec::new();
-        let mut qs = Vec::new();
         let mut confirm = false;
         for (i, a) in c.atoms.iter().enumerate() {
             if a.excepts.is_some() || matches!(a.kind, AtomKind::Consent | AtomKind::Judgment | AtomKind::Participation) {
@@ -1036,19 +1050,25 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
             truth = sc.combine(c.section, &judged);
         }
         let mut status = to_status(c.section, truth);
-        if c.section == Section::Exclusion && c.logic.is_none() && sc.not_concerned(&judged) {
+        let not_concerned = c.section == Section::Exclusion && c.logic.is_none() && sc.not_concerned(&judged);
+        let undecided = if status == Status::Fail && !not_concerned { sc.undecided(c.section, &judged) } else { None };
+        let ambiguous = judged.iter().any(|(i, _)| sc.ambiguous.get(*i).copied().unwrap_or(false));
+        self.judged = judged;
+        if not_concerned {
             if self.lean {
-                return (Status::NotApplicable, String::new(), facts, Vec::new(), false);
+                qs.clear();
+                return (Status::NotApplicable, String::new(), facts, false);
             }
             reason.push_str(" (");
             reason.push_str(lab);
             reason.push(')');
-            return (Status::NotApplicable, cat(&["does not apply: ", &reason]), facts, Vec::new(), false);
+            qs.clear();
+            return (Status::NotApplicable, cat(&["does not apply: ", &reason]), facts, false);
         }
         // A fail stands only when clean atoms decide it: words the atoms do
         // not account for could narrow what the criterion asks.
         if status == Status::Fail {
-            if let Some(why) = sc.undecided(c.section, &judged) {
+            if let Some(why) = undecided {
                 status = Status::Review;
                 reason.push_str(" — but \"");
                 reason.push_str(&why);
@@ -1059,21 +1079,21 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
                 }
             }
         }
-        if status == Status::Pass && judged.iter().any(|(i, _)| sc.ambiguous.get(*i).copied().unwrap_or(false)) {
+        if status == Status::Pass && ambiguous {
             status = Status::Unknown;
             reason.push_str("; whether \"No …\" here excludes the condition or requires it is not clear");
-            ask_crit(&mut qs);
+            ask_crit(qs);
         }
         if understood != Understood::Full && status == Status::Pass {
             status = Status::Unknown;
             reason.push_str("; the rest of the criterion is not understood");
-            ask_crit(&mut qs);
+            ask_crit(qs);
         }
         if status == Status::Unknown && understood != Understood::Full && !qs.iter().any(|q| q.id() == &*crit_q) {
-            ask_crit(&mut qs);
+            ask_crit(qs);
         }
         if self.lean {
-            return (status, String::new(), facts, qs, false);
+            return (status, String::new(), facts, false);
         }
         reason.push_str(" (");
         reason.push_str(lab);
@@ -1081,7 +1101,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
         if confirm {
             self.to_confirm.push(CriterionRef { id: c.id.clone(), text: c.text.clone(), span: c.span });
         }
-        (status, reason, facts, qs, false)
+        (status, reason, facts, false)
     }
 
     fn applies(&mut self, ai: &crate::criteria::AppliesIf, section: Section) -> (Truth, String, Vec<Arc<Question>>) {
@@ -1191,20 +1211,24 @@ fn check_with(trials: &[Trial], prepared: Option<&[Prepared]>, patient: &Patient
 }
 
 /// Evaluates each trial for the patient, in order, handing each evaluation
-/// (its `trial_index` set) to `each`, with a [`Rewalk`] of the trial for
-/// the reasons a `lean` evaluation leaves out; returns the check's warnings.
+/// (its `trial_index` set) to `each`, with the questions a `lean` walk
+/// asked (`each` may take them; what it leaves is dropped) and a
+/// [`Rewalk`] of the trial for the reasons a `lean` evaluation leaves out;
+/// returns the check's warnings.
 fn each_evaluation<'t>(
     trials: &'t [Trial],
     prepared: Option<&'t [Prepared]>,
     patient: &Patient,
     options: &EvalOptions,
     lean: bool,
-    mut each: impl FnMut(Evaluation, Vec<Asked<'t>>, &'t Trial, &mut Rewalk),
+    mut each: impl FnMut(Evaluation, &mut Vec<Asked<'t>>, &'t Trial, &mut Rewalk),
 ) -> Vec<String> {
     let idx = index::PatientIndex::new(patient);
     let (as_of, warnings) = as_of(patient, options);
     let ctx = Ctx::new(patient, &idx, as_of, options);
     let mut memo = atom::Memo::default();
+    // One trial's questions, a lean walk's; allocated once.
+    let mut questions = Vec::new();
     for (i, t) in trials.iter().enumerate() {
         // Prepared data given and fitting, else the trial's own, kept for
         // the next check (a page re-checks the same trials on each change
@@ -1213,9 +1237,11 @@ fn each_evaluation<'t>(
             Some(p) => p,
             None => t.prepared.get(t),
         };
-        let (mut e, asked) = evaluate_with(t, prep, &ctx, &mut memo, lean);
+        let (mut e, mut asked) = evaluate_with(t, prep, &ctx, &mut memo, lean, std::mem::take(&mut questions));
         e.trial_index = i;
-        each(e, asked, t, &mut Rewalk { trial: t, prep, ctx: &ctx, memo: &mut memo });
+        each(e, &mut asked, t, &mut Rewalk { trial: t, prep, ctx: &ctx, memo: &mut memo });
+        asked.clear();
+        questions = asked;
     }
     warnings
 }

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use std::collections::HashMap;
 
-use super::{AnswerKind, Asked, CriterionResult, EvalOptions, Evaluation, Prepared, Status, Verdict};
+use super::{AnswerKind, Ask, Asked, CriterionResult, EvalOptions, Evaluation, Prepared, Status, Verdict};
 use crate::criteria::Criterion;
 use crate::patient::Patient;
 use crate::span::Span;
@@ -178,7 +178,8 @@ pub fn check_summary_prepared(trials: &[Trial], prepared: &[Prepared], patient: 
 }
 
 fn check_summary_with(trials: &[Trial], prepared: Option<&[Prepared]>, patient: &Patient, options: &EvalOptions) -> CheckSummary {
-    let mut kept: Vec<(TrialSummary, Vec<Asked>)> = Vec::with_capacity(trials.len());
+    let mut kept: Vec<TrialSummary> = Vec::with_capacity(trials.len());
+    let mut merged = Merged::default();
     // Statuses and questions only; the reason of the deciding criterion,
     // the one reason a summary shows, is worked out for it alone.
     let warnings = super::each_evaluation(trials, prepared, patient, options, true, |e, asked, t, again| {
@@ -187,87 +188,109 @@ fn check_summary_with(trials: &[Trial], prepared: Option<&[Prepared]>, patient: 
         if let Some(d) = s.deciding.as_mut().filter(|d| d.reason.is_empty()) {
             d.reason = again.reason(&d.id).unwrap_or_default();
         }
-        kept.push((s, asked));
+        merged.add(asked, (s.verdict as u8, s.questions, s.trial_index));
+        kept.push(s);
     });
-    crate::sort::sort_by_key(&mut kept, |(s, _)| (s.verdict as u8, s.questions, s.trial_index));
-    let (questions, questions_total) = ranked(kept.iter().map(|(_, q)| q.as_slice()), options.question_limit.unwrap_or(QUESTION_LIMIT));
-    CheckSummary { trials: kept.into_iter().map(|(s, _)| s).collect(), questions, questions_total, warnings }
+    crate::sort::sort_by_key(&mut kept, |s| (s.verdict as u8, s.questions, s.trial_index));
+    let (questions, questions_total) = merged.ranked(options.question_limit.unwrap_or(QUESTION_LIMIT));
+    CheckSummary { trials: kept, questions, questions_total, warnings }
 }
 
-/// The first `limit` questions of the trials (each trial's questions merged
-/// by id), ranked as [`super::rank_questions`] ranks them (the most
-/// criteria, then the most trials, then by id), and how many there are.
-/// Counts only: no per-question lists of criteria or trials are built.
-fn ranked<'a, 't: 'a>(per_trial: impl Iterator<Item = &'a [Asked<'t>]>, limit: usize) -> (Vec<RankedQuestion>, usize) {
-    // (the question as first asked, criteria, trials)
-    let mut all: Vec<(&super::Ask, usize, usize)> = Vec::new();
-    // The hash of an id (`Asked::key`, worked out as the question was
-    // asked) → its first question in `all`; `next[i]`: the next question
-    // whose id has the same hash as question i's (`usize::MAX`: none).
-    let mut at: HashMap<u64, usize, std::hash::BuildHasherDefault<crate::eval::atom::Prehashed>> = HashMap::default();
-    let mut next: Vec<usize> = Vec::new();
-    for qs in per_trial {
-        for a in qs {
-            let id = a.q.id();
-            let mut i = *at.entry(a.key).or_insert(all.len());
+/// The questions of the trials of a summary check, merged by id as each
+/// trial's come (each trial's questions are merged by id already), so that
+/// no trial's list is kept: per question, the question as the first trial
+/// in ranking order asks it, that trial's place in the ranking
+/// (verdict, questions, index), and how many criteria and trials ask it.
+#[derive(Default)]
+struct Merged<'t> {
+    all: Vec<(Ask<'t>, (u8, usize, usize), usize, usize)>,
+    /// The hash of an id (`Asked::key`, worked out as the question was
+    /// asked) → its first question in `all`.
+    at: HashMap<u64, usize, std::hash::BuildHasherDefault<crate::eval::atom::Prehashed>>,
+    /// `next[i]`: the next question whose id has the same hash as question
+    /// i's (`usize::MAX`: none).
+    next: Vec<usize>,
+}
+
+impl<'t> Merged<'t> {
+    /// Takes in the questions one trial asks, `rank` its place in the
+    /// ranking of trials.
+    fn add(&mut self, asked: &mut Vec<Asked<'t>>, rank: (u8, usize, usize)) {
+        let all = &mut self.all;
+        for a in asked.drain(..) {
+            let mut i = *self.at.entry(a.key).or_insert(all.len());
             if i < all.len() {
-                while all[i].0.id() != id {
-                    if next[i] == usize::MAX {
-                        next[i] = all.len();
+                while all[i].0.id() != a.q.id() {
+                    if self.next[i] == usize::MAX {
+                        self.next[i] = all.len();
                     }
-                    i = next[i];
+                    i = self.next[i];
                     if i == all.len() {
                         break;
                     }
                 }
             }
             if i == all.len() {
-                all.push((&a.q, 0, 0));
-                next.push(usize::MAX);
-            }
-            all[i].1 += a.n as usize;
-            all[i].2 += 1;
-        }
-    }
-    let total = all.len();
-    let order = |a: &(&super::Ask, usize, usize), b: &(&super::Ask, usize, usize)| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then_with(|| a.0.id().cmp(b.0.id()));
-    // Ids are distinct, so `order` is total and the first `limit` are the
-    // same whether all are sorted or only the first kept: most checks show
-    // a few dozen of thousands (each trial's criteria ask their own).
-    if limit.saturating_mul(8) < total {
-        let mut top: Vec<(&super::Ask, usize, usize)> = Vec::with_capacity(limit + 1);
-        for x in all {
-            let mut at = top.len();
-            while at > 0 && order(&x, &top[at - 1]) == std::cmp::Ordering::Less {
-                at -= 1;
-            }
-            if at < limit {
-                top.insert(at, x);
-                top.truncate(limit);
+                all.push((a.q, rank, a.n as usize, 1));
+                self.next.push(usize::MAX);
+            } else {
+                let x = &mut all[i];
+                x.2 += a.n as usize;
+                x.3 += 1;
+                if rank < x.1 {
+                    x.0 = a.q;
+                    x.1 = rank;
+                }
             }
         }
-        all = top;
-    } else {
-        crate::sort::sort_by(&mut all, order);
-        all.truncate(limit);
     }
-    let questions = all
-        .into_iter()
-        .map(|(ask, criterion_count, trial_count)| {
-            // Written out here, for the questions shown only.
-            let q = ask.question();
-            RankedQuestion {
-                id: q.id.clone(),
-                text: q.text.clone(),
-                answer: q.answer,
-                units: q.units.clone(),
-                choices: q.choices.clone(),
-                criterion_count,
-                trial_count,
+
+    /// The first `limit` questions, ranked as [`super::rank_questions`]
+    /// ranks them (the most criteria, then the most trials, then by id),
+    /// and how many there are. Counts only: no per-question lists of
+    /// criteria or trials are built.
+    fn ranked(self, limit: usize) -> (Vec<RankedQuestion>, usize) {
+        let mut all: Vec<(Ask<'t>, usize, usize)> = self.all.into_iter().map(|(q, _, n, t)| (q, n, t)).collect();
+        let total = all.len();
+        let order = |a: &(Ask, usize, usize), b: &(Ask, usize, usize)| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then_with(|| a.0.id().cmp(b.0.id()));
+        // Ids are distinct, so `order` is total and the first `limit` are the
+        // same whether all are sorted or only the first kept: most checks show
+        // a few dozen of thousands (each trial's criteria ask their own).
+        if limit.saturating_mul(8) < total {
+            let mut top: Vec<(Ask, usize, usize)> = Vec::with_capacity(limit + 1);
+            for x in all {
+                let mut at = top.len();
+                while at > 0 && order(&x, &top[at - 1]) == std::cmp::Ordering::Less {
+                    at -= 1;
+                }
+                if at < limit {
+                    top.insert(at, x);
+                    top.truncate(limit);
+                }
             }
-        })
-        .collect();
-    (questions, total)
+            all = top;
+        } else {
+            crate::sort::sort_by(&mut all, order);
+            all.truncate(limit);
+        }
+        let questions = all
+            .into_iter()
+            .map(|(ask, criterion_count, trial_count)| {
+                // Written out here, for the questions shown only.
+                let q = ask.question();
+                RankedQuestion {
+                    id: q.id.clone(),
+                    text: q.text.clone(),
+                    answer: q.answer,
+                    units: q.units.clone(),
+                    choices: q.choices.clone(),
+                    criterion_count,
+                    trial_count,
+                }
+            })
+            .collect();
+        (questions, total)
+    }
 }
 
 impl CheckSummary {
