@@ -956,6 +956,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
         // Kept by the walk and reused, one leaf after another.
         let mut judged = std::mem::take(&mut self.judged);
         judged.clear();
+        let any_except = c.atoms.iter().any(|a| a.excepts.is_some());
         let mut reason = String::new();
         let mut facts = Vec::new();
         let mut confirm = false;
@@ -969,8 +970,11 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
             if sc.skip.get(i).copied().unwrap_or(false) {
                 continue;
             }
-            // Exceptions of the same kind take matching facts out; others waive the atom.
-            let excepts: Vec<(&crate::atoms::Atom, usize)> = c.atoms.iter().enumerate().filter(|(_, e)| e.excepts == Some(i)).map(|(j, e)| (e, j)).collect();
+            // Exceptions of the same kind take matching facts out; others
+            // waive the atom. Most criteria have none: no atom is looked at
+            // twice then.
+            let excepts: Vec<(&crate::atoms::Atom, usize)> =
+                if any_except { c.atoms.iter().enumerate().filter(|(_, e)| e.excepts == Some(i)).map(|(j, e)| (e, j)).collect() } else { Vec::new() };
             let mut except_keys = Vec::new();
             let mut waivers = Vec::new();
             for &(e, j) in &excepts {
@@ -981,7 +985,9 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
                     waivers.push((e, j));
                 }
             }
-            crate::sort::sort(&mut except_keys);
+            if except_keys.len() > 1 {
+                crate::sort::sort(&mut except_keys);
+            }
             let owned;
             let o: &atom::Outcome = if except_keys.is_empty() && waivers.is_empty() {
                 // The common case: borrowed from the memo, copied only in part.
