@@ -78,6 +78,14 @@ impl Outcome {
     }
 }
 
+/// A reason in words, not written while the atom is judged for a lean walk
+/// (`Ctx::lean`): `why!(ctx, "format", args…)`.
+macro_rules! why {
+    ($ctx:expr, $($arg:tt)*) => {
+        if $ctx.lean.get() { String::new() } else { format!($($arg)*) }
+    };
+}
+
 fn q(id: String, text: String, answer: AnswerKind) -> Question {
     Question { id, text, answer, units: Vec::new(), choices: Vec::new(), criteria: Vec::new(), trials: Vec::new() }
 }
@@ -201,13 +209,15 @@ pub(crate) fn judge(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, exce
     };
     if a.negated && !o.confirm {
         o.truth = o.truth.not();
-        o.reason = format!("not: {}", o.reason);
+        if !ctx.lean.get() {
+            o.reason = format!("not: {}", o.reason);
+        }
     }
     o
 }
 
-pub(crate) fn concept_name(a: &Atom) -> String {
-    a.concept.as_ref().map(|c| c.name.clone()).unwrap_or_else(|| "it".into())
+pub(crate) fn concept_name(a: &Atom) -> &str {
+    a.concept.as_ref().map_or("it", |c| c.name.as_str())
 }
 
 /// What matching needs of an atom, independent of the patient: the keys
@@ -289,7 +299,9 @@ fn intern(s: String) -> std::sync::Arc<str> {
 /// clone, not a judgment.
 #[derive(Default)]
 pub(crate) struct Memo {
-    by_hash: std::collections::HashMap<u64, Vec<(std::sync::Arc<str>, Section, Outcome)>, std::hash::BuildHasherDefault<Prehashed>>,
+    /// Per atom: what it states, the section, the outcome, and whether the
+    /// outcome is lean (its reason not written).
+    by_hash: std::collections::HashMap<u64, Vec<(std::sync::Arc<str>, Section, Outcome, bool)>, std::hash::BuildHasherDefault<Prehashed>>,
 }
 
 /// The hasher of a map whose keys are hashes already ([`AtomInfo::hash`]).
@@ -312,14 +324,28 @@ impl std::hash::Hasher for Prehashed {
 }
 
 impl Memo {
-    /// The outcome of `a` (described by `info`) in `section`, judged once.
-    pub fn get(&mut self, a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> &Outcome {
+    /// The outcome of `a` (described by `info`) in `section`, judged once;
+    /// `lean`: its reason is not needed (a lean outcome is judged again,
+    /// in full, when a full one is asked for).
+    pub fn get(&mut self, a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, lean: bool) -> &Outcome {
         let bucket = self.by_hash.entry(info.hash).or_default();
-        let at = bucket.iter().position(|(w, s, _)| *s == section && (std::sync::Arc::ptr_eq(w, &info.what) || **w == *info.what));
+        let at = bucket.iter().position(|(w, s, _, _)| *s == section && (std::sync::Arc::ptr_eq(w, &info.what) || **w == *info.what));
+        let judged = |lean: bool| {
+            ctx.lean.set(lean);
+            let o = judge(a, info, section, ctx, &[]);
+            ctx.lean.set(false);
+            o
+        };
         let at = match at {
-            Some(i) => i,
+            Some(i) => {
+                if bucket[i].3 && !lean {
+                    bucket[i].2 = judged(false);
+                    bucket[i].3 = false;
+                }
+                i
+            }
             None => {
-                bucket.push((info.what.clone(), section, judge(a, info, section, ctx, &[])));
+                bucket.push((info.what.clone(), section, judged(lean), lean));
                 bucket.len() - 1
             }
         };
@@ -340,8 +366,8 @@ fn age(a: &Atom, section: Section, ctx: &Ctx) -> Outcome {
     };
     let req = requirement(&t, "a");
     let out = match test(years, &t) {
-        None => Outcome::new(Truth::Yes, format!("Age {} years meets {req}", fmt(years.floor()))),
-        Some((c, _)) => Outcome::new(Truth::No, format!("Age {} years is {}", fmt(years.floor()), miss(section, c, &req))),
+        None => Outcome::new(Truth::Yes, why!(ctx, "Age {} years meets {req}", fmt(years.floor()))),
+        Some((c, _)) => Outcome::new(Truth::No, why!(ctx, "Age {} years is {}", fmt(years.floor()), miss(section, c, &req))),
     };
     out.fact(fact.field, fact.text)
 }
@@ -351,7 +377,7 @@ fn sex(a: &Atom, ctx: &Ctx) -> Outcome {
     let Some(want) = a.sex else { return Outcome::new(Truth::Unknown, "the sex required is not stated".into()) };
     let want_s = if want == crate::atoms::Sex::Female { "female" } else { "male" };
     match ctx.sex() {
-        Some((s, f)) => Outcome::new(Truth::from(s == want), format!("Sex is {}; {want_s} required", if s == crate::atoms::Sex::Female { "female" } else { "male" }))
+        Some((s, f)) => Outcome::new(Truth::from(s == want), why!(ctx, "Sex is {}; {want_s} required", if s == crate::atoms::Sex::Female { "female" } else { "male" }))
             .fact(f.field, f.text),
         None => Outcome::new(Truth::Unknown, "sex is not known".into()).ask(Question {
             choices: vec!["female".into(), "male".into()],
@@ -384,7 +410,7 @@ fn negative_test(a: &Atom, ctx: &Ctx) -> Option<Outcome> {
         for (i, o) in ctx.p.observations.iter().enumerate() {
             if meets(&ctx.idx.observations[i], &keys) && qualitative(&o.value) == Some(false) {
                 let shown = format!("{} negative", o.name.as_deref().unwrap_or(&test.name));
-                return Some(Outcome::new(Truth::No, format!("{shown}: no {}", c.name)).fact(format!("observations[{i}]"), shown));
+                return Some(Outcome::new(Truth::No, why!(ctx, "{shown}: no {}", c.name)).fact(format!("observations[{i}]"), shown));
             }
         }
     }
@@ -467,7 +493,7 @@ fn readings(a: &Atom, keys: &[String], ctx: &Ctx, slug: &str) -> Vec<Reading> {
             reference_high: o.reference_high,
             reference_low: o.reference_low,
             fact: Fact { field: format!("observations[{i}]"), text },
-            name,
+            name: name.to_string(),
         });
     }
     // The latest first; undated last.
@@ -628,7 +654,7 @@ fn measurement(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> Outcom
                 reference_high: None,
                 reference_low: None,
                 fact: Fact { field: format!("answers.{qid}"), text: format!("{name} {} (answer)", with_unit(x, &u)) },
-                name: name.clone(),
+                name: name.to_string(),
             });
         } else if let Value::String(s) = v {
             if !is_not_sure(v) {
@@ -639,7 +665,7 @@ fn measurement(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> Outcom
                     reference_high: None,
                     reference_low: None,
                     fact: Fact { field: format!("answers.{qid}"), text: format!("{name} {s} (answer)") },
-                    name: name.clone(),
+                    name: name.to_string(),
                 });
             }
         } else if let Value::Bool(b) = v {
@@ -650,7 +676,7 @@ fn measurement(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> Outcom
                 reference_high: None,
                 reference_low: None,
                 fact: Fact { field: format!("answers.{qid}"), text: format!("{name} {} (answer)", if *b { "positive" } else { "negative" }) },
-                name: name.clone(),
+                name: name.to_string(),
             });
         }
     }
@@ -658,7 +684,7 @@ fn measurement(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> Outcom
         rs = readings(a, &info.keys, ctx, slug);
     }
     if rs.is_empty() {
-        return ask(format!("{name} is not known"));
+        return ask(why!(ctx, "{name} is not known"));
     }
     // Only readings inside the atom's window count.
     if let Some(w) = &a.window {
@@ -668,11 +694,11 @@ fn measurement(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> Outcom
                 let first = rs[0].fact.clone();
                 rs.retain(|r| r.fact.field.starts_with("answers.") || r.date.is_some_and(|d| if more_than { d.last_day() < lo } else { d.day >= lo && d.last_day() <= hi }));
                 if rs.is_empty() {
-                    let o = ask(format!("no {name} result {} (latest: {}; {} in the record)", window_text(w), first.text, before));
+                    let o = ask(why!(ctx, "no {name} result {} (latest: {}; {} in the record)", window_text(w), first.text, before));
                     return o.fact(first.field, first.text);
                 }
             }
-            None => return ask(format!("the window \"{}\" cannot be placed in time", window_text(w))),
+            None => return ask(why!(ctx, "the window \"{}\" cannot be placed in time", window_text(w))),
         }
     }
     let r = &rs[0];
@@ -696,11 +722,11 @@ fn measurement(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> Outcom
                 },
             )
             .fact(r.fact.field.clone(), r.fact.text.clone()),
-            None => ask(format!("{} has no positive/negative result", r.name)).fact(r.fact.field.clone(), r.fact.text.clone()),
+            None => ask(why!(ctx, "{} has no positive/negative result", r.name)).fact(r.fact.field.clone(), r.fact.text.clone()),
         };
     }
     let ObsValue::Number(x) = r.value else {
-        return ask(format!("{} is not a number", r.fact.text)).fact(r.fact.field.clone(), r.fact.text.clone());
+        return ask(why!(ctx, "{} is not a number", r.fact.text)).fact(r.fact.field.clone(), r.fact.text.clone());
     };
     let from = r.unit.clone().unwrap_or_default();
     // Thresholds relative to the upper (lower) limit of normal.
@@ -710,12 +736,12 @@ fn measurement(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> Outcom
             ("LLN", _, Some(l)) => (l, from.clone(), false),
             ("ULN", None, _) => match units::analyte(slug).and_then(|an| an.uln.as_ref()) {
                 Some(d) => (d.value, d.unit.clone(), true),
-                None => return ask(format!("{} has no reference range and no default upper limit of normal is known", r.fact.text)).fact(r.fact.field.clone(), r.fact.text.clone()),
+                None => return ask(why!(ctx, "{} has no reference range and no default upper limit of normal is known", r.fact.text)).fact(r.fact.field.clone(), r.fact.text.clone()),
             },
-            _ => return ask(format!("{} has no lower limit of normal", r.fact.text)).fact(r.fact.field.clone(), r.fact.text.clone()),
+            _ => return ask(why!(ctx, "{} has no lower limit of normal", r.fact.text)).fact(r.fact.field.clone(), r.fact.text.clone()),
         };
         let Ok(xv) = units::convert(x, &from, &limit_unit, Some(slug)) else {
-            return ask(format!("cannot compare {} with the limit of normal in {limit_unit}", r.fact.text)).fact(r.fact.field.clone(), r.fact.text.clone());
+            return ask(why!(ctx, "cannot compare {} with the limit of normal in {limit_unit}", r.fact.text)).fact(r.fact.field.clone(), r.fact.text.clone());
         };
         let ratio = xv / limit;
         let note = if assumed {
@@ -725,7 +751,7 @@ fn measurement(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> Outcom
         };
         let req = requirement(&t, &unit);
         let o = match test(ratio, &t) {
-            None => Outcome::new(Truth::Yes, format!("{} {} is {} × {unit}, meeting {req}{note}", r.name, with_unit(x, &from), fmt((ratio * 100.0).round() / 100.0))),
+            None => Outcome::new(Truth::Yes, why!(ctx, "{} {} is {} × {unit}, meeting {req}{note}", r.name, with_unit(x, &from), fmt((ratio * 100.0).round() / 100.0))),
             Some((c, _)) => Outcome::new(
                 Truth::No,
                 format!("{} {} is {} × {unit}, {}{note}", r.name, with_unit(x, &from), fmt((ratio * 100.0).round() / 100.0), miss(section, c, &req)),
@@ -766,12 +792,12 @@ fn measurement(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> Outcom
         };
         let req = requirement(tt, tu);
         let o = match test(v, tt) {
-            None => Outcome::new(Truth::Yes, format!("{shown} meets {req}")),
-            Some((c, _)) => Outcome::new(Truth::No, format!("{shown} is {}", miss(section, c, &req))),
+            None => Outcome::new(Truth::Yes, why!(ctx, "{shown} meets {req}")),
+            Some((c, _)) => Outcome::new(Truth::No, why!(ctx, "{shown} is {}", miss(section, c, &req))),
         };
         return o.fact(r.fact.field.clone(), r.fact.text.clone());
     }
-    ask(format!("cannot convert {} from {} to {}", r.name, if from.is_empty() { "(no unit)" } else { &from }, if unit.is_empty() { "(no unit)".into() } else { unit.clone() }))
+    ask(why!(ctx, "cannot convert {} from {} to {}", r.name, if from.is_empty() { "(no unit)" } else { &from }, if unit.is_empty() { "(no unit)".into() } else { unit.clone() }))
         .fact(r.fact.field.clone(), r.fact.text.clone())
 }
 
@@ -895,9 +921,9 @@ fn condition(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome
     };
     let yes: Vec<usize> = found.iter().filter(|f| f.1 == Truth::Yes).map(|f| f.0).collect();
     let unk: Vec<usize> = found.iter().filter(|f| f.1 == Truth::Unknown).map(|f| f.0).collect();
-    let what = if active { format!("active {name}") } else { name.clone() };
+    let what = if active { format!("active {name}") } else { name.to_string() };
     if !yes.is_empty() {
-        let mut o = facts(Outcome::new(Truth::Yes, format!("has {what}")), &yes);
+        let mut o = facts(Outcome::new(Truth::Yes, why!(ctx, "has {what}")), &yes);
         // A qualifier (a class, a grade, a target) must be in the record to count.
         if let Some(ql) = &a.qualifier {
             let qf = crate::lexicon::fold(ql);
@@ -935,20 +961,20 @@ fn condition(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome
     // `cond:x` = no also settles `cond:x:active`.
     if active {
         if let Some(Truth::No) = ctx.p.answers.get(&format!("cond:{slug}")).and_then(answer_bool) {
-            return Outcome::new(Truth::No, format!("does not have {name} (answer)")).fact(format!("answers.cond:{slug}"), format!("{name}: no"));
+            return Outcome::new(Truth::No, why!(ctx, "does not have {name} (answer)")).fact(format!("answers.cond:{slug}"), format!("{name}: no"));
         }
     }
     if !unk.is_empty() {
-        let o = facts(Outcome::new(Truth::Unknown, format!("has {name}, but whether it meets \"{}\" is not known", a_text(a))), &unk);
+        let o = facts(Outcome::new(Truth::Unknown, why!(ctx, "has {name}, but whether it meets \"{}\" is not known", a_text(a))), &unk);
         return if ctx.p.answers.contains_key(&qid) { o } else { o.ask_shared(info.question(|| cond_q(&qid, &what, a))) };
     }
     if !found.is_empty() {
         let idx: Vec<usize> = found.iter().map(|f| f.0).collect();
         let why = if why_not.is_empty() { "not as required".to_string() } else { why_not.join("; ") };
-        return facts(Outcome::new(Truth::No, format!("{name} is recorded, but {why}")), &idx);
+        return facts(Outcome::new(Truth::No, why!(ctx, "{name} is recorded, but {why}")), &idx);
     }
     if let Some(i) = absent {
-        return facts(Outcome::new(Truth::No, format!("{name} is recorded as absent")), &[i]);
+        return facts(Outcome::new(Truth::No, why!(ctx, "{name} is recorded as absent")), &[i]);
     }
     // A negative test for the infection rules it out, unless the criterion
     // asks about the past ("history of") or a time window.
@@ -958,9 +984,9 @@ fn condition(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome
         }
     }
     if ctx.opts.closed_world {
-        return Outcome::new(Truth::No, format!("no {name} in the record (complete record assumed)"));
+        return Outcome::new(Truth::No, why!(ctx, "no {name} in the record (complete record assumed)"));
     }
-    let o = Outcome::new(Truth::Unknown, format!("{what} is not in the record"));
+    let o = Outcome::new(Truth::Unknown, why!(ctx, "{what} is not in the record"));
     if ctx.p.answers.contains_key(&qid) { o } else { o.ask_shared(info.question(|| cond_q(&qid, &what, a))) }
 }
 
@@ -1098,8 +1124,8 @@ fn medication(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, except: &[
             if let Some((x, u)) = number_answer(v, &d.unit) {
                 if let Ok(x2) = units::convert(x, &u, &d.unit, None) {
                     let o = match test(x2, &t) {
-                        None => Outcome::new(Truth::Yes, format!("{name} dose {} meets {}", with_unit(x, &u), requirement(&t, &d.unit))),
-                        Some((c, _)) => Outcome::new(Truth::No, format!("{name} dose {} is {}", with_unit(x, &u), miss(section, c, &requirement(&t, &d.unit)))),
+                        None => Outcome::new(Truth::Yes, why!(ctx, "{name} dose {} meets {}", with_unit(x, &u), requirement(&t, &d.unit))),
+                        Some((c, _)) => Outcome::new(Truth::No, why!(ctx, "{name} dose {} is {}", with_unit(x, &u), miss(section, c, &requirement(&t, &d.unit)))),
                     };
                     return o.fact(format!("answers.{qid}"), format!("{name} dose {} (answer)", with_unit(x, &u)));
                 }
@@ -1147,14 +1173,14 @@ fn medication(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, except: &[
             used.push(i);
         }
         if let Some(i) = unknown {
-            let o = med_fact(Outcome::new(Truth::Unknown, format!("the {name} dose is not known")), i);
+            let o = med_fact(Outcome::new(Truth::Unknown, why!(ctx, "the {name} dose is not known")), i);
             return if ctx.p.answers.contains_key(&qid) { o } else { o.ask(dose_q(&qid, &name, &d.unit)) };
         }
         if used.is_empty() && matched.is_empty() && !never && !ctx.opts.closed_world {
             if let Some(Truth::No) = ctx.p.answers.get(&format!("med:{slug}")).and_then(answer_bool) {
                 // Not taking it: a dose of 0.
             } else {
-                let o = Outcome::new(Truth::Unknown, format!("whether the patient takes {name} is not known"));
+                let o = Outcome::new(Truth::Unknown, why!(ctx, "whether the patient takes {name} is not known"));
                 return if ctx.p.answers.contains_key(&qid) { o } else { o.ask(dose_q(&qid, &name, &d.unit)) };
             }
         }
@@ -1165,8 +1191,8 @@ fn medication(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, except: &[
         };
         let shown = with_unit((total * 100.0).round() / 100.0, &d.unit);
         let mut o = match test(total, &t) {
-            None => Outcome::new(Truth::Yes, format!("{label} {shown} meets {}", requirement(&t, &d.unit))),
-            Some((c, _)) => Outcome::new(Truth::No, format!("{label} {shown} is {}", miss(section, c, &requirement(&t, &d.unit)))),
+            None => Outcome::new(Truth::Yes, why!(ctx, "{label} {shown} meets {}", requirement(&t, &d.unit))),
+            Some((c, _)) => Outcome::new(Truth::No, why!(ctx, "{label} {shown} is {}", miss(section, c, &requirement(&t, &d.unit)))),
         };
         for i in used {
             o = med_fact(o, i);
@@ -1179,7 +1205,7 @@ fn medication(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, except: &[
         (None, false) => " now".to_string(),
     };
     if let Some(&(i, _)) = matched.iter().find(|m| m.1 == Truth::Yes) {
-        return med_fact(Outcome::new(Truth::Yes, format!("took {name}{when}")), i);
+        return med_fact(Outcome::new(Truth::Yes, why!(ctx, "took {name}{when}")), i);
     }
     if let Some(v) = ctx.p.answers.get(&qid) {
         let t = match v {
@@ -1190,21 +1216,21 @@ fn medication(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, except: &[
             _ => answer_bool(v),
         };
         if let Some(t) = t.filter(|t| *t != Truth::Unknown) {
-            return Outcome::new(t, format!("{} {name}{when} (answer)", if t == Truth::Yes { "took" } else { "did not take" }))
+            return Outcome::new(t, why!(ctx, "{} {name}{when} (answer)", if t == Truth::Yes { "took" } else { "did not take" }))
                 .fact(format!("answers.{qid}"), format!("{name}{when}: {}", v));
         }
     }
     if let Some(&(i, _)) = matched.iter().find(|m| m.1 == Truth::Unknown) {
-        let o = med_fact(Outcome::new(Truth::Unknown, format!("whether {name} was taken{when} is not known")), i);
+        let o = med_fact(Outcome::new(Truth::Unknown, why!(ctx, "whether {name} was taken{when} is not known")), i);
         return if ctx.p.answers.contains_key(&qid) { o } else { o.ask_shared(info.question(|| med_q(&qid, &name, a, ever))) };
     }
     if let Some(&(i, _)) = matched.first() {
-        return med_fact(Outcome::new(Truth::No, format!("did not take {name}{when}")), i);
+        return med_fact(Outcome::new(Truth::No, why!(ctx, "did not take {name}{when}")), i);
     }
     if never || ctx.opts.closed_world {
-        return Outcome::new(Truth::No, format!("no {name} in the record{}", if never { "" } else { " (complete record assumed)" }));
+        return Outcome::new(Truth::No, why!(ctx, "no {name} in the record{}", if never { "" } else { " (complete record assumed)" }));
     }
-    let o = Outcome::new(Truth::Unknown, format!("{name}{when} is not in the record"));
+    let o = Outcome::new(Truth::Unknown, why!(ctx, "{name}{when} is not in the record"));
     if ctx.p.answers.contains_key(&qid) { o } else { o.ask_shared(info.question(|| med_q(&qid, &name, a, ever))) }
 }
 
@@ -1266,7 +1292,7 @@ fn event(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome {
             },
         };
         match t {
-            Truth::Yes => return Outcome::new(Truth::Yes, format!("{verb} {name}{when}")).fact(format!("{field}[{i}]"), text),
+            Truth::Yes => return Outcome::new(Truth::Yes, why!(ctx, "{verb} {name}{when}")).fact(format!("{field}[{i}]"), text),
             Truth::Unknown => unknown = Some(i),
             Truth::No => {}
         }
@@ -1280,7 +1306,7 @@ fn event(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome {
             _ => answer_bool(v),
         };
         if let Some(t) = t.filter(|t| *t != Truth::Unknown) {
-            return Outcome::new(t, format!("{} {name}{when} (answer)", if t == Truth::Yes { verb } else { "did not have" }))
+            return Outcome::new(t, why!(ctx, "{} {name}{when} (answer)", if t == Truth::Yes { verb } else { "did not have" }))
                 .fact(format!("answers.{qid}"), format!("{name}: {v}"));
         }
     }
@@ -1296,15 +1322,15 @@ fn event(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome {
         o.ask(question)
     };
     if let Some(i) = unknown {
-        return ask(Outcome::new(Truth::Unknown, format!("{name} is recorded but whether it was{when} is not known")).fact(format!("{field}[{i}]"), list[i].0.clone().unwrap_or_default()));
+        return ask(Outcome::new(Truth::Unknown, why!(ctx, "{name} is recorded but whether it was{when} is not known")).fact(format!("{field}[{i}]"), list[i].0.clone().unwrap_or_default()));
     }
     if let Some(i) = any {
-        return Outcome::new(Truth::No, format!("{name} is recorded, but not{when}")).fact(format!("{field}[{i}]"), list[i].0.clone().unwrap_or_default());
+        return Outcome::new(Truth::No, why!(ctx, "{name} is recorded, but not{when}")).fact(format!("{field}[{i}]"), list[i].0.clone().unwrap_or_default());
     }
     if ctx.opts.closed_world {
-        return Outcome::new(Truth::No, format!("no {name} in the record (complete record assumed)"));
+        return Outcome::new(Truth::No, why!(ctx, "no {name} in the record (complete record assumed)"));
     }
-    ask(Outcome::new(Truth::Unknown, format!("{name} is not in the record")))
+    ask(Outcome::new(Truth::Unknown, why!(ctx, "{name} is not in the record")))
 }
 
 // ---- pregnancy, breastfeeding, contraception ----
@@ -1322,12 +1348,12 @@ fn reproductive(a: &Atom, ctx: &Ctx) -> Outcome {
         return Outcome::new(v, format!("{}{what} (answer)", if v == Truth::Yes { "" } else { "not " })).fact(format!("answers.{qid}"), format!("{what}: {}", v == Truth::Yes));
     }
     if let Some(b) = field {
-        return Outcome::new(Truth::from(b), format!("{}{what}", if b { "" } else { "not " })).fact(qid, format!("{qid}: {b}"));
+        return Outcome::new(Truth::from(b), why!(ctx, "{}{what}", if b { "" } else { "not " })).fact(qid, format!("{qid}: {b}"));
     }
     if a.kind != AtomKind::Contraception && ctx.p.sex == Some(crate::atoms::Sex::Male) {
-        return Outcome::new(Truth::No, format!("not {what} (male)")).fact("sex", "male");
+        return Outcome::new(Truth::No, why!(ctx, "not {what} (male)")).fact("sex", "male");
     }
-    let o = Outcome::new(Truth::Unknown, format!("whether the patient is {what} is not known"));
+    let o = Outcome::new(Truth::Unknown, why!(ctx, "whether the patient is {what} is not known"));
     if ctx.p.answers.contains_key(qid) {
         o
     } else {

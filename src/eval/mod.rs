@@ -238,12 +238,16 @@ pub(crate) struct Ctx<'a> {
     sex: Option<(Sex, Fact)>,
     /// Whether any answer is about a whole criterion (`crit:…`).
     crit_answers: bool,
+    /// Set while an atom is judged for a lean walk, which reads truths and
+    /// questions only: the reasons in words are not written
+    /// ([`atom::Memo::get`]).
+    pub lean: std::cell::Cell<bool>,
 }
 
 impl<'a> Ctx<'a> {
     fn new(p: &'a Patient, idx: &'a index::PatientIndex, as_of: Option<Date>, opts: &'a EvalOptions) -> Ctx<'a> {
         let crit_answers = p.answers.keys().any(|k| k.starts_with("crit:"));
-        let mut c = Ctx { p, idx, as_of, opts, age: None, sex: None, crit_answers };
+        let mut c = Ctx { p, idx, as_of, opts, age: None, sex: None, crit_answers, lean: std::cell::Cell::new(false) };
         c.age = c.compute_age();
         c.sex = c.compute_sex();
         c
@@ -991,15 +995,15 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
             let owned;
             let o: &atom::Outcome = if except_keys.is_empty() && waivers.is_empty() {
                 // The common case: borrowed from the memo, copied only in part.
-                self.memo.get(a, &infos[i], c.section, ctx)
+                self.memo.get(a, &infos[i], c.section, ctx, lean)
             } else {
                 let mut o = if except_keys.is_empty() {
-                    self.memo.get(a, &infos[i], c.section, ctx).clone()
+                    self.memo.get(a, &infos[i], c.section, ctx, lean).clone()
                 } else {
                     atom::judge(a, &infos[i], c.section, ctx, &except_keys)
                 };
                 for (e, ei) in waivers {
-                    let eo = self.memo.get(e, &infos[ei], c.section, ctx);
+                    let eo = self.memo.get(e, &infos[ei], c.section, ctx, lean);
                     match eo.truth {
                         Truth::Yes => {
                             o.truth = neutral;
@@ -1015,7 +1019,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
                     }
                 }
                 if !except_keys.is_empty() {
-                    let names: Vec<String> = excepts.iter().filter(|(e, _)| e.kind == a.kind).map(|(e, _)| atom::concept_name(e)).collect();
+                    let names: Vec<String> = excepts.iter().filter(|(e, _)| e.kind == a.kind).map(|(e, _)| atom::concept_name(e).to_string()).collect();
                     o.reason = format!("{} (not counting {})", o.reason, names.join(", "));
                 }
                 owned = o;

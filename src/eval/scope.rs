@@ -812,28 +812,36 @@ impl Scope {
     /// The criterion's truth from its atoms' truths (`(atom index, truth)`,
     /// judged atoms only), combined by the groups.
     pub fn combine(&self, section: Section, judged: &[(usize, Truth)]) -> Truth {
-        let mut groups: Vec<(u16, Truth)> = Vec::new();
+        let in_scope = |i: usize| self.scope.get(i).copied().unwrap_or(false);
+        let group = |i: usize| self.group.get(i).copied().unwrap_or(0);
         let mut scope = Truth::Yes;
-        for &(i, t) in judged {
-            if self.scope.get(i).copied().unwrap_or(false) {
+        // The groups' truths combined, each group taken at its first member
+        // (a leaf has a handful of atoms: no list of groups is built).
+        let mut body: Option<Truth> = None;
+        for (k, &(i, t)) in judged.iter().enumerate() {
+            if in_scope(i) {
                 scope = scope.and(t);
                 continue;
             }
-            let g = self.group.get(i).copied().unwrap_or(0);
-            match groups.iter_mut().find(|x| x.0 == g) {
-                Some(x) => x.1 = if section == Section::Inclusion { x.1.or(t) } else { x.1.and(t) },
-                None => groups.push((g, t)),
+            let g = group(i);
+            if judged[..k].iter().any(|&(j, _)| !in_scope(j) && group(j) == g) {
+                continue;
             }
+            let mut member = t;
+            for &(j, u) in &judged[k + 1..] {
+                if !in_scope(j) && group(j) == g {
+                    member = if section == Section::Inclusion { member.or(u) } else { member.and(u) };
+                }
+            }
+            body = Some(match (body, section) {
+                (None, _) => member,
+                (Some(b), Section::Inclusion) => b.and(member),
+                (Some(b), Section::Exclusion) => b.or(member),
+            });
         }
-        let mut it = groups.into_iter().map(|x| x.1);
-        let body = match section {
-            Section::Inclusion => it.fold(Truth::Yes, Truth::and),
-            Section::Exclusion => match it.next() {
-                Some(first) => it.fold(first, Truth::or),
-                // Only whom it concerns: it is about them as such.
-                None => Truth::Yes,
-            },
-        };
+        // No group: an inclusion holds; an exclusion of whom it concerns
+        // only is about them as such.
+        let body = body.unwrap_or(Truth::Yes);
         if section == Section::Exclusion { scope.and(body) } else { body }
     }
 
