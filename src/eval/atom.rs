@@ -79,11 +79,18 @@ impl Outcome {
 }
 
 /// A reason in words, not written while the atom is judged for a lean walk
-/// (`Ctx::lean`): `why!(ctx, "format", args…)`.
+/// (`Ctx::lean`): `why!(ctx, "format", args…)`, as `format!`.
 macro_rules! why {
     ($ctx:expr, $($arg:tt)*) => {
-        if $ctx.lean.get() { String::new() } else { format!($($arg)*) }
+        reason($ctx, format_args!($($arg)*))
     };
+}
+
+/// See [`why!`]: one function for every reason, so that each place costs
+/// no more code than a `format!`.
+#[inline(never)]
+fn reason(ctx: &Ctx, args: std::fmt::Arguments) -> String {
+    if ctx.lean.get() { String::new() } else { std::fmt::format(args) }
 }
 
 fn q(id: String, text: String, answer: AnswerKind) -> Question {
