@@ -147,7 +147,7 @@ if (wasm.checkMedianMs > 10) {
   notes.push(`check 1 × 1,000: the evaluation alone takes ${f(evalOnly.ms)} ms native; writing the result as JSON text adds ${f(evalJson.ms - evalUtf16.ms)} ms native, and JS parses its ${f(wasm.parts.jsonTextBytes / 1e6)} MB in ${f(wasm.parts.jsonParse?.median ?? NaN)} ms`);
 }
 if (wasm.summaryMedianMs !== undefined && wasm.summaryMedianMs > 10) {
-  notes.push(`check summary 1 × 1,000: the lean evaluation takes ${f(summaryEval.ms)} ms native, its JSON text ${f(summaryJson.ms - summaryEval.ms)} ms more; in the lean evaluation, judging each distinct atom (its reasons and questions written) is about a quarter, the walk over some 21,000 criteria with its allocations most of the rest (benches/profile.rs summary under callgrind)`);
+  notes.push(`check summary 1 × 1,000: the lean evaluation takes ${f(summaryEval.ms)} ms native, its JSON text ${f(summaryJson.ms - summaryEval.ms)} ms more; under callgrind (benches/profile.rs summary, 140M instructions in all), judging the 12,000 distinct atoms is 26M (no reasons written but for the deciding criterion's), merging the 70,000 questions asked 15M, the JSON text 18M, the walk over 40,000 criteria with its 84,000 allocations the rest; in the wasm the walk's leaves (Walk::leaf) and the allocator take a larger share than natively`);
 }
 if (gz > 300_000) {
   notes.push(`size: code ${parts.code} bytes gzipped alone, data ${parts.data} (the lexicon blob built by build.rs, the tables of data/, string literals)`);
