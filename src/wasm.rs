@@ -12,6 +12,12 @@ use wasm_bindgen::prelude::*;
 
 use crate::{eval, patient, EvalOptions, ParseOptions, Trial};
 
+/// The allocator: Talc in place of the standard dlmalloc, for a module
+/// without threads (the page's one thread calls it).
+#[cfg(not(target_feature = "atomics"))]
+#[global_allocator]
+static ALLOC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 #[wasm_bindgen(start)]
 fn start() {
     console_error_panic_hook::set_once();
