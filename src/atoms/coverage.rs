@@ -3,6 +3,7 @@
 
 use super::Atom;
 use super::lex::get;
+use crate::atoms::text::Lower;
 use crate::criteria::Understood;
 use crate::span::Span;
 
@@ -54,7 +55,7 @@ pub fn judge(text: &str, spans: &[Span], atoms: &[Atom], accounted: &[Span]) -> 
                 lower.push_str(word);
                 lower.make_ascii_lowercase();
             } else {
-                lower.push_str(&word.to_lowercase());
+                lower.push_str(&word.lower());
             }
             let marker = k == 0 && word.chars().count() <= 3 && own[we..].starts_with(['.', ')', '）']);
             let is_content = !stop.contains(lower.as_str()) && !marker && !lower.chars().all(|c| c.is_ascii_punctuation());

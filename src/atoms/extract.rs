@@ -16,6 +16,7 @@ use super::lex::{Cue, Dim};
 use super::quantity::{self, Expr};
 use super::text::Folded;
 use super::{Atom, AtomKind, Comparator, ConceptRef, Direction, Dose, Duration, Sex, Window};
+use crate::atoms::text::Lower;
 use crate::criteria::{Criterion, NodeKind};
 use crate::lexicon::{self, ConceptKind};
 use crate::span::Span;
@@ -855,7 +856,7 @@ impl<'t> Extractor<'t> {
         if dim == Some(Dim::Time) {
             if let Some(c) = self.cue_before(x.a, 3, &[Cue::Judgment]) {
                 let name = self.f.span(c.a, c.b).slice(self.text).to_string();
-                if name.to_lowercase().contains("surviv") || name.to_lowercase().contains("expectancy") {
+                if name.lower().contains("surviv") || name.lower().contains("expectancy") {
                     let mut atom = Atom { kind: AtomKind::Judgment, concept: Some(ConceptRef { id: None, name, code: None }), ..Atom::default() };
                     self.fill_value(&mut atom, x);
                     let (a, b) = (c.a, x.b);

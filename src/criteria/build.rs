@@ -58,6 +58,7 @@ mod post;
 use markers::{Marker, Place, Style};
 
 use super::{Criterion, NodeKind, Section};
+use crate::atoms::text::Lower;
 use crate::span::Span;
 use crate::trial::Diagnostic;
 
@@ -883,7 +884,7 @@ fn is_continuation(text: &str, line: &Line, wrap: Option<usize>, lay: &Layout) -
 /// "Definition: …", or a lead-in about the list ending with ":".
 fn is_note(body: &str) -> bool {
     let p = phrases::get();
-    let head: String = body.chars().take(24).collect::<String>().to_lowercase();
+    let head: String = body.chars().take(24).collect::<String>().lower();
     if p.note_prefixes.iter().any(|w| {
         head.starts_with(w.as_str()) && head[w.len()..].trim_start().starts_with([':', '：'])
     }) {
@@ -907,7 +908,7 @@ fn cohort_head(body: &str, section: Section, known: &[String], have_cohorts: boo
     let words: Vec<&str> = head.split_whitespace().take(8).collect();
     // "Cohort A:", "Stratum II", "Part 1 (dose escalation):"
     if let Some(first) = words.first() {
-        let first_l = first.to_lowercase();
+        let first_l = first.lower();
         // "Part 1 Only: subjects carrying …" restricts one item; it is no cohort.
         let ident = words.get(1).is_some_and(|w| w.chars().count() <= 5)
             && (words.len() <= 2 || words[2].starts_with(['(', '-', '–']) || colon.is_some_and(|(_, a)| body[a..].trim().is_empty()));
@@ -923,7 +924,7 @@ fn cohort_head(body: &str, section: Section, known: &[String], have_cohorts: boo
     // naming a cohort, with nothing after its colon.
     let bare = colon.is_some_and(|(_, after)| body[after..].trim().is_empty());
     if bare && words.len() >= 2 {
-        let word = words[words.len() - 2].to_lowercase();
+        let word = words[words.len() - 2].lower();
         if p.cohort_words.contains(&word) && words[words.len() - 1].chars().count() <= 5 {
             return Some(head.to_string());
         }
@@ -941,7 +942,7 @@ fn cohort_head(body: &str, section: Section, known: &[String], have_cohorts: boo
                 return Some(head.to_string());
             }
             if have_cohorts && words.len() >= 2 {
-                let last = words[words.len() - 1].to_lowercase();
+                let last = words[words.len() - 1].lower();
                 if p.cohort_definition_words.contains(&last) {
                     return Some(words[..words.len() - 1].join(" "));
                 }

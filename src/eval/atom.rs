@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::index::{self, meets};
 use super::{AnswerKind, Ctx, Fact, Question};
+use crate::atoms::text::Lower;
 use crate::atoms::{Atom, AtomKind, Bound, Comparator, Direction, Window};
 use crate::criteria::Section;
 use crate::patient::date::{self, Date};
@@ -181,7 +182,7 @@ fn miss(section: Section, c: Comparator, req: &str) -> String {
 fn answer_bool(v: &Value) -> Option<Truth> {
     match v {
         Value::Bool(b) => Some(Truth::from(*b)),
-        Value::String(s) => match s.trim().to_lowercase().as_str() {
+        Value::String(s) => match s.trim().lower().as_str() {
             "yes" | "true" => Some(Truth::Yes),
             "no" | "false" => Some(Truth::No),
             _ => Some(Truth::Unknown),
@@ -428,7 +429,7 @@ fn qualitative(v: &ObsValue) -> Option<bool> {
     match v {
         ObsValue::Bool(b) => Some(*b),
         ObsValue::Text(t) => {
-            let t = t.trim().to_lowercase();
+            let t = t.trim().lower();
             // The word alone, or the word then a space ("negative (0.1)").
             let is = |w: &&str| t.strip_prefix(*w).is_some_and(|rest| rest.is_empty() || rest.starts_with(' '));
             if ["negative", "non-reactive", "nonreactive", "not detected", "undetectable", "absent", "neg", "no"].iter().any(is) {
@@ -461,7 +462,7 @@ fn window_range(w: &Window, as_of: Option<Date>) -> Option<(i64, i64, bool)> {
 /// the like are days or weeks after screening; using screening is the
 /// closest date a pre-screen has.
 fn anchor_is_now(anchor: &str) -> bool {
-    let a = anchor.to_lowercase();
+    let a = anchor.lower();
     ["now", "screening", "enrol", "consent", "random", "baseline", "study entry", "entry", "first dose", "day 1", "registration", "study drug", "study treatment", "inclusion", "visit", "signing", "treatment start", "start of treatment", "first administration", "infusion", "dosing", "today", "present"]
         .iter()
         .any(|w| a.contains(w))
@@ -544,7 +545,7 @@ fn latest_number(ctx: &Ctx, id: &str, unit: &str) -> Option<(f64, Fact)> {
 /// eGFR (CKD-EPI 2021, race-free; MDRD when the criterion names it) from
 /// creatinine, age and sex; creatinine clearance (Cockcroft-Gault) with weight.
 fn derived(a: &Atom, ctx: &Ctx, slug: &str) -> Option<Reading> {
-    let name = concept_name(a).to_lowercase();
+    let name = concept_name(a).lower();
     let is_egfr = slug == "egfr" || name.contains("egfr") || name.contains("glomerular filtration");
     let is_crcl = slug == "creatinine_clearance" || name.contains("creatinine clearance") || name == "crcl";
     if !is_egfr && !is_crcl {
@@ -712,7 +713,7 @@ fn measurement(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> Outcom
     // Qualitative: positive / negative.
     if t.is_empty() {
         let want_positive = !a.status.as_deref().is_some_and(|s| {
-            let s = s.to_lowercase();
+            let s = s.lower();
             s.contains("negative") || s.contains("non-reactive") || s.contains("undetectable")
         });
         return match qualitative(&r.value) {
@@ -820,7 +821,7 @@ fn side(c: Comparator) -> &'static str {
 
 fn want_active(a: &Atom) -> bool {
     a.status.as_deref().is_some_and(|s| {
-        let s = s.to_lowercase();
+        let s = s.lower();
         ["active", "current", "ongoing", "uncontrolled", "positive"].iter().any(|w| s.contains(w))
     })
 }
@@ -1041,7 +1042,7 @@ fn medication(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, except: &[
     let keys: &[String] = &info.keys;
     let as_of = ctx.as_of;
     let ever = a.status.as_deref().is_some_and(|s| {
-        let s = s.to_lowercase();
+        let s = s.lower();
         ["history", "prior", "previous", "ever", "past"].iter().any(|w| s.contains(w))
     });
     let qid = if a.dose.is_some() {
@@ -1344,7 +1345,7 @@ fn event(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome {
 
 #[inline(never)]
 fn reproductive(a: &Atom, ctx: &Ctx) -> Outcome {
-    let status = a.status.as_deref().unwrap_or("").to_lowercase();
+    let status = a.status.as_deref().unwrap_or("").lower();
     let (qid, what, field): (&str, &str, Option<bool>) = match a.kind {
         AtomKind::Pregnancy if status.contains("plan") => ("pregnancy:planned", "planning a pregnancy", None),
         AtomKind::Pregnancy => ("pregnant", "pregnant", ctx.p.pregnant),

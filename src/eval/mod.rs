@@ -54,6 +54,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::atoms::text::Lower;
 use crate::atoms::{AtomKind, Sex};
 use crate::criteria::{Criterion, Logic, NodeKind, Section, Understood};
 use crate::patient::date::{self, Date};
@@ -1117,7 +1118,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
     fn applies(&mut self, ai: &crate::criteria::AppliesIf, section: Section) -> (Truth, String, Vec<Arc<Question>>) {
         let ctx = self.ctx;
         let kind = ai.kind.as_deref().unwrap_or("condition");
-        let text = ai.text.to_lowercase();
+        let text = ai.text.lower();
         let is_female_text = ["women", "woman", "female", "girls"].iter().any(|w| text.contains(w));
         let is_male_text = !is_female_text && ["men", "man", "male", "males", "boys"].iter().any(|w| text.split(|c: char| !c.is_alphanumeric()).any(|x| x == *w));
         if kind == "sex" || kind == "childbearing" || is_female_text || is_male_text {

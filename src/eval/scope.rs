@@ -34,6 +34,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::atom::Truth;
+use crate::atoms::text::Lower;
 use crate::atoms::{Atom, AtomKind};
 use crate::criteria::{Criterion, Section};
 use crate::span::Span;
@@ -197,7 +198,7 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
                 }
             }
             let abs = start + w0;
-            let lower = region[w0..j].to_lowercase();
+            let lower = region[w0..j].lower();
             let cv = covered(abs);
             if !cv && matches!(lower.as_str(), "or" | "nor" | "either") {
                 breaks.push(abs);
@@ -693,7 +694,7 @@ enum Block {
 fn list_gap(text: &str, gap: Span) -> bool {
     let g = gap.slice(text);
     !g.contains([';', '(', ')', ':', '.'])
-        && g.split(|c: char| !c.is_alphanumeric() && c != '-').filter(|w| !w.is_empty()).all(|w| matches!(w.to_lowercase().as_str(), "or" | "and" | "nor" | "either" | "any" | "other"))
+        && g.split(|c: char| !c.is_alphanumeric() && c != '-').filter(|w| !w.is_empty()).all(|w| matches!(w.lower().as_str(), "or" | "and" | "nor" | "either" | "any" | "other"))
 }
 
 /// Spans of words as text: words next to each other make one phrase,
@@ -789,7 +790,7 @@ fn reads(a: &Atom, names: &Names, w: &str) -> bool {
 /// Whether the atom carries the qualifier word `w` (its status, qualifier
 /// or classification says it).
 fn encodes(a: &Atom, w: &str) -> bool {
-    let has = |s: &str| s.to_lowercase().split(|c: char| !c.is_alphanumeric()).any(|x| x == w);
+    let has = |s: &str| s.lower().split(|c: char| !c.is_alphanumeric()).any(|x| x == w);
     if [a.status.as_deref(), a.qualifier.as_deref(), a.classification.as_deref()].into_iter().flatten().any(has) {
         return true;
     }

@@ -2,6 +2,7 @@
 //! ClinicalTrials.gov's vocabularies: status, phases, study type, sex,
 //! ages, dates and counts.
 
+use crate::atoms::text::Lower;
 use crate::trial::{Age, SexEligibility};
 
 /// The statuses ClinicalTrials.gov uses, with the spellings pages use.
@@ -46,7 +47,7 @@ fn fold(s: &str) -> String {
 /// "Not Applicable", "N/A" → ClinicalTrials.gov phase codes. The whole value
 /// must read as phases; anything else gives `None`.
 pub fn phases(s: &str) -> Option<Vec<String>> {
-    let lower = s.trim().to_lowercase();
+    let lower = s.trim().lower();
     if lower.is_empty() || lower.len() > 60 {
         return None;
     }
@@ -136,7 +137,7 @@ pub fn age(s: &str) -> Option<Age> {
 }
 
 fn unit(word: &str) -> Option<&'static str> {
-    let w = word.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase();
+    let w = word.trim_matches(|c: char| !c.is_alphabetic()).lower();
     Some(match w.as_str() {
         "year" | "years" | "yr" | "yrs" | "y" | "a" | "years-old" => "a",
         "month" | "months" | "mo" | "mos" => "mo",
@@ -152,7 +153,7 @@ fn unit(word: &str) -> Option<&'static str> {
 /// "18~65 years old", "18 to 65 Years", "up to 65 years", "≥ 18 years".
 /// Returns (minimum, maximum); `None` when the value is not an age range.
 pub fn age_range(s: &str) -> Option<(Option<Age>, Option<Age>)> {
-    let lower = s.to_lowercase();
+    let lower = s.lower();
     if lower.len() > 80 {
         return None;
     }
@@ -324,7 +325,7 @@ pub fn date(s: &str) -> Option<String> {
             }
         } else if let Some(m) = month_number(tok) {
             month = Some(m);
-        } else if !matches!(tok.to_lowercase().as_str(), "estimated" | "actual" | "anticipated" | "expected") {
+        } else if !matches!(tok.lower().as_str(), "estimated" | "actual" | "anticipated" | "expected") {
             return None;
         }
     }
@@ -337,7 +338,7 @@ pub fn date(s: &str) -> Option<String> {
 
 fn month_number(tok: &str) -> Option<u32> {
     const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-    let lower = tok.to_lowercase();
+    let lower = tok.lower();
     if lower.len() < 3 || !lower.is_ascii() {
         return None;
     }

@@ -3,6 +3,7 @@
 //! markdown escapes undone.
 
 use super::{facts, page};
+use crate::atoms::text::Lower;
 use crate::trial::{Diagnostic, Format, Location, Trial};
 
 /// Reads a markdown record. Never fails: what cannot be read is reported.
@@ -106,7 +107,7 @@ fn find_heading(body: &str, name: &str) -> Option<usize> {
     let mut at = 0;
     for line in body.split_inclusive('\n') {
         if let Some(h) = line.strip_prefix("## ") {
-            if h.trim().to_lowercase().starts_with(name) {
+            if h.trim().lower().starts_with(name) {
                 return Some(at);
             }
         }

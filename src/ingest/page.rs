@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 
 use super::facts;
 use super::page_field::Field;
+use crate::atoms::text::Lower;
 use crate::trial::{Age, Diagnostic, Location, Trial};
 
 // The tables, checked and written as Rust source by `build.rs`:
@@ -92,7 +93,7 @@ pub fn norm(line: &str) -> String {
             if !out.is_empty() {
                 out.push(' ');
             }
-            out.push_str(&w.to_lowercase());
+            out.push_str(&w.lower());
         }
     }
     while out.ends_with([':', '?', '.', '：', ' ']) {
@@ -253,7 +254,7 @@ pub fn read(text: &str, t: &mut Trial, want_criteria: bool, opts: PageOptions) -
         // exclusion header count.
         let mut in_exclusion = false;
         for i in r.start..r.end {
-            let head = lines.get(i).map_or(String::new(), |l| strip_bullets(l.text).trim_start().chars().take(16).collect::<String>().to_lowercase());
+            let head = lines.get(i).map_or(String::new(), |l| strip_bullets(l.text).trim_start().chars().take(16).collect::<String>().lower());
             if head.starts_with("exclusion") || head.starts_with("non-inclusion") || head.starts_with("non inclusion") {
                 in_exclusion = true;
             }
@@ -520,7 +521,7 @@ fn scan_facts(
         }
         for part in l.text.split(['·', '|']) {
             let part = strip_bullets(part);
-            let lower = part.to_lowercase();
+            let lower = part.lower();
             if t.phases.is_empty() && (lower.contains("phase") || lower == "not applicable" || lower == "n/a") {
                 if let Some(p) = facts::phases(part) {
                     t.phases = p;

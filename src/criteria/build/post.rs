@@ -3,6 +3,7 @@
 //! `appliesIf` and ids.
 
 use super::phrases::{self, contains_phrase, norm};
+use crate::atoms::text::Lower;
 use crate::criteria::{AppliesIf, Criterion, Logic, NodeKind, Section};
 use crate::span::Span;
 
@@ -154,7 +155,7 @@ fn close_or_runs(text: &str, node: &mut Criterion) {
         return;
     }
     let ors = node.children[..n - 1].iter().all(|c| {
-        let t = c.text.to_lowercase();
+        let t = c.text.lower();
         t.ends_with(" or") || t.ends_with(";or")
     });
     let last = &node.children[n - 1];
@@ -218,7 +219,7 @@ fn logic(text: &str, node: &mut Criterion) {
             let t = norm(Span::new(node.span.start, lead_end).slice(text));
             let trailing_or = node.children.len() >= 2
                 && node.children[..node.children.len() - 1].iter().any(|c| {
-                    let t = c.text.to_lowercase();
+                    let t = c.text.lower();
                     p.trailing_any.iter().any(|w| t.ends_with(&format!(" {w}")) || t.ends_with(&format!(";{w}")))
                 });
             // Phrase first, then "…; or" between the items, then the default:
