@@ -72,6 +72,9 @@ pub trait Lower {
 
 impl Lower for str {
     fn lower(&self) -> String {
+        if self.is_ascii() {
+            return self.to_ascii_lowercase();
+        }
         let mut out = String::with_capacity(self.len());
         for c in self.chars() {
             if c.is_ascii() {
