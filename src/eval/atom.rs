@@ -217,9 +217,7 @@ pub(crate) fn judge(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, exce
     };
     if a.negated && !o.confirm {
         o.truth = o.truth.not();
-        if !ctx.lean.get() {
-            o.reason = format!("not: {}", o.reason);
-        }
+        o.reason = why!(ctx, "not: {}", o.reason);
     }
     o
 }

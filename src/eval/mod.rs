@@ -1063,7 +1063,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
         let mut status = to_status(c.section, truth);
         let not_concerned = c.section == Section::Exclusion && c.logic.is_none() && sc.not_concerned(&judged);
         let undecided = if status == Status::Fail && !not_concerned { sc.undecided(c.section, &judged) } else { None };
-        let ambiguous = judged.iter().any(|(i, _)| sc.ambiguous.get(*i).copied().unwrap_or(false));
+        let ambiguous = status == Status::Pass && judged.iter().any(|(i, _)| sc.ambiguous.get(*i).copied().unwrap_or(false));
         self.judged = judged;
         if not_concerned {
             if self.lean {
@@ -1090,7 +1090,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
                 }
             }
         }
-        if status == Status::Pass && ambiguous {
+        if ambiguous {
             status = Status::Unknown;
             reason.push_str("; whether \"No …\" here excludes the condition or requires it is not clear");
             ask_crit(qs);

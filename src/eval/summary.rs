@@ -250,14 +250,15 @@ impl<'t> Merged<'t> {
     /// and how many there are. Counts only: no per-question lists of
     /// criteria or trials are built.
     fn ranked(self, limit: usize) -> (Vec<RankedQuestion>, usize) {
-        let mut all: Vec<(Ask<'t>, usize, usize)> = self.all.into_iter().map(|(q, _, n, t)| (q, n, t)).collect();
+        type Entry<'t> = (Ask<'t>, (u8, usize, usize), usize, usize);
+        let mut all = self.all;
         let total = all.len();
-        let order = |a: &(Ask, usize, usize), b: &(Ask, usize, usize)| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then_with(|| a.0.id().cmp(b.0.id()));
+        let order = |a: &Entry, b: &Entry| b.2.cmp(&a.2).then(b.3.cmp(&a.3)).then_with(|| a.0.id().cmp(b.0.id()));
         // Ids are distinct, so `order` is total and the first `limit` are the
         // same whether all are sorted or only the first kept: most checks show
         // a few dozen of thousands (each trial's criteria ask their own).
         if limit.saturating_mul(8) < total {
-            let mut top: Vec<(Ask, usize, usize)> = Vec::with_capacity(limit + 1);
+            let mut top: Vec<Entry> = Vec::with_capacity(limit + 1);
             for x in all {
                 let mut at = top.len();
                 while at > 0 && order(&x, &top[at - 1]) == std::cmp::Ordering::Less {
@@ -275,7 +276,7 @@ impl<'t> Merged<'t> {
         }
         let questions = all
             .into_iter()
-            .map(|(ask, criterion_count, trial_count)| {
+            .map(|(ask, _, criterion_count, trial_count)| {
                 // Written out here, for the questions shown only.
                 let q = ask.question();
                 RankedQuestion {
