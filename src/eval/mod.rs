@@ -300,7 +300,7 @@ pub fn evaluate(trial: &Trial, patient: &Patient, options: &EvalOptions) -> Eval
     let idx = index::PatientIndex::new(patient);
     let (as_of, warnings) = as_of(patient, options);
     let ctx = Ctx::new(patient, &idx, as_of, options);
-    let (mut e, _) = evaluate_with(trial, trial.prepared.get(trial), &ctx, &mut atom::Memo::default(), false, Vec::new());
+    let mut e = evaluate_with(trial, trial.prepared.get(trial), &ctx, &mut atom::Memo::default(), None);
     e.warnings = warnings;
     e
 }
@@ -381,7 +381,11 @@ struct Walk<'t, 'a, 'b> {
     /// What the trial's questions about whole criteria name it by
     /// ([`Prepared::question_key`]).
     trial_key: &'t str,
+    /// The questions a full walk asks, with the criteria that ask them.
     questions: Vec<Asked<'t>>,
+    /// Where a lean walk's questions go: merged across the trials of a
+    /// summary check as they are asked.
+    merged: Option<&'a mut summary::Merged<'t>>,
     to_confirm: Vec<CriterionRef>,
     /// cohort name → statuses of its nodes.
     cohorts: BTreeMap<String, Vec<Status>>,
@@ -395,14 +399,11 @@ struct Walk<'t, 'a, 'b> {
     asks: Vec<Ask<'t>>,
 }
 
-/// The evaluation and, for a `lean` one (whose `questions` stay empty),
-/// the questions it asks, in `questions` (empty; passed in so that a check
-/// of many trials allocates it once).
-fn evaluate_with<'t>(trial: &'t Trial, prep: &'t Prepared, ctx: &Ctx, memo: &mut atom::Memo, lean: bool, questions: Vec<Asked<'t>>) -> (Evaluation, Vec<Asked<'t>>) {
-    let mut w = Walk::new(trial, prep, ctx, memo, lean);
-    w.questions = questions;
-    // Most trials ask a few dozen questions: grown once, not five times.
-    w.questions.reserve(64);
+/// The evaluation of `trial`; a lean one (statuses and questions only,
+/// its `questions` empty) when `merged` takes the questions it asks.
+fn evaluate_with<'t>(trial: &'t Trial, prep: &'t Prepared, ctx: &Ctx, memo: &mut atom::Memo, merged: Option<&mut summary::Merged<'t>>) -> Evaluation {
+    let lean = merged.is_some();
+    let mut w = Walk::new(trial, prep, ctx, memo, merged);
     let mut criteria = structured(trial, ctx, &mut w);
     let mut at = 0;
     for c in &trial.criteria {
@@ -421,15 +422,12 @@ fn evaluate_with<'t>(trial: &'t Trial, prep: &'t Prepared, ctx: &Ctx, memo: &mut
         Status::Pass | Status::NotApplicable if has_criteria => Verdict::Eligible,
         _ => Verdict::Undetermined,
     };
-    let mut asked = w.questions;
-    if verdict == Verdict::Ineligible {
-        asked.clear();
-    }
-    let (questions, asked) = if lean {
-        (Vec::new(), asked)
+    let questions = if lean || verdict == Verdict::Ineligible {
+        Vec::new()
     } else {
-        let mut qs: Vec<Question> = asked
-            .drain(..)
+        let mut qs: Vec<Question> = w
+            .questions
+            .into_iter()
             .map(|a| {
                 let mut q = Arc::unwrap_or_clone(a.q.question());
                 q.criteria = a.criteria;
@@ -437,10 +435,10 @@ fn evaluate_with<'t>(trial: &'t Trial, prep: &'t Prepared, ctx: &Ctx, memo: &mut
             })
             .collect();
         sort_questions(&mut qs, |a, b| b.criteria.len().cmp(&a.criteria.len()).then_with(|| a.id.cmp(&b.id)));
-        (qs, asked)
+        qs
     };
     let failing = if verdict == Verdict::Ineligible { failing(&criteria, &trial.criteria) } else { Vec::new() };
-    let e = Evaluation {
+    Evaluation {
         trial_id: trial.id.clone(),
         trial_index: 0,
         verdict,
@@ -449,8 +447,7 @@ fn evaluate_with<'t>(trial: &'t Trial, prep: &'t Prepared, ctx: &Ctx, memo: &mut
         questions,
         to_confirm: w.to_confirm,
         warnings: Vec::new(),
-    };
-    (e, asked)
+    }
 }
 
 /// The criteria a fail comes from: a failing node none of whose counted
@@ -725,7 +722,7 @@ fn to_status(section: Section, t: Truth) -> Status {
 }
 
 impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
-    fn new(trial: &'t Trial, prep: &'t Prepared, ctx: &'a Ctx<'b>, memo: &'a mut atom::Memo, lean: bool) -> Self {
+    fn new(trial: &'t Trial, prep: &'t Prepared, ctx: &'a Ctx<'b>, memo: &'a mut atom::Memo, merged: Option<&'a mut summary::Merged<'t>>) -> Self {
         Walk {
             ctx,
             prep,
@@ -733,9 +730,10 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
             memo,
             trial_key: &prep.question_key,
             questions: Vec::new(),
+            lean: merged.is_some(),
+            merged,
             to_confirm: Vec::new(),
             cohorts: BTreeMap::new(),
-            lean,
             judged: Vec::new(),
             asks: Vec::new(),
         }
@@ -744,25 +742,29 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
     /// Adds question `q`, asked by criterion `id` (node `at`), to the
     /// trial's: merged by id as they come (a trial asks a handful).
     fn ask(&mut self, q: Ask<'t>, id: &str, at: usize) {
-        let lean = self.lean;
-        // A question about a whole criterion is that criterion's alone
-        // (its id names it), and a node asks once: nothing to merge.
-        if let Ask::Criterion { key, .. } = q {
-            self.questions.push(Asked { q, key, criteria: Vec::new(), n: 1, last: at });
+        let key = match &q {
+            Ask::Criterion { key, .. } => *key,
+            Ask::Shared(q) => id_hash(&q.id),
+        };
+        if let Some(m) = self.merged.as_deref_mut() {
+            m.ask(q, key, at);
             return;
         }
-        let key = id_hash(q.id());
+        // A question about a whole criterion is that criterion's alone
+        // (its id names it), and a node asks once: nothing to merge.
+        if let Ask::Criterion { .. } = q {
+            self.questions.push(Asked { q, key, criteria: vec![id.to_string()], n: 1, last: at });
+            return;
+        }
         match self.questions.iter_mut().find(|x| x.key == key && x.q.id() == q.id()) {
             Some(x) => {
                 if x.last != at {
                     x.last = at;
                     x.n += 1;
-                    if !lean {
-                        x.criteria.push(id.to_string());
-                    }
+                    x.criteria.push(id.to_string());
                 }
             }
-            None => self.questions.push(Asked { q, key, criteria: if lean { Vec::new() } else { vec![id.to_string()] }, n: 1, last: at }),
+            None => self.questions.push(Asked { q, key, criteria: vec![id.to_string()], n: 1, last: at }),
         }
     }
 
@@ -1214,7 +1216,7 @@ pub fn check(trials: &[Trial], patient: &Patient, options: &EvalOptions) -> Chec
 
 fn check_with(trials: &[Trial], prepared: Option<&[Prepared]>, patient: &Patient, options: &EvalOptions) -> CheckResult {
     let mut evaluations: Vec<Evaluation> = Vec::with_capacity(trials.len());
-    let warnings = each_evaluation(trials, prepared, patient, options, false, |e, _, _, _| evaluations.push(e));
+    let warnings = each_evaluation(trials, prepared, patient, options, None, |e, _, _, _| evaluations.push(e));
     // The trial index is unique: an unstable sort orders them the same.
     crate::sort::sort_by_key(&mut evaluations, |e| (e.verdict as u8, e.questions.len(), e.trial_index));
     let questions = rank_questions(evaluations.iter().map(|e| (e.trial_id.as_deref(), e.trial_index, e.questions.as_slice())));
@@ -1222,24 +1224,22 @@ fn check_with(trials: &[Trial], prepared: Option<&[Prepared]>, patient: &Patient
 }
 
 /// Evaluates each trial for the patient, in order, handing each evaluation
-/// (its `trial_index` set) to `each`, with the questions a `lean` walk
-/// asked (`each` may take them; what it leaves is dropped) and a
-/// [`Rewalk`] of the trial for the reasons a `lean` evaluation leaves out;
-/// returns the check's warnings.
+/// (its `trial_index` set) to `each`, with `merged` (a lean walk's, which
+/// has taken the questions the trial asked) and a [`Rewalk`] of the trial
+/// for the reasons a lean evaluation leaves out; returns the check's
+/// warnings. The walks are lean when `merged` is given.
 fn each_evaluation<'t>(
     trials: &'t [Trial],
     prepared: Option<&'t [Prepared]>,
     patient: &Patient,
     options: &EvalOptions,
-    lean: bool,
-    mut each: impl FnMut(Evaluation, &mut Vec<Asked<'t>>, &'t Trial, &mut Rewalk),
+    mut merged: Option<&mut summary::Merged<'t>>,
+    mut each: impl FnMut(Evaluation, Option<&mut summary::Merged<'t>>, &'t Trial, &mut Rewalk),
 ) -> Vec<String> {
     let idx = index::PatientIndex::new(patient);
     let (as_of, warnings) = as_of(patient, options);
     let ctx = Ctx::new(patient, &idx, as_of, options);
     let mut memo = atom::Memo::default();
-    // One trial's questions, a lean walk's; allocated once.
-    let mut questions = Vec::new();
     for (i, t) in trials.iter().enumerate() {
         // Prepared data given and fitting, else the trial's own, kept for
         // the next check (a page re-checks the same trials on each change
@@ -1248,11 +1248,9 @@ fn each_evaluation<'t>(
             Some(p) => p,
             None => t.prepared.get(t),
         };
-        let (mut e, mut asked) = evaluate_with(t, prep, &ctx, &mut memo, lean, std::mem::take(&mut questions));
+        let mut e = evaluate_with(t, prep, &ctx, &mut memo, merged.as_deref_mut());
         e.trial_index = i;
-        each(e, &mut asked, t, &mut Rewalk { trial: t, prep, ctx: &ctx, memo: &mut memo });
-        asked.clear();
-        questions = asked;
+        each(e, merged.as_deref_mut(), t, &mut Rewalk { trial: t, prep, ctx: &ctx, memo: &mut memo });
     }
     warnings
 }
@@ -1292,7 +1290,7 @@ impl Rewalk<'_, '_> {
             None
         }
         let (c, at) = find(&self.trial.criteria, 0, id, self.prep)?;
-        let mut w = Walk::new(self.trial, self.prep, self.ctx, &mut *self.memo, false);
+        let mut w = Walk::new(self.trial, self.prep, self.ctx, &mut *self.memo, None);
         Some(w.node(c, None, at).reason)
     }
 }

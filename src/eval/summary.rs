@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use std::collections::HashMap;
 
-use super::{AnswerKind, Ask, Asked, CriterionResult, EvalOptions, Evaluation, Prepared, Status, Verdict};
+use super::{AnswerKind, Ask, CriterionResult, EvalOptions, Evaluation, Prepared, Status, Verdict};
 use crate::criteria::Criterion;
 use crate::patient::Patient;
 use crate::span::Span;
@@ -182,13 +182,14 @@ fn check_summary_with(trials: &[Trial], prepared: Option<&[Prepared]>, patient: 
     let mut merged = Merged::default();
     // Statuses and questions only; the reason of the deciding criterion,
     // the one reason a summary shows, is worked out for it alone.
-    let warnings = super::each_evaluation(trials, prepared, patient, options, true, |e, asked, t, again| {
+    let warnings = super::each_evaluation(trials, prepared, patient, options, Some(&mut merged), |e, merged, t, again| {
         let mut s = TrialSummary::of(&e, t);
-        s.questions = asked.len();
         if let Some(d) = s.deciding.as_mut().filter(|d| d.reason.is_empty()) {
             d.reason = again.reason(&d.id).unwrap_or_default();
         }
-        merged.add(asked, (s.verdict as u8, s.questions, s.trial_index));
+        // An ineligible trial asks nothing.
+        let (verdict, index) = (s.verdict as u8, s.trial_index);
+        s.questions = merged.map_or(0, |m| m.close(s.verdict != Verdict::Ineligible, |n| (verdict, n, index)));
         kept.push(s);
     });
     crate::sort::sort_by_key(&mut kept, |s| (s.verdict as u8, s.questions, s.trial_index));
@@ -196,53 +197,96 @@ fn check_summary_with(trials: &[Trial], prepared: Option<&[Prepared]>, patient: 
     CheckSummary { trials: kept, questions, questions_total, warnings }
 }
 
-/// The questions of the trials of a summary check, merged by id as each
-/// trial's come (each trial's questions are merged by id already), so that
-/// no trial's list is kept: per question, the question as the first trial
-/// in ranking order asks it, that trial's place in the ranking
-/// (verdict, questions, index), and how many criteria and trials ask it.
+/// A trial's place in the ranking of trials: verdict, questions, index.
+type Rank = (u8, usize, usize);
+
+/// The questions of the trials of a summary check, merged by id as they
+/// are asked, so that no trial's list is kept: per question, the question
+/// as the first trial in ranking order asks it, that trial's place in the
+/// ranking, and how many criteria and trials ask it.
 #[derive(Default)]
-struct Merged<'t> {
-    all: Vec<(Ask<'t>, (u8, usize, usize), usize, usize)>,
-    /// The hash of an id (`Asked::key`, worked out as the question was
-    /// asked) → its first question in `all`.
+pub(super) struct Merged<'t> {
+    all: Vec<(Ask<'t>, Rank, usize, usize)>,
+    /// The hash of an id (worked out as the question was asked) → its
+    /// first question in `all`.
     at: HashMap<u64, usize, std::hash::BuildHasherDefault<crate::eval::atom::Prehashed>>,
     /// `next[i]`: the next question whose id has the same hash as question
     /// i's (`usize::MAX`: none).
     next: Vec<usize>,
+    /// Per question: the trial that asked it last (`trial`, counted from
+    /// 1) and its place in that trial's `open`.
+    seen: Vec<(u32, u32)>,
+    /// The questions the trial being walked asks: the question in `all`,
+    /// how many of its criteria ask it, the node that asked it last, and
+    /// the trial's own question where `all` holds another trial's.
+    open: Vec<(usize, usize, usize, Option<Ask<'t>>)>,
+    /// Trials closed so far.
+    trial: u32,
 }
 
 impl<'t> Merged<'t> {
-    /// Takes in the questions one trial asks, `rank` its place in the
-    /// ranking of trials.
-    fn add(&mut self, asked: &mut Vec<Asked<'t>>, rank: (u8, usize, usize)) {
+    /// Takes in question `q`, whose id hashes to `key`, asked by node `at`
+    /// of the trial being walked.
+    pub(super) fn ask(&mut self, q: Ask<'t>, key: u64, at: usize) {
+        let trial = self.trial + 1;
         let all = &mut self.all;
-        for a in asked.drain(..) {
-            let mut i = *self.at.entry(a.key).or_insert(all.len());
-            if i < all.len() {
-                while all[i].0.id() != a.q.id() {
-                    if self.next[i] == usize::MAX {
-                        self.next[i] = all.len();
-                    }
-                    i = self.next[i];
-                    if i == all.len() {
-                        break;
-                    }
+        let mut i = *self.at.entry(key).or_insert(all.len());
+        if i < all.len() {
+            while all[i].0.id() != q.id() {
+                if self.next[i] == usize::MAX {
+                    self.next[i] = all.len();
                 }
-            }
-            if i == all.len() {
-                all.push((a.q, rank, a.n as usize, 1));
-                self.next.push(usize::MAX);
-            } else {
-                let x = &mut all[i];
-                x.2 += a.n as usize;
-                x.3 += 1;
-                if rank < x.1 {
-                    x.0 = a.q;
-                    x.1 = rank;
+                i = self.next[i];
+                if i == all.len() {
+                    break;
                 }
             }
         }
+        if i == all.len() {
+            // Asked first here: this question is kept until a trial ranked
+            // higher asks it.
+            all.push((q, (u8::MAX, usize::MAX, usize::MAX), 0, 0));
+            self.next.push(usize::MAX);
+            self.seen.push((trial, self.open.len() as u32));
+            self.open.push((i, 1, at, None));
+            return;
+        }
+        let (t, o) = self.seen[i];
+        if t == trial {
+            let x = &mut self.open[o as usize];
+            if x.2 != at {
+                x.2 = at;
+                x.1 += 1;
+            }
+        } else {
+            self.seen[i] = (trial, self.open.len() as u32);
+            self.open.push((i, 1, at, Some(q)));
+        }
+    }
+
+    /// Ends the trial being walked: its questions count when `keep`, the
+    /// trial's place in the ranking being `rank(n)` for the `n` distinct
+    /// questions it asks. Returns `n` (0 when not kept).
+    pub(super) fn close(&mut self, keep: bool, rank: impl Fn(usize) -> Rank) -> usize {
+        self.trial += 1;
+        if !keep {
+            self.open.clear();
+            return 0;
+        }
+        let n = self.open.len();
+        let rank = rank(n);
+        for (i, criteria, _, q) in self.open.drain(..) {
+            let x = &mut self.all[i];
+            x.2 += criteria;
+            x.3 += 1;
+            if rank < x.1 {
+                x.1 = rank;
+                if let Some(q) = q {
+                    x.0 = q;
+                }
+            }
+        }
+        n
     }
 
     /// The first `limit` questions, ranked as [`super::rank_questions`]
@@ -250,8 +294,10 @@ impl<'t> Merged<'t> {
     /// and how many there are. Counts only: no per-question lists of
     /// criteria or trials are built.
     fn ranked(self, limit: usize) -> (Vec<RankedQuestion>, usize) {
-        type Entry<'t> = (Ask<'t>, (u8, usize, usize), usize, usize);
-        let mut all = self.all;
+        type Entry<'t> = (Ask<'t>, Rank, usize, usize);
+        // Questions that only ineligible trials asked do not count.
+        let mut all: Vec<Entry> = self.all;
+        all.retain(|x| x.3 > 0);
         let total = all.len();
         let order = |a: &Entry, b: &Entry| b.2.cmp(&a.2).then(b.3.cmp(&a.3)).then_with(|| a.0.id().cmp(b.0.id()));
         // Ids are distinct, so `order` is total and the first `limit` are the
