@@ -300,7 +300,7 @@ pub fn evaluate(trial: &Trial, patient: &Patient, options: &EvalOptions) -> Eval
     let idx = index::PatientIndex::new(patient);
     let (as_of, warnings) = as_of(patient, options);
     let ctx = Ctx::new(patient, &idx, as_of, options);
-    let mut e = evaluate_with(trial, trial.prepared.get(trial), &ctx, &mut atom::Memo::default(), None);
+    let (mut e, _) = walk_trial(trial, trial.prepared.get(trial), &ctx, &mut atom::Memo::default(), None, Vec::new()).into_evaluation();
     e.warnings = warnings;
     e
 }
@@ -397,20 +397,62 @@ struct Walk<'t, 'a, 'b> {
     /// allocated once per walk; and the same for the questions of a node.
     judged: Vec<(usize, Truth)>,
     asks: Vec<Ask<'t>>,
+    /// The nodes' results, in pre-order.
+    res: Vec<Res>,
 }
 
-/// The evaluation of `trial`; a lean one (statuses and questions only,
-/// its `questions` empty) when `merged` takes the questions it asks.
-fn evaluate_with<'t>(trial: &'t Trial, prep: &'t Prepared, ctx: &Ctx, memo: &mut atom::Memo, merged: Option<&mut summary::Merged<'t>>) -> Evaluation {
-    let lean = merged.is_some();
+/// The result of one node of a walk. A walk keeps them in pre-order (a
+/// node, then its subtrees), so that a lean walk builds no tree.
+pub(crate) struct Res {
+    pub status: Status,
+    pub to_confirm: bool,
+    pub reason: String,
+    facts: Vec<Fact>,
+    /// Where the node's subtree ends among the walk's results.
+    pub end: usize,
+}
+
+/// The results of the nodes side by side from `first` up to `end` among
+/// `res`: a node's sub-items (from the node's slot + 1 to its subtree's
+/// end), or the top-level criteria (from 0 to the end).
+fn kids(res: &[Res], first: usize, end: usize) -> impl Iterator<Item = &Res> + Clone {
+    let mut k = first;
+    std::iter::from_fn(move || {
+        (k < end).then(|| {
+            let r = &res[k];
+            k = r.end;
+            r
+        })
+    })
+}
+
+/// A trial walked: its verdict and the results of its structured limits
+/// and of its criteria ([`Res`], in pre-order), read beside the trial's
+/// criteria. A full walk's are written out as an [`Evaluation`]; a summary
+/// reads a lean walk's as they are.
+pub(crate) struct Walked<'t> {
+    pub trial: &'t Trial,
+    pub verdict: Verdict,
+    pub structured: Vec<CriterionResult>,
+    pub res: Vec<Res>,
+    questions: Vec<Asked<'t>>,
+    to_confirm: Vec<CriterionRef>,
+}
+
+/// Walks `trial`; a lean walk (statuses and questions only) when `merged`
+/// takes the questions it asks. `res` is an empty buffer for the results.
+fn walk_trial<'t>(trial: &'t Trial, prep: &'t Prepared, ctx: &Ctx, memo: &mut atom::Memo, merged: Option<&mut summary::Merged<'t>>, res: Vec<Res>) -> Walked<'t> {
     let mut w = Walk::new(trial, prep, ctx, memo, merged);
-    let mut criteria = structured(trial, ctx, &mut w);
+    w.res = res;
+    let structured = structured(trial, ctx, &mut w);
     let mut at = 0;
     for c in &trial.criteria {
-        criteria.push(w.node(c, None, at));
+        w.node(c, None, at);
         at += w.prep.nodes.get(at).map_or(1, |n| n.size);
     }
-    let mut top: Vec<Status> = criteria.iter().filter(|r| counts(r)).map(|r| r.status).collect();
+    let res = w.res;
+    let mut top: Vec<Status> = structured.iter().filter(|r| counts(r)).map(|r| r.status).collect();
+    top.extend(kids(&res, 0, res.len()).filter(|r| !r.to_confirm).map(|r| r.status));
     if !w.cohorts.is_empty() {
         let per: Vec<Status> = w.cohorts.values().map(|v| combine(Logic::All, v.iter().copied())).collect();
         top.push(combine(Logic::Any, per.into_iter()));
@@ -422,74 +464,109 @@ fn evaluate_with<'t>(trial: &'t Trial, prep: &'t Prepared, ctx: &Ctx, memo: &mut
         Status::Pass | Status::NotApplicable if has_criteria => Verdict::Eligible,
         _ => Verdict::Undetermined,
     };
-    let questions = if lean || verdict == Verdict::Ineligible {
-        Vec::new()
-    } else {
-        let mut qs: Vec<Question> = w
-            .questions
-            .into_iter()
-            .map(|a| {
-                let mut q = Arc::unwrap_or_clone(a.q.question());
-                q.criteria = a.criteria;
-                q
-            })
-            .collect();
-        sort_questions(&mut qs, |a, b| b.criteria.len().cmp(&a.criteria.len()).then_with(|| a.id.cmp(&b.id)));
-        qs
-    };
-    let failing = if verdict == Verdict::Ineligible { failing(&criteria, &trial.criteria) } else { Vec::new() };
-    Evaluation {
-        trial_id: trial.id.clone(),
-        trial_index: 0,
-        verdict,
-        criteria,
-        failing,
-        questions,
-        to_confirm: w.to_confirm,
-        warnings: Vec::new(),
+    Walked { trial, verdict, structured, res, questions: w.questions, to_confirm: w.to_confirm }
+}
+
+impl Walked<'_> {
+    /// The criteria a fail comes from ([`failing`]).
+    pub fn failing(&self) -> Vec<CriterionRef> {
+        failing(&self.structured, &self.res, &self.trial.criteria)
+    }
+
+    /// The evaluation, and the results' buffer, emptied, for the next walk.
+    fn into_evaluation(mut self) -> (Evaluation, Vec<Res>) {
+        fn tree(res: &mut [Res], slot: usize, c: &Criterion) -> CriterionResult {
+            let mut k = slot + 1;
+            let children = c
+                .children
+                .iter()
+                .map(|ch| {
+                    let r = tree(res, k, ch);
+                    k = res[k].end;
+                    r
+                })
+                .collect();
+            let r = &mut res[slot];
+            CriterionResult {
+                id: c.id.clone(),
+                section: c.section,
+                status: r.status,
+                reason: std::mem::take(&mut r.reason),
+                span: c.span,
+                facts: std::mem::take(&mut r.facts),
+                to_confirm: r.to_confirm,
+                children,
+            }
+        }
+        let failing = if self.verdict == Verdict::Ineligible { self.failing() } else { Vec::new() };
+        let questions = if self.verdict == Verdict::Ineligible {
+            Vec::new()
+        } else {
+            let mut qs: Vec<Question> = self
+                .questions
+                .into_iter()
+                .map(|a| {
+                    let mut q = Arc::unwrap_or_clone(a.q.question());
+                    q.criteria = a.criteria;
+                    q
+                })
+                .collect();
+            sort_questions(&mut qs, |a, b| b.criteria.len().cmp(&a.criteria.len()).then_with(|| a.id.cmp(&b.id)));
+            qs
+        };
+        let mut criteria = self.structured;
+        let mut k = 0;
+        for c in &self.trial.criteria {
+            criteria.push(tree(&mut self.res, k, c));
+            k = self.res[k].end;
+        }
+        self.res.clear();
+        let e = Evaluation {
+            trial_id: self.trial.id.clone(),
+            trial_index: 0,
+            verdict: self.verdict,
+            criteria,
+            failing,
+            questions,
+            to_confirm: self.to_confirm,
+            warnings: Vec::new(),
+        };
+        (e, self.res)
     }
 }
 
 /// The criteria a fail comes from: a failing node none of whose counted
 /// sub-items fail (a leaf, or a group failed by its own lead-in's atoms),
 /// reached through failing groups and through the cohorts (which decide
-/// apart from their section). `results` end with one per `criteria`.
-fn failing(results: &[CriterionResult], criteria: &[Criterion]) -> Vec<CriterionRef> {
+/// apart from their section). `res` are a walk's results for `criteria`,
+/// `structured` those for the trial's structured limits.
+fn failing(structured: &[CriterionResult], res: &[Res], criteria: &[Criterion]) -> Vec<CriterionRef> {
     fn has_cohort(c: &Criterion) -> bool {
         c.kind == NodeKind::Cohort || c.children.iter().any(has_cohort)
     }
-    fn walk(r: &CriterionResult, c: Option<&Criterion>, out: &mut Vec<CriterionRef>) {
-        if !counts(r) {
+    fn walk(res: &[Res], slot: usize, c: &Criterion, out: &mut Vec<CriterionRef>) {
+        let r = &res[slot];
+        if !(r.status == Status::Fail || has_cohort(c)) || r.to_confirm {
             return;
         }
         let before = out.len();
-        for (rc, cc) in beside(&r.children, c.map_or(&[][..], |c| &c.children)) {
-            if rc.status == Status::Fail || cc.is_some_and(has_cohort) {
-                walk(rc, cc, out);
-            }
+        let mut k = slot + 1;
+        for ch in &c.children {
+            walk(res, k, ch, out);
+            k = res[k].end;
         }
         if r.status == Status::Fail && out.len() == before {
-            // The criterion's id: a lean walk leaves the result's empty.
-            let id = c.map_or_else(|| r.id.clone(), |c| c.id.clone());
-            out.push(CriterionRef { id, text: r.reason.clone(), span: r.span });
+            out.push(CriterionRef { id: c.id.clone(), text: r.reason.clone(), span: c.span });
         }
     }
-    let mut out = Vec::new();
-    for (r, c) in beside(results, criteria) {
-        if r.status == Status::Fail || c.is_some_and(has_cohort) {
-            walk(r, c, &mut out);
-        }
+    let mut out: Vec<CriterionRef> =
+        structured.iter().filter(|r| r.status == Status::Fail && counts(r)).map(|r| CriterionRef { id: r.id.clone(), text: r.reason.clone(), span: r.span }).collect();
+    let mut k = 0;
+    for c in criteria {
+        walk(res, k, c, &mut out);
+        k = res[k].end;
     }
     out
-}
-
-/// Results with the criteria they judge, in order: an evaluation's
-/// top-level results beside the trial's criteria (those for the trial's
-/// structured limits come first and have none), or a node's results beside
-/// its sub-items. A lean walk leaves result ids empty: the criterion has it.
-pub(crate) fn beside<'a>(results: &'a [CriterionResult], criteria: &'a [Criterion]) -> impl Iterator<Item = (&'a CriterionResult, Option<&'a Criterion>)> {
-    let structured = results.len().saturating_sub(criteria.len());
-    results.iter().enumerate().map(move |(i, r)| (r, i.checked_sub(structured).and_then(|j| criteria.get(j))))
 }
 
 /// The id of the question about the whole of criterion `c` of the trial
@@ -601,7 +678,7 @@ fn atom_unit(u: &str) -> &str {
 }
 
 /// "2 met, 1 not met, 1 unknown, 1 to confirm" over a node's children.
-fn tally(children: &[CriterionResult]) -> String {
+fn tally<'r>(children: impl Iterator<Item = &'r Res>) -> String {
     let mut n = [0usize; 6];
     for c in children {
         let i = if c.to_confirm {
@@ -632,12 +709,12 @@ fn tally(children: &[CriterionResult]) -> String {
 
 /// "2 of at least 3 met, 1 not met, 1 unknown" over an n-of-m group's
 /// children; in an exclusion "2 of at least 3 present, 1 absent".
-fn count_tally(n: u32, section: Section, children: &[CriterionResult]) -> String {
+fn count_tally<'r>(n: u32, section: Section, children: impl Iterator<Item = &'r Res>) -> String {
     let (hold, not) = match section {
         Section::Inclusion => (Status::Pass, Status::Fail),
         Section::Exclusion => (Status::Fail, Status::Pass),
     };
-    let (held, not_held, open) = children.iter().filter(|c| c.status != Status::NotApplicable).fold((0, 0, 0), |(h, x, o), c| {
+    let (held, not_held, open) = children.filter(|c| c.status != Status::NotApplicable).fold((0, 0, 0), |(h, x, o), c| {
         if c.status == hold {
             (h + 1, x, o)
         } else if c.status == not {
@@ -736,6 +813,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
             cohorts: BTreeMap::new(),
             judged: Vec::new(),
             asks: Vec::new(),
+            res: Vec::new(),
         }
     }
 
@@ -768,39 +846,35 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
         }
     }
 
-    /// Judges node `c`, the `at`-th of the trial in pre-order.
-    fn node(&mut self, c: &'t Criterion, cohort: Option<&str>, at: usize) -> CriterionResult {
+    /// Judges node `c`, the `at`-th of the trial in pre-order; its result
+    /// goes to `res`, after those before it, and before its sub-items'.
+    /// Returns where.
+    fn node(&mut self, c: &'t Criterion, cohort: Option<&str>, at: usize) -> usize {
         let cohort_here = if c.kind == NodeKind::Cohort { c.cohort.as_deref().or(Some(c.id.as_str())) } else { None };
+        let slot = self.res.len();
+        self.res.push(Res { status: Status::NotApplicable, to_confirm: false, reason: String::new(), facts: Vec::new(), end: slot + 1 });
         let mut next = at + 1;
-        let mut children: Vec<CriterionResult> = Vec::with_capacity(c.children.len());
         for ch in &c.children {
-            children.push(self.node(ch, cohort_here.or(cohort), next));
+            self.node(ch, cohort_here.or(cohort), next);
             next += self.prep.nodes.get(next).map_or(1, |n| n.size);
         }
-        let mut r = CriterionResult {
-            // A lean walk's results are read beside the criteria, which
-            // have the ids (see `failing` and the summary's `find`).
-            id: if self.lean { String::new() } else { c.id.clone() },
-            section: c.section,
-            status: Status::NotApplicable,
-            reason: String::new(),
-            span: c.span,
-            facts: Vec::new(),
-            to_confirm: false,
-            children,
-        };
+        let end = self.res.len();
+        let mut status = Status::NotApplicable;
+        let mut reason = String::new();
+        let mut facts = Vec::new();
+        let mut to_confirm = false;
         // The walk's buffer, free once the sub-items are judged.
         let mut qs = std::mem::take(&mut self.asks);
         qs.clear();
         if c.kind == NodeKind::Note {
-            r.reason = "not a criterion".into();
+            reason = "not a criterion".into();
         } else if !c.children.is_empty() || matches!(c.kind, NodeKind::Section | NodeKind::Cohort) {
             let logic = match (c.kind, c.section) {
                 (NodeKind::Group, Section::Exclusion) | (NodeKind::Section, _) | (NodeKind::Cohort, _) => Logic::All,
                 _ => c.logic.unwrap_or(Logic::All),
             };
-            let kids = r.children.iter().zip(&c.children).filter(|(x, ch)| counts(x) && ch.kind != NodeKind::Cohort).map(|(x, _)| x.status);
-            r.status = match c.logic {
+            let counted = kids(&self.res, slot + 1, end).zip(&c.children).filter(|(x, ch)| !x.to_confirm && ch.kind != NodeKind::Cohort).map(|(x, _)| x.status);
+            status = match c.logic {
                 // In an exclusion the items hold when they fail: the group
                 // excludes (fails) when at least n fail.
                 Some(Logic::AtLeast(n)) if c.kind == NodeKind::Group => {
@@ -810,59 +884,55 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
                         Status::Fail if excl => Status::Pass,
                         s => s,
                     };
-                    flip(combine(Logic::AtLeast(n), kids.map(flip)))
+                    flip(combine(Logic::AtLeast(n), counted.map(flip)))
                 }
-                _ => combine(logic, kids),
+                _ => combine(logic, counted),
             };
             // A group's own atoms (a lead-in with a threshold) count too.
             if !c.atoms.is_empty() {
-                let (st, reason, facts, confirm) = self.leaf(c, at, &mut qs);
-                r.status = combine(Logic::All, [r.status, st].into_iter());
-                r.reason = reason;
-                r.facts = facts;
-                r.to_confirm = confirm && r.children.iter().all(|x| x.to_confirm);
+                let (st, why, fs, confirm) = self.leaf(c, at, &mut qs);
+                status = combine(Logic::All, [status, st].into_iter());
+                reason = why;
+                facts = fs;
+                to_confirm = confirm && kids(&self.res, slot + 1, end).all(|x| x.to_confirm);
             }
-            if let (Some(Logic::AtLeast(n)), true, false) = (c.logic, r.reason.is_empty(), self.lean) {
-                r.reason = count_tally(n, c.section, &r.children);
+            if let (Some(Logic::AtLeast(n)), true, false) = (c.logic, reason.is_empty(), self.lean) {
+                reason = count_tally(n, c.section, kids(&self.res, slot + 1, end));
             }
-            if r.reason.is_empty() && !self.lean {
-                r.reason = tally(&r.children);
+            if reason.is_empty() && !self.lean {
+                reason = tally(kids(&self.res, slot + 1, end));
                 if logic == Logic::Any && c.kind == NodeKind::Group {
-                    r.reason.push_str(" (any one of these suffices)");
+                    reason.push_str(" (any one of these suffices)");
                 }
             }
         } else {
-            let (st, reason, facts, confirm) = self.leaf(c, at, &mut qs);
-            r.status = st;
-            r.reason = reason;
-            r.facts = facts;
-            r.to_confirm = confirm;
+            (status, reason, facts, to_confirm) = self.leaf(c, at, &mut qs);
         }
         // appliesIf: a criterion for patients the patient is not among does not apply.
         if let Some(ai) = &c.applies_if {
             let (t, why, q) = self.applies(ai, c.section);
             match t {
                 Truth::No => {
-                    r.status = Status::NotApplicable;
+                    status = Status::NotApplicable;
                     if !self.lean {
-                        r.reason = format!("does not apply: {why} ({})", self.label(c, at));
+                        reason = format!("does not apply: {why} ({})", self.label(c, at));
                     }
                     qs.clear();
                 }
-                Truth::Unknown if r.status != Status::Pass && r.status != Status::NotApplicable => {
-                    r.status = Status::Unknown;
+                Truth::Unknown if status != Status::Pass && status != Status::NotApplicable => {
+                    status = Status::Unknown;
                     if !self.lean {
-                        r.reason = format!("{}; whether it applies is not known ({why})", r.reason);
+                        reason = format!("{reason}; whether it applies is not known ({why})");
                     }
                     qs.extend(q.into_iter().map(Ask::Shared));
                 }
                 _ => {}
             }
         }
-        if r.to_confirm && !self.lean {
+        if to_confirm && !self.lean {
             self.to_confirm.push(CriterionRef { id: c.id.clone(), text: c.text.clone(), span: c.span });
         }
-        if matches!(r.status, Status::Unknown | Status::Review) && !r.to_confirm {
+        if matches!(status, Status::Unknown | Status::Review) && !to_confirm {
             for q in qs.drain(..) {
                 self.ask(q, &c.id, at);
             }
@@ -870,9 +940,10 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
         qs.clear();
         self.asks = qs;
         if let Some(name) = cohort_here {
-            self.cohorts.entry(name.to_string()).or_default().push(r.status);
+            self.cohorts.entry(name.to_string()).or_default().push(status);
         }
-        r
+        self.res[slot] = Res { status, to_confirm, reason, facts, end };
+        slot
     }
 
     /// The node's label ("Inclusion 3.2").
@@ -1216,30 +1287,37 @@ pub fn check(trials: &[Trial], patient: &Patient, options: &EvalOptions) -> Chec
 
 fn check_with(trials: &[Trial], prepared: Option<&[Prepared]>, patient: &Patient, options: &EvalOptions) -> CheckResult {
     let mut evaluations: Vec<Evaluation> = Vec::with_capacity(trials.len());
-    let warnings = each_evaluation(trials, prepared, patient, options, None, |e, _, _, _| evaluations.push(e));
+    let warnings = each_walk(trials, prepared, patient, options, None, |w, i, _, _| {
+        let (mut e, res) = w.into_evaluation();
+        e.trial_index = i;
+        evaluations.push(e);
+        res
+    });
     // The trial index is unique: an unstable sort orders them the same.
     crate::sort::sort_by_key(&mut evaluations, |e| (e.verdict as u8, e.questions.len(), e.trial_index));
     let questions = rank_questions(evaluations.iter().map(|e| (e.trial_id.as_deref(), e.trial_index, e.questions.as_slice())));
     CheckResult { evaluations, questions, warnings }
 }
 
-/// Evaluates each trial for the patient, in order, handing each evaluation
-/// (its `trial_index` set) to `each`, with `merged` (a lean walk's, which
-/// has taken the questions the trial asked) and a [`Rewalk`] of the trial
-/// for the reasons a lean evaluation leaves out; returns the check's
-/// warnings. The walks are lean when `merged` is given.
-fn each_evaluation<'t>(
+/// Walks each trial for the patient, in order, handing each walk to
+/// `each` with its index, `merged` (a lean walk's, which has taken the
+/// questions the trial asked) and a [`Rewalk`] of the trial for the
+/// reasons a lean walk leaves out; `each` gives back the walk's results,
+/// emptied, to be used again. Returns the check's warnings. The walks are
+/// lean when `merged` is given.
+fn each_walk<'t>(
     trials: &'t [Trial],
     prepared: Option<&'t [Prepared]>,
     patient: &Patient,
     options: &EvalOptions,
     mut merged: Option<&mut summary::Merged<'t>>,
-    mut each: impl FnMut(Evaluation, Option<&mut summary::Merged<'t>>, &'t Trial, &mut Rewalk),
+    mut each: impl FnMut(Walked<'t>, usize, Option<&mut summary::Merged<'t>>, &mut Rewalk) -> Vec<Res>,
 ) -> Vec<String> {
     let idx = index::PatientIndex::new(patient);
     let (as_of, warnings) = as_of(patient, options);
     let ctx = Ctx::new(patient, &idx, as_of, options);
     let mut memo = atom::Memo::default();
+    let mut res = Vec::new();
     for (i, t) in trials.iter().enumerate() {
         // Prepared data given and fitting, else the trial's own, kept for
         // the next check (a page re-checks the same trials on each change
@@ -1248,9 +1326,9 @@ fn each_evaluation<'t>(
             Some(p) => p,
             None => t.prepared.get(t),
         };
-        let mut e = evaluate_with(t, prep, &ctx, &mut memo, merged.as_deref_mut());
-        e.trial_index = i;
-        each(e, merged.as_deref_mut(), t, &mut Rewalk { trial: t, prep, ctx: &ctx, memo: &mut memo });
+        let w = walk_trial(t, prep, &ctx, &mut memo, merged.as_deref_mut(), res);
+        res = each(w, i, merged.as_deref_mut(), &mut Rewalk { trial: t, prep, ctx: &ctx, memo: &mut memo });
+        res.clear();
     }
     warnings
 }
@@ -1291,7 +1369,8 @@ impl Rewalk<'_, '_> {
         }
         let (c, at) = find(&self.trial.criteria, 0, id, self.prep)?;
         let mut w = Walk::new(self.trial, self.prep, self.ctx, &mut *self.memo, None);
-        Some(w.node(c, None, at).reason)
+        let slot = w.node(c, None, at);
+        Some(std::mem::take(&mut w.res[slot].reason))
     }
 }
 

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use std::collections::HashMap;
 
-use super::{AnswerKind, Ask, CriterionResult, EvalOptions, Evaluation, Prepared, Status, Verdict};
+use super::{AnswerKind, Ask, CriterionResult, EvalOptions, Prepared, Res, Status, Verdict, Walked};
 use crate::criteria::Criterion;
 use crate::patient::Patient;
 use crate::span::Span;
@@ -38,23 +38,27 @@ impl Counts {
     /// The counts over an evaluation's criteria tree.
     pub fn of(criteria: &[CriterionResult]) -> Counts {
         fn walk(r: &CriterionResult, n: &mut Counts) {
-            if !r.children.is_empty() {
-                r.children.iter().for_each(|c| walk(c, n));
-                return;
+            if r.children.is_empty() {
+                n.add(r.to_confirm, r.status);
             }
-            let slot = match (r.to_confirm, r.status) {
-                (true, _) => &mut n.to_confirm,
-                (_, Status::Pass) => &mut n.pass,
-                (_, Status::Fail) => &mut n.fail,
-                (_, Status::Unknown) => &mut n.unknown,
-                (_, Status::Review) => &mut n.review,
-                (_, Status::NotApplicable) => &mut n.not_applicable,
-            };
-            *slot += 1;
+            r.children.iter().for_each(|c| walk(c, n));
         }
         let mut n = Counts::default();
         criteria.iter().for_each(|r| walk(r, &mut n));
         n
+    }
+
+    /// Counts one leaf.
+    fn add(&mut self, to_confirm: bool, status: Status) {
+        let slot = match (to_confirm, status) {
+            (true, _) => &mut self.to_confirm,
+            (_, Status::Pass) => &mut self.pass,
+            (_, Status::Fail) => &mut self.fail,
+            (_, Status::Unknown) => &mut self.unknown,
+            (_, Status::Review) => &mut self.review,
+            (_, Status::NotApplicable) => &mut self.not_applicable,
+        };
+        *slot += 1;
     }
 }
 
@@ -127,38 +131,66 @@ pub struct CheckSummary {
 }
 
 impl TrialSummary {
-    /// The summary of `e`, an evaluation of `trial`.
-    pub fn of(e: &Evaluation, trial: &Trial) -> TrialSummary {
-        let text = |id: &str| criterion(&trial.criteria, id).map(|c| c.text.clone()).unwrap_or_default();
-        let deciding = match e.verdict {
+    /// The summary of a walk of trial number `index`.
+    fn of(w: &Walked, index: usize) -> TrialSummary {
+        let trial = w.trial;
+        let deciding = match w.verdict {
             Verdict::Eligible => None,
-            Verdict::Ineligible => e.failing.first().map(|f| Deciding { id: f.id.clone(), status: Status::Fail, reason: f.text.clone(), text: text(&f.id), span: f.span }),
-            Verdict::Undetermined => find(&e.criteria, &trial.criteria, &|r| matches!(r.status, Status::Unknown | Status::Review) && !r.to_confirm).map(|(r, c)| Deciding {
-                id: c.map_or_else(|| r.id.clone(), |c| c.id.clone()),
-                status: r.status,
-                reason: r.reason.clone(),
-                text: c.map(|c| c.text.clone()).unwrap_or_default(),
-                span: r.span,
+            Verdict::Ineligible => w.failing().into_iter().next().map(|f| Deciding {
+                text: criterion(&trial.criteria, &f.id).map(|c| c.text.clone()).unwrap_or_default(),
+                id: f.id,
+                status: Status::Fail,
+                reason: f.text,
+                span: f.span,
             }),
+            Verdict::Undetermined => {
+                let open = |r: Status, to_confirm: bool| matches!(r, Status::Unknown | Status::Review) && !to_confirm;
+                match w.structured.iter().find(|r| open(r.status, r.to_confirm)) {
+                    Some(r) => Some(Deciding { id: r.id.clone(), status: r.status, reason: r.reason.clone(), text: String::new(), span: r.span }),
+                    None => first_leaf(&w.res, &mut 0, &trial.criteria, &|r| open(r.status, r.to_confirm)).map(|(r, c)| Deciding {
+                        id: c.id.clone(),
+                        status: r.status,
+                        reason: r.reason.clone(),
+                        text: c.text.clone(),
+                        span: c.span,
+                    }),
+                }
+            }
         };
-        TrialSummary {
-            trial_id: e.trial_id.clone(),
-            trial_index: e.trial_index,
-            verdict: e.verdict,
-            deciding,
-            counts: Counts::of(&e.criteria),
-            questions: e.questions.len(),
+        let mut counts = Counts::default();
+        for r in &w.structured {
+            counts.add(r.to_confirm, r.status);
         }
+        // Leaves are the nodes whose subtree is themselves alone.
+        for (k, r) in w.res.iter().enumerate() {
+            if r.end == k + 1 {
+                counts.add(r.to_confirm, r.status);
+            }
+        }
+        TrialSummary { trial_id: trial.id.clone(), trial_index: index, verdict: w.verdict, deciding, counts, questions: 0 }
     }
 }
 
 /// The first leaf, in reading order, that `want` accepts, and its
-/// criterion: `results` are an evaluation's, read beside `criteria`, the
-/// trial's (results for the trial's structured limits come first and have
-/// none).
-fn find<'a>(results: &'a [CriterionResult], criteria: &'a [Criterion], want: &dyn Fn(&CriterionResult) -> bool) -> Option<(&'a CriterionResult, Option<&'a Criterion>)> {
-    super::beside(results, criteria)
-        .find_map(|(r, c)| if r.children.is_empty() { want(r).then_some((r, c)) } else { find(&r.children, c.map_or(&[][..], |c| &c.children), want) })
+/// criterion: `res` are a walk's results, read beside `criteria` from
+/// `*at` on.
+fn first_leaf<'a>(res: &'a [Res], at: &mut usize, criteria: &'a [Criterion], want: &dyn Fn(&Res) -> bool) -> Option<(&'a Res, &'a Criterion)> {
+    for c in criteria {
+        let r = &res[*at];
+        let end = r.end;
+        if c.children.is_empty() {
+            if want(r) {
+                return Some((r, c));
+            }
+        } else {
+            *at += 1;
+            if let Some(hit) = first_leaf(res, at, &c.children, want) {
+                return Some(hit);
+            }
+        }
+        *at = end;
+    }
+    None
 }
 
 /// The criterion with id `id`.
@@ -182,15 +214,16 @@ fn check_summary_with(trials: &[Trial], prepared: Option<&[Prepared]>, patient: 
     let mut merged = Merged::default();
     // Statuses and questions only; the reason of the deciding criterion,
     // the one reason a summary shows, is worked out for it alone.
-    let warnings = super::each_evaluation(trials, prepared, patient, options, Some(&mut merged), |e, merged, t, again| {
-        let mut s = TrialSummary::of(&e, t);
+    let warnings = super::each_walk(trials, prepared, patient, options, Some(&mut merged), |w, index, merged, again| {
+        let mut s = TrialSummary::of(&w, index);
         if let Some(d) = s.deciding.as_mut().filter(|d| d.reason.is_empty()) {
             d.reason = again.reason(&d.id).unwrap_or_default();
         }
         // An ineligible trial asks nothing.
-        let (verdict, index) = (s.verdict as u8, s.trial_index);
+        let verdict = s.verdict as u8;
         s.questions = merged.map_or(0, |m| m.close(s.verdict != Verdict::Ineligible, |n| (verdict, n, index)));
         kept.push(s);
+        w.res
     });
     crate::sort::sort_by_key(&mut kept, |s| (s.verdict as u8, s.questions, s.trial_index));
     let (questions, questions_total) = merged.ranked(options.question_limit.unwrap_or(QUESTION_LIMIT));
