@@ -81,6 +81,9 @@ impl Outcome {
 
 /// A reason in words, not written while the atom is judged for a lean walk
 /// (`Ctx::lean`): `why!(ctx, "format", args…)`, as `format!`.
+/// Its arguments are worked out all the same: a reason built from parts
+/// costly to write (a requirement, a window in words) writes them only
+/// when `ctx.lean` is not set.
 macro_rules! why {
     ($ctx:expr, $($arg:tt)*) => {
         reason($ctx, format_args!($($arg)*))
@@ -246,12 +249,20 @@ pub(crate) struct AtomInfo {
     /// the drug): the atom's alone, so written once and shared by every
     /// check of the trial.
     question: std::sync::OnceLock<std::sync::Arc<Question>>,
+    /// The id of that question (which answers settle the atom), written
+    /// once by the atom's kind.
+    qid: std::sync::OnceLock<Box<str>>,
 }
 
 impl AtomInfo {
     /// The atom's question, written by `make` the first time.
     fn question(&self, make: impl FnOnce() -> Question) -> std::sync::Arc<Question> {
         self.question.get_or_init(|| std::sync::Arc::new(make())).clone()
+    }
+
+    /// The id of the atom's question, written by `make` the first time.
+    fn qid(&self, make: impl FnOnce() -> String) -> &str {
+        self.qid.get_or_init(|| make().into())
     }
 
     /// The keys the atom's concept is matched on (no ancestors).
@@ -278,7 +289,7 @@ impl AtomInfo {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         what.hash(&mut h);
         let member = a.concept.as_ref().and_then(|c| crate::lexicon::get().by_id(c.id.as_deref()?)?.member_named(&c.name));
-        AtomInfo { keys, slug, what, hash: h.finish(), member, question: Default::default() }
+        AtomInfo { keys, slug, what, hash: h.finish(), member, question: Default::default(), qid: Default::default() }
     }
 }
 
@@ -370,7 +381,8 @@ fn age(a: &Atom, section: Section, ctx: &Ctx) -> Outcome {
         return Outcome::new(Truth::Unknown, "age is not known".into())
             .ask(q("age".into(), "How old is the patient (years)?".into(), AnswerKind::Number).with_units(&["a"]));
     };
-    let req = requirement(&t, "a");
+    // For the reasons alone.
+    let req = if ctx.lean.get() { String::new() } else { requirement(&t, "a") };
     let out = match test(years, &t) {
         None => Outcome::new(Truth::Yes, why!(ctx, "Age {} years meets {req}", fmt(years.floor()))),
         Some((c, _)) => Outcome::new(Truth::No, why!(ctx, "Age {} years is {}", fmt(years.floor()), miss(section, c, &req))),
@@ -624,23 +636,23 @@ fn ask_units(a: &Atom, slug: &str) -> Vec<String> {
 #[inline(never)]
 fn measurement(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> Outcome {
     let slug: &str = &info.slug;
-    let qid = format!("obs:{slug}");
+    let qid = info.qid(|| format!("obs:{slug}"));
     let name = concept_name(a);
     let t = thresholds(a.comparator, a.value, a.low, a.high);
     let unit = a.unit.clone().unwrap_or_default();
     let ask = |reason: String| {
         let o = Outcome::new(Truth::Unknown, reason);
-        if ctx.p.answers.get(&qid).is_some_and(is_not_sure) {
+        if ctx.p.answers.get(qid).is_some_and(is_not_sure) {
             return o;
         }
         o.ask_shared(info.question(|| {
             let mut question = if t.is_empty() {
                 Question {
                     choices: vec!["positive".into(), "negative".into()],
-                    ..q(qid.clone(), format!("What was the latest {name} result?"), AnswerKind::Choice)
+                    ..q(qid.to_string(), format!("What was the latest {name} result?"), AnswerKind::Choice)
                 }
             } else {
-                Question { units: ask_units(a, slug), ..q(qid.clone(), format!("What is the patient's latest {name}?"), AnswerKind::Number) }
+                Question { units: ask_units(a, slug), ..q(qid.to_string(), format!("What is the patient's latest {name}?"), AnswerKind::Number) }
             };
             if let Some(w) = &a.window {
                 question.text = format!("{} (measured {})", question.text.trim_end_matches('?'), window_text(w)) + "?";
@@ -650,7 +662,7 @@ fn measurement(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> Outcom
     };
     // An answer outranks the record: it is the newest word.
     let mut rs: Vec<Reading> = Vec::new();
-    if let Some(v) = ctx.p.answers.get(&qid) {
+    if let Some(v) = ctx.p.answers.get(qid) {
         let first_unit = ask_units(a, slug).into_iter().next().unwrap_or_default();
         if let Some((x, u)) = number_answer(v, &first_unit) {
             rs.push(Reading {
@@ -789,14 +801,17 @@ fn measurement(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> Outcom
             units::convert(x, &from, tu, Some(slug)).ok()
         };
         let Some(v) = converted else { continue };
-        let shown = if r.fact.field.starts_with("computed:") {
+        // For the reasons alone.
+        let shown = if ctx.lean.get() {
+            String::new()
+        } else if r.fact.field.starts_with("computed:") {
             r.fact.text.clone()
         } else if from == *tu || from.is_empty() {
             format!("{} {}", r.name, with_unit(x, tu))
         } else {
             format!("{} {} ({})", r.name, with_unit(x, &from), with_unit((v * 1000.0).round() / 1000.0, tu))
         };
-        let req = requirement(tt, tu);
+        let req = if ctx.lean.get() { String::new() } else { requirement(tt, tu) };
         let o = match test(v, tt) {
             None => Outcome::new(Truth::Yes, why!(ctx, "{shown} meets {req}")),
             Some((c, _)) => Outcome::new(Truth::No, why!(ctx, "{shown} is {}", miss(section, c, &req))),
@@ -831,7 +846,7 @@ fn condition(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome
     let member = info.member.as_ref();
     let slug: &str = &info.slug;
     let active = want_active(a);
-    let qid = if active { format!("cond:{slug}:active") } else { format!("cond:{slug}") };
+    let qid = info.qid(|| if active { format!("cond:{slug}:active") } else { format!("cond:{slug}") });
     let keys: &[String] = &info.keys;
     let as_of = ctx.as_of;
     let mut found: Vec<(usize, Truth)> = Vec::new();
@@ -927,7 +942,7 @@ fn condition(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome
     };
     let yes: Vec<usize> = found.iter().filter(|f| f.1 == Truth::Yes).map(|f| f.0).collect();
     let unk: Vec<usize> = found.iter().filter(|f| f.1 == Truth::Unknown).map(|f| f.0).collect();
-    let what = if active { format!("active {name}") } else { name.to_string() };
+    let what: std::borrow::Cow<str> = if active { format!("active {name}").into() } else { name.into() };
     if !yes.is_empty() {
         let mut o = facts(Outcome::new(Truth::Yes, why!(ctx, "has {what}")), &yes);
         // A qualifier (a class, a grade, a target) must be in the record to count.
@@ -958,7 +973,7 @@ fn condition(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome
         }
         return o;
     }
-    if let Some(v) = ctx.p.answers.get(&qid).and_then(answer_bool) {
+    if let Some(v) = ctx.p.answers.get(qid).and_then(answer_bool) {
         if v != Truth::Unknown {
             return Outcome::new(v, format!("{} {what} (answer)", if v == Truth::Yes { "has" } else { "does not have" }))
                 .fact(format!("answers.{qid}"), format!("{what}: {}", if v == Truth::Yes { "yes" } else { "no" }));
@@ -972,7 +987,7 @@ fn condition(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome
     }
     if !unk.is_empty() {
         let o = facts(Outcome::new(Truth::Unknown, why!(ctx, "has {name}, but whether it meets \"{}\" is not known", a_text(a))), &unk);
-        return if ctx.p.answers.contains_key(&qid) { o } else { o.ask_shared(info.question(|| cond_q(&qid, &what, a))) };
+        return if ctx.p.answers.contains_key(qid) { o } else { o.ask_shared(info.question(|| cond_q(qid, &what, a))) };
     }
     if !found.is_empty() {
         let idx: Vec<usize> = found.iter().map(|f| f.0).collect();
@@ -993,7 +1008,7 @@ fn condition(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome
         return Outcome::new(Truth::No, why!(ctx, "no {name} in the record (complete record assumed)"));
     }
     let o = Outcome::new(Truth::Unknown, why!(ctx, "{what} is not in the record"));
-    if ctx.p.answers.contains_key(&qid) { o } else { o.ask_shared(info.question(|| cond_q(&qid, &what, a))) }
+    if ctx.p.answers.contains_key(qid) { o } else { o.ask_shared(info.question(|| cond_q(qid, &what, a))) }
 }
 
 fn a_text(a: &Atom) -> String {
@@ -1043,15 +1058,17 @@ fn medication(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, except: &[
         let s = s.lower();
         ["history", "prior", "previous", "ever", "past"].iter().any(|w| s.contains(w))
     });
-    let qid = if a.dose.is_some() {
-        format!("med:{slug}:dose")
-    } else if a.window.is_some() {
-        format!("med:{slug}:window")
-    } else if ever {
-        format!("med:{slug}:ever")
-    } else {
-        format!("med:{slug}")
-    };
+    let qid = info.qid(|| {
+        if a.dose.is_some() {
+            format!("med:{slug}:dose")
+        } else if a.window.is_some() {
+            format!("med:{slug}:window")
+        } else if ever {
+            format!("med:{slug}:ever")
+        } else {
+            format!("med:{slug}")
+        }
+    });
     let mut matched: Vec<(usize, Truth)> = Vec::new();
     let mut never = false;
     for (i, m) in ctx.p.medications.iter().enumerate() {
@@ -1126,7 +1143,7 @@ fn medication(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, except: &[
     if let Some(d) = &a.dose {
         let t = thresholds(d.comparator, d.value, d.low, d.high);
         let pred_eq = in_prednisone_equivalents(a);
-        if let Some(v) = ctx.p.answers.get(&qid) {
+        if let Some(v) = ctx.p.answers.get(qid) {
             if let Some((x, u)) = number_answer(v, &d.unit) {
                 if let Ok(x2) = units::convert(x, &u, &d.unit, None) {
                     let o = match test(x2, &t) {
@@ -1180,14 +1197,14 @@ fn medication(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, except: &[
         }
         if let Some(i) = unknown {
             let o = med_fact(Outcome::new(Truth::Unknown, why!(ctx, "the {name} dose is not known")), i);
-            return if ctx.p.answers.contains_key(&qid) { o } else { o.ask(dose_q(&qid, &name, &d.unit)) };
+            return if ctx.p.answers.contains_key(qid) { o } else { o.ask(dose_q(qid, &name, &d.unit)) };
         }
         if used.is_empty() && matched.is_empty() && !never && !ctx.opts.closed_world {
             if let Some(Truth::No) = ctx.p.answers.get(&format!("med:{slug}")).and_then(answer_bool) {
                 // Not taking it: a dose of 0.
             } else {
                 let o = Outcome::new(Truth::Unknown, why!(ctx, "whether the patient takes {name} is not known"));
-                return if ctx.p.answers.contains_key(&qid) { o } else { o.ask(dose_q(&qid, &name, &d.unit)) };
+                return if ctx.p.answers.contains_key(qid) { o } else { o.ask(dose_q(qid, &name, &d.unit)) };
             }
         }
         let label = if pred_eq && !used.iter().all(|&i| ctx.p.medications[i].name.as_deref().map(index::drug_name).as_deref() == Some("prednisone")) {
@@ -1213,7 +1230,7 @@ fn medication(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, except: &[
     if let Some(&(i, _)) = matched.iter().find(|m| m.1 == Truth::Yes) {
         return med_fact(Outcome::new(Truth::Yes, why!(ctx, "took {name}{when}")), i);
     }
-    if let Some(v) = ctx.p.answers.get(&qid) {
+    if let Some(v) = ctx.p.answers.get(qid) {
         let t = match v {
             Value::String(s) if a.window.is_some() => match (Date::parse(s), a.window.as_ref().and_then(|w| window_range(w, as_of))) {
                 (Some(d), Some((lo, hi, more))) => Some(Truth::from(if more { d.last_day() < lo } else { d.day >= lo && d.day <= hi })),
@@ -1228,7 +1245,7 @@ fn medication(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, except: &[
     }
     if let Some(&(i, _)) = matched.iter().find(|m| m.1 == Truth::Unknown) {
         let o = med_fact(Outcome::new(Truth::Unknown, why!(ctx, "whether {name} was taken{when} is not known")), i);
-        return if ctx.p.answers.contains_key(&qid) { o } else { o.ask_shared(info.question(|| med_q(&qid, &name, a, ever))) };
+        return if ctx.p.answers.contains_key(qid) { o } else { o.ask_shared(info.question(|| med_q(qid, &name, a, ever))) };
     }
     if let Some(&(i, _)) = matched.first() {
         return med_fact(Outcome::new(Truth::No, why!(ctx, "did not take {name}{when}")), i);
@@ -1237,7 +1254,7 @@ fn medication(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, except: &[
         return Outcome::new(Truth::No, why!(ctx, "no {name} in the record{}", if never { "" } else { " (complete record assumed)" }));
     }
     let o = Outcome::new(Truth::Unknown, why!(ctx, "{name}{when} is not in the record"));
-    if ctx.p.answers.contains_key(&qid) { o } else { o.ask_shared(info.question(|| med_q(&qid, &name, a, ever))) }
+    if ctx.p.answers.contains_key(qid) { o } else { o.ask_shared(info.question(|| med_q(qid, &name, a, ever))) }
 }
 
 fn dose_q(qid: &str, name: &str, unit: &str) -> Question {
@@ -1267,10 +1284,11 @@ fn event(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome {
     } else {
         (ctx.p.immunizations.iter().map(|x| (&x.name, &x.code, &x.date)).collect::<Vec<_>>(), &ctx.idx.immunizations, "immunizations", "imm", "received")
     };
-    let qid = if a.window.is_some() { format!("{prefix}:{slug}:window") } else { format!("{prefix}:{slug}") };
+    let qid = info.qid(|| if a.window.is_some() { format!("{prefix}:{slug}:window") } else { format!("{prefix}:{slug}") });
     let keys: &[String] = &info.keys;
     let range = a.window.as_ref().map(|w| window_range(w, ctx.as_of));
-    let when = a.window.as_ref().map(|w| format!(" {}", window_text(w))).unwrap_or_default();
+    // For the reasons alone.
+    let when = a.window.as_ref().filter(|_| !ctx.lean.get()).map(|w| format!(" {}", window_text(w))).unwrap_or_default();
     let mut unknown: Option<usize> = None;
     let mut any = None;
     for (i, (n, c, d)) in list.iter().enumerate() {
@@ -1303,7 +1321,7 @@ fn event(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome {
             Truth::No => {}
         }
     }
-    if let Some(v) = ctx.p.answers.get(&qid) {
+    if let Some(v) = ctx.p.answers.get(qid) {
         let t = match (v, range) {
             (Value::String(s), Some(Some((lo, hi, more)))) if Date::parse(s).is_some() => {
                 let d = Date::parse(s).map(|d| d.day).unwrap_or(0);
@@ -1317,15 +1335,16 @@ fn event(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome {
         }
     }
     let ask = |o: Outcome| {
-        if ctx.p.answers.contains_key(&qid) {
+        if ctx.p.answers.contains_key(qid) {
             return o;
         }
-        let question = if a.window.is_some() {
-            q(qid.clone(), format!("When did the patient last have {name}? (a date, or no if never)"), AnswerKind::Date)
-        } else {
-            q(qid.clone(), format!("Has the patient ever {verb} {name}?"), AnswerKind::YesNo)
-        };
-        o.ask(question)
+        o.ask_shared(info.question(|| {
+            if a.window.is_some() {
+                q(qid.to_string(), format!("When did the patient last have {name}? (a date, or no if never)"), AnswerKind::Date)
+            } else {
+                q(qid.to_string(), format!("Has the patient ever {verb} {name}?"), AnswerKind::YesNo)
+            }
+        }))
     };
     if let Some(i) = unknown {
         return ask(Outcome::new(Truth::Unknown, why!(ctx, "{name} is recorded but whether it was{when} is not known")).fact(format!("{field}[{i}]"), list[i].0.clone().unwrap_or_default()));
