@@ -34,7 +34,11 @@
 // left unwritten through one function: 355.4 KB. Talc as the allocator
 // instead of dlmalloc (src/wasm.rs; the summary check and the parse as fast):
 // 352.6 KB (gzip -9: 348.6 KB). Lower case by a function of our own instead
-// of str::to_lowercase (src/atoms/text.rs, `Lower`): 350.6 KB. The budget
+// of str::to_lowercase (src/atoms/text.rs, `Lower`): 350.6 KB (gzip -9:
+// 350.5 KB). The summary check's walk made flat (results in pre-order, no
+// tree per trial), its questions merged as they are asked, and lean
+// judgments spared their reason-only parts: about 14% fewer instructions
+// per check for 1.0 KB more, 351.5 KB (gzip -9, as measured here). The budget
 // holds today's size with a small margin so that growth is caught; bring it
 // down to 300_000 as the module shrinks. Speed for size, measured on the
 // 376 KB build (gzip -9 sizes; parse of 1,500 corpus trials in Node): "z"
@@ -46,7 +50,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-const BUDGET = 351_000;
+const BUDGET = 351_700;
 const TARGET = 300_000;
 const WASM = new URL('../dist/trialsieve_bg.wasm', import.meta.url);
 

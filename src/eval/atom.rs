@@ -249,9 +249,9 @@ pub(crate) struct AtomInfo {
     /// the drug): the atom's alone, so written once and shared by every
     /// check of the trial.
     question: std::sync::OnceLock<std::sync::Arc<Question>>,
-    /// The id of that question (which answers settle the atom), written
-    /// once by the atom's kind.
-    qid: std::sync::OnceLock<Box<str>>,
+    /// The id of that question, which answers settle the atom by
+    /// ([`question_id`]).
+    qid: Box<str>,
 }
 
 impl AtomInfo {
@@ -260,10 +260,6 @@ impl AtomInfo {
         self.question.get_or_init(|| std::sync::Arc::new(make())).clone()
     }
 
-    /// The id of the atom's question, written by `make` the first time.
-    fn qid(&self, make: impl FnOnce() -> String) -> &str {
-        self.qid.get_or_init(|| make().into())
-    }
 
     /// The keys the atom's concept is matched on (no ancestors).
     pub fn keys(&self) -> &[String] {
@@ -289,8 +285,38 @@ impl AtomInfo {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         what.hash(&mut h);
         let member = a.concept.as_ref().and_then(|c| crate::lexicon::get().by_id(c.id.as_deref()?)?.member_named(&c.name));
-        AtomInfo { keys, slug, what, hash: h.finish(), member, question: Default::default(), qid: Default::default() }
+        let qid = question_id(a, &slug).into();
+        AtomInfo { keys, slug, what, hash: h.finish(), member, question: Default::default(), qid }
     }
+}
+
+/// The id of the question that settles atom `a`, whose concept's slug is
+/// `slug`, and under which answers about it are read: `obs:hemoglobin`,
+/// `cond:sle:active`, `med:glucocorticoids:window`, `proc:…`, `imm:…`;
+/// empty for the kinds whose ids are fixed (age, sex, pregnancy …).
+fn question_id(a: &Atom, slug: &str) -> String {
+    match a.kind {
+        AtomKind::Measurement => format!("obs:{slug}"),
+        AtomKind::Condition if want_active(a) => format!("cond:{slug}:active"),
+        AtomKind::Condition => format!("cond:{slug}"),
+        AtomKind::Medication if a.dose.is_some() => format!("med:{slug}:dose"),
+        AtomKind::Medication if a.window.is_some() => format!("med:{slug}:window"),
+        AtomKind::Medication if ever(a) => format!("med:{slug}:ever"),
+        AtomKind::Medication => format!("med:{slug}"),
+        AtomKind::Procedure | AtomKind::Immunization => {
+            let prefix = if a.kind == AtomKind::Procedure { "proc" } else { "imm" };
+            if a.window.is_some() { format!("{prefix}:{slug}:window") } else { format!("{prefix}:{slug}") }
+        }
+        _ => String::new(),
+    }
+}
+
+/// A medication atom about the past ("prior", "history of").
+fn ever(a: &Atom) -> bool {
+    a.status.as_deref().is_some_and(|s| {
+        let s = s.lower();
+        ["history", "prior", "previous", "ever", "past"].iter().any(|w| s.contains(w))
+    })
 }
 
 /// One shared copy of each atom description, so that the memo finds a
@@ -636,7 +662,7 @@ fn ask_units(a: &Atom, slug: &str) -> Vec<String> {
 #[inline(never)]
 fn measurement(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> Outcome {
     let slug: &str = &info.slug;
-    let qid = info.qid(|| format!("obs:{slug}"));
+    let qid: &str = &info.qid;
     let name = concept_name(a);
     let t = thresholds(a.comparator, a.value, a.low, a.high);
     let unit = a.unit.clone().unwrap_or_default();
@@ -846,7 +872,7 @@ fn condition(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome
     let member = info.member.as_ref();
     let slug: &str = &info.slug;
     let active = want_active(a);
-    let qid = info.qid(|| if active { format!("cond:{slug}:active") } else { format!("cond:{slug}") });
+    let qid: &str = &info.qid;
     let keys: &[String] = &info.keys;
     let as_of = ctx.as_of;
     let mut found: Vec<(usize, Truth)> = Vec::new();
@@ -1054,21 +1080,8 @@ fn medication(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, except: &[
     let slug: &str = &info.slug;
     let keys: &[String] = &info.keys;
     let as_of = ctx.as_of;
-    let ever = a.status.as_deref().is_some_and(|s| {
-        let s = s.lower();
-        ["history", "prior", "previous", "ever", "past"].iter().any(|w| s.contains(w))
-    });
-    let qid = info.qid(|| {
-        if a.dose.is_some() {
-            format!("med:{slug}:dose")
-        } else if a.window.is_some() {
-            format!("med:{slug}:window")
-        } else if ever {
-            format!("med:{slug}:ever")
-        } else {
-            format!("med:{slug}")
-        }
-    });
+    let ever = ever(a);
+    let qid: &str = &info.qid;
     let mut matched: Vec<(usize, Truth)> = Vec::new();
     let mut never = false;
     for (i, m) in ctx.p.medications.iter().enumerate() {
@@ -1278,13 +1291,12 @@ fn med_q(qid: &str, name: &str, a: &Atom, ever: bool) -> Question {
 #[inline(never)]
 fn event(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome {
     let name = concept_name(a);
-    let slug: &str = &info.slug;
-    let (list, idx, field, prefix, verb) = if a.kind == AtomKind::Procedure {
-        (ctx.p.procedures.iter().map(|x| (&x.name, &x.code, &x.date)).collect::<Vec<_>>(), &ctx.idx.procedures, "procedures", "proc", "had")
+    let (list, idx, field, verb) = if a.kind == AtomKind::Procedure {
+        (ctx.p.procedures.iter().map(|x| (&x.name, &x.code, &x.date)).collect::<Vec<_>>(), &ctx.idx.procedures, "procedures", "had")
     } else {
-        (ctx.p.immunizations.iter().map(|x| (&x.name, &x.code, &x.date)).collect::<Vec<_>>(), &ctx.idx.immunizations, "immunizations", "imm", "received")
+        (ctx.p.immunizations.iter().map(|x| (&x.name, &x.code, &x.date)).collect::<Vec<_>>(), &ctx.idx.immunizations, "immunizations", "received")
     };
-    let qid = info.qid(|| if a.window.is_some() { format!("{prefix}:{slug}:window") } else { format!("{prefix}:{slug}") });
+    let qid: &str = &info.qid;
     let keys: &[String] = &info.keys;
     let range = a.window.as_ref().map(|w| window_range(w, ctx.as_of));
     // For the reasons alone.

@@ -452,7 +452,11 @@ fn walk_trial<'t>(trial: &'t Trial, prep: &'t Prepared, ctx: &Ctx, memo: &mut at
     }
     let res = w.res;
     let mut top: Vec<Status> = structured.iter().filter(|r| counts(r)).map(|r| r.status).collect();
-    top.extend(kids(&res, 0, res.len()).filter(|r| !r.to_confirm).map(|r| r.status));
+    for r in kids(&res, 0, res.len()) {
+        if !r.to_confirm {
+            top.push(r.status);
+        }
+    }
     if !w.cohorts.is_empty() {
         let per: Vec<Status> = w.cohorts.values().map(|v| combine(Logic::All, v.iter().copied())).collect();
         top.push(combine(Logic::Any, per.into_iter()));
@@ -477,15 +481,11 @@ impl Walked<'_> {
     fn into_evaluation(mut self) -> (Evaluation, Vec<Res>) {
         fn tree(res: &mut [Res], slot: usize, c: &Criterion) -> CriterionResult {
             let mut k = slot + 1;
-            let children = c
-                .children
-                .iter()
-                .map(|ch| {
-                    let r = tree(res, k, ch);
-                    k = res[k].end;
-                    r
-                })
-                .collect();
+            let mut children = Vec::with_capacity(c.children.len());
+            for ch in &c.children {
+                children.push(tree(res, k, ch));
+                k = res[k].end;
+            }
             let r = &mut res[slot];
             CriterionResult {
                 id: c.id.clone(),
@@ -504,7 +504,7 @@ impl Walked<'_> {
         } else {
             let mut qs: Vec<Question> = self
                 .questions
-                .into_iter()
+                .drain(..)
                 .map(|a| {
                     let mut q = Arc::unwrap_or_clone(a.q.question());
                     q.criteria = a.criteria;
@@ -559,8 +559,12 @@ fn failing(structured: &[CriterionResult], res: &[Res], criteria: &[Criterion]) 
             out.push(CriterionRef { id: c.id.clone(), text: r.reason.clone(), span: c.span });
         }
     }
-    let mut out: Vec<CriterionRef> =
-        structured.iter().filter(|r| r.status == Status::Fail && counts(r)).map(|r| CriterionRef { id: r.id.clone(), text: r.reason.clone(), span: r.span }).collect();
+    let mut out = Vec::new();
+    for r in structured {
+        if r.status == Status::Fail && counts(r) {
+            out.push(CriterionRef { id: r.id.clone(), text: r.reason.clone(), span: r.span });
+        }
+    }
     let mut k = 0;
     for c in criteria {
         walk(res, k, c, &mut out);
@@ -826,12 +830,6 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
         };
         if let Some(m) = self.merged.as_deref_mut() {
             m.ask(q, key, at);
-            return;
-        }
-        // A question about a whole criterion is that criterion's alone
-        // (its id names it), and a node asks once: nothing to merge.
-        if let Ask::Criterion { .. } = q {
-            self.questions.push(Asked { q, key, criteria: vec![id.to_string()], n: 1, last: at });
             return;
         }
         match self.questions.iter_mut().find(|x| x.key == key && x.q.id() == q.id()) {

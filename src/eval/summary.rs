@@ -144,10 +144,9 @@ impl TrialSummary {
                 span: f.span,
             }),
             Verdict::Undetermined => {
-                let open = |r: Status, to_confirm: bool| matches!(r, Status::Unknown | Status::Review) && !to_confirm;
                 match w.structured.iter().find(|r| open(r.status, r.to_confirm)) {
                     Some(r) => Some(Deciding { id: r.id.clone(), status: r.status, reason: r.reason.clone(), text: String::new(), span: r.span }),
-                    None => first_leaf(&w.res, &mut 0, &trial.criteria, &|r| open(r.status, r.to_confirm)).map(|(r, c)| Deciding {
+                    None => first_open(&w.res, &mut 0, &trial.criteria).map(|(r, c)| Deciding {
                         id: c.id.clone(),
                         status: r.status,
                         reason: r.reason.clone(),
@@ -171,20 +170,25 @@ impl TrialSummary {
     }
 }
 
-/// The first leaf, in reading order, that `want` accepts, and its
-/// criterion: `res` are a walk's results, read beside `criteria` from
-/// `*at` on.
-fn first_leaf<'a>(res: &'a [Res], at: &mut usize, criteria: &'a [Criterion], want: &dyn Fn(&Res) -> bool) -> Option<(&'a Res, &'a Criterion)> {
+/// Whether a criterion with `status` is still open: unknown or in review,
+/// and not for the study team alone.
+fn open(status: Status, to_confirm: bool) -> bool {
+    matches!(status, Status::Unknown | Status::Review) && !to_confirm
+}
+
+/// The first leaf, in reading order, still [`open`], and its criterion:
+/// `res` are a walk's results, read beside `criteria` from `*at` on.
+fn first_open<'a>(res: &'a [Res], at: &mut usize, criteria: &'a [Criterion]) -> Option<(&'a Res, &'a Criterion)> {
     for c in criteria {
         let r = &res[*at];
         let end = r.end;
         if c.children.is_empty() {
-            if want(r) {
+            if open(r.status, r.to_confirm) {
                 return Some((r, c));
             }
         } else {
             *at += 1;
-            if let Some(hit) = first_leaf(res, at, &c.children, want) {
+            if let Some(hit) = first_open(res, at, &c.children) {
                 return Some(hit);
             }
         }
@@ -330,7 +334,16 @@ impl<'t> Merged<'t> {
         type Entry<'t> = (Ask<'t>, Rank, usize, usize);
         // Questions that only ineligible trials asked do not count.
         let mut all: Vec<Entry> = self.all;
-        all.retain(|x| x.3 > 0);
+        let mut kept = 0;
+        for i in 0..all.len() {
+            if all[i].3 > 0 {
+                if kept != i {
+                    all.swap(kept, i);
+                }
+                kept += 1;
+            }
+        }
+        all.truncate(kept);
         let total = all.len();
         let order = |a: &Entry, b: &Entry| b.2.cmp(&a.2).then(b.3.cmp(&a.3)).then_with(|| a.0.id().cmp(b.0.id()));
         // Ids are distinct, so `order` is total and the first `limit` are the
