@@ -147,7 +147,7 @@ if (wasm.checkMedianMs > 10) {
   notes.push(`check 1 × 1,000: the evaluation alone takes ${f(evalOnly.ms)} ms native; writing the result as JSON text adds ${f(evalJson.ms - evalUtf16.ms)} ms native, and JS parses its ${f(wasm.parts.jsonTextBytes / 1e6)} MB in ${f(wasm.parts.jsonParse?.median ?? NaN)} ms`);
 }
 if (wasm.summaryMedianMs !== undefined && wasm.summaryMedianMs > 10) {
-  notes.push(`check summary 1 × 1,000: the lean evaluation takes ${f(summaryEval.ms)} ms native, its JSON text ${f(summaryJson.ms - summaryEval.ms)} ms more; under callgrind (benches/profile.rs summary, 140M instructions in all), judging the 12,000 distinct atoms is 26M (no reasons written but for the deciding criterion's), merging the 70,000 questions asked 15M, the JSON text 18M, the walk over 40,000 criteria with its 84,000 allocations the rest; in the wasm the walk's leaves (Walk::leaf) and the allocator take a larger share than natively`);
+  notes.push(`check summary 1 × 1,000: the lean evaluation takes ${f(summaryEval.ms)} ms native, its JSON text ${f(summaryJson.ms - summaryEval.ms)} ms more; under callgrind (benches/profile.rs summary, 121M instructions in all), judging the 12,000 distinct atoms is 18M (no reasons written but for the deciding criterion's), the atom look-ups in the check's memo 2M more, merging the 35,000 questions asked about 6M, the JSON text 18M, the flat walk over 40,000 criteria most of the rest; in the wasm the walk's leaves (Walk::leaf, 7 ms a check), string comparisons and the allocator take a larger share than natively`);
 }
 if (gz > 300_000) {
   notes.push(`size: code ${parts.code} bytes gzipped alone, data ${parts.data} (the lexicon blob built by build.rs, the tables of data/, string literals)`);
