@@ -1316,14 +1316,21 @@ fn each_walk<'t>(
     let ctx = Ctx::new(patient, &idx, as_of, options);
     let mut memo = atom::Memo::default();
     let mut res = Vec::new();
+    // Prepared data given and fitting, else the trial's own, kept for the
+    // next check (a page re-checks the same trials on each change to the
+    // patient).
+    let prep_of = |i: usize, t: &'t Trial| match prepared.and_then(|p| p.get(i)).filter(|p| p.fits(t)) {
+        Some(p) => p,
+        None => t.prepared.get(t),
+    };
+    if let Some(m) = merged.as_deref_mut() {
+        m.keys(trials.iter().enumerate().map(|(i, t)| prep_of(i, t).question_key.as_str()));
+    }
     for (i, t) in trials.iter().enumerate() {
-        // Prepared data given and fitting, else the trial's own, kept for
-        // the next check (a page re-checks the same trials on each change
-        // to the patient).
-        let prep = match prepared.and_then(|p| p.get(i)).filter(|p| p.fits(t)) {
-            Some(p) => p,
-            None => t.prepared.get(t),
-        };
+        let prep = prep_of(i, t);
+        if let Some(m) = merged.as_deref_mut() {
+            m.start(&prep.question_key);
+        }
         let w = walk_trial(t, prep, &ctx, &mut memo, merged.as_deref_mut(), res);
         res = each(w, i, merged.as_deref_mut(), &mut Rewalk { trial: t, prep, ctx: &ctx, memo: &mut memo });
         res.clear();

@@ -259,12 +259,42 @@ pub(super) struct Merged<'t> {
     open: Vec<(usize, usize, usize, Option<Ask<'t>>)>,
     /// Trials closed so far.
     trial: u32,
+    /// The trial keys ([`super::Prepared`]'s `question_key`) that more than
+    /// one trial of the check has (the same trial added twice, or two
+    /// trials without an id and with the same text).
+    shared: std::collections::HashSet<&'t str>,
+    /// Whether no other trial has the key of the trial being walked: its
+    /// questions about whole criteria, whose ids are its key and a
+    /// criterion's id, are then its own and each asked once, so they are
+    /// kept apart (`alone_open`, then `alone`) without being merged.
+    alone: bool,
+    alone_open: Vec<Ask<'t>>,
+    alone_kept: Vec<(Ask<'t>, Rank, usize, usize)>,
 }
 
 impl<'t> Merged<'t> {
+    /// Takes in the keys of the trials of the check.
+    pub(super) fn keys(&mut self, keys: impl Iterator<Item = &'t str>) {
+        let mut seen = std::collections::HashSet::new();
+        for k in keys {
+            if !seen.insert(k) {
+                self.shared.insert(k);
+            }
+        }
+    }
+
+    /// Starts the walk of a trial whose key is `key`.
+    pub(super) fn start(&mut self, key: &str) {
+        self.alone = !self.shared.contains(key);
+    }
+
     /// Takes in question `q`, whose id hashes to `key`, asked by node `at`
     /// of the trial being walked.
     pub(super) fn ask(&mut self, q: Ask<'t>, key: u64, at: usize) {
+        if self.alone && matches!(q, Ask::Criterion { .. }) {
+            self.alone_open.push(q);
+            return;
+        }
         let trial = self.trial + 1;
         let all = &mut self.all;
         let mut i = *self.at.entry(key).or_insert(all.len());
@@ -308,10 +338,14 @@ impl<'t> Merged<'t> {
         self.trial += 1;
         if !keep {
             self.open.clear();
+            self.alone_open.clear();
             return 0;
         }
-        let n = self.open.len();
+        let n = self.open.len() + self.alone_open.len();
         let rank = rank(n);
+        for q in self.alone_open.drain(..) {
+            self.alone_kept.push((q, rank, 1, 1));
+        }
         for (i, criteria, _, q) in self.open.drain(..) {
             let x = &mut self.all[i];
             x.2 += criteria;
@@ -344,6 +378,8 @@ impl<'t> Merged<'t> {
             }
         }
         all.truncate(kept);
+        let mut alone = self.alone_kept;
+        all.append(&mut alone);
         let total = all.len();
         let order = |a: &Entry, b: &Entry| b.2.cmp(&a.2).then(b.3.cmp(&a.3)).then_with(|| a.0.id().cmp(b.0.id()));
         // Ids are distinct, so `order` is total and the first `limit` are the
