@@ -37,8 +37,9 @@
 // of str::to_lowercase (src/atoms/text.rs, `Lower`): 350.6 KB (gzip -9:
 // 350.5 KB). The summary check's walk made flat (results in pre-order, no
 // tree per trial), its questions merged as they are asked, and lean
-// judgments spared their reason-only parts: about 14% fewer instructions
-// per check for 1.0 KB more, 351.5 KB (gzip -9, as measured here). The budget
+// judgments spared their reason-only parts, questions about whole criteria
+// of a trial kept apart unmerged: about 17% fewer instructions per check
+// for 1.7 KB more, 352.1 KB (gzip -9, as measured here). The budget
 // holds today's size with a small margin so that growth is caught; bring it
 // down to 300_000 as the module shrinks. Speed for size, measured on the
 // 376 KB build (gzip -9 sizes; parse of 1,500 corpus trials in Node): "z"
@@ -50,7 +51,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-const BUDGET = 351_700;
+const BUDGET = 352_500;
 const TARGET = 300_000;
 const WASM = new URL('../dist/trialsieve_bg.wasm', import.meta.url);
 

@@ -259,10 +259,11 @@ pub(super) struct Merged<'t> {
     open: Vec<(usize, usize, usize, Option<Ask<'t>>)>,
     /// Trials closed so far.
     trial: u32,
-    /// The trial keys ([`super::Prepared`]'s `question_key`) that more than
-    /// one trial of the check has (the same trial added twice, or two
-    /// trials without an id and with the same text).
-    shared: std::collections::HashSet<&'t str>,
+    /// The hashes of the trial keys ([`super::Prepared`]'s `question_key`)
+    /// that more than one trial of the check has (the same trial added
+    /// twice, or two trials without an id and with the same text), sorted.
+    /// Two keys with one hash count as shared: merging is right for any.
+    shared: Vec<u64>,
     /// Whether no other trial has the key of the trial being walked: its
     /// questions about whole criteria, whose ids are its key and a
     /// criterion's id, are then its own and each asked once, so they are
@@ -274,18 +275,22 @@ pub(super) struct Merged<'t> {
 
 impl<'t> Merged<'t> {
     /// Takes in the keys of the trials of the check.
-    pub(super) fn keys(&mut self, keys: impl Iterator<Item = &'t str>) {
-        let mut seen = std::collections::HashSet::new();
+    pub(super) fn keys<'k>(&mut self, keys: impl Iterator<Item = &'k str>) {
+        let mut all = Vec::new();
         for k in keys {
-            if !seen.insert(k) {
-                self.shared.insert(k);
+            all.push(super::id_hash(k));
+        }
+        crate::sort::sort(&mut all);
+        for i in 1..all.len() {
+            if all[i] == all[i - 1] && self.shared.last() != Some(&all[i]) {
+                self.shared.push(all[i]);
             }
         }
     }
 
     /// Starts the walk of a trial whose key is `key`.
     pub(super) fn start(&mut self, key: &str) {
-        self.alone = !self.shared.contains(key);
+        self.alone = self.shared.binary_search(&super::id_hash(key)).is_err();
     }
 
     /// Takes in question `q`, whose id hashes to `key`, asked by node `at`
