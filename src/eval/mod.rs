@@ -393,6 +393,9 @@ struct Walk<'t, 'a, 'b> {
     /// confirm are written (the summary check, which asks for the reason
     /// of the one deciding criterion afterwards; see [`Rewalk`]).
     lean: bool,
+    /// The reasons alone ([`Rewalk`]): no questions are kept and no
+    /// criteria to confirm listed.
+    quiet: bool,
     /// What a leaf's atoms came to, kept between leaves so that it is
     /// allocated once per walk; and the same for the questions of a node.
     judged: Vec<(usize, Truth)>,
@@ -632,7 +635,10 @@ fn structured(trial: &Trial, ctx: &Ctx, w: &mut Walk) -> Vec<CriterionResult> {
             Some((a, f)) => {
                 // An age limit "65 years" includes the whole 65th year.
                 let ok = if is_min { a >= limit } else { a < limit + 1.0 || a <= limit };
-                let reason = if ok {
+                // A lean walk reads the reason of a limit that is not met only.
+                let reason = if ok && w.lean {
+                    String::new()
+                } else if ok {
                     format!("Age {} meets the trial's {} age of {shown}", a.floor(), if is_min { "minimum" } else { "maximum" })
                 } else {
                     format!("Age {} is {} the trial's {} age of {shown}", a.floor(), if is_min { "below" } else { "above" }, if is_min { "minimum" } else { "maximum" })
@@ -640,8 +646,6 @@ fn structured(trial: &Trial, ctx: &Ctx, w: &mut Walk) -> Vec<CriterionResult> {
                 mk(id, if ok { Status::Pass } else { Status::Fail }, reason, vec![f])
             }
         };
-        if r.status == Status::Fail {
-        }
         out.push(r);
     }
     if let Some(s) = trial.sex.filter(|s| *s != SexEligibility::All) {
@@ -661,11 +665,9 @@ fn structured(trial: &Trial, ctx: &Ctx, w: &mut Walk) -> Vec<CriterionResult> {
                 w.ask(Ask::Shared(Arc::new(q)), "trial.sex", usize::MAX);
                 mk("trial.sex", Status::Unknown, format!("sex is not known (the trial takes {} patients only)", name(want)), Vec::new())
             }
-            Some((x, f)) if x == want => mk("trial.sex", Status::Pass, format!("Sex {} matches the trial's sex", name(x)), vec![f]),
+            Some((x, f)) if x == want => mk("trial.sex", Status::Pass, if w.lean { String::new() } else { format!("Sex {} matches the trial's sex", name(x)) }, vec![f]),
             Some((x, f)) => mk("trial.sex", Status::Fail, format!("Sex {} does not match the trial ({} only)", name(x), name(want)), vec![f]),
         };
-        if r.status == Status::Fail {
-        }
         out.push(r);
     }
     out
@@ -812,6 +814,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
             trial_key: &prep.question_key,
             questions: Vec::new(),
             lean: merged.is_some(),
+            quiet: false,
             merged,
             to_confirm: Vec::new(),
             cohorts: BTreeMap::new(),
@@ -830,6 +833,9 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
         };
         if let Some(m) = self.merged.as_deref_mut() {
             m.ask(q, key, at);
+            return;
+        }
+        if self.quiet {
             return;
         }
         match self.questions.iter_mut().find(|x| x.key == key && x.q.id() == q.id()) {
@@ -927,7 +933,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
                 _ => {}
             }
         }
-        if to_confirm && !self.lean {
+        if to_confirm && !self.lean && !self.quiet {
             self.to_confirm.push(CriterionRef { id: c.id.clone(), text: c.text.clone(), span: c.span });
         }
         if matches!(status, Status::Unknown | Status::Review) && !to_confirm {
@@ -1008,13 +1014,15 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
             }
         }
         let lean = self.lean;
+        // Questions about the whole criterion written out only when kept.
+        let lazy = lean || self.quiet;
         let ask_crit = |qs: &mut Vec<Ask<'t>>| {
             if !ctx.crit_answers || !ctx.p.answers.contains_key(&*crit_q) {
                 if qs.iter().any(|q| q.id() == crit_q) {
                     return;
                 }
                 let id = crit_q.clone();
-                qs.push(if lean { Ask::Criterion { id, key: crit_key, c, not_read: None } } else { Ask::Shared(Arc::new(criterion_question(id.into_owned(), c, None))) });
+                qs.push(if lazy { Ask::Criterion { id, key: crit_key, c, not_read: None } } else { Ask::Shared(Arc::new(criterion_question(id.into_owned(), c, None))) });
             }
         };
         if c.atoms.is_empty() {
@@ -1157,7 +1165,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
                 reason.push_str("\" is not understood: to confirm");
                 let id = crit_q.clone();
                 if !ctx.p.answers.contains_key(&*id) && !qs.iter().any(|q| q.id() == id) {
-                    qs.push(if lean { Ask::Criterion { id, key: crit_key, c, not_read: Some(why) } } else { Ask::Shared(Arc::new(criterion_question(id.into_owned(), c, Some(&why)))) });
+                    qs.push(if lazy { Ask::Criterion { id, key: crit_key, c, not_read: Some(why) } } else { Ask::Shared(Arc::new(criterion_question(id.into_owned(), c, Some(&why)))) });
                 }
             }
         }
@@ -1180,7 +1188,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
         reason.push_str(" (");
         reason.push_str(lab);
         reason.push(')');
-        if confirm {
+        if confirm && !self.quiet {
             self.to_confirm.push(CriterionRef { id: c.id.clone(), text: c.text.clone(), span: c.span });
         }
         (status, reason, facts, false)
@@ -1374,6 +1382,7 @@ impl Rewalk<'_, '_> {
         }
         let (c, at) = find(&self.trial.criteria, 0, id, self.prep)?;
         let mut w = Walk::new(self.trial, self.prep, self.ctx, &mut *self.memo, None);
+        w.quiet = true;
         let slot = w.node(c, None, at);
         Some(std::mem::take(&mut w.res[slot].reason))
     }
