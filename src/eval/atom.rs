@@ -342,9 +342,14 @@ fn intern(s: String) -> std::sync::Arc<str> {
 /// clone, not a judgment.
 #[derive(Default)]
 pub(crate) struct Memo {
-    /// Per atom: what it states, the section, the outcome, and whether the
-    /// outcome is lean (its reason not written).
-    by_hash: std::collections::HashMap<u64, Vec<(std::sync::Arc<str>, Section, Outcome, bool)>, std::hash::BuildHasherDefault<Prehashed>>,
+    /// Per atom judged: what it states, the section, the outcome, whether
+    /// the outcome is lean (its reason not written), and the next entry
+    /// whose statement has the same hash (`usize::MAX`: none). One list for
+    /// all: no allocation per atom.
+    all: Vec<(std::sync::Arc<str>, Section, Outcome, bool, usize)>,
+    /// The hash of what an atom states ([`AtomInfo::hash`]) → its first
+    /// entry in `all`.
+    first: std::collections::HashMap<u64, usize, std::hash::BuildHasherDefault<Prehashed>>,
 }
 
 /// The hasher of a map whose keys are hashes already ([`AtomInfo::hash`]).
@@ -371,28 +376,34 @@ impl Memo {
     /// `lean`: its reason is not needed (a lean outcome is judged again,
     /// in full, when a full one is asked for).
     pub fn get(&mut self, a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, lean: bool) -> &Outcome {
-        let bucket = self.by_hash.entry(info.hash).or_default();
-        let at = bucket.iter().position(|(w, s, _, _)| *s == section && (std::sync::Arc::ptr_eq(w, &info.what) || **w == *info.what));
         let judged = |lean: bool| {
             ctx.lean.set(lean);
             let o = judge(a, info, section, ctx, &[]);
             ctx.lean.set(false);
             o
         };
-        let at = match at {
-            Some(i) => {
-                if bucket[i].3 && !lean {
-                    bucket[i].2 = judged(false);
-                    bucket[i].3 = false;
-                }
-                i
+        let n = self.all.len();
+        let mut i = *self.first.entry(info.hash).or_insert(n);
+        let mut last = usize::MAX;
+        while i < n {
+            let e = &self.all[i];
+            if e.1 == section && (std::sync::Arc::ptr_eq(&e.0, &info.what) || *e.0 == *info.what) {
+                break;
             }
-            None => {
-                bucket.push((info.what.clone(), section, judged(lean), lean));
-                bucket.len() - 1
+            last = i;
+            i = e.4;
+        }
+        if i >= n {
+            if last != usize::MAX {
+                self.all[last].4 = n;
             }
-        };
-        &bucket[at].2
+            self.all.push((info.what.clone(), section, judged(lean), lean, usize::MAX));
+            i = n;
+        } else if self.all[i].3 && !lean {
+            self.all[i].2 = judged(false);
+            self.all[i].3 = false;
+        }
+        &self.all[i].2
     }
 }
 
