@@ -252,6 +252,10 @@ pub(crate) struct AtomInfo {
     /// The id of that question, which answers settle the atom by
     /// ([`question_id`]).
     qid: Box<str>,
+    /// A condition the atom wants active ([`want_active`]); a medication
+    /// taken ever ([`ever`]).
+    active: bool,
+    ever: bool,
 }
 
 impl AtomInfo {
@@ -285,8 +289,9 @@ impl AtomInfo {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         what.hash(&mut h);
         let member = a.concept.as_ref().and_then(|c| crate::lexicon::get().by_id(c.id.as_deref()?)?.member_named(&c.name));
-        let qid = question_id(a, &slug).into();
-        AtomInfo { keys, slug, what, hash: h.finish(), member, question: Default::default(), qid }
+        let (active, ever) = (a.kind == AtomKind::Condition && want_active(a), a.kind == AtomKind::Medication && ever(a));
+        let qid = question_id(a, &slug, active, ever).into();
+        AtomInfo { keys, slug, what, hash: h.finish(), member, question: Default::default(), qid, active, ever }
     }
 }
 
@@ -294,14 +299,15 @@ impl AtomInfo {
 /// `slug`, and under which answers about it are read: `obs:hemoglobin`,
 /// `cond:sle:active`, `med:glucocorticoids:window`, `proc:…`, `imm:…`;
 /// empty for the kinds whose ids are fixed (age, sex, pregnancy …).
-fn question_id(a: &Atom, slug: &str) -> String {
+/// `active` and `ever` are what [`want_active`] and [`ever`] say of it.
+fn question_id(a: &Atom, slug: &str, active: bool, ever: bool) -> String {
     match a.kind {
         AtomKind::Measurement => format!("obs:{slug}"),
-        AtomKind::Condition if want_active(a) => format!("cond:{slug}:active"),
+        AtomKind::Condition if active => format!("cond:{slug}:active"),
         AtomKind::Condition => format!("cond:{slug}"),
         AtomKind::Medication if a.dose.is_some() => format!("med:{slug}:dose"),
         AtomKind::Medication if a.window.is_some() => format!("med:{slug}:window"),
-        AtomKind::Medication if ever(a) => format!("med:{slug}:ever"),
+        AtomKind::Medication if ever => format!("med:{slug}:ever"),
         AtomKind::Medication => format!("med:{slug}"),
         AtomKind::Procedure | AtomKind::Immunization => {
             let prefix = if a.kind == AtomKind::Procedure { "proc" } else { "imm" };
@@ -415,8 +421,7 @@ fn age(a: &Atom, section: Section, ctx: &Ctx) -> Outcome {
     let to_years = |v: f64| units::years(v, unit).unwrap_or(v);
     let t: Vec<(Comparator, f64)> = thresholds(a.comparator, a.value, a.low, a.high).into_iter().map(|(c, v)| (c, to_years(v))).collect();
     let Some((years, fact)) = ctx.age() else {
-        return Outcome::new(Truth::Unknown, "age is not known".into())
-            .ask(q("age".into(), "How old is the patient (years)?".into(), AnswerKind::Number).with_units(&["a"]));
+        return Outcome::new(Truth::Unknown, "age is not known".into()).ask(age_question());
     };
     // For the reasons alone.
     let req = if ctx.lean.get() { String::new() } else { requirement(&t, "a") };
@@ -434,11 +439,20 @@ fn sex(a: &Atom, ctx: &Ctx) -> Outcome {
     match ctx.sex() {
         Some((s, f)) => Outcome::new(Truth::from(s == want), why!(ctx, "Sex is {}; {want_s} required", if s == crate::atoms::Sex::Female { "female" } else { "male" }))
             .fact(f.field, f.text),
-        None => Outcome::new(Truth::Unknown, "sex is not known".into()).ask(Question {
-            choices: vec!["female".into(), "male".into()],
-            ..q("sex".into(), "What is the patient's sex?".into(), AnswerKind::Choice)
-        }),
+        None => Outcome::new(Truth::Unknown, "sex is not known".into()).ask(sex_question()),
     }
+}
+
+/// The question of the patient's age, asked wherever an age decides.
+#[inline(never)]
+pub(crate) fn age_question() -> Question {
+    q("age".into(), "How old is the patient (years)?".into(), AnswerKind::Number).with_units(&["a"])
+}
+
+/// The question of the patient's sex.
+#[inline(never)]
+pub(crate) fn sex_question() -> Question {
+    Question { choices: vec!["female".into(), "male".into()], ..q("sex".into(), "What is the patient's sex?".into(), AnswerKind::Choice) }
 }
 
 // ---- measurements ----
@@ -676,7 +690,7 @@ fn measurement(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> Outcom
     let qid: &str = &info.qid;
     let name = concept_name(a);
     let t = thresholds(a.comparator, a.value, a.low, a.high);
-    let unit = a.unit.clone().unwrap_or_default();
+    let unit: &str = a.unit.as_deref().unwrap_or_default();
     let ask = |reason: String| {
         let o = Outcome::new(Truth::Unknown, reason);
         if ctx.p.answers.get(qid).is_some_and(is_not_sure) {
@@ -786,7 +800,7 @@ fn measurement(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> Outcom
     let from = r.unit.clone().unwrap_or_default();
     // Thresholds relative to the upper (lower) limit of normal.
     if unit == "ULN" || unit == "LLN" {
-        let (limit, limit_unit, assumed) = match (unit.as_str(), r.reference_high, r.reference_low) {
+        let (limit, limit_unit, assumed) = match (unit, r.reference_high, r.reference_low) {
             ("ULN", Some(h), _) => (h, from.clone(), false),
             ("LLN", _, Some(l)) => (l, from.clone(), false),
             ("ULN", None, _) => match units::analyte(slug).and_then(|an| an.uln.as_ref()) {
@@ -815,7 +829,7 @@ fn measurement(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> Outcom
         return o.fact(r.fact.field.clone(), r.fact.text.clone());
     }
     // Convert to the atom's unit, else to one of its alternates.
-    let mut targets: Vec<(String, Vec<(Comparator, f64)>)> = vec![(unit.clone(), t.clone())];
+    let mut targets: Vec<(String, Vec<(Comparator, f64)>)> = vec![(unit.to_string(), t.clone())];
     for alt in &a.alternates {
         let c = a.comparator.unwrap_or(Comparator::Eq);
         targets.push((alt.unit.clone(), vec![(c, alt.value)]));
@@ -855,7 +869,7 @@ fn measurement(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> Outcom
         };
         return o.fact(r.fact.field.clone(), r.fact.text.clone());
     }
-    ask(why!(ctx, "cannot convert {} from {} to {}", r.name, if from.is_empty() { "(no unit)" } else { &from }, if unit.is_empty() { "(no unit)".into() } else { unit.clone() }))
+    ask(why!(ctx, "cannot convert {} from {} to {}", r.name, if from.is_empty() { "(no unit)" } else { &from }, if unit.is_empty() { "(no unit)" } else { unit }))
         .fact(r.fact.field.clone(), r.fact.text.clone())
 }
 
@@ -882,7 +896,7 @@ fn condition(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome
     // A member of a group concept is met only by a record of that member.
     let member = info.member.as_ref();
     let slug: &str = &info.slug;
-    let active = want_active(a);
+    let active = info.active;
     let qid: &str = &info.qid;
     let keys: &[String] = &info.keys;
     let as_of = ctx.as_of;
@@ -1091,7 +1105,7 @@ fn medication(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, except: &[
     let slug: &str = &info.slug;
     let keys: &[String] = &info.keys;
     let as_of = ctx.as_of;
-    let ever = ever(a);
+    let ever = info.ever;
     let qid: &str = &info.qid;
     let mut matched: Vec<(usize, Truth)> = Vec::new();
     let mut never = false;
@@ -1246,7 +1260,9 @@ fn medication(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, except: &[
         }
         return o;
     }
+    // For the reasons and facts alone.
     let when = match (&a.window, ever) {
+        _ if ctx.lean.get() => String::new(),
         (Some(w), _) => format!(" {}", window_text(w)),
         (None, true) => " ever".to_string(),
         (None, false) => " now".to_string(),

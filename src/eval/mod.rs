@@ -300,7 +300,7 @@ pub fn evaluate(trial: &Trial, patient: &Patient, options: &EvalOptions) -> Eval
     let idx = index::PatientIndex::new(patient);
     let (as_of, warnings) = as_of(patient, options);
     let ctx = Ctx::new(patient, &idx, as_of, options);
-    let (mut e, _) = walk_trial(trial, trial.prepared.get(trial), &ctx, &mut atom::Memo::default(), None, Vec::new()).into_evaluation();
+    let (mut e, _) = walk_trial(trial, trial.prepared.get(trial), &ctx, &mut atom::Memo::default(), None, Vec::new(), &mut Buffers::default()).into_evaluation();
     e.warnings = warnings;
     e
 }
@@ -442,17 +442,28 @@ pub(crate) struct Walked<'t> {
     to_confirm: Vec<CriterionRef>,
 }
 
+/// A walk's buffers, kept from one trial to the next.
+#[derive(Default)]
+struct Buffers<'t> {
+    judged: Vec<(usize, Truth)>,
+    asks: Vec<Ask<'t>>,
+}
+
 /// Walks `trial`; a lean walk (statuses and questions only) when `merged`
 /// takes the questions it asks. `res` is an empty buffer for the results.
-fn walk_trial<'t>(trial: &'t Trial, prep: &'t Prepared, ctx: &Ctx, memo: &mut atom::Memo, merged: Option<&mut summary::Merged<'t>>, res: Vec<Res>) -> Walked<'t> {
+fn walk_trial<'t>(trial: &'t Trial, prep: &'t Prepared, ctx: &Ctx, memo: &mut atom::Memo, merged: Option<&mut summary::Merged<'t>>, res: Vec<Res>, bufs: &mut Buffers<'t>) -> Walked<'t> {
     let mut w = Walk::new(trial, prep, ctx, memo, merged);
     w.res = res;
+    w.judged = std::mem::take(&mut bufs.judged);
+    w.asks = std::mem::take(&mut bufs.asks);
     let structured = structured(trial, ctx, &mut w);
     let mut at = 0;
     for c in &trial.criteria {
         w.node(c, None, at);
         at += w.prep.nodes.get(at).map_or(1, |n| n.size);
     }
+    bufs.judged = std::mem::take(&mut w.judged);
+    bufs.asks = std::mem::take(&mut w.asks);
     let res = w.res;
     let mut top: Vec<Status> = structured.iter().filter(|r| counts(r)).map(|r| r.status).collect();
     for r in kids(&res, 0, res.len()) {
@@ -620,16 +631,7 @@ fn structured(trial: &Trial, ctx: &Ctx, w: &mut Walk) -> Vec<CriterionResult> {
         let shown = age.as_ref().map(|a| format!("{} {}", a.value, atom_unit(&a.unit))).unwrap_or_default();
         let r = match ctx.age() {
             None => {
-                let q = Question {
-                    id: "age".into(),
-                    text: "How old is the patient (years)?".into(),
-                    answer: AnswerKind::Number,
-                    units: vec!["a".into()],
-                    choices: Vec::new(),
-                    criteria: Vec::new(),
-                    trials: Vec::new(),
-                };
-                w.ask(Ask::Shared(Arc::new(q)), id, usize::MAX - 3 + usize::from(is_min));
+                w.ask(Ask::Shared(Arc::new(atom::age_question())), id, usize::MAX - 3 + usize::from(is_min));
                 mk(id, Status::Unknown, format!("age is not known (the trial takes {} {shown})", if is_min { "from" } else { "up to" }), Vec::new())
             }
             Some((a, f)) => {
@@ -653,16 +655,7 @@ fn structured(trial: &Trial, ctx: &Ctx, w: &mut Walk) -> Vec<CriterionResult> {
         let name = |x: Sex| if x == Sex::Female { "female" } else { "male" };
         let r = match ctx.sex() {
             None => {
-                let q = Question {
-                    id: "sex".into(),
-                    text: "What is the patient's sex?".into(),
-                    answer: AnswerKind::Choice,
-                    units: Vec::new(),
-                    choices: vec!["female".into(), "male".into()],
-                    criteria: Vec::new(),
-                    trials: Vec::new(),
-                };
-                w.ask(Ask::Shared(Arc::new(q)), "trial.sex", usize::MAX);
+                w.ask(Ask::Shared(Arc::new(atom::sex_question())), "trial.sex", usize::MAX);
                 mk("trial.sex", Status::Unknown, format!("sex is not known (the trial takes {} patients only)", name(want)), Vec::new())
             }
             Some((x, f)) if x == want => mk("trial.sex", Status::Pass, if w.lean { String::new() } else { format!("Sex {} matches the trial's sex", name(x)) }, vec![f]),
@@ -871,7 +864,9 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
         let mut qs = std::mem::take(&mut self.asks);
         qs.clear();
         if c.kind == NodeKind::Note {
-            reason = "not a criterion".into();
+            if !self.lean {
+                reason = "not a criterion".into();
+            }
         } else if !c.children.is_empty() || matches!(c.kind, NodeKind::Section | NodeKind::Cohort) {
             let logic = match (c.kind, c.section) {
                 (NodeKind::Group, Section::Exclusion) | (NodeKind::Section, _) | (NodeKind::Cohort, _) => Logic::All,
@@ -1059,19 +1054,26 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
             // twice then.
             let excepts: Vec<(&crate::atoms::Atom, usize)> =
                 if any_except { c.atoms.iter().enumerate().filter(|(_, e)| e.excepts == Some(i)).map(|(j, e)| (e, j)).collect() } else { Vec::new() };
-            let mut except_keys = Vec::new();
+            // The keys of the exceptions of the same kind, worked out when
+            // the trial was prepared: those of the one exception as they
+            // are, of several together (their order does not matter).
+            let mut one: &[String] = &[];
+            let mut several: Vec<String> = Vec::new();
             let mut waivers = Vec::new();
             for &(e, j) in &excepts {
                 if e.kind == a.kind && a.kind != AtomKind::Measurement {
-                    // The exception's own keys, worked out when the trial was prepared.
-                    except_keys.extend(infos[j].keys().iter().cloned());
+                    if !one.is_empty() || !several.is_empty() {
+                        several.extend(one.iter().cloned());
+                        several.extend(infos[j].keys().iter().cloned());
+                        one = &[];
+                    } else {
+                        one = infos[j].keys();
+                    }
                 } else {
                     waivers.push((e, j));
                 }
             }
-            if except_keys.len() > 1 {
-                crate::sort::sort(&mut except_keys);
-            }
+            let except_keys: &[String] = if several.is_empty() { one } else { &several };
             let owned;
             let o: &atom::Outcome = if except_keys.is_empty() && waivers.is_empty() {
                 // The common case: borrowed from the memo, copied only in part.
@@ -1080,25 +1082,29 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
                 let mut o = if except_keys.is_empty() {
                     self.memo.get(a, &infos[i], c.section, ctx, lean).clone()
                 } else {
-                    atom::judge(a, &infos[i], c.section, ctx, &except_keys)
+                    atom::judge(a, &infos[i], c.section, ctx, except_keys)
                 };
                 for (e, ei) in waivers {
                     let eo = self.memo.get(e, &infos[ei], c.section, ctx, lean);
                     match eo.truth {
                         Truth::Yes => {
                             o.truth = neutral;
-                            o.reason = format!("{} — waived: {}", o.reason, eo.reason);
+                            if !lean {
+                                o.reason = format!("{} — waived: {}", o.reason, eo.reason);
+                            }
                             o.facts.extend(eo.facts.iter().cloned());
                         }
                         Truth::Unknown if o.truth != neutral => {
                             o.truth = Truth::Unknown;
-                            o.reason = format!("{}, unless {}", o.reason, eo.reason);
+                            if !lean {
+                                o.reason = format!("{}, unless {}", o.reason, eo.reason);
+                            }
                             o.questions.extend(eo.questions.iter().cloned());
                         }
                         _ => {}
                     }
                 }
-                if !except_keys.is_empty() {
+                if !except_keys.is_empty() && !lean {
                     let names: Vec<String> = excepts.iter().filter(|(e, _)| e.kind == a.kind).map(|(e, _)| atom::concept_name(e).to_string()).collect();
                     o.reason = format!("{} (not counting {})", o.reason, names.join(", "));
                 }
@@ -1228,14 +1234,14 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
                         trials: Vec::new(),
                     })]
                 } else if sex_t == Truth::Unknown {
-                    vec![Arc::new(Question { id: "sex".into(), text: "What is the patient's sex?".into(), answer: AnswerKind::Choice, units: Vec::new(), choices: vec!["female".into(), "male".into()], criteria: Vec::new(), trials: Vec::new() })]
+                    vec![Arc::new(atom::sex_question())]
                 } else {
                     Vec::new()
                 };
                 return (t, format!("applies to \"{}\"", ai.text), qs);
             }
             let qs = if sex_t == Truth::Unknown {
-                vec![Arc::new(Question { id: "sex".into(), text: "What is the patient's sex?".into(), answer: AnswerKind::Choice, units: Vec::new(), choices: vec!["female".into(), "male".into()], criteria: Vec::new(), trials: Vec::new() })]
+                vec![Arc::new(atom::sex_question())]
             } else {
                 Vec::new()
             };
@@ -1324,6 +1330,7 @@ fn each_walk<'t>(
     let ctx = Ctx::new(patient, &idx, as_of, options);
     let mut memo = atom::Memo::default();
     let mut res = Vec::new();
+    let mut bufs = Buffers::default();
     // Prepared data given and fitting, else the trial's own, kept for the
     // next check (a page re-checks the same trials on each change to the
     // patient).
@@ -1339,7 +1346,7 @@ fn each_walk<'t>(
         if let Some(m) = merged.as_deref_mut() {
             m.start(&prep.question_key);
         }
-        let w = walk_trial(t, prep, &ctx, &mut memo, merged.as_deref_mut(), res);
+        let w = walk_trial(t, prep, &ctx, &mut memo, merged.as_deref_mut(), res, &mut bufs);
         res = each(w, i, merged.as_deref_mut(), &mut Rewalk { trial: t, prep, ctx: &ctx, memo: &mut memo });
         res.clear();
     }
