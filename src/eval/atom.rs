@@ -256,6 +256,9 @@ pub(crate) struct AtomInfo {
     /// taken ever ([`ever`]).
     active: bool,
     ever: bool,
+    /// A measurement of eGFR, or of creatinine clearance, which [`derived`]
+    /// works out from other values when the record has none.
+    formula: (bool, bool),
 }
 
 impl AtomInfo {
@@ -291,7 +294,14 @@ impl AtomInfo {
         let member = a.concept.as_ref().and_then(|c| crate::lexicon::get().by_id(c.id.as_deref()?)?.member_named(&c.name));
         let (active, ever) = (a.kind == AtomKind::Condition && want_active(a), a.kind == AtomKind::Medication && ever(a));
         let qid = question_id(a, &slug, active, ever).into();
-        AtomInfo { keys, slug, what, hash: h.finish(), member, question: Default::default(), qid, active, ever }
+        let formula = if a.kind == AtomKind::Measurement {
+            let name = concept_name(a).lower();
+            let egfr = &*slug == "egfr" || name.contains("egfr") || name.contains("glomerular filtration");
+            (egfr, &*slug == "creatinine_clearance" || name.contains("creatinine clearance") || name == "crcl")
+        } else {
+            (false, false)
+        };
+        AtomInfo { keys, slug, what, hash: h.finish(), member, question: Default::default(), qid, active, ever, formula }
     }
 }
 
@@ -538,7 +548,8 @@ fn window_text(w: &Window) -> String {
     format!("{c} {} {dir} {}", with_unit(w.value, &w.unit), w.anchor)
 }
 
-fn readings(a: &Atom, keys: &[String], ctx: &Ctx, slug: &str) -> Vec<Reading> {
+fn readings(a: &Atom, info: &AtomInfo, ctx: &Ctx) -> Vec<Reading> {
+    let keys: &[String] = &info.keys;
     let mut out = Vec::new();
     for (i, o) in ctx.p.observations.iter().enumerate() {
         if !meets(&ctx.idx.observations[i], keys) {
@@ -568,7 +579,7 @@ fn readings(a: &Atom, keys: &[String], ctx: &Ctx, slug: &str) -> Vec<Reading> {
     // The latest first; undated last.
     crate::sort::sort_by(&mut out, |x, y| y.date.map(|d| d.day).unwrap_or(i64::MIN).cmp(&x.date.map(|d| d.day).unwrap_or(i64::MIN)));
     if out.is_empty() {
-        if let Some(r) = derived(a, ctx, slug) {
+        if let Some(r) = derived(a, info, ctx) {
             out.push(r);
         }
     }
@@ -605,10 +616,9 @@ fn latest_number(ctx: &Ctx, id: &str, unit: &str) -> Option<(f64, Fact)> {
 
 /// eGFR (CKD-EPI 2021, race-free; MDRD when the criterion names it) from
 /// creatinine, age and sex; creatinine clearance (Cockcroft-Gault) with weight.
-fn derived(a: &Atom, ctx: &Ctx, slug: &str) -> Option<Reading> {
-    let name = concept_name(a).lower();
-    let is_egfr = slug == "egfr" || name.contains("egfr") || name.contains("glomerular filtration");
-    let is_crcl = slug == "creatinine_clearance" || name.contains("creatinine clearance") || name == "crcl";
+fn derived(a: &Atom, info: &AtomInfo, ctx: &Ctx) -> Option<Reading> {
+    let name = concept_name(a);
+    let (is_egfr, is_crcl) = info.formula;
     if !is_egfr && !is_crcl {
         return None;
     }
@@ -616,7 +626,7 @@ fn derived(a: &Atom, ctx: &Ctx, slug: &str) -> Option<Reading> {
     let (age, af) = ctx.age()?;
     let (sex, xf) = ctx.sex()?;
     let female = sex == crate::atoms::Sex::Female;
-    let mdrd = [a.qualifier.as_deref(), a.classification.as_deref(), Some(name.as_str())]
+    let mdrd = [a.qualifier.as_deref(), a.classification.as_deref(), Some(name)]
         .iter()
         .flatten()
         .any(|s| s.to_ascii_uppercase().contains("MDRD"));
@@ -689,7 +699,8 @@ fn measurement(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> Outcom
     let slug: &str = &info.slug;
     let qid: &str = &info.qid;
     let name = concept_name(a);
-    let t = thresholds(a.comparator, a.value, a.low, a.high);
+    // No threshold: a positive or negative result is asked for.
+    let qualitative_only = a.value.is_none() && a.low.is_none() && a.high.is_none();
     let unit: &str = a.unit.as_deref().unwrap_or_default();
     let ask = |reason: String| {
         let o = Outcome::new(Truth::Unknown, reason);
@@ -697,7 +708,7 @@ fn measurement(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> Outcom
             return o;
         }
         o.ask_shared(info.question(|| {
-            let mut question = if t.is_empty() {
+            let mut question = if qualitative_only {
                 Question {
                     choices: vec!["positive".into(), "negative".into()],
                     ..q(qid.to_string(), format!("What was the latest {name} result?"), AnswerKind::Choice)
@@ -750,11 +761,12 @@ fn measurement(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> Outcom
         }
     }
     if rs.is_empty() {
-        rs = readings(a, &info.keys, ctx, slug);
+        rs = readings(a, info, ctx);
     }
     if rs.is_empty() {
         return ask(why!(ctx, "{name} is not known"));
     }
+    let t = thresholds(a.comparator, a.value, a.low, a.high);
     // Only readings inside the atom's window count.
     if let Some(w) = &a.window {
         match window_range(w, ctx.as_of) {
