@@ -358,14 +358,42 @@ fn intern(s: String) -> std::sync::Arc<str> {
 /// clone, not a judgment.
 #[derive(Default)]
 pub(crate) struct Memo {
-    /// Per atom judged: what it states, the section, the outcome, whether
-    /// the outcome is lean (its reason not written), and the next entry
-    /// whose statement has the same hash (`usize::MAX`: none). One list for
+    /// Per atom judged: what it states, the section, the outcome, and
+    /// whether the outcome is lean (its reason not written). One list for
     /// all: no allocation per atom.
-    all: Vec<(std::sync::Arc<str>, Section, Outcome, bool, usize)>,
-    /// The hash of what an atom states ([`AtomInfo::hash`]) → its first
-    /// entry in `all`.
+    all: Vec<(std::sync::Arc<str>, Section, Outcome, bool)>,
+    /// `all` by the hash of what an atom states ([`AtomInfo::hash`]).
+    chains: Chains,
+}
+
+/// Where entries of a list are, by a hash of each: the first entry with a
+/// hash, and for each entry the next with the same hash (`usize::MAX`:
+/// none). The memo's outcomes and a summary's questions are found by it.
+#[derive(Default)]
+pub(crate) struct Chains {
     first: std::collections::HashMap<u64, usize, std::hash::BuildHasherDefault<Prehashed>>,
+    next: Vec<usize>,
+}
+
+impl Chains {
+    /// The entry among the list's `len` whose hash is `key` and that `is`
+    /// accepts; else `len`, linked in as the entry the caller pushes next.
+    pub fn find(&mut self, key: u64, len: usize, is: impl Fn(usize) -> bool) -> usize {
+        let mut i = *self.first.entry(key).or_insert(len);
+        let mut last = usize::MAX;
+        while i < len {
+            if is(i) {
+                return i;
+            }
+            last = i;
+            i = self.next[i];
+        }
+        if last != usize::MAX {
+            self.next[last] = len;
+        }
+        self.next.push(usize::MAX);
+        len
+    }
 }
 
 /// The hasher of a map whose keys are hashes already ([`AtomInfo::hash`]).
@@ -398,23 +426,10 @@ impl Memo {
             ctx.lean.set(false);
             o
         };
-        let n = self.all.len();
-        let mut i = *self.first.entry(info.hash).or_insert(n);
-        let mut last = usize::MAX;
-        while i < n {
-            let e = &self.all[i];
-            if e.1 == section && (std::sync::Arc::ptr_eq(&e.0, &info.what) || *e.0 == *info.what) {
-                break;
-            }
-            last = i;
-            i = e.4;
-        }
-        if i >= n {
-            if last != usize::MAX {
-                self.all[last].4 = n;
-            }
-            self.all.push((info.what.clone(), section, judged(lean), lean, usize::MAX));
-            i = n;
+        let all = &self.all;
+        let i = self.chains.find(info.hash, all.len(), |i| all[i].1 == section && (std::sync::Arc::ptr_eq(&all[i].0, &info.what) || *all[i].0 == *info.what));
+        if i == self.all.len() {
+            self.all.push((info.what.clone(), section, judged(lean), lean));
         } else if self.all[i].3 && !lean {
             self.all[i].2 = judged(false);
             self.all[i].3 = false;

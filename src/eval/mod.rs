@@ -315,15 +315,14 @@ fn as_of(p: &Patient, o: &EvalOptions) -> (Option<Date>, Vec<String>) {
     (parsed, w)
 }
 
-/// A question a trial's evaluation asks, shared with the other trials of
-/// a check until the evaluation is written out, and the criteria it bears
-/// on: their ids, or only how many in a lean walk.
+/// A question a full walk's evaluation asks, shared with the other trials
+/// of a check until the evaluation is written out, and the ids of the
+/// criteria it bears on (a lean walk's go to [`summary::Merged`]).
 pub(crate) struct Asked<'t> {
-    pub q: Ask<'t>,
+    q: Ask<'t>,
     /// A hash of the question's id, compared before the id.
     key: u64,
     criteria: Vec<String>,
-    pub n: u32,
     /// The node (pre-order index) that asked it last.
     last: usize,
 }
@@ -835,11 +834,10 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
             Some(x) => {
                 if x.last != at {
                     x.last = at;
-                    x.n += 1;
                     x.criteria.push(id.to_string());
                 }
             }
-            None => self.questions.push(Asked { q, key, criteria: vec![id.to_string()], n: 1, last: at }),
+            None => self.questions.push(Asked { q, key, criteria: vec![id.to_string()], last: at }),
         }
     }
 

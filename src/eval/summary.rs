@@ -12,8 +12,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use std::collections::HashMap;
-
 use super::{AnswerKind, Ask, CriterionResult, EvalOptions, Prepared, Res, Status, Verdict, Walked};
 use crate::criteria::Criterion;
 use crate::patient::Patient;
@@ -244,12 +242,8 @@ type Rank = (u8, usize, usize);
 #[derive(Default)]
 pub(super) struct Merged<'t> {
     all: Vec<(Ask<'t>, Rank, usize, usize)>,
-    /// The hash of an id (worked out as the question was asked) → its
-    /// first question in `all`.
-    at: HashMap<u64, usize, std::hash::BuildHasherDefault<crate::eval::atom::Prehashed>>,
-    /// `next[i]`: the next question whose id has the same hash as question
-    /// i's (`usize::MAX`: none).
-    next: Vec<usize>,
+    /// `all` by the hash of the id (worked out as the question was asked).
+    chains: crate::eval::atom::Chains,
     /// Per question: the trial that asked it last (`trial`, counted from
     /// 1) and its place in that trial's `open`.
     seen: Vec<(u32, u32)>,
@@ -267,7 +261,7 @@ pub(super) struct Merged<'t> {
     /// Whether no other trial has the key of the trial being walked: its
     /// questions about whole criteria, whose ids are its key and a
     /// criterion's id, are then its own and each asked once, so they are
-    /// kept apart (`alone_open`, then `alone`) without being merged.
+    /// kept apart (`alone_open`, then `alone_kept`) without being merged.
     alone: bool,
     alone_open: Vec<Ask<'t>>,
     alone_kept: Vec<(Ask<'t>, Rank, usize, usize)>,
@@ -301,24 +295,12 @@ impl<'t> Merged<'t> {
             return;
         }
         let trial = self.trial + 1;
-        let all = &mut self.all;
-        let mut i = *self.at.entry(key).or_insert(all.len());
-        if i < all.len() {
-            while all[i].0.id() != q.id() {
-                if self.next[i] == usize::MAX {
-                    self.next[i] = all.len();
-                }
-                i = self.next[i];
-                if i == all.len() {
-                    break;
-                }
-            }
-        }
-        if i == all.len() {
+        let all = &self.all;
+        let i = self.chains.find(key, all.len(), |i| all[i].0.id() == q.id());
+        if i == self.all.len() {
             // Asked first here: this question is kept until a trial ranked
             // higher asks it.
-            all.push((q, (u8::MAX, usize::MAX, usize::MAX), 0, 0));
-            self.next.push(usize::MAX);
+            self.all.push((q, (u8::MAX, usize::MAX, usize::MAX), 0, 0));
             self.seen.push((trial, self.open.len() as u32));
             self.open.push((i, 1, at, None));
             return;
