@@ -154,6 +154,17 @@ fn every_lexicon_file_is_well_formed() {
         assert!(!concepts.is_empty(), "lexicon file {name} is empty");
         let kinds: HashSet<ConceptKind> = concepts.iter().map(|c| c.kind).collect();
         assert_eq!(kinds.len(), 1, "lexicon file {name} mixes kinds {kinds:?}");
+        for c in &concepts {
+            for s in &c.synonyms {
+                // A leading or trailing hyphen is dropped in matching: "er-"
+                // would silently become "er".
+                assert!(
+                    s.trim_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '–' | '—')) == s && !s.is_empty(),
+                    "{name}: {}: synonym {s:?} starts or ends with a space or hyphen",
+                    c.id
+                );
+            }
+        }
         // A group's names are among its synonyms, or its own name.
         for c in &concepts {
             for g in &c.group {
@@ -181,13 +192,6 @@ fn every_lexicon_file_is_well_formed() {
         }
         if c.synonyms.is_empty() && c.case_sensitive.is_empty() {
             problems.push(format!("{}: no synonyms", c.id));
-        }
-        for s in &c.synonyms {
-            // A leading or trailing hyphen is dropped in matching: "er-"
-            // would silently become "er".
-            if s.trim_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '–' | '—')) != s || s.is_empty() {
-                problems.push(format!("{}: synonym {s:?} starts or ends with a space or hyphen", c.id));
-            }
         }
         // Walk up through parents: the concept must not come back.
         let mut stack: Vec<&str> = c.parents.iter().map(|p| &**p).collect();

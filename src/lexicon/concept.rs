@@ -32,7 +32,9 @@ pub struct Concept {
     #[serde(default)]
     pub codes: Vec<Text>,
     /// Names and abbreviations as they appear in text. Matching ignores case
-    /// unless `caseSensitive` lists the synonym.
+    /// unless `caseSensitive` lists the synonym. As written in the files;
+    /// in a loaded [`Lexicon`](super::Lexicon), folded
+    /// ([`fold`](super::fold)), as matching reads them.
     pub synonyms: Vec<Text>,
     /// Synonyms that only match with the exact case written (short
     /// abbreviations such as `PT`, `CI`, `EF`).

@@ -6,9 +6,9 @@
 //!
 //! The blob holds what the files say, compactly: each distinct string once,
 //! parents and `testedBy` as concept positions, the code and id indexes
-//! sorted for bisection. Synonyms are stored as written; the library folds
-//! them at start with a fast path for ASCII (`norm::key_into`), which costs
-//! less than the folded keys would in the wasm's size.
+//! sorted for bisection. Synonyms and stop phrases are stored folded, as the
+//! keys the library matches (`norm::key_into`), so that nothing folds them
+//! at start; names and case-sensitive synonyms as written.
 //!
 //! The blob: a `u32` (little endian) giving the length of the string bytes,
 //! the strings (UTF-8, each ended by a NUL byte, in the order first used),
@@ -20,7 +20,7 @@
 //!           a bit set of the numbers present (defaultUln 1, defaultLln 2,
 //!           molarMass 4, prednisoneEquivalentFactor 8) and each of them as
 //!           8 bytes (f64, little endian), [parents], [group], [testedBy]
-//! stops:    [stop phrases]
+//! stops:    [stop phrases]   (folded, as are the synonyms)
 //! codes:    count, then (code, concept) sorted by code
 //! ids:      concept positions sorted by id
 //! ```
@@ -150,6 +150,24 @@ pub fn encode(files: &[(&str, &str)]) -> Result<Vec<u8>, String> {
         }
     }
 
+    // Synonyms and stop phrases are only ever matched or compared folded:
+    // they are stored as their keys, so that nothing folds them at start.
+    // Folding a key again must give it back, as the library's look-ups
+    // fold what they are given.
+    let key = |s: &str| {
+        let mut k = Vec::new();
+        norm::key_into(s, false, &mut k);
+        let k = String::from_utf8(k).expect("keys are UTF-8");
+        let mut again = Vec::new();
+        norm::key_into(&k, false, &mut again);
+        if again != k.as_bytes() {
+            return Err(format!("lexicon: {s:?} folds to {k:?}, which folds again to {:?}", String::from_utf8_lossy(&again)));
+        }
+        Ok(Text::Owned(k))
+    };
+    let synonyms: Vec<Vec<Text>> = concepts.iter().map(|c| c.synonyms.iter().map(|s| key(s)).collect::<Result<_, _>>()).collect::<Result<_, _>>()?;
+    let stops: Vec<Text> = stops.iter().map(|(s, _)| key(s)).collect::<Result<_, _>>()?;
+
     let mut w = Writer::default();
     w.uint(concepts.len());
     for (i, c) in concepts.iter().enumerate() {
@@ -159,7 +177,7 @@ pub fn encode(files: &[(&str, &str)]) -> Result<Vec<u8>, String> {
         w.opt(c.abbreviation.as_deref());
         w.opt(c.code.as_deref());
         w.strs(&c.codes);
-        w.strs(&c.synonyms);
+        w.strs(&synonyms[i]);
         w.strs(&c.case_sensitive);
         w.opt(c.unit.as_deref());
         w.strs(&c.alt_units);
@@ -172,8 +190,7 @@ pub fn encode(files: &[(&str, &str)]) -> Result<Vec<u8>, String> {
         w.strs(&c.group);
         w.positions(&tested_by[i]);
     }
-    w.uint(stops.len());
-    stops.iter().for_each(|(s, _)| w.str(s));
+    w.strs(&stops);
     w.uint(by_code.len());
     for (k, &v) in &by_code {
         w.str(k);

@@ -44,7 +44,8 @@ impl Concept {
         if w == name || self.group.iter().any(|g| fold(g) == w) {
             return None;
         }
-        self.synonyms.iter().any(|s| fold(s) == w).then_some(w)
+        // Synonyms are read folded.
+        self.synonyms.iter().any(|s| **s == *w).then_some(w)
     }
 
     /// The reference atoms carry: id, name and main code.
@@ -147,8 +148,9 @@ impl Names {
     }
 }
 
-/// The two tries, from the concepts and stop phrases, every name folded
-/// once (`norm::key_into`). The trie of case-insensitive synonyms is also
+/// The two tries, from the concepts and stop phrases: names and
+/// case-sensitive synonyms folded here (`norm::key_into`), synonyms and
+/// stop phrases as the blob holds them, folded. The trie of case-insensitive synonyms is also
 /// the index of folded names. `build.rs` has refused names that mean two
 /// concepts, so each key matched in text has one value.
 fn index_names(concepts: &[Concept], stops: &[&str]) -> (Names, Trie) {
@@ -162,17 +164,22 @@ fn index_names(concepts: &[Concept], stops: &[&str]) -> (Names, Trie) {
         norm::key_into(name, case_sensitive, text);
         entries.push(Entry { start, end: text.len() as u32, value, kind });
     };
+    let key = |text: &mut Vec<u8>, entries: &mut Vec<Entry>, key: &str, value: u32, kind: NameKind| {
+        let start = text.len() as u32;
+        text.extend_from_slice(key.as_bytes());
+        entries.push(Entry { start, end: text.len() as u32, value, kind });
+    };
     let mut exact: Vec<Entry> = Vec::new();
     for (i, c) in concepts.iter().enumerate() {
         let i = i as u32;
         add(&mut text, &mut entries, &c.name, false, i, NameKind::Name);
-        c.synonyms.iter().for_each(|s| add(&mut text, &mut entries, s, false, i, NameKind::Synonym));
+        c.synonyms.iter().for_each(|s| key(&mut text, &mut entries, s, i, NameKind::Synonym));
         for s in &c.case_sensitive {
             add(&mut text, &mut entries, s, false, i, NameKind::Name);
             add(&mut text, &mut exact, s, true, i, NameKind::Synonym);
         }
     }
-    stops.iter().for_each(|s| add(&mut text, &mut entries, s, false, STOP, NameKind::Stop));
+    stops.iter().for_each(|s| key(&mut text, &mut entries, s, STOP, NameKind::Stop));
     (Names(Trie::build(&text, &mut entries)), Trie::build(&text, &mut exact))
 }
 
