@@ -56,10 +56,16 @@ enum Cat {
     ListRelation,
 }
 
+impl Cat {
+    fn bit(self) -> u16 {
+        1 << self as u16
+    }
+}
+
 struct Words {
-    /// word → categories (a word can be in several); hashed with FNV, as
-    /// it is asked about every word of every criterion, several times.
-    single: HashMap<&'static str, Vec<Cat>, std::hash::BuildHasherDefault<crate::atoms::lex::Fnv>>,
+    /// word → its categories as bits ([`Cat::bit`]; a word can be in
+    /// several); hashed with FNV. Looked up once per word of a criterion.
+    single: HashMap<&'static str, u16, std::hash::BuildHasherDefault<crate::atoms::lex::Fnv>>,
     /// Multi-word phrases, as word lists.
     phrases: Vec<(Vec<&'static str>, Cat)>,
 }
@@ -67,7 +73,7 @@ struct Words {
 fn words() -> &'static Words {
     static W: OnceLock<Words> = OnceLock::new();
     W.get_or_init(|| {
-        let mut single: HashMap<&'static str, Vec<Cat>, std::hash::BuildHasherDefault<crate::atoms::lex::Fnv>> = HashMap::default();
+        let mut single: HashMap<&'static str, u16, std::hash::BuildHasherDefault<crate::atoms::lex::Fnv>> = HashMap::default();
         let mut phrases = Vec::new();
         for line in SCOPE.lines() {
             let line = line.trim_end();
@@ -92,7 +98,7 @@ fn words() -> &'static Words {
             };
             let ws: Vec<&'static str> = w.split(' ').filter(|x| !x.is_empty()).collect();
             if ws.len() == 1 {
-                single.entry(ws[0]).or_default().push(cat);
+                *single.entry(ws[0]).or_default() |= cat.bit();
             } else if !ws.is_empty() {
                 phrases.push((ws, cat));
             }
@@ -110,10 +116,19 @@ pub fn table_categories() -> Vec<String> {
         .collect()
 }
 
+/// The categories of word `w` as bits ([`Cat::bit`]).
+fn cats(w: &str) -> u16 {
+    let single = &words().single;
+    let mut bits = single.get(w).copied().unwrap_or(0);
+    // A compound is a qualifier when a part is ("steroid-induced").
+    if w.contains('-') && w.split('-').any(|p| single.get(p).is_some_and(|b| b & Cat::Qualifier.bit() != 0)) {
+        bits |= Cat::Qualifier.bit();
+    }
+    bits
+}
+
 fn is(w: &str, cat: Cat) -> bool {
-    let one = |w: &str| words().single.get(w).is_some_and(|v| v.contains(&cat));
-    // A compound is read by its parts too ("steroid-induced").
-    one(w) || (cat == Cat::Qualifier && w.contains('-') && w.split('-').any(one))
+    cats(w) & cat.bit() != 0
 }
 
 /// The exception phrases an atom linked by `excepts` accounts for.
@@ -149,6 +164,14 @@ struct Tok {
     lower: String,
     /// Inside an atom or the applicability phrase.
     covered: bool,
+    /// The word's categories ([`cats`]).
+    cats: u16,
+}
+
+impl Tok {
+    fn is(&self, cat: Cat) -> bool {
+        self.cats & cat.bit() != 0
+    }
 }
 
 fn judged(a: &Atom) -> bool {
@@ -204,7 +227,7 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
                 breaks.push(abs);
                 has_or |= lower != "nor";
             }
-            toks.push(Tok { start: abs, end: start + j, lower, covered: cv });
+            toks.push(Tok { start: abs, end: start + j, cats: cats(&lower), lower, covered: cv });
             i = j;
             continue;
         }
@@ -252,7 +275,7 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
             }
             let is_break_word = !t.covered && matches!(t.lower.as_str(), "or" | "nor" | "either");
             if pending && !is_break_word {
-                if t.covered || !is(&t.lower, Cat::Continuation) {
+                if t.covered || !t.is(Cat::Continuation) {
                     clause += 1;
                     clause_starts.push(t.start);
                     opened_by_list.push(list);
@@ -285,7 +308,7 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
     }
     for (k, t) in toks.iter().enumerate() {
         let cl = clause_of_tok[k];
-        if is(&t.lower, Cat::Allergy) && allergy[cl].is_none() {
+        if t.is(Cat::Allergy) && allergy[cl].is_none() {
             allergy[cl] = Some(Span::new(t.start, t.end));
         }
         if t.covered {
@@ -311,18 +334,18 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
             if !(exception && any_linked_exception) {
                 global.push(ws.join(" "));
             }
-        } else if is(w, Cat::Global) && !(any_linked_exception && EXCEPTION_WORDS.contains(&w)) {
+        } else if t.is(Cat::Global) && !(any_linked_exception && EXCEPTION_WORDS.contains(&w)) {
             global.push(w.to_string());
         }
         if let Some((ws, _)) = phrase_at(Cat::Qualifier) {
             blockers[cl].push((Span::new(t.start, toks[k + ws.len() - 1].end), Block::Qualifier));
         }
         let sp = Span::new(t.start, t.end);
-        if is(w, Cat::Qualifier) || is(w, Cat::Definition) || is(w, Cat::AgeAnchor) {
+        if t.is(Cat::Qualifier) || t.is(Cat::Definition) || t.is(Cat::AgeAnchor) {
             blockers[cl].push((sp, Block::Qualifier));
         } else if w.chars().any(|x| x.is_ascii_digit()) {
             blockers[cl].push((sp, Block::Number));
-        } else if in_uncovered(t.start) && !is(w, Cat::Neutral) {
+        } else if in_uncovered(t.start) && !t.is(Cat::Neutral) {
             blockers[cl].push((sp, Block::Unread));
         }
     }
@@ -353,7 +376,7 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
             if a.value_span.is_some_and(|v| v.start <= t.start && t.end <= v.end) {
                 continue;
             }
-            if is(&t.lower, Cat::Qualifier) && !encodes(a, &t.lower) {
+            if t.is(Cat::Qualifier) && !encodes(a, &t.lower) {
                 mine.push(Span::new(t.start, t.end));
                 lead[ai].push(Span::new(t.start, t.end));
             } else if matches!(a.kind, AtomKind::Condition | AtomKind::Medication | AtomKind::Procedure | AtomKind::Immunization) && !reads(a, names.get_or_insert_with(|| Names::of(a)), &t.lower) {
@@ -366,7 +389,7 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
         if a.kind == AtomKind::Condition {
             if let Some(t) = toks.iter().find(|t| t.start >= a.span.end) {
                 let gap = &text[a.span.end.min(t.start)..t.start];
-                if gap.trim().is_empty() && is(&t.lower, Cat::Therapy) {
+                if gap.trim().is_empty() && t.is(Cat::Therapy) {
                     mine.push(Span::new(a.span.start, t.end));
                 }
             }
@@ -401,7 +424,7 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
                     // An age is narrowed by the moment it is taken at ("at
                     // diagnosis") and by numbers nobody read, not by what
                     // else the clause asks.
-                    (Block::Qualifier, AtomKind::Age) => toks.iter().any(|t| t.start == b.start && is(&t.lower, Cat::AgeAnchor)),
+                    (Block::Qualifier, AtomKind::Age) => toks.iter().any(|t| t.start == b.start && t.is(Cat::AgeAnchor)),
                     (Block::Qualifier | Block::Number, _) => true,
                     // What is measured is named before the number; words
                     // after it say when or how ("at the screening visit").
@@ -464,7 +487,7 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
         if !opened_by_list[k] {
             continue;
         }
-        let Some(p) = toks.iter().enumerate().find(|&(ti, t)| clause_of_tok[ti] == k && !t.covered && is(&t.lower, Cat::Distributes)).map(|(_, t)| t.start) else {
+        let Some(p) = toks.iter().enumerate().find(|&(ti, t)| clause_of_tok[ti] == k && !t.covered && t.is(Cat::Distributes)).map(|(_, t)| t.start) else {
             continue;
         };
         // Only a short item takes a phrase for the whole list ("inflammation
@@ -660,7 +683,7 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
                         relation = toks
                             .iter()
                             .filter(|t| t.start >= gap.start && t.end <= gap.end && !t.covered)
-                            .find(|t| is(&t.lower, Cat::Distributes) || is(&t.lower, Cat::ListRelation))
+                            .find(|t| t.is(Cat::Distributes) || t.is(Cat::ListRelation))
                             // The relation with its first object: "for trauma, tumor".
                             .map(|t| render(text, &mut vec![Span::new(t.start, ia.span.end)]));
                     }
@@ -730,7 +753,7 @@ fn gap_class(text: &str, gap: Span, toks: &[Tok]) -> Gap {
     for t in toks.iter().filter(|t| t.start >= gap.start && t.end <= gap.end && !t.covered) {
         match t.lower.as_str() {
             "or" | "nor" | "either" => return Gap::Or,
-            w if is(w, Cat::Relation) => rel = true,
+            _ if t.is(Cat::Relation) => rel = true,
             _ => {}
         }
     }
@@ -755,7 +778,9 @@ impl Names {
         let mut folded = vec![crate::lexicon::fold(&concept.name)];
         let entry = concept.id.as_deref().and_then(|id| crate::lexicon::get().by_id(id));
         if let Some(c) = entry {
-            folded.extend(c.synonyms.iter().chain(&c.case_sensitive).map(|s| crate::lexicon::fold(s)));
+            // Synonyms are read folded; case-sensitive ones as written.
+            folded.extend(c.synonyms.iter().map(|s| s.to_string()));
+            folded.extend(c.case_sensitive.iter().map(|s| crate::lexicon::fold(s)));
             folded.extend(c.abbreviation.as_deref().map(crate::lexicon::fold));
         }
         Names { folded, known: entry.is_some() }
