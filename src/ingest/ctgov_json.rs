@@ -9,9 +9,6 @@ use crate::trial::{Diagnostic, Format, Location, Trial};
 
 /// Reads every study in `input`. Invalid JSON is `BadJson`; JSON that holds
 /// no study record is `NotATrial`.
-// Not inlined into `ingest::read`: a page of another format need not
-// compile it (the wasm compiles each function on its first call).
-#[inline(never)]
 pub fn read(input: &str) -> Result<Vec<Trial>, Error> {
     let v: Value = serde_json::from_str(input.trim_start_matches('\u{feff}'))
         .map_err(|e| Error::BadJson(format!("study JSON does not parse: {e}")))?;

@@ -8,9 +8,6 @@ use crate::trial::{Diagnostic, Format, Location, Trial};
 
 /// Reads a `<clinical_study>` record. Malformed XML is read as far as it
 /// goes, with diagnostics; XML without a `<clinical_study>` is `NotATrial`.
-// Not inlined into `ingest::read`: a page of another format need not
-// compile it (the wasm compiles each function on its first call).
-#[inline(never)]
 pub fn read(input: &str) -> Result<Vec<Trial>, Error> {
     let (doc, problems) = xml::parse(input);
     let Some(s) = doc.child("clinical_study") else {

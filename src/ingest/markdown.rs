@@ -7,9 +7,6 @@ use crate::atoms::text::Lower;
 use crate::trial::{Diagnostic, Format, Location, Trial};
 
 /// Reads a markdown record. Never fails: what cannot be read is reported.
-// Not inlined into `ingest::read`: a page of another format need not
-// compile it (the wasm compiles each function on its first call).
-#[inline(never)]
 pub fn read(input: &str) -> Trial {
     // Line breaks as "\n" only, so that fences and headings match whatever
     // system wrote the file.
