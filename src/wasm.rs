@@ -122,7 +122,7 @@ impl TrialStore {
         let opts: EvalOptions = options(opts, "check options")?;
         let p = patient::read(patient_json).map_err(core_err)?;
         let result = eval::check_summary(&self.trials, &p, &opts);
-        to_json(&result.into_utf16(&self.trials))
+        Ok(result.into_utf16(&self.trials).to_json())
     }
 
 }

@@ -6,7 +6,7 @@
 #[path = "common/corpus.rs"]
 mod corpus;
 
-use trialsieve::eval::{self, CheckResult, CheckSummary, Counts, EvalOptions, Status, Verdict};
+use trialsieve::eval::{self, AnswerKind, CheckResult, CheckSummary, Counts, Deciding, EvalOptions, RankedQuestion, Status, TrialSummary, Verdict};
 use trialsieve::{Format, ParseOptions, Trial};
 
 fn options() -> EvalOptions {
@@ -81,6 +81,7 @@ fn summary_says_what_the_full_check_says() {
         let full = eval::check(&trials, &patient, &options());
         let sum = eval::check_summary(&trials, &patient, &options());
         same(&full, &sum, &trials, p, eval::QUESTION_LIMIT);
+        assert_eq!(sum.to_json(), serde_json::to_string(&sum).unwrap(), "{p}");
     }
     // A trial given twice, its words twice without an id: its questions
     // about whole criteria are one question each, asked by both.
@@ -143,6 +144,7 @@ fn summary_matches_the_full_check_over_a_corpus_sample() {
         let all = EvalOptions { question_limit: Some(usize::MAX), ..options() };
         let sum = eval::check_summary(&trials, &patient, &all);
         same(&full, &sum, &trials, &f.display().to_string(), usize::MAX);
+        assert!(sum.to_json() == serde_json::to_string(&sum).unwrap(), "{}: the JSON text differs from serde's", f.display());
         // A short list is the head of the whole one (kept without sorting
         // all of them).
         for limit in [0, 1, 7, 20] {
@@ -164,4 +166,48 @@ fn summary_matches_the_full_check_over_a_corpus_sample() {
     }
     // Not a vacuous comparison: every verdict occurs.
     assert!(verdicts.iter().all(|&n| n > 0), "{verdicts:?}");
+}
+
+#[test]
+fn summary_json_is_what_serde_writes() {
+    // Every variant, absent and present fields, and strings with what JSON
+    // escapes: quotes, backslashes, control characters, beside non-ASCII.
+    let odd = "a \"quoted\" \\ path\n\r\t\u{8}\u{c}\u{1}\u{1f}\u{7f} ≥ 10⁹/L 🙂 end";
+    let deciding = |status| Deciding { id: "exc.3.1".into(), status, reason: odd.into(), text: String::new(), span: trialsieve::Span::new(0, 1_234_567) };
+    let statuses = [Status::Pass, Status::Fail, Status::Unknown, Status::Review, Status::NotApplicable];
+    let trials: Vec<TrialSummary> = [Verdict::Eligible, Verdict::Undetermined, Verdict::Ineligible]
+        .into_iter()
+        .enumerate()
+        .flat_map(|(i, verdict)| {
+            statuses.iter().map(move |&s| TrialSummary {
+                trial_id: (i != 1).then(|| format!("NCT0000000{i}")),
+                trial_index: i * 10 + s as usize,
+                verdict,
+                deciding: (verdict != Verdict::Eligible).then(|| deciding(s)),
+                counts: Counts { pass: 1, fail: 0, unknown: 40, review: 3, not_applicable: 9, to_confirm: u32::MAX },
+                questions: usize::MAX,
+            })
+        })
+        .collect();
+    let question = |answer, units: &[&str], choices: &[&str]| RankedQuestion {
+        id: "obs:hemoglobin".into(),
+        text: odd.into(),
+        answer,
+        units: units.iter().map(|u| u.to_string()).collect(),
+        choices: choices.iter().map(|c| c.to_string()).collect(),
+        criterion_count: 0,
+        trial_count: 7,
+    };
+    let questions = vec![
+        question(AnswerKind::YesNo, &[], &[]),
+        question(AnswerKind::Number, &["g/dL", "g/L"], &[]),
+        question(AnswerKind::Date, &[], &[]),
+        question(AnswerKind::Choice, &[], &["a \"b\"", "c"]),
+    ];
+    for warnings in [Vec::new(), vec![odd.to_string(), String::new()]] {
+        let s = CheckSummary { trials: trials.clone(), questions: questions.clone(), questions_total: 4, warnings };
+        assert_eq!(s.to_json(), serde_json::to_string(&s).unwrap());
+    }
+    let empty = CheckSummary { trials: Vec::new(), questions: Vec::new(), questions_total: 0, warnings: Vec::new() };
+    assert_eq!(empty.to_json(), serde_json::to_string(&empty).unwrap());
 }

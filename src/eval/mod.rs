@@ -66,6 +66,7 @@ mod atom;
 mod index;
 mod scope;
 mod summary;
+mod summary_json;
 
 pub use summary::{check_summary, check_summary_prepared, CheckSummary, Counts, Deciding, RankedQuestion, TrialSummary, QUESTION_LIMIT};
 

@@ -1,0 +1,197 @@
+//! The summary check's JSON text, written directly. A check of a thousand
+//! trials returns about 450 KB of it, and writing it through serde took a
+//! sixth of the whole check (callgrind, `benches/profile.rs summary`): keys
+//! escaped one by one, strings escaped a byte at a time. Here keys are
+//! literals and strings are copied in runs between the bytes that need an
+//! escape.
+//!
+//! The text is byte for byte what `serde_json::to_string` writes for the
+//! same value: same field order, names, escapes and omitted empty lists.
+//! `tests/eval_summary.rs` holds the two together.
+
+use super::summary::{CheckSummary, Counts, Deciding, RankedQuestion, TrialSummary};
+use super::{AnswerKind, Status, Verdict};
+
+impl CheckSummary {
+    /// The summary as JSON text: what `serde_json::to_string` gives for it.
+    pub fn to_json(&self) -> String {
+        let mut w = Writer(String::with_capacity(64 + 480 * self.trials.len() + 160 * self.questions.len()));
+        w.raw("{\"trials\":[");
+        for (i, t) in self.trials.iter().enumerate() {
+            if i > 0 {
+                w.raw(",");
+            }
+            w.trial(t);
+        }
+        w.raw("],\"questions\":[");
+        for (i, q) in self.questions.iter().enumerate() {
+            if i > 0 {
+                w.raw(",");
+            }
+            w.question(q);
+        }
+        w.raw("],\"questionsTotal\":");
+        w.uint(self.questions_total);
+        if !self.warnings.is_empty() {
+            w.raw(",\"warnings\":");
+            w.strs(&self.warnings);
+        }
+        w.raw("}");
+        w.0
+    }
+}
+
+struct Writer(String);
+
+impl Writer {
+    fn raw(&mut self, s: &str) {
+        self.0.push_str(s);
+    }
+
+    fn uint(&mut self, n: usize) {
+        self.0.push_str(itoa::Buffer::new().format(n));
+    }
+
+    /// A JSON string: `"` and `\` escaped, and the control characters
+    /// (short forms where JSON has them, else `\u00xx`), as serde_json does.
+    fn str(&mut self, s: &str) {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let out = &mut self.0;
+        out.push('"');
+        let mut run = 0;
+        for (i, &b) in s.as_bytes().iter().enumerate() {
+            let short = match b {
+                b'"' => "\\\"",
+                b'\\' => "\\\\",
+                b'\n' => "\\n",
+                b'\r' => "\\r",
+                b'\t' => "\\t",
+                0x08 => "\\b",
+                0x0c => "\\f",
+                0..=0x1f => "",
+                _ => continue,
+            };
+            // `b` is ASCII, so `i` is a character boundary.
+            out.push_str(&s[run..i]);
+            if short.is_empty() {
+                out.push_str("\\u00");
+                out.push(HEX[(b >> 4) as usize] as char);
+                out.push(HEX[(b & 0xf) as usize] as char);
+            } else {
+                out.push_str(short);
+            }
+            run = i + 1;
+        }
+        out.push_str(&s[run..]);
+        out.push('"');
+    }
+
+    fn strs(&mut self, list: &[String]) {
+        self.raw("[");
+        for (i, s) in list.iter().enumerate() {
+            if i > 0 {
+                self.raw(",");
+            }
+            self.str(s);
+        }
+        self.raw("]");
+    }
+
+    fn trial(&mut self, t: &TrialSummary) {
+        self.raw("{\"trialId\":");
+        match &t.trial_id {
+            Some(id) => self.str(id),
+            None => self.raw("null"),
+        }
+        self.raw(",\"trialIndex\":");
+        self.uint(t.trial_index);
+        self.raw(",\"verdict\":\"");
+        self.raw(verdict(t.verdict));
+        self.raw("\",\"deciding\":");
+        match &t.deciding {
+            Some(d) => self.deciding(d),
+            None => self.raw("null"),
+        }
+        self.raw(",\"counts\":");
+        self.counts(&t.counts);
+        self.raw(",\"questions\":");
+        self.uint(t.questions);
+        self.raw("}");
+    }
+
+    fn deciding(&mut self, d: &Deciding) {
+        self.raw("{\"id\":");
+        self.str(&d.id);
+        self.raw(",\"status\":\"");
+        self.raw(status(d.status));
+        self.raw("\",\"reason\":");
+        self.str(&d.reason);
+        self.raw(",\"text\":");
+        self.str(&d.text);
+        self.raw(",\"span\":{\"start\":");
+        self.uint(d.span.start);
+        self.raw(",\"end\":");
+        self.uint(d.span.end);
+        self.raw("}}");
+    }
+
+    fn counts(&mut self, c: &Counts) {
+        let fields = [("{\"pass\":", c.pass), (",\"fail\":", c.fail), (",\"unknown\":", c.unknown), (",\"review\":", c.review), (",\"notApplicable\":", c.not_applicable), (",\"toConfirm\":", c.to_confirm)];
+        for (key, n) in fields {
+            self.raw(key);
+            self.uint(n as usize);
+        }
+        self.raw("}");
+    }
+
+    fn question(&mut self, q: &RankedQuestion) {
+        self.raw("{\"id\":");
+        self.str(&q.id);
+        self.raw(",\"text\":");
+        self.str(&q.text);
+        self.raw(",\"answer\":\"");
+        self.raw(answer(q.answer));
+        self.raw("\"");
+        if !q.units.is_empty() {
+            self.raw(",\"units\":");
+            self.strs(&q.units);
+        }
+        if !q.choices.is_empty() {
+            self.raw(",\"choices\":");
+            self.strs(&q.choices);
+        }
+        self.raw(",\"criterionCount\":");
+        self.uint(q.criterion_count);
+        self.raw(",\"trialCount\":");
+        self.uint(q.trial_count);
+        self.raw("}");
+    }
+}
+
+/// The names serde gives the enums (`rename_all` on each).
+fn verdict(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Eligible => "eligible",
+        Verdict::Undetermined => "undetermined",
+        Verdict::Ineligible => "ineligible",
+    }
+}
+
+fn status(s: Status) -> &'static str {
+    match s {
+        Status::Pass => "pass",
+        Status::Fail => "fail",
+        Status::Unknown => "unknown",
+        Status::Review => "review",
+        Status::NotApplicable => "not_applicable",
+    }
+}
+
+fn answer(a: AnswerKind) -> &'static str {
+    match a {
+        AnswerKind::YesNo => "yesno",
+        AnswerKind::Number => "number",
+        AnswerKind::Date => "date",
+        AnswerKind::Choice => "choice",
+    }
+}
