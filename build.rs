@@ -1,9 +1,9 @@
 //! Checks the data the library embeds and writes it in the form the library
 //! reads without parsing: the lexicon (`data/lexicon/*.json`) as the blob
-//! `src/lexicon/mod.rs` embeds (`OUT_DIR/lexicon.bin`; synonyms stored as
-//! written, folded on first use), and the smaller tables (`build/tables.rs`)
-//! as Rust source the modules `include!`. A file the library would refuse
-//! fails the build with a message naming it.
+//! `src/lexicon/mod.rs` embeds (`OUT_DIR/lexicon.bin`; synonyms and stop
+//! phrases stored folded, as the keys matching reads), and the smaller
+//! tables (`build/tables.rs`) as Rust source the modules `include!`. A file
+//! the library would refuse fails the build with a message naming it.
 
 use std::path::Path;
 

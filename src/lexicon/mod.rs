@@ -4,9 +4,10 @@
 //!
 //! `build.rs` checks the files and writes them as a compact blob (`load.rs`
 //! says its layout): each string once, in the order first used, the code
-//! and id indexes sorted. On first use [`get`] reads the blob into
-//! [`Concept`]s, folds every name once and lays the two tries out
-//! (`norm::Trie::build`); no JSON is parsed at start.
+//! and id indexes sorted, synonyms and stop phrases already folded. On
+//! first use [`get`] reads the blob into [`Concept`]s, folds the names and
+//! case-sensitive synonyms and lays the two tries out (`norm::Trie::build`);
+//! no JSON is parsed at start.
 //!
 //! ```
 //! let lex = trialsieve::lexicon::get();
