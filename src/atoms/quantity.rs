@@ -406,8 +406,8 @@ fn quantity_at(f: &Folded, i: usize) -> Option<Reading> {
     let mut unit = None;
     let mut uln = false;
     // "110^9/L": "1×10^9/L" with the "×" lost in a copy.
-    let digits = f.string(i, e);
-    if f.get(e) == '^' && digits.len() > 2 && digits.ends_with("10") && digits.chars().all(|c| c.is_ascii_digit()) {
+    if f.get(e) == '^' && e - i > 2 && f.c[e - 2..e] == ['1', '0'] && f.c[i..e].iter().all(|c| c.is_ascii_digit()) {
+        let digits = f.string(i, e);
         let mut k = e + 1;
         let mut exp = String::new();
         while f.get(k).is_ascii_digit() && exp.len() < 2 {
