@@ -1,6 +1,7 @@
 // The trialsieve package: a thin layer over the wasm core.
 //
-// - `init()` loads the wasm (fetch in a browser, the file system in Node).
+// - `init()` loads the wasm (fetch in a browser, compiled as it streams in
+//   when served as `application/wasm`; the file system in Node).
 // - Every call goes through `guard`, so that an error inside wasm reaches the
 //   caller as an `Error` with a clear message, and a trap (which would leave
 //   the wasm instance in an undefined state) resets the instance before the
@@ -33,6 +34,13 @@ async function readWasm(source) {
   }
   const response = await fetch(url);
   if (!response.ok) throw new Error(`trialsieve: could not load ${url}: HTTP ${response.status}`);
+  // Served as wasm, the module compiles while it downloads. Streaming takes
+  // exactly `application/wasm` (no parameters); any other type gets the
+  // plain path.
+  const type = (response.headers.get('content-type') || '').trim().toLowerCase();
+  if (typeof WebAssembly.compileStreaming === 'function' && type === 'application/wasm') {
+    return WebAssembly.compileStreaming(response);
+  }
   return WebAssembly.compile(await response.arrayBuffer());
 }
 
