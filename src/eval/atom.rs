@@ -236,11 +236,12 @@ pub(crate) fn concept_name(a: &Atom) -> &str {
 pub(crate) struct AtomInfo {
     keys: std::sync::Arc<Vec<String>>,
     slug: std::sync::Arc<str>,
-    /// What the atom states, without where it stands: two atoms with the
-    /// same `what` judge alike for one patient (many trials repeat
-    /// "pregnant", "HIV", "age ≥ 18"). `hash` is its hash.
-    pub what: std::sync::Arc<str>,
-    pub hash: u64,
+    /// What the atom states, without where it stands, as a number: two
+    /// atoms that state the same judge alike for one patient (many trials
+    /// repeat "pregnant", "HIV", "age ≥ 18"), and have the same number
+    /// ([`intern`]), by which the memo finds an outcome. [`NO_ID`] past
+    /// the bound of atoms numbered.
+    what: u32,
     /// The member of a group concept the atom names, folded
     /// (`Concept::member_named`): only a record of it meets the atom.
     member: Option<String>,
@@ -274,7 +275,6 @@ impl AtomInfo {
     }
 
     pub fn new(a: &Atom) -> AtomInfo {
-        use std::hash::{Hash, Hasher};
         let (keys, slug) = index::atom_concept(a.concept.as_ref(), a.kind == AtomKind::Medication);
         let slug = if slug.is_empty() { std::sync::Arc::from("unnamed") } else { slug };
         // Spans are the only fields judging does not read.
@@ -289,8 +289,6 @@ impl AtomInfo {
             w.span = None;
         }
         let what = intern(serde_json::to_string(&bare).unwrap_or_default());
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        what.hash(&mut h);
         let member = a.concept.as_ref().and_then(|c| crate::lexicon::get().by_id(c.id.as_deref()?)?.member_named(&c.name));
         let (active, ever) = (a.kind == AtomKind::Condition && want_active(a), a.kind == AtomKind::Medication && ever(a));
         let qid = question_id(a, &slug, active, ever).into();
@@ -301,7 +299,7 @@ impl AtomInfo {
         } else {
             (false, false)
         };
-        AtomInfo { keys, slug, what, hash: h.finish(), member, question: Default::default(), qid, active, ever, formula }
+        AtomInfo { keys, slug, what, member, question: Default::default(), qid, active, ever, formula }
     }
 }
 
@@ -335,40 +333,49 @@ fn ever(a: &Atom) -> bool {
     })
 }
 
-/// One shared copy of each atom description, so that the memo finds a
-/// repeated atom by pointer. Bounded: past the bound a description is not
-/// shared, and the memo compares it by content instead.
-fn intern(s: String) -> std::sync::Arc<str> {
-    use std::collections::HashSet;
-    use std::sync::{Arc, Mutex, OnceLock};
-    static SEEN: OnceLock<Mutex<HashSet<Arc<str>>>> = OnceLock::new();
-    let Ok(mut seen) = SEEN.get_or_init(|| Mutex::new(HashSet::new())).lock() else { return s.into() };
-    if let Some(a) = seen.get(s.as_str()) {
-        return a.clone();
+/// The number of an atom description: the same for the same description,
+/// given in order from 0. Bounded: past [`INTERNED`] descriptions a new one
+/// gets [`NO_ID`], and the memo judges such an atom each time.
+fn intern(s: String) -> u32 {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static SEEN: OnceLock<Mutex<HashMap<String, u32>>> = OnceLock::new();
+    let Ok(mut seen) = SEEN.get_or_init(|| Mutex::new(HashMap::new())).lock() else { return NO_ID };
+    if let Some(&id) = seen.get(s.as_str()) {
+        return id;
     }
-    let a: Arc<str> = s.into();
-    if seen.len() < 200_000 {
-        seen.insert(a.clone());
+    let id = seen.len() as u32;
+    if seen.len() >= INTERNED {
+        return NO_ID;
     }
-    a
+    seen.insert(s, id);
+    id
 }
+
+/// How many atom descriptions are numbered ([`intern`]): the memo's table
+/// of outcomes by number is at most twice this long.
+const INTERNED: usize = 200_000;
+
+/// The number of an atom description past [`INTERNED`].
+const NO_ID: u32 = u32::MAX;
 
 /// Outcomes of atoms judged for one patient, by what the atom states and
 /// the section it is in, so that the same atom in another trial costs a
 /// clone, not a judgment.
 #[derive(Default)]
 pub(crate) struct Memo {
-    /// Per atom judged: what it states, the section, the outcome, and
-    /// whether the outcome is lean (its reason not written). One list for
-    /// all: no allocation per atom.
-    all: Vec<(std::sync::Arc<str>, Section, Outcome, bool)>,
-    /// `all` by the hash of what an atom states ([`AtomInfo::hash`]).
-    chains: Chains,
+    /// Per atom judged: the outcome, and whether it is lean (its reason
+    /// not written). One list for all: no allocation per atom.
+    all: Vec<(Outcome, bool)>,
+    /// Where in `all` the outcome of the atom numbered `n` ([`intern`]) is:
+    /// at `2 n` for an inclusion, `2 n + 1` for an exclusion; `u32::MAX`
+    /// while it is not judged.
+    at: Vec<u32>,
 }
 
 /// Where entries of a list are, by a hash of each: the first entry with a
 /// hash, and for each entry the next with the same hash (`usize::MAX`:
-/// none). The memo's outcomes and a summary's questions are found by it.
+/// none). A summary's questions are found by it.
 #[derive(Default)]
 pub(crate) struct Chains {
     first: std::collections::HashMap<u64, usize, std::hash::BuildHasherDefault<Prehashed>>,
@@ -426,15 +433,24 @@ impl Memo {
             ctx.lean.set(false);
             o
         };
-        let all = &self.all;
-        let i = self.chains.find(info.hash, all.len(), |i| all[i].1 == section && (std::sync::Arc::ptr_eq(&all[i].0, &info.what) || *all[i].0 == *info.what));
-        if i == self.all.len() {
-            self.all.push((info.what.clone(), section, judged(lean), lean));
-        } else if self.all[i].3 && !lean {
-            self.all[i].2 = judged(false);
-            self.all[i].3 = false;
+        let slot = (info.what != NO_ID).then(|| 2 * info.what as usize + usize::from(section == Section::Exclusion));
+        let i = match slot.and_then(|k| self.at.get(k)) {
+            Some(&i) if i != u32::MAX => i as usize,
+            _ => {
+                if let Some(k) = slot {
+                    if k >= self.at.len() {
+                        self.at.resize(k + 1, u32::MAX);
+                    }
+                    self.at[k] = self.all.len() as u32;
+                }
+                self.all.push((judged(lean), lean));
+                return &self.all[self.all.len() - 1].0;
+            }
+        };
+        if self.all[i].1 && !lean {
+            self.all[i] = (judged(false), false);
         }
-        &self.all[i].2
+        &self.all[i].0
     }
 }
 
