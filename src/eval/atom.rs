@@ -54,8 +54,9 @@ pub(crate) struct Outcome {
     pub reason: String,
     pub facts: Vec<Fact>,
     /// Shared: a check hands the same question to every criterion that
-    /// asks it, without copying it.
-    pub questions: Vec<std::sync::Arc<Question>>,
+    /// asks it, without copying it; each with the hash of its id
+    /// ([`super::id_hash`]), by which a check merges questions.
+    pub questions: Vec<(std::sync::Arc<Question>, u64)>,
     /// Only the study team can settle it (consent, judgment, participation,
     /// classification criteria).
     pub confirm: bool,
@@ -70,10 +71,11 @@ impl Outcome {
         self
     }
     fn ask(mut self, q: Question) -> Outcome {
-        self.questions.push(std::sync::Arc::new(q));
+        let key = super::id_hash(&q.id);
+        self.questions.push((std::sync::Arc::new(q), key));
         self
     }
-    fn ask_shared(mut self, q: std::sync::Arc<Question>) -> Outcome {
+    fn ask_shared(mut self, q: (std::sync::Arc<Question>, u64)) -> Outcome {
         self.questions.push(q);
         self
     }
@@ -249,7 +251,7 @@ pub(crate) struct AtomInfo {
     /// the latest value is, whether the patient has the condition or takes
     /// the drug): the atom's alone, so written once and shared by every
     /// check of the trial.
-    question: std::sync::OnceLock<std::sync::Arc<Question>>,
+    question: std::sync::OnceLock<(std::sync::Arc<Question>, u64)>,
     /// The id of that question, which answers settle the atom by
     /// ([`question_id`]).
     qid: Box<str>,
@@ -264,8 +266,14 @@ pub(crate) struct AtomInfo {
 
 impl AtomInfo {
     /// The atom's question, written by `make` the first time.
-    fn question(&self, make: impl FnOnce() -> Question) -> std::sync::Arc<Question> {
-        self.question.get_or_init(|| std::sync::Arc::new(make())).clone()
+    fn question(&self, make: impl FnOnce() -> Question) -> (std::sync::Arc<Question>, u64) {
+        self.question
+            .get_or_init(|| {
+                let q = make();
+                let key = super::id_hash(&q.id);
+                (std::sync::Arc::new(q), key)
+            })
+            .clone()
     }
 
 

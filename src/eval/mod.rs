@@ -334,16 +334,30 @@ pub(crate) struct Asked<'t> {
 /// few of those are shown).
 #[derive(Clone, Debug)]
 pub(crate) enum Ask<'t> {
-    Shared(Arc<Question>),
+    /// With the hash of its id ([`id_hash`]).
+    Shared(Arc<Question>, u64),
     /// "Is this true for the patient: …?", or, with the words not read,
     /// the question of a criterion in review.
     Criterion { id: Cow<'t, str>, key: u64, c: &'t Criterion, not_read: Option<String> },
 }
 
+/// A question written here, shared as a question from the memo is.
+fn shared(q: Question) -> Ask<'static> {
+    let key = id_hash(&q.id);
+    Ask::Shared(Arc::new(q), key)
+}
+
 impl Ask<'_> {
+    /// The hash of the id ([`id_hash`]).
+    pub fn key(&self) -> u64 {
+        match self {
+            Ask::Shared(_, key) | Ask::Criterion { key, .. } => *key,
+        }
+    }
+
     pub fn id(&self) -> &str {
         match self {
-            Ask::Shared(q) => &q.id,
+            Ask::Shared(q, _) => &q.id,
             Ask::Criterion { id, .. } => id,
         }
     }
@@ -351,7 +365,7 @@ impl Ask<'_> {
     /// The question written out.
     pub fn question(&self) -> Arc<Question> {
         match self {
-            Ask::Shared(q) => q.clone(),
+            Ask::Shared(q, _) => q.clone(),
             Ask::Criterion { id, c, not_read, .. } => Arc::new(criterion_question(id.to_string(), c, not_read.as_deref())),
         }
     }
@@ -631,7 +645,7 @@ fn structured(trial: &Trial, ctx: &Ctx, w: &mut Walk) -> Vec<CriterionResult> {
         let shown = age.as_ref().map(|a| format!("{} {}", a.value, atom_unit(&a.unit))).unwrap_or_default();
         let r = match ctx.age() {
             None => {
-                w.ask(Ask::Shared(Arc::new(atom::age_question())), id, usize::MAX - 3 + usize::from(is_min));
+                w.ask(shared(atom::age_question()), id, usize::MAX - 3 + usize::from(is_min));
                 mk(id, Status::Unknown, format!("age is not known (the trial takes {} {shown})", if is_min { "from" } else { "up to" }), Vec::new())
             }
             Some((a, f)) => {
@@ -655,7 +669,7 @@ fn structured(trial: &Trial, ctx: &Ctx, w: &mut Walk) -> Vec<CriterionResult> {
         let name = |x: Sex| if x == Sex::Female { "female" } else { "male" };
         let r = match ctx.sex() {
             None => {
-                w.ask(Ask::Shared(Arc::new(atom::sex_question())), "trial.sex", usize::MAX);
+                w.ask(shared(atom::sex_question()), "trial.sex", usize::MAX);
                 mk("trial.sex", Status::Unknown, format!("sex is not known (the trial takes {} patients only)", name(want)), Vec::new())
             }
             Some((x, f)) if x == want => mk("trial.sex", Status::Pass, if w.lean { String::new() } else { format!("Sex {} matches the trial's sex", name(x)) }, vec![f]),
@@ -822,7 +836,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
     fn ask(&mut self, q: Ask<'t>, id: &str, at: usize) {
         let key = match &q {
             Ask::Criterion { key, .. } => *key,
-            Ask::Shared(q) => id_hash(&q.id),
+            Ask::Shared(_, key) => *key,
         };
         if let Some(m) = self.merged.as_deref_mut() {
             m.ask(q, key, at);
@@ -922,7 +936,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
                     if !self.lean {
                         reason = format!("{reason}; whether it applies is not known ({why})");
                     }
-                    qs.extend(q.into_iter().map(Ask::Shared));
+                    qs.extend(q);
                 }
                 _ => {}
             }
@@ -1016,7 +1030,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
                     return;
                 }
                 let id = crit_q.clone();
-                qs.push(if lazy { Ask::Criterion { id, key: crit_key, c, not_read: None } } else { Ask::Shared(Arc::new(criterion_question(id.into_owned(), c, None))) });
+                qs.push(if lazy { Ask::Criterion { id, key: crit_key, c, not_read: None } } else { shared(criterion_question(id.into_owned(), c, None)) });
             }
         };
         if c.atoms.is_empty() {
@@ -1133,9 +1147,9 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
                 facts.extend(o.facts.iter().cloned());
             }
             // One question per id within a criterion.
-            for q in &o.questions {
-                if !qs.iter().any(|x: &Ask| x.id() == q.id) {
-                    qs.push(Ask::Shared(q.clone()));
+            for (q, key) in &o.questions {
+                if !qs.iter().any(|x: &Ask| x.key() == *key && x.id() == q.id) {
+                    qs.push(Ask::Shared(q.clone(), *key));
                 }
             }
         }
@@ -1170,7 +1184,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
                 reason.push_str("\" is not understood: to confirm");
                 let id = crit_q.clone();
                 if !ctx.p.answers.contains_key(&*id) && !qs.iter().any(|q| q.id() == id) {
-                    qs.push(if lazy { Ask::Criterion { id, key: crit_key, c, not_read: Some(why) } } else { Ask::Shared(Arc::new(criterion_question(id.into_owned(), c, Some(&why)))) });
+                    qs.push(if lazy { Ask::Criterion { id, key: crit_key, c, not_read: Some(why) } } else { shared(criterion_question(id.into_owned(), c, Some(&why))) });
                 }
             }
         }
@@ -1199,7 +1213,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
         (status, reason, facts, false)
     }
 
-    fn applies(&mut self, ai: &crate::criteria::AppliesIf, section: Section) -> (Truth, String, Vec<Arc<Question>>) {
+    fn applies(&mut self, ai: &crate::criteria::AppliesIf, section: Section) -> (Truth, String, Vec<Ask<'static>>) {
         let ctx = self.ctx;
         let kind = ai.kind.as_deref().unwrap_or("condition");
         let text = ai.text.lower();
@@ -1223,7 +1237,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
                 };
                 let t = sex_t.and(t);
                 let qs = if t == Truth::Unknown && sex_t != Truth::Unknown {
-                    vec![Arc::new(Question {
+                    vec![shared(Question {
                         id: "childbearing".into(),
                         text: "Could the patient become pregnant (of childbearing potential)?".into(),
                         answer: AnswerKind::YesNo,
@@ -1233,14 +1247,14 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
                         trials: Vec::new(),
                     })]
                 } else if sex_t == Truth::Unknown {
-                    vec![Arc::new(atom::sex_question())]
+                    vec![shared(atom::sex_question())]
                 } else {
                     Vec::new()
                 };
                 return (t, format!("applies to \"{}\"", ai.text), qs);
             }
             let qs = if sex_t == Truth::Unknown {
-                vec![Arc::new(atom::sex_question())]
+                vec![shared(atom::sex_question())]
             } else {
                 Vec::new()
             };
@@ -1260,7 +1274,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
             Truth::No => format!("the patient is not among \"{}\"", ai.text),
             _ => format!("applies to \"{}\"", ai.text),
         };
-        (o.truth, why, o.questions)
+        (o.truth, why, o.questions.into_iter().map(|(q, key)| Ask::Shared(q, key)).collect())
     }
 }
 
