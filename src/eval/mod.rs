@@ -321,8 +321,6 @@ fn as_of(p: &Patient, o: &EvalOptions) -> (Option<Date>, Vec<String>) {
 /// criteria it bears on (a lean walk's go to [`summary::Merged`]).
 pub(crate) struct Asked<'t> {
     q: Ask<'t>,
-    /// A hash of the question's id, compared before the id.
-    key: u64,
     criteria: Vec<String>,
     /// The node (pre-order index) that asked it last.
     last: usize,
@@ -352,6 +350,23 @@ impl Ask<'_> {
     pub fn key(&self) -> u64 {
         match self {
             Ask::Shared(_, key) | Ask::Criterion { key, .. } => *key,
+        }
+    }
+
+    /// Whether `other` is the same question: the same shared copy (most
+    /// often, as the memo shares one per atom), else the same id.
+    pub fn same(&self, other: &Ask) -> bool {
+        match other {
+            Ask::Shared(q, key) => self.is(q, *key),
+            _ => self.key() == other.key() && self.id() == other.id(),
+        }
+    }
+
+    /// Whether this is the shared question `q`, whose id hashes to `key`.
+    fn is(&self, q: &Arc<Question>, key: u64) -> bool {
+        match self {
+            Ask::Shared(a, _) if Arc::ptr_eq(a, q) => true,
+            _ => self.key() == key && self.id() == q.id,
         }
     }
 
@@ -834,25 +849,22 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
     /// Adds question `q`, asked by criterion `id` (node `at`), to the
     /// trial's: merged by id as they come (a trial asks a handful).
     fn ask(&mut self, q: Ask<'t>, id: &str, at: usize) {
-        let key = match &q {
-            Ask::Criterion { key, .. } => *key,
-            Ask::Shared(_, key) => *key,
-        };
         if let Some(m) = self.merged.as_deref_mut() {
+            let key = q.key();
             m.ask(q, key, at);
             return;
         }
         if self.quiet {
             return;
         }
-        match self.questions.iter_mut().find(|x| x.key == key && x.q.id() == q.id()) {
+        match self.questions.iter_mut().find(|x| x.q.same(&q)) {
             Some(x) => {
                 if x.last != at {
                     x.last = at;
                     x.criteria.push(id.to_string());
                 }
             }
-            None => self.questions.push(Asked { q, key, criteria: vec![id.to_string()], last: at }),
+            None => self.questions.push(Asked { q, criteria: vec![id.to_string()], last: at }),
         }
     }
 
@@ -1148,7 +1160,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
             }
             // One question per id within a criterion.
             for (q, key) in &o.questions {
-                if !qs.iter().any(|x: &Ask| x.key() == *key && x.id() == q.id) {
+                if !qs.iter().any(|x: &Ask| x.is(q, *key)) {
                     qs.push(Ask::Shared(q.clone(), *key));
                 }
             }

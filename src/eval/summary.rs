@@ -296,7 +296,7 @@ impl<'t> Merged<'t> {
         }
         let trial = self.trial + 1;
         let all = &self.all;
-        let i = self.chains.find(key, all.len(), |i| all[i].0.id() == q.id());
+        let i = self.chains.find(key, all.len(), |i| all[i].0.same(&q));
         if i == self.all.len() {
             // Asked first here: this question is kept until a trial ranked
             // higher asks it.
