@@ -381,55 +381,6 @@ pub(crate) struct Memo {
     at: Vec<u32>,
 }
 
-/// Where entries of a list are, by a hash of each: the first entry with a
-/// hash, and for each entry the next with the same hash (`usize::MAX`:
-/// none). A summary's questions are found by it.
-#[derive(Default)]
-pub(crate) struct Chains {
-    first: std::collections::HashMap<u64, usize, std::hash::BuildHasherDefault<Prehashed>>,
-    next: Vec<usize>,
-}
-
-impl Chains {
-    /// The entry among the list's `len` whose hash is `key` and that `is`
-    /// accepts; else `len`, linked in as the entry the caller pushes next.
-    pub fn find(&mut self, key: u64, len: usize, is: impl Fn(usize) -> bool) -> usize {
-        let mut i = *self.first.entry(key).or_insert(len);
-        let mut last = usize::MAX;
-        while i < len {
-            if is(i) {
-                return i;
-            }
-            last = i;
-            i = self.next[i];
-        }
-        if last != usize::MAX {
-            self.next[last] = len;
-        }
-        self.next.push(usize::MAX);
-        len
-    }
-}
-
-/// The hasher of a map whose keys are hashes already ([`AtomInfo::hash`]).
-#[derive(Default)]
-pub(crate) struct Prehashed(u64);
-
-impl std::hash::Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        // Only u64 keys are written; anything else still hashes.
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
 impl Memo {
     /// The outcome of `a` (described by `info`) in `section`, judged once;
     /// `lean`: its reason is not needed (a lean outcome is judged again,

@@ -243,7 +243,7 @@ type Rank = (u8, usize, usize);
 pub(super) struct Merged<'t> {
     all: Vec<(Ask<'t>, Rank, usize, usize)>,
     /// `all` by the hash of the id (worked out as the question was asked).
-    chains: crate::eval::atom::Chains,
+    chains: Chains,
     /// Per question: the trial that asked it last (`trial`, counted from
     /// 1) and its place in that trial's `open`.
     seen: Vec<(u32, u32)>,
@@ -419,5 +419,55 @@ impl CheckSummary {
             }
         }
         self
+    }
+}
+
+/// Where entries of a list are, by a hash of each: the first entry with a
+/// hash, and for each entry the next with the same hash (`usize::MAX`:
+/// none). A summary's questions are found by it.
+#[derive(Default)]
+struct Chains {
+    first: std::collections::HashMap<u64, usize, std::hash::BuildHasherDefault<Prehashed>>,
+    next: Vec<usize>,
+}
+
+impl Chains {
+    /// The entry among the list's `len` whose hash is `key` and that `is`
+    /// accepts; else `len`, linked in as the entry the caller pushes next.
+    fn find(&mut self, key: u64, len: usize, is: impl Fn(usize) -> bool) -> usize {
+        let mut i = *self.first.entry(key).or_insert(len);
+        let mut last = usize::MAX;
+        while i < len {
+            if is(i) {
+                return i;
+            }
+            last = i;
+            i = self.next[i];
+        }
+        if last != usize::MAX {
+            self.next[last] = len;
+        }
+        self.next.push(usize::MAX);
+        len
+    }
+}
+
+/// The hasher of a map whose keys are hashes already (of question ids,
+/// [`super::id_hash`]).
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl std::hash::Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Only u64 keys are written; anything else still hashes.
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
     }
 }
