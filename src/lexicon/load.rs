@@ -119,54 +119,58 @@ pub fn encode(files: &[(&str, &str)]) -> Result<Vec<u8>, String> {
     // purpose (`PsA` psoriatic arthritis, `psa` the antigen): on its exact
     // spelling it wins. Each map is its own table of names seen, and keeps
     // the first concept given a key.
-    let stop = concepts.len();
-    let mut folded: HashMap<Vec<u8>, usize> = HashMap::new();
-    let mut exact: HashMap<Vec<u8>, usize> = HashMap::new();
-    for (i, c) in concepts.iter().enumerate() {
-        let syns = c.synonyms.iter().map(|s| (s, false)).chain(c.case_sensitive.iter().map(|s| (s, true)));
-        for (s, cs) in syns {
-            // Folded as the library folds at start.
-            let mut k = Vec::new();
-            norm::key_into(s, cs, &mut k);
-            if k.is_empty() {
-                return Err(format!("lexicon file {}: concept {:?} has an empty synonym", file_of[i], c.id));
-            }
-            let j = *(if cs { &mut exact } else { &mut folded }).entry(k).or_insert(i);
-            if j != i {
-                return Err(format!("lexicon file {}: synonym {s:?} of {:?} already names {:?}", file_of[i], c.id, concepts[j].id));
-            }
-        }
-    }
-    for (s, file) in &stops {
-        let mut k = Vec::new();
-        norm::key_into(s, false, &mut k);
-        if k.is_empty() {
-            return Err(format!("lexicon file {file}: a stop phrase is empty"));
-        }
-        // A stop phrase given twice is no conflict; a concept's synonym is.
-        let j = *folded.entry(k).or_insert(stop);
-        if j != stop {
-            return Err(format!("lexicon file {file}: stop phrase {s:?} is a synonym of {:?}", concepts[j].id));
-        }
-    }
-
     // Synonyms and stop phrases are only ever matched or compared folded:
-    // they are stored as their keys, so that nothing folds them at start.
-    // Folding a key again must give it back, as the library's look-ups
-    // fold what they are given.
-    let key = |s: &str| {
+    // they are stored as their keys (folded as the library folds at start),
+    // so that nothing folds them there. Folding a key again must give it
+    // back, as the library's look-ups fold what they are given.
+    let key = |s: &str, file: &str| {
         let mut k = Vec::new();
         norm::key_into(s, false, &mut k);
         let k = String::from_utf8(k).expect("keys are UTF-8");
         let mut again = Vec::new();
         norm::key_into(&k, false, &mut again);
         if again != k.as_bytes() {
-            return Err(format!("lexicon: {s:?} folds to {k:?}, which folds again to {:?}", String::from_utf8_lossy(&again)));
+            return Err(format!("lexicon file {file}: {s:?} folds to {k:?}, which folds again to {:?}", String::from_utf8_lossy(&again)));
         }
         Ok(Text::Owned(k))
     };
-    let synonyms: Vec<Vec<Text>> = concepts.iter().map(|c| c.synonyms.iter().map(|s| key(s)).collect::<Result<_, _>>()).collect::<Result<_, _>>()?;
-    let stops: Vec<Text> = stops.iter().map(|(s, _)| key(s)).collect::<Result<_, _>>()?;
+    let synonyms: Vec<Vec<Text>> =
+        concepts.iter().zip(&file_of).map(|(c, file)| c.synonyms.iter().map(|s| key(s, file)).collect::<Result<_, _>>()).collect::<Result<_, _>>()?;
+    let stop_keys: Vec<Text> = stops.iter().map(|(s, file)| key(s, file)).collect::<Result<_, _>>()?;
+    let stop = concepts.len();
+    let mut folded: HashMap<&[u8], usize> = HashMap::new();
+    let mut exact: HashMap<Vec<u8>, usize> = HashMap::new();
+    for (i, c) in concepts.iter().enumerate() {
+        let check = |s: &str, k: &[u8], j: usize| {
+            if k.is_empty() {
+                return Err(format!("lexicon file {}: concept {:?} has an empty synonym", file_of[i], c.id));
+            }
+            if j != i {
+                return Err(format!("lexicon file {}: synonym {s:?} of {:?} already names {:?}", file_of[i], c.id, concepts[j].id));
+            }
+            Ok(())
+        };
+        for (s, k) in c.synonyms.iter().zip(&synonyms[i]) {
+            let j = if k.is_empty() { i } else { *folded.entry(k.as_bytes()).or_insert(i) };
+            check(s, k.as_bytes(), j)?;
+        }
+        for s in &c.case_sensitive {
+            let mut k = Vec::new();
+            norm::key_into(s, true, &mut k);
+            let j = if k.is_empty() { i } else { *exact.entry(k.clone()).or_insert(i) };
+            check(s, &k, j)?;
+        }
+    }
+    for ((s, file), k) in stops.iter().zip(&stop_keys) {
+        if k.is_empty() {
+            return Err(format!("lexicon file {file}: a stop phrase is empty"));
+        }
+        // A stop phrase given twice is no conflict; a concept's synonym is.
+        let j = *folded.entry(k.as_bytes()).or_insert(stop);
+        if j != stop {
+            return Err(format!("lexicon file {file}: stop phrase {s:?} is a synonym of {:?}", concepts[j].id));
+        }
+    }
 
     let mut w = Writer::default();
     w.uint(concepts.len());
@@ -190,7 +194,7 @@ pub fn encode(files: &[(&str, &str)]) -> Result<Vec<u8>, String> {
         w.strs(&c.group);
         w.positions(&tested_by[i]);
     }
-    w.strs(&stops);
+    w.strs(&stop_keys);
     w.uint(by_code.len());
     for (k, &v) in &by_code {
         w.str(k);
