@@ -321,8 +321,6 @@ fn as_of(p: &Patient, o: &EvalOptions) -> (Option<Date>, Vec<String>) {
 /// criteria it bears on (a lean walk's go to [`summary::Merged`]).
 pub(crate) struct Asked<'t> {
     q: Ask<'t>,
-    /// A hash of the question's id, compared first in the trial's list.
-    key: u64,
     criteria: Vec<String>,
     /// The node (pre-order index) that asked it last.
     last: usize,
@@ -851,22 +849,23 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
     /// Adds question `q`, asked by criterion `id` (node `at`), to the
     /// trial's: merged by id as they come (a trial asks a handful).
     fn ask(&mut self, q: Ask<'t>, id: &str, at: usize) {
-        let key = q.key();
         if let Some(m) = self.merged.as_deref_mut() {
-            m.ask(q, key, at);
+            m.ask(q, at);
             return;
         }
         if self.quiet {
             return;
         }
-        match self.questions.iter_mut().find(|x| x.key == key && x.q.same(&q)) {
+        // The hashes first: most of a trial's questions differ.
+        let key = q.key();
+        match self.questions.iter_mut().find(|x| x.q.key() == key && x.q.same(&q)) {
             Some(x) => {
                 if x.last != at {
                     x.last = at;
                     x.criteria.push(id.to_string());
                 }
             }
-            None => self.questions.push(Asked { q, key, criteria: vec![id.to_string()], last: at }),
+            None => self.questions.push(Asked { q, criteria: vec![id.to_string()], last: at }),
         }
     }
 

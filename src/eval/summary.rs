@@ -287,16 +287,15 @@ impl<'t> Merged<'t> {
         self.alone = self.shared.binary_search(&super::id_hash(key)).is_err();
     }
 
-    /// Takes in question `q`, whose id hashes to `key`, asked by node `at`
-    /// of the trial being walked.
-    pub(super) fn ask(&mut self, q: Ask<'t>, key: u64, at: usize) {
+    /// Takes in question `q`, asked by node `at` of the trial being walked.
+    pub(super) fn ask(&mut self, q: Ask<'t>, at: usize) {
         if self.alone && matches!(q, Ask::Criterion { .. }) {
             self.alone_open.push(q);
             return;
         }
         let trial = self.trial + 1;
         let all = &self.all;
-        let i = self.chains.find(key, all.len(), |i| all[i].0.same(&q));
+        let i = self.chains.find(q.key(), all.len(), |i| all[i].0.same(&q));
         if i == self.all.len() {
             // Asked first here: this question is kept until a trial ranked
             // higher asks it.
