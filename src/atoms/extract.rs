@@ -797,7 +797,7 @@ impl<'t> Extractor<'t> {
         // A unit ("cm on the 10 cm") or a cue word names nothing.
         let named = words.iter().any(|w| {
             let s = self.f.string(w.0, w.1);
-            let unit = t.units.iter().any(|(p, _, _)| p.as_slice() == &self.f.c[w.0..w.1]);
+            let unit = t.units_from(self.f.get(w.0)).any(|(p, _, _)| w.0 < w.1 && p.as_slice() == &self.f.c[w.0..w.1]);
             !t.stop.contains(&s) && !unit && !self.cues.iter().any(|c| c.a <= w.0 && w.1 <= c.b)
         });
         // A level word alone ("Grade 2 or 3") names nothing either.

@@ -2,7 +2,7 @@
 //! build time: unit spellings with their UCUM codes, comparator phrases,
 //! cue phrases, number words, ULN phrases and filler words.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
@@ -110,22 +110,100 @@ pub struct Tables {
     pub counted: WordSet,
     /// Last words that mark a name read from the text as something measured.
     pub measure_words: WordSet,
-    /// Cue indices by first character, so a scan tries only the phrases that can match.
-    cue_first: HashMap<char, Vec<usize>>,
-    /// The same for ASCII first characters, indexed directly: the scan asks
-    /// at every word start, and hashing a character costs more than the test.
-    cue_ascii: Vec<Vec<usize>>,
+    /// The tables' entries by the character a match at a given place must
+    /// begin with (ends with, for comparators read backwards), so that a
+    /// scan, which asks at nearly every word start, tries only those.
+    cues_by: ByChar,
+    units_by: ByChar,
+    uln_by: ByChar,
+    numbers_by: ByChar,
+    /// Comparators written after their number, by first character; those
+    /// written before it, by first and by last character.
+    post_by: ByChar,
+    pre_by: ByChar,
+    pre_by_last: ByChar,
+}
+
+/// The positions of a table's entries by one character of each, in table
+/// order (so longest first, as the tables are sorted): ASCII characters
+/// indexed directly, the few others in a short list.
+struct ByChar {
+    /// Per ASCII character, its run in `at`.
+    ascii: Vec<(u32, u32)>,
+    other: Vec<(char, u32, u32)>,
+    at: Vec<u32>,
+}
+
+impl ByChar {
+    /// Indexes entry `k` (of `n`) under `key(k)`, when it has one.
+    fn new(n: usize, key: impl Fn(usize) -> Option<char>) -> ByChar {
+        let mut pairs: Vec<(char, u32)> = (0..n).filter_map(|k| key(k).map(|c| (c, k as u32))).collect();
+        // Stable: entries under one character keep the table's order.
+        crate::sort::sort_by_key(&mut pairs, |p| p.0);
+        let mut by = ByChar { ascii: vec![(0, 0); 128], other: Vec::new(), at: Vec::with_capacity(pairs.len()) };
+        let mut i = 0;
+        while i < pairs.len() {
+            let c = pairs[i].0;
+            let start = by.at.len() as u32;
+            while i < pairs.len() && pairs[i].0 == c {
+                by.at.push(pairs[i].1);
+                i += 1;
+            }
+            let run = (start, by.at.len() as u32);
+            if c.is_ascii() {
+                by.ascii[c as usize] = run;
+            } else {
+                by.other.push((c, run.0, run.1));
+            }
+        }
+        by
+    }
+
+    /// The positions of the entries under `c`, in table order.
+    #[inline]
+    fn get(&self, c: char) -> &[u32] {
+        let (a, b) = if c.is_ascii() { self.ascii[c as usize] } else { self.other.iter().find(|o| o.0 == c).map_or((0, 0), |o| (o.1, o.2)) };
+        &self.at[a as usize..b as usize]
+    }
 }
 
 impl Tables {
     /// The cue phrases that begin with `c`, longest first.
     pub fn cue_index(&self, c: char) -> impl Iterator<Item = &(Vec<char>, Cue)> {
-        let ks: &[usize] = if c.is_ascii() {
-            &self.cue_ascii[c as usize]
-        } else {
-            self.cue_first.get(&c).map_or(&[], Vec::as_slice)
-        };
-        ks.iter().map(|&k| &self.cues[k])
+        self.cues_by.get(c).iter().map(|&k| &self.cues[k as usize])
+    }
+
+    /// The unit spellings that begin with `c`, longest first.
+    pub fn units_from(&self, c: char) -> impl Iterator<Item = &(Vec<char>, String, Dim)> {
+        self.units_by.get(c).iter().map(|&k| &self.units[k as usize])
+    }
+
+    /// The ULN phrases that begin with `c`, longest first.
+    pub fn uln_from(&self, c: char) -> impl Iterator<Item = &(Vec<char>, bool)> {
+        self.uln_by.get(c).iter().map(|&k| &self.uln[k as usize])
+    }
+
+    /// The number words that begin with `c`, longest first.
+    pub fn numbers_from(&self, c: char) -> impl Iterator<Item = &(Vec<char>, f64)> {
+        self.numbers_by.get(c).iter().map(|&k| &self.numbers[k as usize])
+    }
+
+    /// The comparators written after their number that begin with `c`,
+    /// longest first.
+    pub fn post_from(&self, c: char) -> impl Iterator<Item = &(Vec<char>, Comparator, bool)> {
+        self.post_by.get(c).iter().map(|&k| &self.comparators[k as usize])
+    }
+
+    /// The comparators written before their number that begin with `c`,
+    /// longest first.
+    pub fn pre_from(&self, c: char) -> impl Iterator<Item = &(Vec<char>, Comparator, bool)> {
+        self.pre_by.get(c).iter().map(|&k| &self.comparators[k as usize])
+    }
+
+    /// The comparators written before their number that end with `c`,
+    /// longest first.
+    pub fn pre_ending(&self, c: char) -> impl Iterator<Item = &(Vec<char>, Comparator, bool)> {
+        self.pre_by_last.get(c).iter().map(|&k| &self.comparators[k as usize])
     }
 }
 
@@ -148,30 +226,36 @@ pub fn load() -> Tables {
     let chars = |s: &str| s.chars().collect::<Vec<char>>();
     let words = |list: &[&str]| list.iter().map(|w| w.to_string()).collect::<WordSet>();
     let cues: Vec<(Vec<char>, Cue)> = CUES.iter().map(|&(p, c)| (chars(p), c)).collect();
-    let mut cue_first: HashMap<char, Vec<usize>> = HashMap::new();
-    for (k, (p, _)) in cues.iter().enumerate() {
-        if let Some(&c) = p.first() {
-            cue_first.entry(c).or_default().push(k);
-        }
-    }
-    let mut cue_ascii = vec![Vec::new(); 128];
-    for (c, ks) in &cue_first {
-        if c.is_ascii() {
-            cue_ascii[*c as usize] = ks.clone();
-        }
-    }
+    let units: Vec<(Vec<char>, String, Dim)> = UNITS.iter().map(|&(p, u, d)| (chars(p), u.to_string(), d)).collect();
+    let comparators: Vec<(Vec<char>, Comparator, bool)> = COMPARATORS.iter().map(|&(p, c, post)| (chars(p), c, post)).collect();
+    let uln: Vec<(Vec<char>, bool)> = ULN.iter().map(|&(p, weak)| (chars(p), weak)).collect();
+    let numbers: Vec<(Vec<char>, f64)> = NUMBERS.iter().map(|&(p, v)| (chars(p), v)).collect();
+    let comparator = |post: bool, last: bool| {
+        ByChar::new(comparators.len(), |k| {
+            let (p, _, is_post) = &comparators[k];
+            if *is_post != post {
+                return None;
+            }
+            if last { p.last() } else { p.first() }.copied()
+        })
+    };
     Tables {
-        units: UNITS.iter().map(|&(p, u, d)| (chars(p), u.to_string(), d)).collect(),
-        comparators: COMPARATORS.iter().map(|&(p, c, post)| (chars(p), c, post)).collect(),
+        cues_by: ByChar::new(cues.len(), |k| cues[k].0.first().copied()),
+        units_by: ByChar::new(units.len(), |k| units[k].0.first().copied()),
+        uln_by: ByChar::new(uln.len(), |k| uln[k].0.first().copied()),
+        numbers_by: ByChar::new(numbers.len(), |k| numbers[k].0.first().copied()),
+        post_by: comparator(true, false),
+        pre_by: comparator(false, false),
+        pre_by_last: comparator(false, true),
+        units,
+        comparators,
         cues,
-        uln: ULN.iter().map(|&(p, weak)| (chars(p), weak)).collect(),
-        numbers: NUMBERS.iter().map(|&(p, v)| (chars(p), v)).collect(),
+        uln,
+        numbers,
         stop: words(STOP),
         function: words(FUNCTION),
         counted: words(COUNTED),
         measure_words: words(MEASURE_WORDS),
-        cue_first,
-        cue_ascii,
     }
 }
 

@@ -149,9 +149,8 @@ pub fn number_at(f: &Folded, i: usize) -> Option<(f64, usize)> {
         return s.parse().ok().map(|v| (v, j));
     }
     if f.is_word(i) && (i == 0 || !f.is_word(i - 1)) {
-        let first = f.get(i);
-        for (w, v) in &get().numbers {
-            if w.first() == Some(&first) && f.phrase_at(i, w) {
+        for (w, v) in get().numbers_from(f.get(i)) {
+            if f.phrase_at(i, w) {
                 let mut j = i + w.len();
                 // "three (3) months"
                 let k = f.skip_spaces(j);
@@ -174,6 +173,12 @@ fn raw_at(f: &Folded, i: usize, p: &[char]) -> bool {
     !p.is_empty() && i + p.len() <= f.len() && f.c[i] == p[0] && f.c[i..i + p.len()] == *p
 }
 
+/// [`raw_at`] for an ASCII string: `s` as it is at `i`, with no boundary.
+fn str_at(f: &Folded, i: usize, s: &str) -> bool {
+    debug_assert!(s.is_ascii());
+    !s.is_empty() && i + s.len() <= f.len() && f.c[i..i + s.len()].iter().zip(s.bytes()).all(|(&c, b)| c == char::from(b))
+}
+
 fn word_at(f: &Folded, i: usize, w: &str) -> bool {
     f.phrase_at_str(i, w)
 }
@@ -184,9 +189,8 @@ pub fn unit_at(f: &Folded, i: usize) -> Option<(String, Dim, usize)> {
     if j - i > 2 {
         return None;
     }
-    let first = f.get(j);
-    for (spelling, ucum, dim) in &get().units {
-        if spelling.first() == Some(&first) && raw_at(f, j, spelling) {
+    for (spelling, ucum, dim) in get().units_from(f.get(j)) {
+        if raw_at(f, j, spelling) {
             let end = j + spelling.len();
             let last = spelling[spelling.len() - 1];
             if last.is_alphanumeric() && f.is_word(end) {
@@ -262,9 +266,8 @@ fn sci_at(f: &Folded, i: usize) -> Option<(i32, usize)> {
 fn sci_unit(f: &Folded, i: usize, exp: i32) -> (String, usize) {
     let j = f.skip_spaces(i);
     for (spelling, per) in [("cells/l", "/L"), ("/l", "/L"), ("cells/ul", "/uL"), ("/ul", "/uL"), ("/mm3", "/uL"), ("/mm^3", "/uL"), ("cells/mm3", "/uL"), ("/cumm", "/uL"), ("/cmm", "/uL")] {
-        let p: Vec<char> = spelling.chars().collect();
-        if raw_at(f, j, &p) && !f.is_word(j + p.len()) {
-            return (format!("10*{exp}{per}"), j + p.len());
+        if str_at(f, j, spelling) && !f.is_word(j + spelling.len()) {
+            return (format!("10*{exp}{per}"), j + spelling.len());
         }
     }
     (format!("10*{exp}"), i)
@@ -277,22 +280,20 @@ fn bare_uln_at(f: &Folded, i: usize, floor: usize) -> Option<Expr> {
         return None;
     }
     // Most words are no ULN phrase: that test is cheaper than the comparator's.
-    let first = f.get(i);
-    if !get().uln.iter().any(|(p, weak)| !*weak && p.first() == Some(&first) && raw_at(f, i, p) && !f.is_word(i + p.len())) {
+    if !get().uln_from(f.get(i)).any(|(p, weak)| !*weak && raw_at(f, i, p) && !f.is_word(i + p.len())) {
         return None;
     }
     let (cmp, a) = pre_comparator_before(f, i)?;
     if a < floor {
         return None;
     }
-    for (p, weak) in &get().uln {
+    for (p, weak) in get().uln_from(f.get(i)) {
         if !*weak && raw_at(f, i, p) && !f.is_word(i + p.len()) {
             let mut end = i + p.len();
             let k = f.skip_spaces(end);
             for tail in ["(uln)", "(unl)"] {
-                let t: Vec<char> = tail.chars().collect();
-                if raw_at(f, k, &t) {
-                    end = k + t.len();
+                if str_at(f, k, tail) {
+                    end = k + tail.len();
                 }
             }
             return Some(Expr {
@@ -321,15 +322,14 @@ fn uln_at(f: &Folded, i: usize) -> Option<usize> {
     let mut j = f.skip_spaces(i);
     let mut mult = false;
     for m in ["times", "x", "-fold", "fold", "-times"] {
-        let p: Vec<char> = m.chars().collect();
-        if raw_at(f, j, &p) {
-            j += p.len();
+        if str_at(f, j, m) {
+            j += m.len();
             mult = true;
             break;
         }
     }
     j = f.skip_spaces(j);
-    for (p, weak) in &get().uln {
+    for (p, weak) in get().uln_from(f.get(j)) {
         if *weak && !mult {
             continue;
         }
@@ -338,9 +338,8 @@ fn uln_at(f: &Folded, i: usize) -> Option<usize> {
             // "(ULN)" spelled out after the phrase.
             let k = f.skip_spaces(end);
             for tail in ["(uln)", "(unl)", "(uln )"] {
-                let t: Vec<char> = tail.chars().collect();
-                if raw_at(f, k, &t) {
-                    end = k + t.len();
+                if str_at(f, k, tail) {
+                    end = k + tail.len();
                 }
             }
             return Some(end);
@@ -351,10 +350,7 @@ fn uln_at(f: &Folded, i: usize) -> Option<usize> {
 
 fn post_comparator_at(f: &Folded, i: usize) -> Option<(Comparator, usize)> {
     let j = f.skip_spaces(i);
-    for (p, cmp, post) in &get().comparators {
-        if !*post {
-            continue;
-        }
+    for (p, cmp, _) in get().post_from(f.get(j)) {
         if p.as_slice() == ['+'] {
             if f.get(i) == '+' {
                 return Some((*cmp, i + 1));
@@ -374,8 +370,8 @@ pub fn pre_comparator_before(f: &Folded, i: usize) -> Option<(Comparator, usize)
     // A comparator ending at `k` ends with the character before it: that
     // rules out almost every entry before the full comparison.
     let last = if k == 0 { return None } else { f.c[k - 1] };
-    for (p, cmp, post) in &get().comparators {
-        if *post || k < p.len() || p.last() != Some(&last) {
+    for (p, cmp, _) in get().pre_ending(last) {
+        if k < p.len() {
             continue;
         }
         let s = k - p.len();
@@ -714,8 +710,8 @@ fn expr_at(f: &Folded, i: usize, floor: usize) -> Option<Expr> {
 
 /// A comparator phrase starting at `i`: (comparator, end).
 fn pre_comparator_after(f: &Folded, i: usize) -> Option<(Comparator, usize)> {
-    for (p, cmp, post) in &get().comparators {
-        if !*post && raw_at(f, i, p) {
+    for (p, cmp, _) in get().pre_from(f.get(i)) {
+        if raw_at(f, i, p) {
             return Some((*cmp, i + p.len()));
         }
     }

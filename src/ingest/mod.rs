@@ -81,14 +81,15 @@ fn read_page(text: &str, format: Format) -> Trial {
 fn read_page_into(text: &str, format: Format, t: &mut Trial) {
     let known = std::mem::take(t);
     *t = Trial { format, ..known.clone() };
-    let page_like = page::read(text, t, true, page::PageOptions::default());
+    let page = page::Lines::new(text);
+    let page_like = page::read_lines(&page, t, true, page::PageOptions::default());
     if !page_like {
         // No page facts: the text is criteria as published, preamble
         // ("DISEASE CHARACTERISTICS:", "Part A") included.
         let had_header = !t.eligibility_text.is_empty();
         let titled = known.title.is_some();
         *t = Trial { format, ..known };
-        let _ = page::read(text, t, true, page::PageOptions { bare: true, ..Default::default() });
+        let _ = page::read_lines(&page, t, true, page::PageOptions { bare: true, ..Default::default() });
         if !titled && text.trim_start().starts_with(t.eligibility_text.as_str()) {
             // The "title" found was the first criterion.
             t.title = None;

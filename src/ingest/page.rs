@@ -8,6 +8,7 @@
 //! labels (`data/ingest/page_facts.json`); nothing here knows a site.
 
 use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
 use super::facts;
@@ -20,13 +21,17 @@ use crate::trial::{Age, Diagnostic, Location, Trial};
 // `LOCATION_SECTIONS` and `FACTS` (each field with its labels).
 include!(concat!(env!("OUT_DIR"), "/page_tables.rs"));
 
+/// Lines are looked up in these sets one by one: a cheaper hash than the
+/// standard one, over the fixed contents of data files.
+type Set = HashSet<String, BuildHasherDefault<crate::atoms::lex::Fnv>>;
+
 struct Tables {
-    headers: HashSet<String>,
-    fallback: HashSet<String>,
-    ends: HashSet<String>,
-    chrome: HashSet<String>,
+    headers: Set,
+    fallback: Set,
+    ends: Set,
+    chrome: Set,
     /// End sections that list the trial's sites.
-    location_sections: HashSet<String>,
+    location_sections: Set,
     /// (label, field), longest label first so that "Ages" wins over "Age".
     labels: Vec<(String, Field)>,
     /// Indices into `labels`, in their order, by the label's first byte in
@@ -48,7 +53,7 @@ fn tables() -> &'static Tables {
                 None => by_first.iter_mut().for_each(|v| v.push(k)),
             }
         }
-        let set = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<HashSet<_>>();
+        let set = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Set>();
         Tables {
             headers: set(CRITERIA_HEADERS),
             fallback: set(FALLBACK_HEADERS),
@@ -80,13 +85,17 @@ pub fn norm(line: &str) -> String {
     if t.is_ascii() {
         // The same words, lower case, single spaces, without decoding
         // characters: ASCII white space is 0x09..=0x0D and the space.
-        for w in t.as_bytes().split(|b| matches!(b, b'\t'..=b'\r' | b' ')).filter(|w| !w.is_empty()) {
-            if !out.is_empty() {
-                out.push(' ');
+        let mut gap = false;
+        for &b in t.as_bytes() {
+            if matches!(b, b'\t'..=b'\r' | b' ') {
+                gap = !out.is_empty();
+                continue;
             }
-            let from = out.len();
-            out.push_str(std::str::from_utf8(w).unwrap_or_default());
-            out[from..].make_ascii_lowercase();
+            if gap {
+                out.push(' ');
+                gap = false;
+            }
+            out.push(char::from(b.to_ascii_lowercase()));
         }
     } else {
         for w in t.split_whitespace() {
@@ -203,12 +212,28 @@ pub struct PageOptions {
 /// Returns whether any fact was found outside the criteria, which tells a
 /// page from bare criteria.
 pub fn read(text: &str, t: &mut Trial, want_criteria: bool, opts: PageOptions) -> bool {
-    let tab = tables();
-    let mut lines = Vec::new();
-    for l in text.split_inclusive('\n') {
-        lines.push(Line { text: l.trim_end_matches(['\n', '\r']) });
+    read_lines(&Lines::new(text), t, want_criteria, opts)
+}
+
+/// A page cut into lines, each with its heading form ([`norm`]): made once
+/// for a text read more than one way.
+pub struct Lines<'a> {
+    lines: Vec<Line<'a>>,
+    norms: Vec<String>,
+}
+
+impl<'a> Lines<'a> {
+    pub fn new(text: &'a str) -> Lines<'a> {
+        let lines: Vec<Line<'a>> = text.split_inclusive('\n').map(|l| Line { text: l.trim_end_matches(['\n', '\r']) }).collect();
+        let norms = lines.iter().map(|l| norm(l.text)).collect();
+        Lines { lines, norms }
     }
-    let norms: Vec<String> = lines.iter().map(|l| norm(l.text)).collect();
+}
+
+/// [`read`] over a page already cut into lines.
+pub fn read_lines(page: &Lines<'_>, t: &mut Trial, want_criteria: bool, opts: PageOptions) -> bool {
+    let tab = tables();
+    let (lines, norms) = (&page.lines, &page.norms);
     // Without criteria to find (a markdown body whose criteria sat in a
     // fence), every line may hold facts.
     let region = if want_criteria { find_region(tab, &lines, &norms, opts) } else { None };
