@@ -182,6 +182,15 @@ fn skip_markup(s: &str, mut i: usize) -> usize {
 
 /// The lower-case first word of `s` (at most 16 characters).
 fn first_word(s: &str) -> String {
+    // Most words are ASCII: lower-cased byte by byte.
+    let b = s.as_bytes();
+    let mut n = 0;
+    while n < b.len() && n < 16 && b[n].is_ascii_alphanumeric() {
+        n += 1;
+    }
+    if n == 16 || n == b.len() || b[n].is_ascii() {
+        return s[..n].to_ascii_lowercase();
+    }
     s.chars().take_while(|c| c.is_alphanumeric()).take(16).flat_map(char::to_lowercase).collect()
 }
 
@@ -209,11 +218,12 @@ fn header_at_start(s: &str) -> Option<(HeaderKind, usize)> {
     let mut i = skip_markup(s, 0);
     // Most lines start with no header word: say so before trying each spelling.
     let plausible = |s: &str| p.header_first_words.binary_search(&first_word(s)).is_ok();
-    if !plausible(&s[i..]) && markers::read(&s[i..], Place::LineStart).is_empty() {
+    let lead = markers::read(&s[i..], Place::LineStart);
+    if !plausible(&s[i..]) && lead.is_empty() {
         return None;
     }
     // "A. Inclusion criteria", "1) Exclusion criteria:"
-    if let Some(m) = markers::read(&s[i..], Place::LineStart).first() {
+    if let Some(m) = lead.first() {
         if !m.style.is_bullet() {
             i = skip_markup(s, i + m.len);
         }
@@ -281,8 +291,7 @@ fn header_at_end(s: &str) -> Option<(HeaderKind, usize)> {
         return None;
     }
     // Every section phrase holds "clu" (inclusion, excluded, inclution).
-    let l = s.to_ascii_lowercase();
-    if !l.contains("clu") {
+    if !s.as_bytes().windows(3).any(|w| w.eq_ignore_ascii_case(b"clu")) {
         return None;
     }
     let start = skip_markup(s, 0);

@@ -143,6 +143,22 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
             i += 1;
             continue;
         }
+        // ASCII white space, hyphens and punctuation other than apostrophes
+        // too: what the general path below makes of them, without it.
+        if b.is_ascii() && !matches!(b, b'\'' | b'`') {
+            let (start, end) = (i as u32, i as u32 + 1);
+            i += 1;
+            if matches!(b, b'\t'..=b'\r' | b' ' | b'-') {
+                match out.last_mut() {
+                    Some(u) if u.lc == SEP => u.end = end,
+                    _ => out.push(Unit { lc: SEP, cs: SEP, class: Class::Other, start, end }),
+                }
+            } else {
+                let class = if b == b'_' { Class::Letter } else { Class::Other };
+                out.push(Unit { lc: b as char, cs: b as char, class, start, end });
+            }
+            continue;
+        }
         let start = i;
         let Some(c) = text[i..].chars().next() else { break };
         let end = i + c.len_utf8();
@@ -455,20 +471,27 @@ impl Trie {
         Trie { nodes, root_ascii }
     }
 
-    /// The node reached from `node` by the byte `b`.
-    #[inline]
+    /// The node reached from `node` by the byte `b`. The root's ASCII
+    /// children, where most look-ups end (a word starts no name), are read
+    /// here, in the caller's loop; the rest in [`Trie::child`].
+    #[inline(always)]
     fn step_byte(&self, node: u32, b: u8) -> Option<u32> {
         if node == 0 && b < 128 {
             let next = self.root_ascii[b as usize];
             return (next != NO_NODE).then_some(next);
         }
+        self.child(node, b)
+    }
+
+    #[inline(never)]
+    fn child(&self, node: u32, b: u8) -> Option<u32> {
         let n = &self.nodes[node as usize];
         let children = &self.nodes[n.first as usize..n.first as usize + n.count as usize];
         children.binary_search_by_key(&b, |c| c.label).ok().map(|at| n.first + at as u32)
     }
 
     /// The node reached from `node` by the character `c`.
-    #[inline]
+    #[inline(always)]
     pub fn step(&self, node: u32, c: char) -> Option<u32> {
         if c.is_ascii() {
             return self.step_byte(node, c as u8);
@@ -478,7 +501,7 @@ impl Trie {
     }
 
     /// The value of the synonym or stop phrase that ends at `node`.
-    #[inline]
+    #[inline(always)]
     pub fn term(&self, node: u32) -> Option<u32> {
         let v = self.nodes[node as usize].value;
         (v != NO_VALUE).then_some(v)

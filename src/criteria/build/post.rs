@@ -405,7 +405,7 @@ fn sex(ws: &[Word], section: crate::criteria::Section) -> Option<AppliesIf> {
     }
     for i in 0..ws.len() {
         // Most words start no phrase: one comparison of first words each.
-        if !p.sex_anywhere_words.iter().any(|ph| ph.first().is_some_and(|f| ws[i].is(f))) {
+        if !p.sex_anywhere_first.iter().any(|f| ws[i].is(f)) {
             continue;
         }
         for ph in &p.sex_anywhere_words {
