@@ -85,18 +85,25 @@ pub fn norm(line: &str) -> String {
     if t.is_ascii() {
         // The same words, lower case, single spaces, without decoding
         // characters: ASCII white space is 0x09..=0x0D and the space.
-        let mut gap = false;
-        for &b in t.as_bytes() {
-            if matches!(b, b'\t'..=b'\r' | b' ') {
-                gap = !out.is_empty();
-                continue;
+        let b = t.as_bytes();
+        let white = |b: u8| matches!(b, b'\t'..=b'\r' | b' ');
+        let mut i = 0;
+        while i < b.len() {
+            while i < b.len() && white(b[i]) {
+                i += 1;
             }
-            if gap {
-                out.push(' ');
-                gap = false;
+            let start = i;
+            while i < b.len() && !white(b[i]) {
+                i += 1;
             }
-            out.push(char::from(b.to_ascii_lowercase()));
+            if start < i {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(&t[start..i]);
+            }
         }
+        out.make_ascii_lowercase();
     } else {
         for w in t.split_whitespace() {
             if !out.is_empty() {
@@ -279,8 +286,16 @@ pub fn read_lines(page: &Lines<'_>, t: &mut Trial, want_criteria: bool, opts: Pa
         // exclusion header count.
         let mut in_exclusion = false;
         for i in r.start..r.end {
-            let head = lines.get(i).map_or(String::new(), |l| strip_bullets(l.text).trim_start().chars().take(16).collect::<String>().lower());
-            if head.starts_with("exclusion") || head.starts_with("non-inclusion") || head.starts_with("non inclusion") {
+            let opens = |head: &str| head.starts_with("exclusion") || head.starts_with("non-inclusion") || head.starts_with("non inclusion");
+            let line = lines.get(i).map_or("", |l| strip_bullets(l.text).trim_start());
+            let head = &line[..line.char_indices().nth(16).map_or(line.len(), |(k, _)| k)];
+            // ASCII (most lines) compared as it is; anything else lower-cased first.
+            let exclusion = if head.is_ascii() {
+                ["exclusion", "non-inclusion", "non inclusion"].iter().any(|p| head.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p)))
+            } else {
+                opens(&head.lower())
+            };
+            if exclusion {
                 in_exclusion = true;
             }
             if in_exclusion {
