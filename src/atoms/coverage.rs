@@ -34,7 +34,8 @@ pub fn judge(text: &str, spans: &[Span], atoms: &[Atom], accounted: &[Span]) -> 
         let mut words: Vec<(usize, usize)> = Vec::new();
         let mut start = None;
         for (i, c) in own.char_indices().chain(std::iter::once((own.len(), ' '))) {
-            let w = c.is_alphanumeric() || ((c == '\'' || c == '-') && start.is_some());
+            let alnum = if c.is_ascii() { c.is_ascii_alphanumeric() } else { c.is_alphanumeric() };
+            let w = alnum || ((c == '\'' || c == '-') && start.is_some());
             match (w, start) {
                 (true, None) => start = Some(i),
                 (false, Some(st)) => {
@@ -49,7 +50,12 @@ pub fn judge(text: &str, spans: &[Span], atoms: &[Atom], accounted: &[Span]) -> 
         // need no allocation of their own.
         let mut lower = String::new();
         for (k, &(ws, we)) in words.iter().enumerate() {
-            let word = own[ws..we].trim_end_matches(['-', '\'']);
+            // Trailing hyphens and apostrophes off (ASCII: byte by byte).
+            let mut end = we;
+            while end > ws && matches!(own.as_bytes()[end - 1], b'-' | b'\'') {
+                end -= 1;
+            }
+            let word = &own[ws..end];
             lower.clear();
             if word.is_ascii() {
                 lower.push_str(word);

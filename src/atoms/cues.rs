@@ -31,13 +31,12 @@ pub fn scan(f: &Folded, exprs: &[Expr]) -> Vec<CueHit> {
             i += 1;
             continue;
         }
-        let mut hit = None;
-        for (p, cue) in t.cue_index(c) {
-            if f.phrase_at(i, p) {
-                hit = Some((i + p.len(), *cue));
-                break;
-            }
-        }
+        // The longest phrase on word boundaries (a boundary is needed only
+        // where the phrase begins or ends with a word character), as
+        // `Folded::phrase_at` asks of each.
+        let left_ok = !c.is_alphanumeric() || i == 0 || !f.c[i - 1].is_alphanumeric();
+        let right_ok = |n: usize| !f.c[i + n - 1].is_alphanumeric() || !f.is_word(i + n);
+        let hit = if left_ok { t.cue_at(&f.c, i, right_ok).map(|(n, cue)| (i + n, cue)) } else { None };
         match hit {
             Some((b, cue)) => {
                 out.push(CueHit { a: i, b, cue });
@@ -47,4 +46,46 @@ pub fn scan(f: &Folded, exprs: &[Expr]) -> Vec<CueHit> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::lex::get;
+    use super::super::text::Folded;
+    use crate::span::Span;
+
+    /// The longest phrase at `i` as a scan of the whole table finds it,
+    /// longest first: what the trie must agree with.
+    fn by_table(f: &Folded, i: usize) -> Option<(usize, super::Cue)> {
+        get().cues.iter().find(|(p, _)| f.phrase_at(i, p)).map(|(p, c)| (p.len(), *c))
+    }
+
+    #[test]
+    fn the_trie_finds_what_the_table_does() {
+        // Every phrase, glued to others and standing alone, in upper and
+        // lower case, with prefixes and word characters around some.
+        let t = get();
+        let mut text = String::new();
+        for (k, (p, _)) in t.cues.iter().enumerate() {
+            let p: String = p.iter().collect();
+            text.push_str(&p);
+            text.push_str(match k % 4 {
+                0 => " ",
+                1 => "x ",
+                2 => ", NOT ",
+                _ => "",
+            });
+        }
+        let f = Folded::new(&text, Span::new(0, text.len()));
+        let mut found = 0;
+        for i in 0..f.len() {
+            let c = f.c[i];
+            let left_ok = !c.is_alphanumeric() || i == 0 || !f.c[i - 1].is_alphanumeric();
+            let right_ok = |n: usize| !f.c[i + n - 1].is_alphanumeric() || !f.is_word(i + n);
+            let trie = if left_ok { t.cue_at(&f.c, i, right_ok) } else { None };
+            assert_eq!(trie, by_table(&f, i), "at {i}: {:?}", f.string(i, (i + 30).min(f.len())));
+            found += usize::from(trie.is_some());
+        }
+        assert!(found > t.cues.len() / 2, "{found} phrases found");
+    }
 }

@@ -113,7 +113,7 @@ pub struct Tables {
     /// The tables' entries by the character a match at a given place must
     /// begin with (ends with, for comparators read backwards), so that a
     /// scan, which asks at nearly every word start, tries only those.
-    cues_by: ByChar,
+    cue_trie: CueTrie,
     units_by: ByChar,
     uln_by: ByChar,
     numbers_by: ByChar,
@@ -122,6 +122,72 @@ pub struct Tables {
     post_by: ByChar,
     pre_by: ByChar,
     pre_by_last: ByChar,
+}
+
+/// The cue phrases as a trie over their characters, so that the scan walks
+/// the text once at each place instead of trying every phrase that starts
+/// with its character. A node's children are one run of `nodes`, sorted
+/// by label.
+struct CueTrie {
+    nodes: Vec<CueNode>,
+    root_ascii: [u32; 128],
+}
+
+#[derive(Clone, Copy)]
+struct CueNode {
+    label: char,
+    first: u32,
+    count: u32,
+    /// The phrase that ends here (its index in the table), or [`NO_CUE`].
+    term: u32,
+}
+
+const NO_CUE: u32 = u32::MAX;
+const NO_CUE_NODE: u32 = u32::MAX;
+
+impl CueTrie {
+    fn new(phrases: &[(Vec<char>, Cue)]) -> CueTrie {
+        // By characters, equal phrases in table order (the sort is stable):
+        // the first of equal ones is the one a scan in table order finds.
+        let mut order: Vec<usize> = (0..phrases.len()).collect();
+        crate::sort::sort_by(&mut order, |&a, &b| phrases[a].0.cmp(&phrases[b].0));
+        let mut nodes = vec![CueNode { label: '\0', first: 0, count: 0, term: NO_CUE }];
+        // (node, the phrases below it as a range of `order`, its depth)
+        let mut queue = vec![(0u32, 0usize, order.len(), 0usize)];
+        while let Some((node, mut lo, hi, depth)) = queue.pop() {
+            let key = |k: usize| phrases[order[k]].0.get(depth).copied();
+            if lo < hi && key(lo).is_none() {
+                nodes[node as usize].term = order[lo] as u32;
+                while lo < hi && key(lo).is_none() {
+                    lo += 1;
+                }
+            }
+            let first = nodes.len() as u32;
+            let mut k = lo;
+            while k < hi {
+                let c = key(k).unwrap_or('\0');
+                let start = k;
+                while k < hi && key(k) == Some(c) {
+                    k += 1;
+                }
+                queue.push((nodes.len() as u32, start, k, depth + 1));
+                nodes.push(CueNode { label: c, first: 0, count: 0, term: NO_CUE });
+            }
+            let count = nodes.len() as u32 - first;
+            let n = &mut nodes[node as usize];
+            n.first = first;
+            n.count = count;
+        }
+        let mut root_ascii = [NO_CUE_NODE; 128];
+        let root = nodes[0];
+        for k in root.first..root.first + root.count {
+            let c = nodes[k as usize].label;
+            if c.is_ascii() {
+                root_ascii[c as usize] = k;
+            }
+        }
+        CueTrie { nodes, root_ascii }
+    }
 }
 
 /// The positions of a table's entries by one character of each, in table
@@ -168,9 +234,30 @@ impl ByChar {
 }
 
 impl Tables {
-    /// The cue phrases that begin with `c`, longest first.
-    pub fn cue_index(&self, c: char) -> impl Iterator<Item = &(Vec<char>, Cue)> {
-        self.cues_by.get(c).iter().map(|&k| &self.cues[k as usize])
+    /// The longest cue phrase written at `i` of `text` for which `ok` (given
+    /// its length) holds: its length and cue.
+    pub fn cue_at(&self, text: &[char], i: usize, ok: impl Fn(usize) -> bool) -> Option<(usize, Cue)> {
+        let t = &self.cue_trie;
+        let mut node = 0u32;
+        let mut best = None;
+        for (d, &c) in text.get(i..).unwrap_or_default().iter().enumerate() {
+            let next = if node == 0 && c.is_ascii() {
+                t.root_ascii[c as usize]
+            } else {
+                let n = &t.nodes[node as usize];
+                let kids = &t.nodes[n.first as usize..(n.first + n.count) as usize];
+                kids.binary_search_by_key(&c, |k| k.label).map_or(NO_CUE_NODE, |k| n.first + k as u32)
+            };
+            if next == NO_CUE_NODE {
+                break;
+            }
+            node = next;
+            let term = t.nodes[node as usize].term;
+            if term != NO_CUE && ok(d + 1) {
+                best = Some((d + 1, self.cues[term as usize].1));
+            }
+        }
+        best
     }
 
     /// The unit spellings that begin with `c`, longest first.
@@ -240,7 +327,7 @@ pub fn load() -> Tables {
         })
     };
     Tables {
-        cues_by: ByChar::new(cues.len(), |k| cues[k].0.first().copied()),
+        cue_trie: CueTrie::new(&cues),
         units_by: ByChar::new(units.len(), |k| units[k].0.first().copied()),
         uln_by: ByChar::new(uln.len(), |k| uln[k].0.first().copied()),
         numbers_by: ByChar::new(numbers.len(), |k| numbers[k].0.first().copied()),
