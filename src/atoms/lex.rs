@@ -270,6 +270,13 @@ impl Tables {
         self.uln_by.get(c).iter().map(|&k| &self.uln[k as usize])
     }
 
+    /// Whether a number word or a ULN phrase may begin with `c`: a digit
+    /// always may (it starts a number).
+    #[inline]
+    pub fn may_start_word_quantity(&self, c: char) -> bool {
+        c.is_ascii_digit() || !self.numbers_by.get(c).is_empty() || !self.uln_by.get(c).is_empty()
+    }
+
     /// The number words that begin with `c`, longest first.
     pub fn numbers_from(&self, c: char) -> impl Iterator<Item = &(Vec<char>, f64)> {
         self.numbers_by.get(c).iter().map(|&k| &self.numbers[k as usize])
