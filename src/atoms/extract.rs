@@ -201,18 +201,16 @@ impl<'t> Extractor<'t> {
             .collect();
         let exprs = quantity::scan(f);
         let cues = cues::scan(f, &exprs);
+        let mut clause = Vec::with_capacity(f.len());
         let mut n = 0u32;
-        let clause = (0..f.len())
-            .map(|i| {
-                let at = n;
-                let c = f.c[i];
-                let decimal = c == '.' && i > 0 && f.c[i - 1].is_ascii_digit() && f.get(i + 1).is_ascii_digit();
-                if matches!(c, ';' | '\n') || (c == '.' && !decimal) {
-                    n += 1;
-                }
-                at
-            })
-            .collect();
+        for i in 0..f.len() {
+            clause.push(n);
+            let c = f.c[i];
+            let decimal = c == '.' && i > 0 && f.c[i - 1].is_ascii_digit() && f.get(i + 1).is_ascii_digit();
+            if matches!(c, ';' | '\n') || (c == '.' && !decimal) {
+                n += 1;
+            }
+        }
         Extractor { text, f, hits, cues, exprs, clause }
     }
 

@@ -201,9 +201,15 @@ struct ByChar {
 }
 
 impl ByChar {
-    /// Indexes entry `k` (of `n`) under `key(k)`, when it has one.
-    fn new(n: usize, key: impl Fn(usize) -> Option<char>) -> ByChar {
-        let mut pairs: Vec<(char, u32)> = (0..n).filter_map(|k| key(k).map(|c| (c, k as u32))).collect();
+    /// Indexes each entry under its key, when it has one. (One copy of
+    /// this code for every table: the keys come through `dyn`.)
+    fn new(keys: &mut dyn Iterator<Item = Option<char>>) -> ByChar {
+        let mut pairs: Vec<(char, u32)> = Vec::new();
+        for (k, key) in keys.enumerate() {
+            if let Some(c) = key {
+                pairs.push((c, k as u32));
+            }
+        }
         // Stable: entries under one character keep the table's order.
         crate::sort::sort_by_key(&mut pairs, |p| p.0);
         let mut by = ByChar { ascii: vec![(0, 0); 128], other: Vec::new(), at: Vec::with_capacity(pairs.len()) };
@@ -325,19 +331,13 @@ pub fn load() -> Tables {
     let uln: Vec<(Vec<char>, bool)> = ULN.iter().map(|&(p, weak)| (chars(p), weak)).collect();
     let numbers: Vec<(Vec<char>, f64)> = NUMBERS.iter().map(|&(p, v)| (chars(p), v)).collect();
     let comparator = |post: bool, last: bool| {
-        ByChar::new(comparators.len(), |k| {
-            let (p, _, is_post) = &comparators[k];
-            if *is_post != post {
-                return None;
-            }
-            if last { p.last() } else { p.first() }.copied()
-        })
+        ByChar::new(&mut comparators.iter().map(|(p, _, is_post)| if *is_post != post { None } else if last { p.last().copied() } else { p.first().copied() }))
     };
     Tables {
         cue_trie: CueTrie::new(&cues),
-        units_by: ByChar::new(units.len(), |k| units[k].0.first().copied()),
-        uln_by: ByChar::new(uln.len(), |k| uln[k].0.first().copied()),
-        numbers_by: ByChar::new(numbers.len(), |k| numbers[k].0.first().copied()),
+        units_by: ByChar::new(&mut units.iter().map(|u| u.0.first().copied())),
+        uln_by: ByChar::new(&mut uln.iter().map(|u| u.0.first().copied())),
+        numbers_by: ByChar::new(&mut numbers.iter().map(|u| u.0.first().copied())),
         post_by: comparator(true, false),
         pre_by: comparator(false, false),
         pre_by_last: comparator(false, true),

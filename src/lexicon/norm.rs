@@ -496,8 +496,14 @@ impl Trie {
         if c.is_ascii() {
             return self.step_byte(node, c as u8);
         }
+        self.step_wide(node, c)
+    }
+
+    /// [`Trie::step`] by a character beyond ASCII: its UTF-8 bytes in turn.
+    #[inline(never)]
+    fn step_wide(&self, node: u32, c: char) -> Option<u32> {
         let mut buf = [0; 4];
-        c.encode_utf8(&mut buf).bytes().try_fold(node, |n, b| self.step_byte(n, b))
+        c.encode_utf8(&mut buf).bytes().try_fold(node, |n, b| self.child(n, b))
     }
 
     /// The value of the synonym or stop phrase that ends at `node`.
