@@ -399,6 +399,10 @@ pub fn pre_comparator_before(f: &Folded, i: usize) -> Option<(Comparator, usize)
 
 fn word_before(f: &Folded, i: usize, w: &str) -> Option<usize> {
     let k = f.skip_spaces_back(i);
+    // The last character rules out almost every word before counting.
+    if k == 0 || Some(f.c[k - 1]) != w.chars().next_back() {
+        return None;
+    }
     let n = w.chars().count();
     if k >= n && f.phrase_at_str(k - n, w) { Some(k - n) } else { None }
 }

@@ -1022,11 +1022,23 @@ pub(crate) fn fold_ws(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     if s.is_ascii() {
         // Without decoding characters: ASCII white space is 0x09..=0x0D and the space.
-        for w in s.as_bytes().split(|b| matches!(b, b'\t'..=b'\r' | b' ')).filter(|w| !w.is_empty()) {
-            if !out.is_empty() {
-                out.push(' ');
+        let b = s.as_bytes();
+        let white = |b: u8| matches!(b, b'\t'..=b'\r' | b' ');
+        let mut i = 0;
+        while i < b.len() {
+            while i < b.len() && white(b[i]) {
+                i += 1;
             }
-            out.push_str(std::str::from_utf8(w).unwrap_or_default());
+            let start = i;
+            while i < b.len() && !white(b[i]) {
+                i += 1;
+            }
+            if start < i {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(&s[start..i]);
+            }
         }
         return out;
     }

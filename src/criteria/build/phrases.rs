@@ -58,7 +58,8 @@ pub(crate) struct Phrases {
     /// Derived on load: the first words of `childbearing` and of the `appliesIf` patterns.
     pub childbearing_first: Vec<String>,
     pub applies_first: Vec<String>,
-    /// Derived on load: the first words of `sex_anywhere`.
+    /// Derived on load: the first words of `sex_leading` and of `sex_anywhere`.
+    pub sex_leading_first: Vec<String>,
     pub sex_anywhere_first: Vec<String>,
     /// Derived on load: `sex_leading` and `sex_anywhere` split at spaces, so
     /// matching them word by word allocates nothing.
@@ -110,6 +111,7 @@ pub(crate) fn get() -> &'static Phrases {
         };
         p.childbearing_first = firsts(p.childbearing_words.iter().collect());
         p.applies_first = firsts(p.applies_words.iter().map(|(b, _, _)| b).collect());
+        p.sex_leading_first = firsts(p.sex_leading_words.iter().collect());
         p.sex_anywhere_first = firsts(p.sex_anywhere_words.iter().collect());
         let mut first: Vec<String> = [&p.inclusion_headers, &p.exclusion_headers, &p.general_headers, &p.header_qualifiers]
             .into_iter()

@@ -389,7 +389,9 @@ fn sex(ws: &[Word], section: crate::criteria::Section) -> Option<AppliesIf> {
     // Leading (after a list marker), longest phrase first.
     let lead = ws.iter().position(|w| w.core.chars().any(char::is_alphabetic) && !(w.core.len() <= 3 && w.raw.ends_with(['.', ')']))).unwrap_or(0);
     let mut best: Option<usize> = None;
-    for ph in &p.sex_leading_words {
+    // Most criteria start with no such word: one comparison of first words.
+    let leading = if ws.get(lead).is_some_and(|w| p.sex_leading_first.iter().any(|f| w.is(f))) { p.sex_leading_words.as_slice() } else { &[] };
+    for ph in leading {
         let n = ph.len();
         if matches_at(lead, ph) && best.is_none_or(|b| n > b) {
             best = Some(n);
