@@ -162,7 +162,7 @@ if (browser && browser.firstVerdictMedianMs > 100) {
   notes.push(`first verdict: most of it is ${what}, ${f(ms)} ms; a page's first parse and check are mostly once-only work (compiling each function on its first call, about 390 KB of the 560 KB of code; building the lexicon, 16M instructions natively; the tables): the same page parsed again takes about 4 ms`);
 }
 if (wasm.parseMBs < 20) {
-  notes.push(`parse: ${f(parseNative.mbs)} MB/s native too; the extractor (src/atoms/) and the tree's post-processing (src/criteria/build/post.rs) take most of it`);
+  notes.push(`parse: ${f(parseNative.mbs)} MB/s native too; under callgrind (benches/profile.rs corpus 300: 1,019M instructions for 534 KB, 16M of them the lexicon's start) the atoms take 54% (the scanner 26%: thresholds 6%, the lexicon's names 8%, cue phrases 2%; placing and attaching atoms 18%; coverage 5%), laying out the tree 16%, its post-processing 12% (appliesIf 6%) and reading the text as a page 11%; no one function takes more than 3% of the instructions, so a large step needs fewer passes over the text rather than faster ones`);
 }
 if (peer && !peer.error && parseNative.mbs / peer.mbPerS < 10) {
   notes.push(`native / peer: the peer took ${f(peer.wallMs / 1000, 2)} s wall${peer.cpuMs === null ? '' : ` (${f(peer.cpuMs / 1000, 2)} s CPU)`} for ${f(peer.bytes / 1e6)} MB, its start and file I/O included; our native parse of the same texts ${f(parseNative.ms / 1000, 2)} s`);
