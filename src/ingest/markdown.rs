@@ -17,10 +17,10 @@ pub fn read(input: &str) -> Trial {
     match criteria {
         Some(c) => {
             t.eligibility_text = unescape(c.trim_matches('\n').trim_end());
-            let _ = page::read(&unescape(&rest), &mut t, false, page::PageOptions { markdown: true, bare: false });
+            let _ = page::read(&unescape(&rest), &mut t, false, page::PageOptions { markdown: true, ..Default::default() });
         }
         None => {
-            let _ = page::read(&unescape(body), &mut t, true, page::PageOptions { markdown: true, bare: false });
+            let _ = page::read(&unescape(body), &mut t, true, page::PageOptions { markdown: true, ..Default::default() });
         }
     }
     t.locations = locations(body);

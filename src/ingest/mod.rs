@@ -82,7 +82,7 @@ fn read_page_into(text: &str, format: Format, t: &mut Trial) {
     let known = std::mem::take(t);
     *t = Trial { format, ..known.clone() };
     let page = page::Lines::new(text);
-    let page_like = page::read_lines(&page, t, true, page::PageOptions::default());
+    let page_like = page::read_lines(&page, t, true, page::PageOptions { probe: true, ..Default::default() });
     if !page_like {
         // No page facts: the text is criteria as published, preamble
         // ("DISEASE CHARACTERISTICS:", "Part A") included.

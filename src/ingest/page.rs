@@ -212,6 +212,11 @@ pub struct PageOptions {
     /// The text is the criteria themselves, not a page around them: they
     /// start at its first line, header or not.
     pub bare: bool,
+    /// A first reading, to tell a page from bare criteria: when the text
+    /// holds no fact of a page, stop once the criteria are found
+    /// (`eligibility_text`), as a reader that goes on to read it as bare
+    /// criteria keeps nothing else of it.
+    pub probe: bool,
 }
 
 /// Reads the page `text` into `t`: facts into the fields `t` does not yet
@@ -258,9 +263,6 @@ pub fn read_lines(page: &Lines<'_>, t: &mut Trial, want_criteria: bool, opts: Pa
         t.eligibility_text = out.trim_start_matches(['\n', '\r']).to_string();
     }
     let outside = |i: usize| region.as_ref().is_none_or(|r| i < r.start || i >= r.end);
-    if want_criteria && t.locations.is_empty() {
-        t.locations = locations(tab, &lines, &norms, region.as_ref().map_or(0, |r| r.end));
-    }
     let mut found = Trial::default();
     scan_facts(tab, &lines, &norms, &mut found, &outside, region.as_ref().map(|r| r.start));
     // Ages and sex are written the same way as criteria ("Age: 18 and
@@ -273,6 +275,12 @@ pub fn read_lines(page: &Lines<'_>, t: &mut Trial, want_criteria: bool, opts: Pa
         || found.study_type.is_some()
         || found.start_date.is_some()
         || found.completion_date.is_some();
+    if opts.probe && !page_like {
+        return false;
+    }
+    if want_criteria && t.locations.is_empty() {
+        t.locations = locations(tab, &lines, &norms, region.as_ref().map_or(0, |r| r.end));
+    }
     merge(t, found);
     // Ages and sex written as criteria ("Age: 18~65 years old") are
     // eligibility facts too, when the page states them nowhere else and the
