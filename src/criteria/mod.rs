@@ -9,6 +9,7 @@ use crate::span::Span;
 mod build;
 
 pub use build::build;
+pub(crate) use build::fold_ws;
 
 /// One node of the criteria tree.
 ///

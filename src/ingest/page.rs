@@ -81,30 +81,14 @@ pub fn norm(line: &str) -> String {
     // Most lines have no emphasis: no copy for them.
     let t: std::borrow::Cow<'_, str> =
         if t.contains("**") || t.contains("__") { t.replace("**", "").replace("__", "").into() } else { t.into() };
-    let mut out = String::with_capacity(t.len());
+    let mut out;
     if t.is_ascii() {
-        // The same words, lower case, single spaces, without decoding
-        // characters: ASCII white space is 0x09..=0x0D and the space.
-        let b = t.as_bytes();
-        let white = |b: u8| matches!(b, b'\t'..=b'\r' | b' ');
-        let mut i = 0;
-        while i < b.len() {
-            while i < b.len() && white(b[i]) {
-                i += 1;
-            }
-            let start = i;
-            while i < b.len() && !white(b[i]) {
-                i += 1;
-            }
-            if start < i {
-                if !out.is_empty() {
-                    out.push(' ');
-                }
-                out.push_str(&t[start..i]);
-            }
-        }
+        // The same words, single spaces, then lower case, without decoding
+        // characters.
+        out = crate::criteria::fold_ws(&t);
         out.make_ascii_lowercase();
     } else {
+        out = String::with_capacity(t.len());
         for w in t.split_whitespace() {
             if !out.is_empty() {
                 out.push(' ');
