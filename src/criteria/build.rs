@@ -422,33 +422,36 @@ struct Plan {
 fn plan_sections(text: &str, lines: &[Line], diags: &mut Vec<Diagnostic>) -> Vec<Plan> {
     let mut plans: Vec<Plan> = Vec::new();
     let mut pre: Vec<Piece> = Vec::new();
-    let mut queue: Vec<Line> = Vec::new();
+    // Each line with its header when it was read already (a whole line
+    // is; the part before a header inside it is read again).
+    let mut queue: Vec<(Line, Option<Option<(HeaderKind, usize)>>)> = Vec::new();
     for &whole in lines {
         // "… (MAB) Exclusion Criteria:• Patient has …": a header inside the
         // line ends the text before it there.
         let mut line = whole;
         loop {
             let ws = Span::new(line.start, line.end).slice(text);
-            let from = header(ws).map_or(0, |(_, len)| len);
+            let head = header(ws);
+            let from = head.map_or(0, |(_, len)| len);
             match header_inside(&ws[from..]).map(|at| at + from) {
                 Some(at) if at > 0 && !ws[..at].trim().is_empty() => {
-                    queue.push(Line { end: line.start + ws[..at].trim_end().len(), ..line });
+                    queue.push((Line { end: line.start + ws[..at].trim_end().len(), ..line }, None));
                     line = Line { start: line.start + at, blank_before: false, ..line };
                 }
                 _ => {
-                    queue.push(line);
+                    queue.push((line, Some(head)));
                     break;
                 }
             }
         }
     }
-    for line in queue {
+    for (line, head) in queue {
         let s = Span::new(line.start, line.end).slice(text);
         let target = |plans: &mut Vec<Plan>, pre: &mut Vec<Piece>, piece: Piece| match plans.last_mut() {
             Some(p) => p.pieces.push(piece),
             None => pre.push(piece),
         };
-        match header(s) {
+        match head.unwrap_or_else(|| header(s)) {
             Some((HeaderKind::General, _)) => target(&mut plans, &mut pre, Piece { line, note: true }),
             Some((HeaderKind::Section(section), len)) => {
                 let head = Span::new(line.start, line.start + len);
