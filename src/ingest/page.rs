@@ -25,13 +25,34 @@ include!(concat!(env!("OUT_DIR"), "/page_tables.rs"));
 /// standard one, over the fixed contents of data files.
 type Set = HashSet<String, BuildHasherDefault<crate::atoms::lex::Fnv>>;
 
+/// A set of lines in their heading form ([`norm`]) that knows its longest:
+/// most lines of a page are longer, and are told apart without hashing.
+struct LineSet {
+    set: Set,
+    longest: usize,
+}
+
+impl LineSet {
+    fn new(lines: &[&str]) -> LineSet {
+        LineSet { set: lines.iter().map(|s| s.to_string()).collect(), longest: lines.iter().map(|s| s.len()).max().unwrap_or(0) }
+    }
+
+    fn contains(&self, line: &str) -> bool {
+        line.len() <= self.longest && self.set.contains(line)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &String> {
+        self.set.iter()
+    }
+}
+
 struct Tables {
-    headers: Set,
-    fallback: Set,
-    ends: Set,
-    chrome: Set,
+    headers: LineSet,
+    fallback: LineSet,
+    ends: LineSet,
+    chrome: LineSet,
     /// End sections that list the trial's sites.
-    location_sections: Set,
+    location_sections: LineSet,
     /// (label, field), longest label first so that "Ages" wins over "Age".
     labels: Vec<(String, Field)>,
     /// Indices into `labels`, in their order, by the label's first byte in
@@ -53,13 +74,12 @@ fn tables() -> &'static Tables {
                 None => by_first.iter_mut().for_each(|v| v.push(k)),
             }
         }
-        let set = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Set>();
         Tables {
-            headers: set(CRITERIA_HEADERS),
-            fallback: set(FALLBACK_HEADERS),
-            ends: set(END_SECTIONS),
-            chrome: set(CHROME_LINES),
-            location_sections: set(LOCATION_SECTIONS),
+            headers: LineSet::new(CRITERIA_HEADERS),
+            fallback: LineSet::new(FALLBACK_HEADERS),
+            ends: LineSet::new(END_SECTIONS),
+            chrome: LineSet::new(CHROME_LINES),
+            location_sections: LineSet::new(LOCATION_SECTIONS),
             labels,
             by_first,
         }
@@ -695,7 +715,7 @@ mod tests {
     fn data_files_are_normalised_and_unambiguous() {
         let t = tables();
         for set in [&t.headers, &t.fallback, &t.ends, &t.chrome, &t.location_sections] {
-            for e in set {
+            for e in set.iter() {
                 assert_eq!(&norm(e), e, "{e:?} is not in normal form");
             }
         }
@@ -704,7 +724,7 @@ mod tests {
             assert_eq!(l, &l.to_lowercase(), "{l:?}");
             assert!(seen.insert(l.clone()), "label {l:?} names two fields");
         }
-        for h in t.headers.iter().chain(&t.fallback) {
+        for h in t.headers.iter().chain(t.fallback.iter()) {
             assert!(!t.ends.contains(h), "{h:?} both opens and ends the criteria");
         }
     }
