@@ -1027,6 +1027,22 @@ pub(crate) fn fold_ws(s: &str) -> String {
         // Without decoding characters: ASCII white space is 0x09..=0x0D and the space.
         let b = s.as_bytes();
         let white = |b: u8| matches!(b, b'\t'..=b'\r' | b' ');
+        // Most text is folded already (single spaces, none at either end):
+        // copied as it is.
+        let mut after_white = true;
+        let mut folded = true;
+        for &c in b {
+            let w = white(c);
+            if w && (after_white || c != b' ') {
+                folded = false;
+                break;
+            }
+            after_white = w;
+        }
+        if folded && !after_white {
+            out.push_str(s);
+            return out;
+        }
         let mut i = 0;
         while i < b.len() {
             while i < b.len() && white(b[i]) {
@@ -1057,6 +1073,13 @@ pub(crate) fn fold_ws(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fold_ws_joins_the_words_with_single_spaces() {
+        for s in ["", " ", "a", "a b", " a b", "a b ", "a  b", "a\tb", "a \n b", "a\u{b}b", "\t", "x y z  ", "naïve  café", "a\u{a0}b", "a\u{1c}b"] {
+            assert_eq!(fold_ws(s), s.split_whitespace().collect::<Vec<_>>().join(" "), "{s:?}");
+        }
+    }
 
     #[test]
     fn reads_headers() {
