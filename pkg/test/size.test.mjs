@@ -41,9 +41,9 @@
 // of a trial kept apart unmerged: about 17% fewer instructions per check
 // for 1.7 KB more, 352.1 KB (gzip -9, as measured here). The scanner's
 // tables indexed by character, its cue phrases as a trie and the other
-// changes that took a quarter off the parse's instructions (1,336M to
-// 1,019M for 300 corpus trials under callgrind): 352.4 to 354.6 KB, a
-// trade made on purpose and measured. The budget
+// changes that took 28% off the parse's instructions (1,336M to 957M for
+// 300 corpus trials under callgrind): 352.4 to 355.0 KB, a trade made on
+// purpose and measured. The budget
 // holds today's size with a small margin so that growth is caught; bring it
 // down to 300_000 as the module shrinks. Speed for size, measured on the
 // 376 KB build (gzip -9 sizes; parse of 1,500 corpus trials in Node): "z"
@@ -55,7 +55,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-const BUDGET = 355_000;
+const BUDGET = 355_500;
 const TARGET = 300_000;
 const WASM = new URL('../dist/trialsieve_bg.wasm', import.meta.url);
 
