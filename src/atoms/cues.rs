@@ -31,12 +31,9 @@ pub fn scan(f: &Folded, exprs: &[Expr]) -> Vec<CueHit> {
             i += 1;
             continue;
         }
-        // The longest phrase on word boundaries (a boundary is needed only
-        // where the phrase begins or ends with a word character), as
-        // `Folded::phrase_at` asks of each.
-        let left_ok = !c.is_alphanumeric() || i == 0 || !f.c[i - 1].is_alphanumeric();
-        let right_ok = |n: usize| !f.c[i + n - 1].is_alphanumeric() || !f.is_word(i + n);
-        let hit = if left_ok { t.cue_at(&f.c, i, right_ok).map(|(n, cue)| (i + n, cue)) } else { None };
+        // The longest phrase on word boundaries, as `Folded::phrase_at`
+        // asks of each.
+        let hit = t.cue_at(&f.c, i, |n| f.bounded(i, n)).map(|(n, cue)| (i + n, cue));
         match hit {
             Some((b, cue)) => {
                 out.push(CueHit { a: i, b, cue });
@@ -79,10 +76,7 @@ mod tests {
         let f = Folded::new(&text, Span::new(0, text.len()));
         let mut found = 0;
         for i in 0..f.len() {
-            let c = f.c[i];
-            let left_ok = !c.is_alphanumeric() || i == 0 || !f.c[i - 1].is_alphanumeric();
-            let right_ok = |n: usize| !f.c[i + n - 1].is_alphanumeric() || !f.is_word(i + n);
-            let trie = if left_ok { t.cue_at(&f.c, i, right_ok) } else { None };
+            let trie = t.cue_at(&f.c, i, |n| f.bounded(i, n));
             assert_eq!(trie, by_table(&f, i), "at {i}: {:?}", f.string(i, (i + 30).min(f.len())));
             found += usize::from(trie.is_some());
         }

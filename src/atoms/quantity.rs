@@ -51,15 +51,7 @@ pub fn scan(f: &Folded) -> Vec<Expr> {
         let starts = if f.get(i).is_ascii_digit() { !glued_to_name(f, i) } else { f.is_word(i) && (i == 0 || !f.is_word(i - 1)) };
         // A word whose first letter starts no number word and no ULN
         // phrase (most words) starts nothing read here.
-        if starts && !get().may_start_word_quantity(f.get(i)) {
-            let mut j = i + 1;
-            while j < f.len() && (f.is_word(j) || (f.get(j) == '.' && f.get(j + 1).is_ascii_digit())) {
-                j += 1;
-            }
-            i = j;
-            continue;
-        }
-        if starts {
+        if starts && get().may_start_word_quantity(f.get(i)) {
             if let Some(e) = bare_uln_at(f, i, last_end) {
                 i = e.b.max(i + 1);
                 last_end = e.b;
@@ -72,6 +64,8 @@ pub fn scan(f: &Folded) -> Vec<Expr> {
                 out.push(e);
                 continue;
             }
+        }
+        if starts {
             // Skip the rest of this word or number.
             let mut j = i + 1;
             while j < f.len() && (f.is_word(j) || (f.get(j) == '.' && f.get(j + 1).is_ascii_digit())) {

@@ -193,11 +193,15 @@ impl Folded {
     #[inline(never)]
     fn phrase_rest(&self, i: usize, phrase: &[char]) -> bool {
         let n = phrase.len();
-        if self.c[i..i + n] != *phrase {
-            return false;
-        }
-        let left_ok = !phrase[0].is_alphanumeric() || i == 0 || !self.c[i - 1].is_alphanumeric();
-        let right_ok = !phrase[n - 1].is_alphanumeric() || !self.is_word(i + n);
+        self.c[i..i + n] == *phrase && self.bounded(i, n)
+    }
+
+    /// Whether the `n` characters at `i` stand on word boundaries, as
+    /// [`Folded::phrase_at`] asks of a phrase found there: a boundary is
+    /// needed only where they begin or end with a word character.
+    pub fn bounded(&self, i: usize, n: usize) -> bool {
+        let left_ok = !self.c[i].is_alphanumeric() || i == 0 || !self.c[i - 1].is_alphanumeric();
+        let right_ok = !self.c[i + n - 1].is_alphanumeric() || !self.is_word(i + n);
         left_ok && right_ok
     }
 

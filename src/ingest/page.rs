@@ -298,14 +298,15 @@ pub fn read_lines(page: &Lines<'_>, t: &mut Trial, want_criteria: bool, opts: Pa
         // exclusion header count.
         let mut in_exclusion = false;
         for i in r.start..r.end {
-            let opens = |head: &str| head.starts_with("exclusion") || head.starts_with("non-inclusion") || head.starts_with("non inclusion");
+            const OPENS: [&str; 3] = ["exclusion", "non-inclusion", "non inclusion"];
             let line = lines.get(i).map_or("", |l| strip_bullets(l.text).trim_start());
             let head = &line[..line.char_indices().nth(16).map_or(line.len(), |(k, _)| k)];
             // ASCII (most lines) compared as it is; anything else lower-cased first.
             let exclusion = if head.is_ascii() {
-                ["exclusion", "non-inclusion", "non inclusion"].iter().any(|p| head.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p)))
+                OPENS.iter().any(|p| head.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p)))
             } else {
-                opens(&head.lower())
+                let lower = head.lower();
+                OPENS.iter().any(|p| lower.starts_with(p))
             };
             if exclusion {
                 in_exclusion = true;

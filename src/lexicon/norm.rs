@@ -128,6 +128,14 @@ fn lower(c: char) -> char {
     }
 }
 
+/// A separator from `start` to `end`: a run of them is one unit.
+fn push_separator(out: &mut Vec<Unit>, start: u32, end: u32) {
+    match out.last_mut() {
+        Some(u) if u.lc == SEP => u.end = end,
+        _ => out.push(Unit { lc: SEP, cs: SEP, class: Class::Other, start, end }),
+    }
+}
+
 /// Normalises `text` into units. Linear in the length of the text.
 pub(crate) fn units(text: &str) -> Vec<Unit> {
     let mut out: Vec<Unit> = Vec::with_capacity(text.len());
@@ -149,10 +157,7 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
             let (start, end) = (i as u32, i as u32 + 1);
             i += 1;
             if matches!(b, b'\t'..=b'\r' | b' ' | b'-') {
-                match out.last_mut() {
-                    Some(u) if u.lc == SEP => u.end = end,
-                    _ => out.push(Unit { lc: SEP, cs: SEP, class: Class::Other, start, end }),
-                }
+                push_separator(&mut out, start, end);
             } else {
                 let class = if b == b'_' { Class::Letter } else { Class::Other };
                 out.push(Unit { lc: b as char, cs: b as char, class, start, end });
@@ -168,11 +173,7 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
             continue;
         }
         if is_separator(c) {
-            match out.last_mut() {
-                // A run of separators is one unit.
-                Some(u) if u.lc == SEP => u.end = end as u32,
-                _ => out.push(Unit { lc: SEP, cs: SEP, class: Class::Other, start: start as u32, end: end as u32 }),
-            }
+            push_separator(&mut out, start as u32, end as u32);
             continue;
         }
         if is_apostrophe(c) {
