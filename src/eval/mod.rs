@@ -431,6 +431,8 @@ struct Walk<'t, 'a, 'b> {
     asks: Vec<Ask<'t>>,
     /// The nodes' results, in pre-order.
     res: Vec<Res>,
+    /// Their reasons and facts, where there are any ([`Res::note`]).
+    notes: Vec<Note>,
 }
 
 /// The result of one node of a walk. A walk keeps them in pre-order (a
@@ -438,10 +440,26 @@ struct Walk<'t, 'a, 'b> {
 pub(crate) struct Res {
     pub status: Status,
     pub to_confirm: bool,
-    pub reason: String,
-    facts: Vec<Fact>,
+    /// Where the node's reason and facts are among the walk's notes;
+    /// [`NO_NOTE`] when it has neither (most nodes of a lean walk).
+    note: u32,
     /// Where the node's subtree ends among the walk's results.
     pub end: usize,
+}
+
+/// A node's reason and facts, kept apart from its status: a lean walk
+/// writes few, and a result stays small to move.
+#[derive(Default)]
+pub(crate) struct Note {
+    reason: String,
+    facts: Vec<Fact>,
+}
+
+const NO_NOTE: u32 = u32::MAX;
+
+/// The reason of result `r` among a walk's `notes` ("" when it has none).
+pub(crate) fn reason_of<'n>(notes: &'n [Note], r: &Res) -> &'n str {
+    notes.get(r.note as usize).map_or("", |n| n.reason.as_str())
 }
 
 /// The results of the nodes side by side from `first` up to `end` among
@@ -467,6 +485,7 @@ pub(crate) struct Walked<'t> {
     pub verdict: Verdict,
     pub structured: Vec<CriterionResult>,
     pub res: Vec<Res>,
+    pub notes: Vec<Note>,
     questions: Vec<Asked<'t>>,
     to_confirm: Vec<CriterionRef>,
 }
@@ -511,32 +530,33 @@ fn walk_trial<'t>(trial: &'t Trial, prep: &'t Prepared, ctx: &Ctx, memo: &mut at
         Status::Pass | Status::NotApplicable if has_criteria => Verdict::Eligible,
         _ => Verdict::Undetermined,
     };
-    Walked { trial, verdict, structured, res, questions: w.questions, to_confirm: w.to_confirm }
+    Walked { trial, verdict, structured, res, notes: w.notes, questions: w.questions, to_confirm: w.to_confirm }
 }
 
 impl Walked<'_> {
     /// The criteria a fail comes from ([`failing`]).
     pub fn failing(&self) -> Vec<CriterionRef> {
-        failing(&self.structured, &self.res, &self.trial.criteria)
+        failing(&self.structured, &self.res, &self.notes, &self.trial.criteria)
     }
 
     /// The evaluation, and the results' buffer, emptied, for the next walk.
     fn into_evaluation(mut self) -> (Evaluation, Vec<Res>) {
-        fn tree(res: &mut [Res], slot: usize, c: &Criterion) -> CriterionResult {
+        fn tree(res: &[Res], notes: &mut [Note], slot: usize, c: &Criterion) -> CriterionResult {
             let mut k = slot + 1;
             let mut children = Vec::with_capacity(c.children.len());
             for ch in &c.children {
-                children.push(tree(res, k, ch));
+                children.push(tree(res, notes, k, ch));
                 k = res[k].end;
             }
-            let r = &mut res[slot];
+            let r = &res[slot];
+            let note = notes.get_mut(r.note as usize).map(std::mem::take).unwrap_or_default();
             CriterionResult {
                 id: c.id.clone(),
                 section: c.section,
                 status: r.status,
-                reason: std::mem::take(&mut r.reason),
+                reason: note.reason,
                 span: c.span,
-                facts: std::mem::take(&mut r.facts),
+                facts: note.facts,
                 to_confirm: r.to_confirm,
                 children,
             }
@@ -560,7 +580,7 @@ impl Walked<'_> {
         let mut criteria = self.structured;
         let mut k = 0;
         for c in &self.trial.criteria {
-            criteria.push(tree(&mut self.res, k, c));
+            criteria.push(tree(&self.res, &mut self.notes, k, c));
             k = self.res[k].end;
         }
         self.res.clear();
@@ -583,11 +603,11 @@ impl Walked<'_> {
 /// reached through failing groups and through the cohorts (which decide
 /// apart from their section). `res` are a walk's results for `criteria`,
 /// `structured` those for the trial's structured limits.
-fn failing(structured: &[CriterionResult], res: &[Res], criteria: &[Criterion]) -> Vec<CriterionRef> {
+fn failing(structured: &[CriterionResult], res: &[Res], notes: &[Note], criteria: &[Criterion]) -> Vec<CriterionRef> {
     fn has_cohort(c: &Criterion) -> bool {
         c.kind == NodeKind::Cohort || c.children.iter().any(has_cohort)
     }
-    fn walk(res: &[Res], slot: usize, c: &Criterion, out: &mut Vec<CriterionRef>) {
+    fn walk(res: &[Res], notes: &[Note], slot: usize, c: &Criterion, out: &mut Vec<CriterionRef>) {
         let r = &res[slot];
         if !(r.status == Status::Fail || has_cohort(c)) || r.to_confirm {
             return;
@@ -595,11 +615,11 @@ fn failing(structured: &[CriterionResult], res: &[Res], criteria: &[Criterion]) 
         let before = out.len();
         let mut k = slot + 1;
         for ch in &c.children {
-            walk(res, k, ch, out);
+            walk(res, notes, k, ch, out);
             k = res[k].end;
         }
         if r.status == Status::Fail && out.len() == before {
-            out.push(CriterionRef { id: c.id.clone(), text: r.reason.clone(), span: c.span });
+            out.push(CriterionRef { id: c.id.clone(), text: reason_of(notes, r).to_string(), span: c.span });
         }
     }
     let mut out = Vec::new();
@@ -610,7 +630,7 @@ fn failing(structured: &[CriterionResult], res: &[Res], criteria: &[Criterion]) 
     }
     let mut k = 0;
     for c in criteria {
-        walk(res, k, c, &mut out);
+        walk(res, notes, k, c, &mut out);
         k = res[k].end;
     }
     out
@@ -843,6 +863,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
             judged: Vec::new(),
             asks: Vec::new(),
             res: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
@@ -875,7 +896,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
     fn node(&mut self, c: &'t Criterion, cohort: Option<&str>, at: usize) -> usize {
         let cohort_here = if c.kind == NodeKind::Cohort { c.cohort.as_deref().or(Some(c.id.as_str())) } else { None };
         let slot = self.res.len();
-        self.res.push(Res { status: Status::NotApplicable, to_confirm: false, reason: String::new(), facts: Vec::new(), end: slot + 1 });
+        self.res.push(Res { status: Status::NotApplicable, to_confirm: false, note: NO_NOTE, end: slot + 1 });
         let mut next = at + 1;
         for ch in &c.children {
             self.node(ch, cohort_here.or(cohort), next);
@@ -935,7 +956,15 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
         }
         // appliesIf: a criterion for patients the patient is not among does not apply.
         if let Some(ai) = &c.applies_if {
-            let (t, why, q) = self.applies(ai, c.section);
+            let own;
+            let how = match self.prep.nodes.get(at) {
+                Some(n) => &n.applies,
+                None => {
+                    own = Applies::of(ai);
+                    &own
+                }
+            };
+            let (t, why, q) = self.applies(ai, how, c.section);
             match t {
                 Truth::No => {
                     status = Status::NotApplicable;
@@ -967,7 +996,13 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
         if let Some(name) = cohort_here {
             self.cohorts.entry(name.to_string()).or_default().push(status);
         }
-        self.res[slot] = Res { status, to_confirm, reason, facts, end };
+        let note = if reason.is_empty() && facts.is_empty() {
+            NO_NOTE
+        } else {
+            self.notes.push(Note { reason, facts });
+            (self.notes.len() - 1) as u32
+        };
+        self.res[slot] = Res { status, to_confirm, note, end };
         slot
     }
 
@@ -1076,66 +1111,15 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
                 continue;
             }
             // Exceptions of the same kind take matching facts out; others
-            // waive the atom. Most criteria have none: no atom is looked at
-            // twice then.
-            let excepts: Vec<(&crate::atoms::Atom, usize)> =
-                if any_except { c.atoms.iter().enumerate().filter(|(_, e)| e.excepts == Some(i)).map(|(j, e)| (e, j)).collect() } else { Vec::new() };
-            // The keys of the exceptions of the same kind, worked out when
-            // the trial was prepared: those of the one exception as they
-            // are, of several together (their order does not matter).
-            let mut one: &[String] = &[];
-            let mut several: Vec<String> = Vec::new();
-            let mut waivers = Vec::new();
-            for &(e, j) in &excepts {
-                if e.kind == a.kind && a.kind != AtomKind::Measurement {
-                    if !one.is_empty() || !several.is_empty() {
-                        several.extend(one.iter().cloned());
-                        several.extend(infos[j].keys().iter().cloned());
-                        one = &[];
-                    } else {
-                        one = infos[j].keys();
-                    }
-                } else {
-                    waivers.push((e, j));
-                }
-            }
-            let except_keys: &[String] = if several.is_empty() { one } else { &several };
+            // waive the atom. Most criteria have none: the memo's outcome
+            // is borrowed as it is then.
             let owned;
-            let o: &atom::Outcome = if except_keys.is_empty() && waivers.is_empty() {
-                // The common case: borrowed from the memo, copied only in part.
-                self.memo.get(a, &infos[i], c.section, ctx, lean)
-            } else {
-                let mut o = if except_keys.is_empty() {
-                    self.memo.get(a, &infos[i], c.section, ctx, lean).clone()
-                } else {
-                    atom::judge(a, &infos[i], c.section, ctx, except_keys)
-                };
-                for (e, ei) in waivers {
-                    let eo = self.memo.get(e, &infos[ei], c.section, ctx, lean);
-                    match eo.truth {
-                        Truth::Yes => {
-                            o.truth = neutral;
-                            if !lean {
-                                o.reason = format!("{} — waived: {}", o.reason, eo.reason);
-                            }
-                            o.facts.extend(eo.facts.iter().cloned());
-                        }
-                        Truth::Unknown if o.truth != neutral => {
-                            o.truth = Truth::Unknown;
-                            if !lean {
-                                o.reason = format!("{}, unless {}", o.reason, eo.reason);
-                            }
-                            o.questions.extend(eo.questions.iter().cloned());
-                        }
-                        _ => {}
-                    }
+            let o: &atom::Outcome = match if any_except { self.excepted(c, i, infos, neutral) } else { None } {
+                Some(o) => {
+                    owned = o;
+                    &owned
                 }
-                if !except_keys.is_empty() && !lean {
-                    let names: Vec<String> = excepts.iter().filter(|(e, _)| e.kind == a.kind).map(|(e, _)| atom::concept_name(e).to_string()).collect();
-                    o.reason = format!("{} (not counting {})", o.reason, names.join(", "));
-                }
-                owned = o;
-                &owned
+                None => self.memo.get(a, &infos[i], c.section, ctx, lean),
             };
             confirm |= o.confirm;
             // "No X" opening an exclusion: it excludes when X is present.
@@ -1226,68 +1210,171 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
         (status, reason, facts, false)
     }
 
-    fn applies(&mut self, ai: &crate::criteria::AppliesIf, section: Section) -> (Truth, String, Vec<Ask<'static>>) {
+    /// The outcome of atom `i` of `c` with its exceptions applied, when it
+    /// has any: exceptions of the same kind take matching facts out, others
+    /// waive the atom (`neutral` is the truth that leaves the criterion as
+    /// the other atoms make it).
+    #[inline(never)]
+    fn excepted(&mut self, c: &'t Criterion, i: usize, infos: &[atom::AtomInfo], neutral: Truth) -> Option<atom::Outcome> {
         let ctx = self.ctx;
+        let lean = self.lean;
+        let a = &c.atoms[i];
+        let excepts: Vec<(&crate::atoms::Atom, usize)> = c.atoms.iter().enumerate().filter(|(_, e)| e.excepts == Some(i)).map(|(j, e)| (e, j)).collect();
+        // The keys of the exceptions of the same kind, worked out when the
+        // trial was prepared: those of the one exception as they are, of
+        // several together (their order does not matter).
+        let mut one: &[String] = &[];
+        let mut several: Vec<String> = Vec::new();
+        let mut waivers = Vec::new();
+        for &(e, j) in &excepts {
+            if e.kind == a.kind && a.kind != AtomKind::Measurement {
+                if !one.is_empty() || !several.is_empty() {
+                    several.extend(one.iter().cloned());
+                    several.extend(infos[j].keys().iter().cloned());
+                    one = &[];
+                } else {
+                    one = infos[j].keys();
+                }
+            } else {
+                waivers.push((e, j));
+            }
+        }
+        let except_keys: &[String] = if several.is_empty() { one } else { &several };
+        if except_keys.is_empty() && waivers.is_empty() {
+            // None of them bears on this atom: the memo's outcome stands.
+            return None;
+        }
+        let mut o = if except_keys.is_empty() {
+            self.memo.get(a, &infos[i], c.section, ctx, lean).clone()
+        } else {
+            atom::judge(a, &infos[i], c.section, ctx, except_keys)
+        };
+        for (e, ei) in waivers {
+            let eo = self.memo.get(e, &infos[ei], c.section, ctx, lean);
+            match eo.truth {
+                Truth::Yes => {
+                    o.truth = neutral;
+                    if !lean {
+                        o.reason = format!("{} — waived: {}", o.reason, eo.reason);
+                    }
+                    o.facts.extend(eo.facts.iter().cloned());
+                }
+                Truth::Unknown if o.truth != neutral => {
+                    o.truth = Truth::Unknown;
+                    if !lean {
+                        o.reason = format!("{}, unless {}", o.reason, eo.reason);
+                    }
+                    o.questions.extend(eo.questions.iter().cloned());
+                }
+                _ => {}
+            }
+        }
+        if !except_keys.is_empty() && !lean {
+            let names: Vec<String> = excepts.iter().filter(|(e, _)| e.kind == a.kind).map(|(e, _)| atom::concept_name(e).to_string()).collect();
+            o.reason = format!("{} (not counting {})", o.reason, names.join(", "));
+        }
+        Some(o)
+    }
+    /// Whether the patient is among those appliesIf `ai` names, read as
+    /// `how` says; why (not written in a lean walk), and the questions
+    /// that would settle it.
+    fn applies(&mut self, ai: &crate::criteria::AppliesIf, how: &Applies, section: Section) -> (Truth, String, Vec<Ask<'t>>) {
+        let ctx = self.ctx;
+        let lean = self.lean;
+        let why = |among: bool| {
+            if lean {
+                String::new()
+            } else if among {
+                format!("applies to \"{}\"", ai.text)
+            } else {
+                format!("the patient is not among \"{}\"", ai.text)
+            }
+        };
+        match how {
+            Applies::Sex { want, childbearing, subset } => {
+                let sex_t = match ctx.sex() {
+                    Some((s, _)) => Truth::from(s == *want),
+                    None => Truth::Unknown,
+                };
+                if sex_t == Truth::No {
+                    return (Truth::No, why(false), Vec::new());
+                }
+                if *childbearing {
+                    let t = match ctx.p.answers.get("childbearing") {
+                        Some(serde_json::Value::Bool(b)) => Truth::from(*b),
+                        _ if ctx.p.pregnant == Some(true) => Truth::Yes,
+                        _ => Truth::Unknown,
+                    };
+                    let t = sex_t.and(t);
+                    let qs = if t == Truth::Unknown && sex_t != Truth::Unknown {
+                        vec![shared(Question {
+                            id: "childbearing".into(),
+                            text: "Could the patient become pregnant (of childbearing potential)?".into(),
+                            answer: AnswerKind::YesNo,
+                            units: Vec::new(),
+                            choices: Vec::new(),
+                            criteria: Vec::new(),
+                            trials: Vec::new(),
+                        })]
+                    } else if sex_t == Truth::Unknown {
+                        vec![shared(atom::sex_question())]
+                    } else {
+                        Vec::new()
+                    };
+                    return (t, why(true), qs);
+                }
+                let qs = if sex_t == Truth::Unknown { vec![shared(atom::sex_question())] } else { Vec::new() };
+                // "Menstruating women", "postmenopausal women": some of that sex only.
+                if *subset && sex_t == Truth::Yes {
+                    let why = if lean { String::new() } else { format!("applies to \"{}\" (whether the patient is among them is not known)", ai.text) };
+                    return (Truth::Unknown, why, qs);
+                }
+                (sex_t, why(true), qs)
+            }
+            Applies::Concept(x) => {
+                let (a, info) = &**x;
+                let o = self.memo.get(a, info, section, ctx, lean);
+                let qs = o.questions.iter().map(|(q, key)| Ask::Shared(q.clone(), *key)).collect();
+                let t = o.truth;
+                (t, why(t != Truth::No), qs)
+            }
+            Applies::Unread => (Truth::Unknown, why(true), Vec::new()),
+        }
+    }
+}
+
+/// How an appliesIf phrase is read, worked out when the trial is prepared:
+/// as a sex (and childbearing potential), as a concept the record is
+/// searched for, or not at all.
+#[derive(Clone, Debug)]
+enum Applies {
+    /// `subset`: some patients of that sex only ("menstruating women").
+    Sex { want: Sex, childbearing: bool, subset: bool },
+    Concept(Box<(crate::atoms::Atom, atom::AtomInfo)>),
+    Unread,
+}
+
+impl Applies {
+    fn of(ai: &crate::criteria::AppliesIf) -> Applies {
         let kind = ai.kind.as_deref().unwrap_or("condition");
         let text = ai.text.lower();
         let is_female_text = ["women", "woman", "female", "girls"].iter().any(|w| text.contains(w));
         let is_male_text = !is_female_text && ["men", "man", "male", "males", "boys"].iter().any(|w| text.split(|c: char| !c.is_alphanumeric()).any(|x| x == *w));
         if kind == "sex" || kind == "childbearing" || is_female_text || is_male_text {
-            let sex = ctx.sex().map(|s| s.0);
-            let want = if is_male_text { Sex::Male } else { Sex::Female };
-            let sex_t = match sex {
-                Some(s) => Truth::from(s == want),
-                None => Truth::Unknown,
+            return Applies::Sex {
+                want: if is_male_text { Sex::Male } else { Sex::Female },
+                childbearing: kind == "childbearing" || text.contains("childbearing") || text.contains("child-bearing"),
+                subset: ["menstruating", "menopausal", "sexually active"].iter().any(|w| text.contains(w)),
             };
-            if sex_t == Truth::No {
-                return (Truth::No, format!("the patient is not among \"{}\"", ai.text), Vec::new());
-            }
-            if kind == "childbearing" || text.contains("childbearing") || text.contains("child-bearing") {
-                let t = match ctx.p.answers.get("childbearing") {
-                    Some(serde_json::Value::Bool(b)) => Truth::from(*b),
-                    _ if ctx.p.pregnant == Some(true) => Truth::Yes,
-                    _ => Truth::Unknown,
-                };
-                let t = sex_t.and(t);
-                let qs = if t == Truth::Unknown && sex_t != Truth::Unknown {
-                    vec![shared(Question {
-                        id: "childbearing".into(),
-                        text: "Could the patient become pregnant (of childbearing potential)?".into(),
-                        answer: AnswerKind::YesNo,
-                        units: Vec::new(),
-                        choices: Vec::new(),
-                        criteria: Vec::new(),
-                        trials: Vec::new(),
-                    })]
-                } else if sex_t == Truth::Unknown {
-                    vec![shared(atom::sex_question())]
-                } else {
-                    Vec::new()
-                };
-                return (t, format!("applies to \"{}\"", ai.text), qs);
-            }
-            let qs = if sex_t == Truth::Unknown {
-                vec![shared(atom::sex_question())]
-            } else {
-                Vec::new()
-            };
-            // "Menstruating women", "postmenopausal women": some of that sex only.
-            let subset = ["menstruating", "menopausal", "sexually active"].iter().any(|w| text.contains(w));
-            if subset && sex_t == Truth::Yes {
-                return (Truth::Unknown, format!("applies to \"{}\" (whether the patient is among them is not known)", ai.text), qs);
-            }
-            return (sex_t, format!("applies to \"{}\"", ai.text), qs);
         }
-        let Some(concept) = &ai.concept else {
-            return (Truth::Unknown, format!("applies to \"{}\"", ai.text), Vec::new());
-        };
-        let a = crate::atoms::Atom { kind: AtomKind::Condition, concept: Some(concept.clone()), span: ai.span, ..Default::default() };
-        let o = atom::judge(&a, &atom::AtomInfo::new(&a), section, ctx, &[]);
-        let why = match o.truth {
-            Truth::No => format!("the patient is not among \"{}\"", ai.text),
-            _ => format!("applies to \"{}\"", ai.text),
-        };
-        (o.truth, why, o.questions.into_iter().map(|(q, key)| Ask::Shared(q, key)).collect())
+        match &ai.concept {
+            Some(concept) => {
+                let a = crate::atoms::Atom { kind: AtomKind::Condition, concept: Some(concept.clone()), span: ai.span, ..Default::default() };
+                let info = atom::AtomInfo::new(&a);
+                Applies::Concept(Box::new((a, info)))
+            }
+            None => Applies::Unread,
+        }
     }
 }
 
@@ -1417,7 +1504,8 @@ impl Rewalk<'_, '_> {
         let mut w = Walk::new(self.trial, self.prep, self.ctx, &mut *self.memo, None);
         w.quiet = true;
         let slot = w.node(c, None, at);
-        Some(std::mem::take(&mut w.res[slot].reason))
+        let note = w.res[slot].note as usize;
+        Some(w.notes.get_mut(note).map(|n| std::mem::take(&mut n.reason)).unwrap_or_default())
     }
 }
 
@@ -1548,6 +1636,8 @@ struct NodePrep {
     /// every check.
     crit: Box<str>,
     crit_key: u64,
+    /// How the node's appliesIf is read ([`Applies::Unread`] without one).
+    applies: Applies,
 }
 
 /// A trial's [`Prepared`], built on first use and kept with the trial. It
@@ -1588,7 +1678,7 @@ pub fn prepare(trial: &Trial) -> Prepared {
         let at = out.len();
         let crit = crit_id(key, c);
         let crit_key = id_hash(&crit);
-        out.push(NodePrep { label: label(c), size: 1, atoms: c.atoms.iter().map(atom::AtomInfo::new).collect(), scope: scope::scope(text, c), crit: crit.into(), crit_key });
+        out.push(NodePrep { label: label(c), size: 1, atoms: c.atoms.iter().map(atom::AtomInfo::new).collect(), scope: scope::scope(text, c), crit: crit.into(), crit_key, applies: c.applies_if.as_ref().map_or(Applies::Unread, Applies::of) });
         for ch in &c.children {
             walk(ch, text, key, out);
         }

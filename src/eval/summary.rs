@@ -147,7 +147,7 @@ impl TrialSummary {
                     None => first_open(&w.res, &mut 0, &trial.criteria).map(|(r, c)| Deciding {
                         id: c.id.clone(),
                         status: r.status,
-                        reason: r.reason.clone(),
+                        reason: super::reason_of(&w.notes, r).to_string(),
                         text: c.text.clone(),
                         span: c.span,
                     }),
