@@ -70,6 +70,14 @@ impl Outcome {
         self.facts.push(Fact { field: field.into(), text: text.into() });
         self
     }
+    /// With the patient's fact `f`, but for a lean judgment, whose facts
+    /// nothing reads.
+    fn fact_of(mut self, ctx: &Ctx, f: &Fact) -> Outcome {
+        if !ctx.lean.get() {
+            self.facts.push(f.clone());
+        }
+        self
+    }
     fn ask(mut self, q: Question) -> Outcome {
         let key = super::id_hash(&q.id);
         self.questions.push((std::sync::Arc::new(q), key));
@@ -385,6 +393,25 @@ impl Memo {
     /// The outcome of `a` (described by `info`) in `section`, judged once;
     /// `lean`: its reason is not needed (a lean outcome is judged again,
     /// in full, when a full one is asked for).
+    /// Where the outcome of the atom described by `info` in `section` is
+    /// found ([`Memo::get_at`]): `u32::MAX` for an atom not numbered.
+    pub fn slot(info: &AtomInfo, section: Section) -> u32 {
+        if info.what == NO_ID {
+            return u32::MAX;
+        }
+        2 * info.what + u32::from(section == Section::Exclusion)
+    }
+
+    /// [`Memo::get`] for an atom whose [`Memo::slot`] is `slot`: an outcome
+    /// judged already is found without reading the atom.
+    pub fn get_at(&mut self, slot: u32, a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, lean: bool) -> &Outcome {
+        let hit = self.at.get(slot as usize).copied().filter(|&i| i != u32::MAX && (lean || !self.all[i as usize].1));
+        match hit {
+            Some(i) => &self.all[i as usize].0,
+            None => self.get(a, info, section, ctx, lean),
+        }
+    }
+
     pub fn get(&mut self, a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, lean: bool) -> &Outcome {
         let judged = |lean: bool| {
             ctx.lean.set(lean);
@@ -429,7 +456,7 @@ fn age(a: &Atom, section: Section, ctx: &Ctx) -> Outcome {
         None => Outcome::new(Truth::Yes, why!(ctx, "Age {} years meets {req}", fmt(years.floor()))),
         Some((c, _)) => Outcome::new(Truth::No, why!(ctx, "Age {} years is {}", fmt(years.floor()), miss(section, c, &req))),
     };
-    out.fact(fact.field, fact.text)
+    out.fact_of(ctx, fact)
 }
 
 #[inline(never)]
@@ -438,7 +465,7 @@ fn sex(a: &Atom, ctx: &Ctx) -> Outcome {
     let want_s = if want == crate::atoms::Sex::Female { "female" } else { "male" };
     match ctx.sex() {
         Some((s, f)) => Outcome::new(Truth::from(s == want), why!(ctx, "Sex is {}; {want_s} required", if s == crate::atoms::Sex::Female { "female" } else { "male" }))
-            .fact(f.field, f.text),
+            .fact_of(ctx, f),
         None => Outcome::new(Truth::Unknown, "sex is not known".into()).ask(sex_question()),
     }
 }

@@ -256,12 +256,12 @@ impl<'a> Ctx<'a> {
     }
 
     /// Age in years on asOf: from the birth date, else `age`, else the answer.
-    pub fn age(&self) -> Option<(f64, Fact)> {
-        self.age.clone()
+    pub fn age(&self) -> Option<(f64, &Fact)> {
+        self.age.as_ref().map(|(a, f)| (*a, f))
     }
 
-    pub fn sex(&self) -> Option<(Sex, Fact)> {
-        self.sex.clone()
+    pub fn sex(&self) -> Option<(Sex, &Fact)> {
+        self.sex.as_ref().map(|(s, f)| (*s, f))
     }
 
     fn compute_age(&self) -> Option<(f64, Fact)> {
@@ -427,7 +427,7 @@ struct Walk<'t, 'a, 'b> {
     quiet: bool,
     /// What a leaf's atoms came to, kept between leaves so that it is
     /// allocated once per walk; and the same for the questions of a node.
-    judged: Vec<(usize, Truth)>,
+    judged: Vec<scope::Judged>,
     asks: Vec<Ask<'t>>,
     /// The nodes' results, in pre-order.
     res: Vec<Res>,
@@ -493,7 +493,7 @@ pub(crate) struct Walked<'t> {
 /// A walk's buffers, kept from one trial to the next.
 #[derive(Default)]
 struct Buffers<'t> {
-    judged: Vec<(usize, Truth)>,
+    judged: Vec<scope::Judged>,
     asks: Vec<Ask<'t>>,
 }
 
@@ -694,7 +694,7 @@ fn structured(trial: &Trial, ctx: &Ctx, w: &mut Walk) -> Vec<CriterionResult> {
                 } else {
                     format!("Age {} is {} the trial's {} age of {shown}", a.floor(), if is_min { "below" } else { "above" }, if is_min { "minimum" } else { "maximum" })
                 };
-                mk(id, if ok { Status::Pass } else { Status::Fail }, reason, vec![f])
+                mk(id, if ok { Status::Pass } else { Status::Fail }, reason, w.fact(f))
             }
         };
         out.push(r);
@@ -707,8 +707,8 @@ fn structured(trial: &Trial, ctx: &Ctx, w: &mut Walk) -> Vec<CriterionResult> {
                 w.ask(shared(atom::sex_question()), "trial.sex", usize::MAX);
                 mk("trial.sex", Status::Unknown, format!("sex is not known (the trial takes {} patients only)", name(want)), Vec::new())
             }
-            Some((x, f)) if x == want => mk("trial.sex", Status::Pass, if w.lean { String::new() } else { format!("Sex {} matches the trial's sex", name(x)) }, vec![f]),
-            Some((x, f)) => mk("trial.sex", Status::Fail, format!("Sex {} does not match the trial ({} only)", name(x), name(want)), vec![f]),
+            Some((x, f)) if x == want => mk("trial.sex", Status::Pass, if w.lean { String::new() } else { format!("Sex {} matches the trial's sex", name(x)) }, w.fact(f)),
+            Some((x, f)) => mk("trial.sex", Status::Fail, format!("Sex {} does not match the trial ({} only)", name(x), name(want)), w.fact(f)),
         };
         out.push(r);
     }
@@ -865,6 +865,12 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
             res: Vec::new(),
             notes: Vec::new(),
         }
+    }
+
+    /// The facts a result shows, `f` alone: none in a lean walk, which
+    /// shows no facts.
+    fn fact(&self, f: &Fact) -> Vec<Fact> {
+        if self.lean { Vec::new() } else { vec![f.clone()] }
     }
 
     /// Adds question `q`, asked by criterion `id` (node `at`), to the
@@ -1074,7 +1080,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
         let lazy = lean || self.quiet;
         let ask_crit = |qs: &mut Vec<Ask<'t>>| {
             if !ctx.crit_answers || !ctx.p.answers.contains_key(&*crit_q) {
-                if qs.iter().any(|q| q.id() == crit_q) {
+                if qs.iter().any(|q| q.key() == crit_key && q.id() == crit_q) {
                     return;
                 }
                 let id = crit_q.clone();
@@ -1085,49 +1091,119 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
             ask_crit(qs);
             return (Status::Unknown, if lean { String::new() } else { format!("Not understood; to check by hand ({lab})") }, Vec::new(), false);
         }
-        let only_confirm = c.atoms.iter().all(|a| matches!(a.kind, AtomKind::Consent | AtomKind::Judgment | AtomKind::Participation));
-        if only_confirm {
+        let (own_plan, own_judges);
+        let (plan, judges) = match node {
+            Some(n) => (&n.plan, prep.judges.get(n.plan.judge.start as usize..n.plan.judge.end as usize).unwrap_or(&[])),
+            None => {
+                let mut v = Vec::new();
+                own_plan = LeafPlan::new(c, infos, sc, &mut v);
+                own_judges = v;
+                (&own_plan, own_judges.as_slice())
+            }
+        };
+        if plan.only_confirm {
             return (Status::Unknown, if lean { String::new() } else { format!("For the study team to confirm ({lab})") }, Vec::new(), true);
         }
         let logic = c.logic.unwrap_or(if c.section == Section::Exclusion { Logic::Any } else { Logic::All });
-        let neutral = if logic == Logic::All { Truth::Yes } else { Truth::No };
-        let mut truth = neutral;
         // (atom index, truth) of each atom judged, for the scope's grouping.
         // Kept by the walk and reused, one leaf after another.
         let mut judged = std::mem::take(&mut self.judged);
         judged.clear();
-        let any_except = c.atoms.iter().any(|a| a.excepts.is_some());
+        let (mut truth, mut reason, facts, confirm) = self.judge_atoms(c, infos, plan, judges, logic, &mut judged, qs);
+        // Without logic written in the text, the atoms combine by how the
+        // text joins them (alternatives, one statement, whom it concerns).
+        if c.logic.is_none() && !judged.is_empty() {
+            truth = scope::Scope::combine(c.section, &judged);
+        }
+        let mut status = to_status(c.section, truth);
+        let not_concerned = c.section == Section::Exclusion && c.logic.is_none() && scope::Scope::not_concerned(&judged);
+        let undecided = if status == Status::Fail && !not_concerned { sc.undecided(c.section, &judged) } else { None };
+        let ambiguous = status == Status::Pass && judged.iter().any(|x| x.m.ambiguous);
+        self.judged = judged;
+        if not_concerned {
+            if self.lean {
+                qs.clear();
+                return (Status::NotApplicable, String::new(), facts, false);
+            }
+            reason.push_str(" (");
+            reason.push_str(lab);
+            reason.push(')');
+            qs.clear();
+            return (Status::NotApplicable, cat(&["does not apply: ", &reason]), facts, false);
+        }
+        // A fail stands only when clean atoms decide it: words the atoms do
+        // not account for could narrow what the criterion asks.
+        if status == Status::Fail {
+            if let Some(why) = undecided {
+                status = Status::Review;
+                reason.push_str(" — but \"");
+                reason.push_str(&why);
+                reason.push_str("\" is not understood: to confirm");
+                let id = crit_q.clone();
+                if !ctx.p.answers.contains_key(&*id) && !qs.iter().any(|q| q.key() == crit_key && q.id() == id) {
+                    qs.push(if lazy { Ask::Criterion { id, key: crit_key, c, not_read: Some(why) } } else { shared(criterion_question(id.into_owned(), c, Some(&why))) });
+                }
+            }
+        }
+        if ambiguous {
+            status = Status::Unknown;
+            reason.push_str("; whether \"No …\" here excludes the condition or requires it is not clear");
+            ask_crit(qs);
+        }
+        if understood != Understood::Full && status == Status::Pass {
+            status = Status::Unknown;
+            reason.push_str("; the rest of the criterion is not understood");
+            ask_crit(qs);
+        }
+        if status == Status::Unknown && understood != Understood::Full && !qs.iter().any(|q| q.key() == crit_key && q.id() == &*crit_q) {
+            ask_crit(qs);
+        }
+        if self.lean {
+            return (status, String::new(), facts, false);
+        }
+        reason.push_str(" (");
+        reason.push_str(lab);
+        reason.push(')');
+        if confirm && !self.quiet {
+            self.to_confirm.push(CriterionRef { id: c.id.clone(), text: c.text.clone(), span: c.span });
+        }
+        (status, reason, facts, false)
+    }
+
+    /// Judges the atoms of leaf `c` in turn (those the scope leaves to
+    /// judge), combined by `logic`: the truth, the reason (not written in a
+    /// lean walk), the facts, and whether one is for the study team. Each
+    /// atom judged goes to `judged`, its questions to `qs`.
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    fn judge_atoms(&mut self, c: &'t Criterion, infos: &[atom::AtomInfo], plan: &LeafPlan, judges: &[Judge], logic: Logic, judged: &mut Vec<scope::Judged>, qs: &mut Vec<Ask<'t>>) -> (Truth, String, Vec<Fact>, bool) {
+        let ctx = self.ctx;
+        let lean = self.lean;
+        let neutral = if logic == Logic::All { Truth::Yes } else { Truth::No };
+        let mut truth = neutral;
         let mut reason = String::new();
         let mut facts = Vec::new();
-        let mut confirm = false;
-        for (i, a) in c.atoms.iter().enumerate() {
-            if a.excepts.is_some() || matches!(a.kind, AtomKind::Consent | AtomKind::Judgment | AtomKind::Participation) {
-                if matches!(a.kind, AtomKind::Consent | AtomKind::Judgment | AtomKind::Participation) {
-                    confirm = true;
-                }
-                continue;
-            }
-            if sc.skip.get(i).copied().unwrap_or(false) {
-                continue;
-            }
+        let mut confirm = plan.confirm;
+        for j in judges {
+            let i = j.atom as usize;
             // Exceptions of the same kind take matching facts out; others
             // waive the atom. Most criteria have none: the memo's outcome
             // is borrowed as it is then.
             let owned;
-            let o: &atom::Outcome = match if any_except { self.excepted(c, i, infos, neutral) } else { None } {
+            let o: &atom::Outcome = match if plan.any_except { self.excepted(c, i, infos, neutral) } else { None } {
                 Some(o) => {
                     owned = o;
                     &owned
                 }
-                None => self.memo.get(a, &infos[i], c.section, ctx, lean),
+                None => self.memo.get_at(j.slot, &c.atoms[i], &infos[i], c.section, ctx, lean),
             };
             confirm |= o.confirm;
             // "No X" opening an exclusion: it excludes when X is present.
-            let flip = sc.flip.get(i).copied().unwrap_or(false);
+            let flip = j.flip;
             let t = if flip { o.truth.not() } else { o.truth };
             let why = if flip { o.reason.strip_prefix("not: ").unwrap_or(&o.reason) } else { o.reason.as_str() };
             truth = if logic == Logic::All { truth.and(t) } else { truth.or(t) };
-            judged.push((i, t));
+            judged.push(scope::Judged { i, t, m: j.m });
             if self.lean {
                 // Statuses and questions only.
             } else if reason.is_empty() {
@@ -1150,64 +1226,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
                 }
             }
         }
-        // Without logic written in the text, the atoms combine by how the
-        // text joins them (alternatives, one statement, whom it concerns).
-        if c.logic.is_none() && !judged.is_empty() {
-            truth = sc.combine(c.section, &judged);
-        }
-        let mut status = to_status(c.section, truth);
-        let not_concerned = c.section == Section::Exclusion && c.logic.is_none() && sc.not_concerned(&judged);
-        let undecided = if status == Status::Fail && !not_concerned { sc.undecided(c.section, &judged) } else { None };
-        let ambiguous = status == Status::Pass && judged.iter().any(|(i, _)| sc.ambiguous.get(*i).copied().unwrap_or(false));
-        self.judged = judged;
-        if not_concerned {
-            if self.lean {
-                qs.clear();
-                return (Status::NotApplicable, String::new(), facts, false);
-            }
-            reason.push_str(" (");
-            reason.push_str(lab);
-            reason.push(')');
-            qs.clear();
-            return (Status::NotApplicable, cat(&["does not apply: ", &reason]), facts, false);
-        }
-        // A fail stands only when clean atoms decide it: words the atoms do
-        // not account for could narrow what the criterion asks.
-        if status == Status::Fail {
-            if let Some(why) = undecided {
-                status = Status::Review;
-                reason.push_str(" — but \"");
-                reason.push_str(&why);
-                reason.push_str("\" is not understood: to confirm");
-                let id = crit_q.clone();
-                if !ctx.p.answers.contains_key(&*id) && !qs.iter().any(|q| q.id() == id) {
-                    qs.push(if lazy { Ask::Criterion { id, key: crit_key, c, not_read: Some(why) } } else { shared(criterion_question(id.into_owned(), c, Some(&why))) });
-                }
-            }
-        }
-        if ambiguous {
-            status = Status::Unknown;
-            reason.push_str("; whether \"No …\" here excludes the condition or requires it is not clear");
-            ask_crit(qs);
-        }
-        if understood != Understood::Full && status == Status::Pass {
-            status = Status::Unknown;
-            reason.push_str("; the rest of the criterion is not understood");
-            ask_crit(qs);
-        }
-        if status == Status::Unknown && understood != Understood::Full && !qs.iter().any(|q| q.id() == &*crit_q) {
-            ask_crit(qs);
-        }
-        if self.lean {
-            return (status, String::new(), facts, false);
-        }
-        reason.push_str(" (");
-        reason.push_str(lab);
-        reason.push(')');
-        if confirm && !self.quiet {
-            self.to_confirm.push(CriterionRef { id: c.id.clone(), text: c.text.clone(), span: c.span });
-        }
-        (status, reason, facts, false)
+        (truth, reason, facts, confirm)
     }
 
     /// The outcome of atom `i` of `c` with its exceptions applied, when it
@@ -1339,6 +1358,56 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
                 (t, why(t != Truth::No), qs)
             }
             Applies::Unread => (Truth::Unknown, why(true), Vec::new()),
+        }
+    }
+}
+
+/// What judging a node's own atoms reads, worked out when the trial is
+/// prepared and laid out together, so that a check reads neither the atoms
+/// nor their scope again but to judge an atom the first time.
+#[derive(Clone, Debug, Default)]
+struct LeafPlan {
+    /// Where among the trial's [`Prepared::judges`] are the atoms judged,
+    /// in order: all but exceptions, those only the study team can judge,
+    /// and those the scope leaves out.
+    judge: std::ops::Range<u32>,
+    /// An atom only the study team can judge (consent, the investigator's
+    /// judgment, participation).
+    confirm: bool,
+    /// Every atom is such.
+    only_confirm: bool,
+    /// An atom is an exception to another.
+    any_except: bool,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Judge {
+    /// The atom's place among the criterion's.
+    atom: u32,
+    /// Its outcome's place in a check's memo ([`atom::Memo::slot`]).
+    slot: u32,
+    /// "No X" opening an exclusion: it excludes when X is present.
+    flip: bool,
+    /// What combining its truth reads of the scope.
+    m: scope::Member,
+}
+
+impl LeafPlan {
+    /// The plan of leaf `c`, its atoms judged added to `judges`.
+    fn new(c: &Criterion, infos: &[atom::AtomInfo], sc: &scope::Scope, judges: &mut Vec<Judge>) -> LeafPlan {
+        let confirms = |a: &crate::atoms::Atom| matches!(a.kind, AtomKind::Consent | AtomKind::Judgment | AtomKind::Participation);
+        let start = judges.len() as u32;
+        judges.extend(c.atoms.iter().enumerate().filter(|&(i, a)| a.excepts.is_none() && !confirms(a) && !sc.skip.get(i).copied().unwrap_or(false)).map(|(i, _)| Judge {
+            atom: i as u32,
+            slot: infos.get(i).map_or(u32::MAX, |info| atom::Memo::slot(info, c.section)),
+            flip: sc.flip.get(i).copied().unwrap_or(false),
+            m: sc.member(i),
+        }));
+        LeafPlan {
+            judge: start..judges.len() as u32,
+            confirm: c.atoms.iter().any(confirms),
+            only_confirm: c.atoms.iter().all(confirms),
+            any_except: c.atoms.iter().any(|a| a.excepts.is_some()),
         }
     }
 }
@@ -1598,6 +1667,9 @@ fn _uses(_: date::Precision) {}
 pub struct Prepared {
     /// The criteria nodes in pre-order (a node, then its subtrees).
     nodes: Vec<NodePrep>,
+    /// The atoms the nodes judge, node after node ([`LeafPlan::judge`]):
+    /// one list, so that a check reads a trial's from one place.
+    judges: Vec<Judge>,
     /// To tell a trial it was not prepared from: id and top-level count.
     trial_id: Option<String>,
     top: usize,
@@ -1638,6 +1710,8 @@ struct NodePrep {
     crit_key: u64,
     /// How the node's appliesIf is read ([`Applies::Unread`] without one).
     applies: Applies,
+    /// What judging the node's own atoms reads.
+    plan: LeafPlan,
 }
 
 /// A trial's [`Prepared`], built on first use and kept with the trial. It
@@ -1674,22 +1748,26 @@ impl std::fmt::Debug for PreparedCell {
 
 /// Prepares one trial for [`check_prepared`].
 pub fn prepare(trial: &Trial) -> Prepared {
-    fn walk(c: &Criterion, text: &str, key: &str, out: &mut Vec<NodePrep>) {
+    fn walk(c: &Criterion, text: &str, key: &str, out: &mut Vec<NodePrep>, judges: &mut Vec<Judge>) {
         let at = out.len();
         let crit = crit_id(key, c);
         let crit_key = id_hash(&crit);
-        out.push(NodePrep { label: label(c), size: 1, atoms: c.atoms.iter().map(atom::AtomInfo::new).collect(), scope: scope::scope(text, c), crit: crit.into(), crit_key, applies: c.applies_if.as_ref().map_or(Applies::Unread, Applies::of) });
+        let atoms: Vec<atom::AtomInfo> = c.atoms.iter().map(atom::AtomInfo::new).collect();
+        let scope = scope::scope(text, c);
+        let plan = LeafPlan::new(c, &atoms, &scope, judges);
+        out.push(NodePrep { label: label(c), size: 1, atoms, scope, crit: crit.into(), crit_key, applies: c.applies_if.as_ref().map_or(Applies::Unread, Applies::of), plan });
         for ch in &c.children {
-            walk(ch, text, key, out);
+            walk(ch, text, key, out, judges);
         }
         out[at].size = out.len() - at;
     }
     let question_key = trial.id.clone().unwrap_or_else(|| format!("text-{:016x}", id_hash(&trial.eligibility_text)));
     let mut nodes = Vec::new();
+    let mut judges = Vec::new();
     for c in &trial.criteria {
-        walk(c, &trial.eligibility_text, &question_key, &mut nodes);
+        walk(c, &trial.eligibility_text, &question_key, &mut nodes, &mut judges);
     }
-    Prepared { nodes, trial_id: trial.id.clone(), top: trial.criteria.len(), question_key, utf16: crate::span::Utf16Map::new(&trial.eligibility_text) }
+    Prepared { nodes, judges, trial_id: trial.id.clone(), top: trial.criteria.len(), question_key, utf16: crate::span::Utf16Map::new(&trial.eligibility_text) }
 }
 
 /// Prepares each trial, in order.

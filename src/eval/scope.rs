@@ -158,6 +158,27 @@ pub(crate) struct Scope {
     pub unread_alternative: Option<String>,
 }
 
+/// What combining an atom's truth reads of the scope ([`Scope::member`]).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Member {
+    pub group: u16,
+    /// It says whom an exclusion concerns.
+    pub in_scope: bool,
+    /// No words hold it from deciding a fail alone.
+    pub clean: bool,
+    /// A condition after "No" opening an exclusion, which reads either way.
+    pub ambiguous: bool,
+}
+
+/// An atom judged: its place among the criterion's, its truth, and what
+/// combining it reads of the scope.
+#[derive(Clone, Copy, Debug)]
+pub struct Judged {
+    pub i: usize,
+    pub t: Truth,
+    pub m: Member,
+}
+
 struct Tok {
     start: usize,
     end: usize,
@@ -835,28 +856,37 @@ fn floor(text: &str, mut i: usize) -> usize {
 }
 
 impl Scope {
-    /// The criterion's truth from its atoms' truths (`(atom index, truth)`,
-    /// judged atoms only), combined by the groups.
-    pub fn combine(&self, section: Section, judged: &[(usize, Truth)]) -> Truth {
-        let in_scope = |i: usize| self.scope.get(i).copied().unwrap_or(false);
-        let group = |i: usize| self.group.get(i).copied().unwrap_or(0);
+    /// What the combining of atom `i`'s truth reads of the scope, kept
+    /// beside the atom in a trial's prepared plan.
+    pub fn member(&self, i: usize) -> Member {
+        Member {
+            group: self.group.get(i).copied().unwrap_or(0),
+            in_scope: self.scope.get(i).copied().unwrap_or(false),
+            clean: self.held.get(i).is_some_and(|h| h.is_none()),
+            ambiguous: self.ambiguous.get(i).copied().unwrap_or(false),
+        }
+    }
+
+    /// The criterion's truth from its atoms' truths (judged atoms only),
+    /// combined by the groups.
+    pub fn combine(section: Section, judged: &[Judged]) -> Truth {
         let mut scope = Truth::Yes;
         // The groups' truths combined, each group taken at its first member
         // (a leaf has a handful of atoms: no list of groups is built).
         let mut body: Option<Truth> = None;
-        for (k, &(i, t)) in judged.iter().enumerate() {
-            if in_scope(i) {
-                scope = scope.and(t);
+        for (k, x) in judged.iter().enumerate() {
+            if x.m.in_scope {
+                scope = scope.and(x.t);
                 continue;
             }
-            let g = group(i);
-            if judged[..k].iter().any(|&(j, _)| !in_scope(j) && group(j) == g) {
+            let g = x.m.group;
+            if judged[..k].iter().any(|y| !y.m.in_scope && y.m.group == g) {
                 continue;
             }
-            let mut member = t;
-            for &(j, u) in &judged[k + 1..] {
-                if !in_scope(j) && group(j) == g {
-                    member = if section == Section::Inclusion { member.or(u) } else { member.and(u) };
+            let mut member = x.t;
+            for y in &judged[k + 1..] {
+                if !y.m.in_scope && y.m.group == g {
+                    member = if section == Section::Inclusion { member.or(y.t) } else { member.and(y.t) };
                 }
             }
             body = Some(match (body, section) {
@@ -872,13 +902,13 @@ impl Scope {
     }
 
     /// Whether the scope atoms of an exclusion say it does not concern the patient.
-    pub fn not_concerned(&self, judged: &[(usize, Truth)]) -> bool {
-        judged.iter().any(|&(i, t)| self.scope.get(i).copied().unwrap_or(false) && t == Truth::No && self.held.get(i).is_some_and(|h| h.is_none()))
+    pub fn not_concerned(judged: &[Judged]) -> bool {
+        judged.iter().any(|x| x.m.in_scope && x.t == Truth::No && x.m.clean)
     }
 
     /// When the criterion fails on its atoms: `None` when a group of clean
     /// atoms decides it, else the words that keep the fail from standing.
-    pub fn undecided(&self, section: Section, judged: &[(usize, Truth)]) -> Option<String> {
+    pub fn undecided(&self, section: Section, judged: &[Judged]) -> Option<String> {
         if let Some(g) = &self.global {
             return Some(g.clone());
         }
@@ -892,21 +922,21 @@ impl Scope {
         let held = |i: usize| self.held.get(i).and_then(|h| h.clone());
         let mut why: Vec<String> = Vec::new();
         if section == Section::Exclusion {
-            for &(i, _) in judged.iter().filter(|(i, _)| self.scope.get(*i).copied().unwrap_or(false)) {
+            for i in judged.iter().filter(|x| x.m.in_scope).map(|x| x.i) {
                 if let Some(h) = held(i) {
                     return Some(h);
                 }
             }
         }
-        let mut gs: Vec<u16> = judged.iter().filter(|(i, _)| !self.scope.get(*i).copied().unwrap_or(false)).map(|(i, _)| self.group.get(*i).copied().unwrap_or(0)).collect();
+        let mut gs: Vec<u16> = judged.iter().filter(|x| !x.m.in_scope).map(|x| x.m.group).collect();
         crate::sort::sort(&mut gs);
         gs.dedup();
         for g in gs {
-            let members: Vec<&(usize, Truth)> = judged.iter().filter(|(i, _)| !self.scope.get(*i).copied().unwrap_or(false) && self.group.get(*i).copied().unwrap_or(0) == g).collect();
-            if !members.iter().all(|(_, t)| *t == deciding) {
+            let members: Vec<&Judged> = judged.iter().filter(|x| !x.m.in_scope && x.m.group == g).collect();
+            if !members.iter().all(|x| x.t == deciding) {
                 continue;
             }
-            let h: Vec<String> = members.iter().filter_map(|(i, _)| held(*i)).collect();
+            let h: Vec<String> = members.iter().filter_map(|x| held(x.i)).collect();
             if h.is_empty() {
                 return None;
             }
