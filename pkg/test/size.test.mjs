@@ -43,7 +43,12 @@
 // tables indexed by character, its cue phrases as a trie and the other
 // changes that took 28% off the parse's instructions (1,336M to 957M for
 // 300 corpus trials under callgrind): 352.4 to 355.0 KB, a trade made on
-// purpose and measured. The budget
+// purpose and measured. The summary check's leaves laid out once per trial
+// (the atoms to judge with their places in the memo and what combining
+// them reads of the scope, in one list per trial), appliesIf read when the
+// trial is prepared and nodes' reasons kept apart from their statuses: 11%
+// fewer instructions per check and about 15% less time in the wasm, for
+// 354.9 to 355.5 KB. The budget
 // holds today's size with a small margin so that growth is caught; bring it
 // down to 300_000 as the module shrinks. Speed for size, measured on the
 // 376 KB build (gzip -9 sizes; parse of 1,500 corpus trials in Node): "z"
@@ -55,7 +60,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-const BUDGET = 355_500;
+const BUDGET = 356_000;
 const TARGET = 300_000;
 const WASM = new URL('../dist/trialsieve_bg.wasm', import.meta.url);
 

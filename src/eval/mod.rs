@@ -1174,7 +1174,6 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
     /// judge), combined by `logic`: the truth, the reason (not written in a
     /// lean walk), the facts, and whether one is for the study team. Each
     /// atom judged goes to `judged`, its questions to `qs`.
-    #[inline(never)]
     #[allow(clippy::too_many_arguments)]
     fn judge_atoms(&mut self, c: &'t Criterion, infos: &[atom::AtomInfo], plan: &LeafPlan, judges: &[Judge], logic: Logic, judged: &mut Vec<scope::Judged>, qs: &mut Vec<Ask<'t>>) -> (Truth, String, Vec<Fact>, bool) {
         let ctx = self.ctx;
@@ -1297,6 +1296,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
     /// Whether the patient is among those appliesIf `ai` names, read as
     /// `how` says; why (not written in a lean walk), and the questions
     /// that would settle it.
+    #[inline(never)]
     fn applies(&mut self, ai: &crate::criteria::AppliesIf, how: &Applies, section: Section) -> (Truth, String, Vec<Ask<'t>>) {
         let ctx = self.ctx;
         let lean = self.lean;
