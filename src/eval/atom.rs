@@ -56,7 +56,7 @@ pub(crate) struct Outcome {
     /// Shared: a check hands the same question to every criterion that
     /// asks it, without copying it; each with the hash of its id
     /// ([`super::id_hash`]), by which a check merges questions.
-    pub questions: Vec<(std::sync::Arc<Question>, u64)>,
+    pub questions: Questions,
     /// Only the study team can settle it (consent, judgment, participation,
     /// classification criteria).
     pub confirm: bool,
@@ -64,7 +64,7 @@ pub(crate) struct Outcome {
 
 impl Outcome {
     fn new(truth: Truth, reason: String) -> Outcome {
-        Outcome { truth, reason, facts: Vec::new(), questions: Vec::new(), confirm: false }
+        Outcome { truth, reason, facts: Vec::new(), questions: Questions::default(), confirm: false }
     }
     fn fact(mut self, field: impl Into<String>, text: impl Into<String>) -> Outcome {
         self.facts.push(Fact { field: field.into(), text: text.into() });
@@ -86,6 +86,36 @@ impl Outcome {
     fn ask_shared(mut self, q: (std::sync::Arc<Question>, u64)) -> Outcome {
         self.questions.push(q);
         self
+    }
+}
+
+/// An outcome's questions, in the order asked. Most outcomes ask none or
+/// one, which is kept without a list (a check judges thousands of atoms).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Questions {
+    first: Option<(std::sync::Arc<Question>, u64)>,
+    rest: Vec<(std::sync::Arc<Question>, u64)>,
+}
+
+impl Questions {
+    pub fn push(&mut self, q: (std::sync::Arc<Question>, u64)) {
+        if self.first.is_none() {
+            self.first = Some(q);
+        } else {
+            self.rest.push(q);
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &(std::sync::Arc<Question>, u64)> {
+        self.first.iter().chain(&self.rest)
+    }
+}
+
+impl<'a> IntoIterator for &'a Questions {
+    type Item = &'a (std::sync::Arc<Question>, u64);
+    type IntoIter = std::iter::Chain<std::option::Iter<'a, (std::sync::Arc<Question>, u64)>, std::slice::Iter<'a, (std::sync::Arc<Question>, u64)>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.first.iter().chain(&self.rest)
     }
 }
 
@@ -260,6 +290,13 @@ pub(crate) struct AtomInfo {
     /// the drug): the atom's alone, so written once and shared by every
     /// check of the trial.
     question: std::sync::OnceLock<(std::sync::Arc<Question>, u64)>,
+    /// The atom's concept and the tests that rule it out when negative, each
+    /// with the keys it is matched on ([`negative_test`]): looked up in the
+    /// lexicon the first time a patient with results is checked, and kept.
+    tests: std::sync::OnceLock<Option<Tests>>,
+    /// The atom's time window counts from the screening date (its anchor
+    /// is read as now, [`anchor_is_now`]).
+    now: bool,
     /// The id of that question, which answers settle the atom by
     /// ([`question_id`]).
     qid: Box<str>,
@@ -315,7 +352,7 @@ impl AtomInfo {
         } else {
             (false, false)
         };
-        AtomInfo { keys, slug, what, member, question: Default::default(), qid, active, ever, formula }
+        AtomInfo { keys, slug, what, member, question: Default::default(), tests: Default::default(), now: a.window.as_ref().is_some_and(|w| anchor_is_now(&w.anchor)), qid, active, ever, formula }
     }
 }
 
@@ -445,7 +482,8 @@ impl Memo {
 #[inline(never)]
 fn age(a: &Atom, section: Section, ctx: &Ctx) -> Outcome {
     let unit = a.unit.as_deref().unwrap_or("a");
-    let to_years = |v: f64| units::years(v, unit).unwrap_or(v);
+    // Most ages are in years already.
+    let to_years = |v: f64| if unit == "a" { v } else { units::years(v, unit).unwrap_or(v) };
     let t: Vec<(Comparator, f64)> = thresholds(a.comparator, a.value, a.low, a.high).into_iter().map(|(c, v)| (c, to_years(v))).collect();
     let Some((years, fact)) = ctx.age() else {
         return Outcome::new(Truth::Unknown, "age is not known".into()).ask(age_question());
@@ -497,12 +535,12 @@ struct Reading {
 
 /// "HIV antibody: negative" for an atom on HIV infection: the infection is
 /// ruled out by the test the lexicon names for it (`testedBy`).
-fn negative_test(a: &Atom, ctx: &Ctx) -> Option<Outcome> {
-    let lx = crate::lexicon::get();
-    let c = lx.by_id(a.concept.as_ref()?.id.as_deref()?)?;
-    for t in &c.tested_by {
-        let test = lx.by_id(t)?;
-        let keys = index::keys(Some(&test.id), test.code.as_deref(), Some(&test.name), false, false);
+fn negative_test(a: &Atom, info: &AtomInfo, ctx: &Ctx) -> Option<Outcome> {
+    if ctx.p.observations.is_empty() {
+        return None;
+    }
+    let (c, tests) = info.tests.get_or_init(|| tests(a)).as_ref()?;
+    for (test, keys) in tests.iter() {
         for (i, o) in ctx.p.observations.iter().enumerate() {
             if meets(&ctx.idx.observations[i], &keys) && qualitative(&o.value) == Some(false) {
                 let shown = format!("{} negative", o.name.as_deref().unwrap_or(&test.name));
@@ -511,6 +549,23 @@ fn negative_test(a: &Atom, ctx: &Ctx) -> Option<Outcome> {
         }
     }
     None
+}
+
+/// An atom's concept and the tests that rule it out ([`AtomInfo::tests`]).
+type Tests = (&'static crate::lexicon::Concept, Box<[(&'static crate::lexicon::Concept, Vec<String>)]>);
+
+/// The tests of atom `a`'s concept in the lexicon's order, up to the first
+/// the lexicon does not have; none for a concept it does not have.
+fn tests(a: &Atom) -> Option<Tests> {
+    let lx = crate::lexicon::get();
+    let c = lx.by_id(a.concept.as_ref()?.id.as_deref()?)?;
+    let tests = c
+        .tested_by
+        .iter()
+        .map_while(|t| lx.by_id(t))
+        .map(|test| (test, index::keys(Some(&test.id), test.code.as_deref(), Some(&test.name), false, false)))
+        .collect();
+    Some((c, tests))
 }
 
 fn qualitative(v: &ObsValue) -> Option<bool> {
@@ -532,9 +587,9 @@ fn qualitative(v: &ObsValue) -> Option<bool> {
     }
 }
 
-fn window_range(w: &Window, as_of: Option<Date>) -> Option<(i64, i64, bool)> {
+fn window_range(w: &Window, info: &AtomInfo, as_of: Option<Date>) -> Option<(i64, i64, bool)> {
     let as_of = as_of?;
-    if !anchor_is_now(&w.anchor) {
+    if !info.now {
         return None;
     }
     let days = units::days(w.value, &w.unit)?.round() as i64;
@@ -786,7 +841,7 @@ fn measurement(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> Outcom
     let t = thresholds(a.comparator, a.value, a.low, a.high);
     // Only readings inside the atom's window count.
     if let Some(w) = &a.window {
-        match window_range(w, ctx.as_of) {
+        match window_range(w, info, ctx.as_of) {
             Some((lo, hi, more_than)) => {
                 let before = rs.len();
                 let first = rs[0].fact.clone();
@@ -961,7 +1016,7 @@ fn condition(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome
         }
         // Window: present at some time inside it.
         if let Some(w) = &a.window {
-            let t = match window_range(w, as_of) {
+            let t = match window_range(w, info, as_of) {
                 // Active at asOf, and the window reaches asOf.
                 Some((lo, hi, false)) if is_active == Truth::Yes && as_of.is_some_and(|t| lo <= t.day && t.day <= hi) => Truth::Yes,
                 Some((lo, hi, false)) => {
@@ -1080,7 +1135,7 @@ fn condition(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome
     // A negative test for the infection rules it out, unless the criterion
     // asks about the past ("history of") or a time window.
     if a.window.is_none() && !a.status.as_deref().is_some_and(|s| s.contains("history")) {
-        if let Some(o) = negative_test(a, ctx) {
+        if let Some(o) = negative_test(a, info, ctx) {
             return o;
         }
     }
@@ -1164,7 +1219,7 @@ fn medication(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, except: &[
             None => if end.is_none() && !stopped { Truth::Yes } else { Truth::Unknown },
         };
         let t = if let Some(w) = &a.window {
-            match window_range(w, as_of) {
+            match window_range(w, info, as_of) {
                 Some((lo, hi, more_than)) => {
                     if more_than {
                         // Last taken before the window's start.
@@ -1301,7 +1356,7 @@ fn medication(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, except: &[
     }
     if let Some(v) = ctx.p.answers.get(qid) {
         let t = match v {
-            Value::String(s) if a.window.is_some() => match (Date::parse(s), a.window.as_ref().and_then(|w| window_range(w, as_of))) {
+            Value::String(s) if a.window.is_some() => match (Date::parse(s), a.window.as_ref().and_then(|w| window_range(w, info, as_of))) {
                 (Some(d), Some((lo, hi, more))) => Some(Truth::from(if more { d.last_day() < lo } else { d.day >= lo && d.day <= hi })),
                 _ => answer_bool(v),
             },
@@ -1354,7 +1409,7 @@ fn event(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome {
     };
     let qid: &str = &info.qid;
     let keys: &[String] = &info.keys;
-    let range = a.window.as_ref().map(|w| window_range(w, ctx.as_of));
+    let range = a.window.as_ref().map(|w| window_range(w, info, ctx.as_of));
     // For the reasons alone.
     let when = a.window.as_ref().filter(|_| !ctx.lean.get()).map(|w| format!(" {}", window_text(w))).unwrap_or_default();
     let mut unknown: Option<usize> = None;

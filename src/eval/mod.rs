@@ -1282,7 +1282,9 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
                     if !lean {
                         o.reason = format!("{}, unless {}", o.reason, eo.reason);
                     }
-                    o.questions.extend(eo.questions.iter().cloned());
+                    for q in eo.questions.iter().cloned() {
+                        o.questions.push(q);
+                    }
                 }
                 _ => {}
             }
