@@ -1525,3 +1525,23 @@ impl Question {
 pub(crate) fn date_age(birth: Date, on: Date) -> f64 {
     date::age_years(birth, on) as f64
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An outcome's questions come back in the order asked, the first kept
+    /// apart from the rest.
+    #[test]
+    fn questions_keep_their_order() {
+        let mut qs = Questions::default();
+        assert_eq!(qs.iter().count(), 0);
+        for id in ["age", "sex", "obs:hemoglobin"] {
+            qs.push((std::sync::Arc::new(q(id.into(), String::new(), AnswerKind::YesNo)), super::super::id_hash(id)));
+        }
+        let ids: Vec<&str> = qs.iter().map(|(q, _)| q.id.as_str()).collect();
+        assert_eq!(ids, ["age", "sex", "obs:hemoglobin"]);
+        let keys: Vec<u64> = (&qs).into_iter().map(|(_, k)| *k).collect();
+        assert_eq!(keys, ["age", "sex", "obs:hemoglobin"].map(super::super::id_hash));
+    }
+}
