@@ -110,7 +110,7 @@ impl Reader {
     fn f64(&mut self) -> f64 {
         let b = &self.bytes[self.at..self.at + 8];
         self.at += 8;
-        f64::from_le_bytes(b.try_into().expect("8 bytes"))
+        f64::from_le_bytes(sound(b.try_into(), "8 bytes"))
     }
 }
 
@@ -228,7 +228,17 @@ pub fn get() -> &'static Lexicon {
 pub fn fold(s: &str) -> String {
     let mut out = Vec::with_capacity(s.len());
     norm::key_into(s, false, &mut out);
-    String::from_utf8(out).expect("keys are UTF-8")
+    sound(String::from_utf8(out), "keys are UTF-8")
+}
+
+/// The value of a result that cannot fail here, else a panic that says
+/// why it could not (`what`). Unlike `Result::expect` it does not format
+/// the error, so the wasm carries no `Debug` code for it.
+fn sound<T, E>(r: Result<T, E>, what: &str) -> T {
+    match r {
+        Ok(v) => v,
+        Err(_) => panic!("{what}"),
+    }
 }
 
 impl Lexicon {
@@ -247,8 +257,8 @@ impl Lexicon {
     /// written: here a malformed one panics.
     fn read(blob: &'static [u8]) -> Lexicon {
         const BAD: &str = "lexicon blob is written by build.rs";
-        let text_len = u32::from_le_bytes(blob[..4].try_into().expect(BAD)) as usize;
-        let text = std::str::from_utf8(&blob[4..4 + text_len]).expect(BAD);
+        let text_len = u32::from_le_bytes(sound(blob[..4].try_into(), BAD)) as usize;
+        let text = sound(std::str::from_utf8(&blob[4..4 + text_len]), BAD);
         let mut r = Reader { bytes: blob, at: 4 + text_len, text, next: 0, strings: Vec::new() };
         // Strings are borrowed from the blob: reading allocates no string.
         let string = |r: &mut Reader| Cow::Borrowed(r.str());
