@@ -107,7 +107,7 @@ impl Questions {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &(std::sync::Arc<Question>, u64)> {
-        self.first.iter().chain(&self.rest)
+        self.into_iter()
     }
 }
 
@@ -427,9 +427,6 @@ pub(crate) struct Memo {
 }
 
 impl Memo {
-    /// The outcome of `a` (described by `info`) in `section`, judged once;
-    /// `lean`: its reason is not needed (a lean outcome is judged again,
-    /// in full, when a full one is asked for).
     /// Where the outcome of the atom described by `info` in `section` is
     /// found ([`Memo::get_at`]): `u32::MAX` for an atom not numbered.
     pub fn slot(info: &AtomInfo, section: Section) -> u32 {
@@ -449,6 +446,9 @@ impl Memo {
         }
     }
 
+    /// The outcome of `a` (described by `info`) in `section`, judged once;
+    /// `lean`: its reason is not needed (a lean outcome is judged again,
+    /// in full, when a full one is asked for).
     pub fn get(&mut self, a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, lean: bool) -> &Outcome {
         let judged = |lean: bool| {
             ctx.lean.set(lean);
@@ -456,7 +456,7 @@ impl Memo {
             ctx.lean.set(false);
             o
         };
-        let slot = (info.what != NO_ID).then(|| 2 * info.what as usize + usize::from(section == Section::Exclusion));
+        let slot = Some(Memo::slot(info, section)).filter(|&k| k != u32::MAX).map(|k| k as usize);
         let i = match slot.and_then(|k| self.at.get(k)) {
             Some(&i) if i != u32::MAX => i as usize,
             _ => {

@@ -1105,8 +1105,8 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
             return (Status::Unknown, if lean { String::new() } else { format!("For the study team to confirm ({lab})") }, Vec::new(), true);
         }
         let logic = c.logic.unwrap_or(if c.section == Section::Exclusion { Logic::Any } else { Logic::All });
-        // (atom index, truth) of each atom judged, for the scope's grouping.
-        // Kept by the walk and reused, one leaf after another.
+        // Each atom judged, with its truth and what the scope's grouping
+        // reads of it. Kept by the walk and reused, one leaf after another.
         let mut judged = std::mem::take(&mut self.judged);
         judged.clear();
         let (mut truth, mut reason, facts, confirm) = self.judge_atoms(c, infos, plan, judges, logic, &mut judged, qs);
@@ -1295,6 +1295,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
         }
         Some(o)
     }
+
     /// Whether the patient is among those appliesIf `ai` names, read as
     /// `how` says; why (not written in a lean walk), and the questions
     /// that would settle it.
@@ -1399,7 +1400,7 @@ impl LeafPlan {
     fn new(c: &Criterion, infos: &[atom::AtomInfo], sc: &scope::Scope, judges: &mut Vec<Judge>) -> LeafPlan {
         let confirms = |a: &crate::atoms::Atom| matches!(a.kind, AtomKind::Consent | AtomKind::Judgment | AtomKind::Participation);
         let start = judges.len() as u32;
-        judges.extend(c.atoms.iter().enumerate().filter(|&(i, a)| a.excepts.is_none() && !confirms(a) && !sc.skip.get(i).copied().unwrap_or(false)).map(|(i, _)| Judge {
+        judges.extend(c.atoms.iter().enumerate().filter(|&(i, a)| scope::judged(a) && !sc.skip.get(i).copied().unwrap_or(false)).map(|(i, _)| Judge {
             atom: i as u32,
             slot: infos.get(i).map_or(u32::MAX, |info| atom::Memo::slot(info, c.section)),
             flip: sc.flip.get(i).copied().unwrap_or(false),

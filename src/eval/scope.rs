@@ -195,7 +195,9 @@ impl Tok {
     }
 }
 
-fn judged(a: &Atom) -> bool {
+/// Whether atom `a` is judged against the record: not an exception to
+/// another, and not for the study team alone.
+pub(crate) fn judged(a: &Atom) -> bool {
     a.excepts.is_none() && !matches!(a.kind, AtomKind::Consent | AtomKind::Judgment | AtomKind::Participation)
 }
 
