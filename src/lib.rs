@@ -17,6 +17,7 @@ pub mod span;
 pub mod trial;
 pub mod units;
 
+pub(crate) mod decimal;
 pub(crate) mod sort;
 #[cfg(target_arch = "wasm32")]
 mod wasm;

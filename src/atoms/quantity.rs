@@ -136,7 +136,7 @@ pub fn number_at(f: &Folded, i: usize) -> Option<(f64, usize)> {
             if k - j <= 3 && !f.get(k).is_ascii_digit() && unit_at(f, k).is_some() {
                 s.push('.');
                 s.extend(f.c[j + 1..k].iter());
-                return s.parse().ok().map(|v| (v, k));
+                return crate::decimal::parse(&s).map(|v| (v, k));
             }
         }
         if f.get(j) == '.' && f.get(j + 1).is_ascii_digit() {
@@ -150,7 +150,7 @@ pub fn number_at(f: &Folded, i: usize) -> Option<(f64, usize)> {
         if s.len() > 12 {
             return None;
         }
-        return s.parse().ok().map(|v| (v, j));
+        return crate::decimal::parse(&s).map(|v| (v, j));
     }
     if f.is_word(i) && (i == 0 || !f.is_word(i - 1)) {
         for (w, v) in get().numbers_from(f.get(i)) {
@@ -418,7 +418,7 @@ fn quantity_at(f: &Folded, i: usize) -> Option<Reading> {
             exp.push(f.get(k));
             k += 1;
         }
-        if let (Ok(x), Ok(p)) = (exp.parse::<i32>(), digits[..digits.len() - 2].parse::<f64>()) {
+        if let (Ok(x), Ok(p)) = (exp.parse::<i32>(), crate::decimal::parse(&digits[..digits.len() - 2]).ok_or(())) {
             let (u, k2) = sci_unit(f, k, x);
             return Some((p, Some((u, Dim::Count)), k2, false));
         }

@@ -125,7 +125,7 @@ pub fn yes_no(s: &str) -> Option<bool> {
 /// A structured age: "18 Years" → 18 a; "6 Months" → 6 mo; "N/A" → `None`.
 pub fn age(s: &str) -> Option<Age> {
     let mut it = s.split_whitespace();
-    let value: f64 = it.next()?.parse().ok()?;
+    let value = crate::decimal::parse(it.next()?)?;
     let unit = match it.next() {
         Some(u) => unit(u)?,
         None => "a",
@@ -169,7 +169,7 @@ pub fn age_range(s: &str) -> Option<(Option<Age>, Option<Age>)> {
         if cur.is_empty() {
             return;
         }
-        if let Ok(v) = cur.parse::<f64>() {
+        if let Some(v) = crate::decimal::parse(cur) {
             nums.push((v, None));
         } else if let (Some(u), Some(last)) = (unit(cur), nums.last_mut()) {
             if last.1.is_none() {

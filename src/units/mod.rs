@@ -450,7 +450,7 @@ impl Reader<'_> {
             return None;
         }
         if sym.bytes().all(|c| c.is_ascii_digit()) {
-            return Some(Unit { factor: sym.parse::<f64>().ok()?, ..ONE });
+            return Some(Unit { factor: crate::decimal::parse(sym)?, ..ONE });
         }
         if let Some(u) = self.simple(sym) {
             return Some(u);
