@@ -28,6 +28,15 @@ mod text;
 #[path = "build/tables.rs"]
 mod tables;
 
+/// Lower case for the folding above: the standard library's, from which
+/// `build/tables.rs` writes the table the library's own `case` module reads,
+/// so that the two fold alike.
+mod case {
+    pub fn lower(c: char) -> std::char::ToLowercase {
+        c.to_lowercase()
+    }
+}
+
 fn main() {
     let dir = Path::new("data/lexicon");
     // The folder too, so that a file added to it is noticed.
@@ -58,6 +67,7 @@ fn main() {
     let texts: Vec<(&str, String)> = names.iter().map(|n| (*n, data(&format!("data/atoms/{n}")))).collect();
     let texts: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (*n, t.as_str())).collect();
     write_out("atom_tables.rs", tables::atoms(&texts));
+    write_out("case_tables.rs", tables::lower_case());
 }
 
 /// The text of a data file, which the build then reruns on.

@@ -444,3 +444,43 @@ const CUES: [(&str, &str); 27] = [
     ("plan", "Plan"),
     ("stop", "Stop"),
 ];
+
+/// The lower case of every character as runs (`src/atoms/case.rs`),
+/// written from the standard library's `char::to_lowercase` on the machine
+/// that builds, whose Unicode tables are the target's: runs of characters
+/// that lower by the same offset, one after the other or every second one
+/// (`Ā ā Ă ă`). The one character whose lower case is two characters
+/// (`İ`, `i` and a combining dot) is the library's to write.
+pub fn lower_case() -> Result<String, String> {
+    // (first, count, step, offset)
+    let mut runs: Vec<(u32, u32, u32, i64)> = Vec::new();
+    for c in (0..=char::MAX as u32).filter_map(char::from_u32) {
+        let mut it = c.to_lowercase();
+        let (Some(l), second) = (it.next(), it.next()) else { continue };
+        if let Some(s) = second {
+            if c != '\u{130}' || l != 'i' || s != '\u{307}' || it.next().is_some() {
+                return Err(format!("the lower case of U+{:04X} is several characters, which src/atoms/case.rs does not write", c as u32));
+            }
+            continue;
+        }
+        if l == c {
+            continue;
+        }
+        let (c, offset) = (c as u32, l as i64 - c as i64);
+        if let Some(r) = runs.last_mut() {
+            let last = r.0 + (r.1 - 1) * r.2;
+            if r.3 == offset && (c - last == r.2 || (r.1 == 1 && c - last == 2)) {
+                r.2 = c - last;
+                r.1 += 1;
+                continue;
+            }
+        }
+        runs.push((c, 1, 1, offset));
+    }
+    let mut s = String::from("/// Lower-case runs: (first character, count << 1 | every second one, offset).\nstatic LOWER: &[(u32, u32, i32)] = &[\n");
+    for (first, count, step, offset) in runs {
+        s.push_str(&format!("    ({first}, {}, {offset}),\n", count << 1 | u32::from(step == 2)));
+    }
+    s.push_str("];\n");
+    Ok(s)
+}

@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::span::Span;
 
+pub(crate) mod case;
 mod coverage;
 mod cues;
 mod extract;

@@ -80,7 +80,7 @@ impl Lower for str {
             if c.is_ascii() {
                 out.push(c.to_ascii_lowercase());
             } else {
-                out.extend(c.to_lowercase());
+                out.extend(super::case::lower(c));
             }
         }
         out
@@ -93,7 +93,7 @@ impl Lower for str {
 pub fn fold_str(s: &str) -> Vec<char> {
     let mut out = Vec::new();
     for c in s.chars() {
-        for l in fold_char(c).to_lowercase() {
+        for l in super::case::lower(fold_char(c)) {
             out.push(l);
         }
     }
@@ -131,7 +131,7 @@ impl Folded {
             }
             let from = base + i;
             let to = from + n;
-            for l in fold_char(ch).to_lowercase() {
+            for l in super::case::lower(fold_char(ch)) {
                 f.c.push(l);
                 f.start.push(from);
                 f.end.push(to);

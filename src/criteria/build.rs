@@ -191,7 +191,7 @@ fn first_word(s: &str) -> String {
     if n == 16 || n == b.len() || b[n].is_ascii() {
         return s[..n].to_ascii_lowercase();
     }
-    s.chars().take_while(|c| c.is_alphanumeric()).take(16).flat_map(char::to_lowercase).collect()
+    s.chars().take_while(|c| c.is_alphanumeric()).take(16).flat_map(crate::atoms::case::lower).collect()
 }
 
 /// The header phrase at the start of `s`: its kind and spelling.
@@ -352,7 +352,7 @@ fn header_inside(s: &str) -> Option<usize> {
         let Some(h) = p.inclusion_headers.iter().chain(&p.exclusion_headers).find(|h| h.contains(' ') && starts_word_ci(&s[i..], h)) else {
             continue;
         };
-        let prev_word: String = s[..i].split_whitespace().next_back().unwrap_or("").chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
+        let prev_word: String = s[..i].split_whitespace().next_back().unwrap_or("").chars().filter(|c| c.is_alphanumeric()).flat_map(crate::atoms::case::lower).collect();
         if p.header_prefix_stop_words.contains(&prev_word) {
             continue;
         }
@@ -1008,7 +1008,7 @@ fn trailing_cohort(s: &str, known: &[String]) -> Option<usize> {
 /// Letters and digits only, lower case: "Refractory Lupus Nephritis (LN)"
 /// and "Refractory Lupus Nephritis(LN)" compare equal.
 fn key(s: &str) -> String {
-    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    s.chars().filter(|c| c.is_alphanumeric()).flat_map(crate::atoms::case::lower).collect()
 }
 
 /// "Refractory Lupus Nephritis(LN)" → "LN".

@@ -21,6 +21,9 @@ mod concept;
 #[cfg(not(target_arch = "wasm32"))]
 mod load;
 mod norm;
+// Lower case as the scanner writes it, for the folding (`norm`), which
+// `build.rs` also compiles, with a `case` of its own.
+use crate::atoms::case;
 
 use std::borrow::Cow;
 use std::sync::OnceLock;

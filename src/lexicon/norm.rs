@@ -121,7 +121,7 @@ fn greek(c: char) -> Option<&'static str> {
 }
 
 fn lower(c: char) -> char {
-    let mut it = c.to_lowercase();
+    let mut it = super::case::lower(c);
     match (it.next(), it.next()) {
         (Some(l), None) => l,
         _ => c,

@@ -153,7 +153,7 @@ pub(crate) fn norm(s: &str) -> String {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.extend(w.chars().flat_map(char::to_lowercase));
+        out.extend(w.chars().flat_map(crate::atoms::case::lower));
     }
     out
 }

@@ -537,7 +537,7 @@ fn ids(node: &mut Criterion, id: String) {
 fn slug(name: &str) -> String {
     let base = super::abbreviation(name).unwrap_or(name);
     let mut out = String::new();
-    for c in base.chars().flat_map(char::to_lowercase) {
+    for c in base.chars().flat_map(crate::atoms::case::lower) {
         if c.is_alphanumeric() {
             out.push(c);
         } else if !out.ends_with('-') && !out.is_empty() {
