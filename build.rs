@@ -68,6 +68,10 @@ fn main() {
     let texts: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (*n, t.as_str())).collect();
     write_out("atom_tables.rs", tables::atoms(&texts));
     write_out("case_tables.rs", tables::lower_case());
+    // The scope table as the library reads it: its comments, a third of
+    // the file, stay out of the wasm.
+    let scope: String = data("data/eval/scope.tsv").lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).map(|l| format!("{}\n", l.trim_end())).collect();
+    write_out("scope.tsv", Ok(scope));
 }
 
 /// The text of a data file, which the build then reruns on.

@@ -57,7 +57,8 @@
 // crate's own reader (src/decimal.rs) rather than `str::parse::<f64>`, whose
 // tables were 10 KB that gzip cannot shrink: 343.0 KB. Characters lowered
 // from runs build.rs writes (src/atoms/case.rs) rather than by
-// `char::to_lowercase`, whose table of pairs was 11 KB: 335.9 KB. The budget
+// `char::to_lowercase`, whose table of pairs was 11 KB: 335.9 KB. The scope
+// table embedded without its comments: 335.0 KB. The budget
 // holds today's size with a small margin so that growth is caught; bring it
 // down to 300_000 as the module shrinks. Speed for size, measured on the
 // 376 KB build (gzip -9 sizes; parse of 1,500 corpus trials in Node): "z"
@@ -69,7 +70,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-const BUDGET = 336_500;
+const BUDGET = 335_500;
 const TARGET = 300_000;
 const WASM = new URL('../dist/trialsieve_bg.wasm', import.meta.url);
 

@@ -39,7 +39,8 @@ use crate::atoms::{Atom, AtomKind};
 use crate::criteria::{Criterion, Section};
 use crate::span::Span;
 
-const SCOPE: &str = include_str!("../../data/eval/scope.tsv");
+/// `data/eval/scope.tsv` without its comments, as `build.rs` writes it.
+const SCOPE: &str = include_str!(concat!(env!("OUT_DIR"), "/scope.tsv"));
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Cat {
