@@ -58,7 +58,10 @@
 // tables were 10 KB that gzip cannot shrink: 343.0 KB. Characters lowered
 // from runs build.rs writes (src/atoms/case.rs) rather than by
 // `char::to_lowercase`, whose table of pairs was 11 KB: 335.9 KB. The scope
-// table embedded without its comments: 335.0 KB. The budget
+// table embedded without its comments: 335.0 KB. One shared copy of each
+// question atoms ask (`shared_question` in src/eval/atom.rs), so that
+// merging a check's questions compares pointers: about 4% less time per
+// summary check in Node, for 335.9 KB. The budget
 // holds today's size with a small margin so that growth is caught; bring it
 // down to 300_000 as the module shrinks. Speed for size, measured on the
 // 376 KB build (gzip -9 sizes; parse of 1,500 corpus trials in Node): "z"
@@ -70,7 +73,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-const BUDGET = 335_500;
+const BUDGET = 336_200;
 const TARGET = 300_000;
 const WASM = new URL('../dist/trialsieve_bg.wasm', import.meta.url);
 

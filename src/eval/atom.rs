@@ -316,7 +316,7 @@ impl AtomInfo {
             .get_or_init(|| {
                 let q = make();
                 let key = super::id_hash(&q.id);
-                (std::sync::Arc::new(q), key)
+                (shared_question(q, key), key)
             })
             .clone()
     }
@@ -403,6 +403,26 @@ fn intern(s: String) -> u32 {
     }
     seen.insert(s, id);
     id
+}
+
+/// The one copy of question `q` (whose id hashes to `key`) that every atom
+/// asking the same question shares, across trials: the same atom in two
+/// trials has two descriptions ([`AtomInfo`]), and merging a check's
+/// questions then compares pointers rather than ids. Copies no atom holds
+/// any more are let go.
+fn shared_question(q: Question, key: u64) -> std::sync::Arc<Question> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock, Weak};
+    static SEEN: OnceLock<Mutex<HashMap<u64, Vec<Weak<Question>>>>> = OnceLock::new();
+    let Ok(mut seen) = SEEN.get_or_init(Default::default).lock() else { return Arc::new(q) };
+    let copies = seen.entry(key).or_default();
+    copies.retain(|w| w.strong_count() > 0);
+    if let Some(a) = copies.iter().find_map(|w| w.upgrade().filter(|a| **a == q)) {
+        return a;
+    }
+    let a = Arc::new(q);
+    copies.push(Arc::downgrade(&a));
+    a
 }
 
 /// How many atom descriptions are numbered ([`intern`]): the memo's table
