@@ -513,18 +513,13 @@ fn walk_trial<'t>(trial: &'t Trial, prep: &'t Prepared, ctx: &Ctx, memo: &mut at
     bufs.judged = std::mem::take(&mut w.judged);
     bufs.asks = std::mem::take(&mut w.asks);
     let res = w.res;
-    let mut top: Vec<Status> = structured.iter().filter(|r| counts(r)).map(|r| r.status).collect();
-    for r in kids(&res, 0, res.len()) {
-        if !r.to_confirm {
-            top.push(r.status);
-        }
-    }
-    if !w.cohorts.is_empty() {
-        let per: Vec<Status> = w.cohorts.values().map(|v| combine(Logic::All, v.iter().copied())).collect();
-        top.push(combine(Logic::Any, per.into_iter()));
-    }
+    // The structured limits, the top-level criteria and the cohorts (one of
+    // which must hold), counted as they come rather than collected.
+    let cohorts = (!w.cohorts.is_empty()).then(|| combine(Logic::Any, w.cohorts.values().map(|v| combine(Logic::All, v.iter().copied()))));
+    let top = structured.iter().filter(|r| counts(r)).map(|r| r.status);
+    let top = top.chain(kids(&res, 0, res.len()).filter(|r| !r.to_confirm).map(|r| r.status)).chain(cohorts);
     let has_criteria = !trial.criteria.is_empty();
-    let status = combine(Logic::All, top.into_iter());
+    let status = combine(Logic::All, top);
     let verdict = match status {
         Status::Fail => Verdict::Ineligible,
         Status::Pass | Status::NotApplicable if has_criteria => Verdict::Eligible,
@@ -1265,7 +1260,12 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
         let mut o = if except_keys.is_empty() {
             self.memo.get(a, &infos[i], c.section, ctx, lean).clone()
         } else {
-            atom::judge(a, &infos[i], c.section, ctx, except_keys)
+            // Judged here, not through the memo: its reason is written
+            // only when kept, as the memo's outcomes' are.
+            ctx.lean.set(lean);
+            let o = atom::judge(a, &infos[i], c.section, ctx, except_keys);
+            ctx.lean.set(false);
+            o
         };
         for (e, ei) in waivers {
             let eo = self.memo.get(e, &infos[ei], c.section, ctx, lean);
