@@ -253,6 +253,26 @@ fn case_sensitive_names_shadow_others_only_where_listed() {
     assert_eq!(found, ALLOWED);
 }
 
+/// The blob leaves out the ids that concepts' names give; every concept of
+/// the files is found by its own id all the same, with its name.
+#[test]
+fn every_concept_is_found_by_its_id() {
+    let lex = lex();
+    let mut n = 0;
+    for (name, text) in FILES {
+        if *name == STOP_FILE {
+            continue;
+        }
+        let concepts: Vec<lexicon::Concept> = serde_json::from_str(text).unwrap();
+        for c in &concepts {
+            let found = lex.by_id(&c.id).unwrap_or_else(|| panic!("{name}: {} is not found by its id", c.id));
+            assert_eq!((found.id.as_ref(), found.name.as_ref()), (c.id.as_ref(), c.name.as_ref()));
+            n += 1;
+        }
+    }
+    assert!(n > 700, "{n} concepts");
+}
+
 #[test]
 fn lookup_by_name_code_and_id() {
     let lex = lex();

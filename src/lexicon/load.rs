@@ -33,7 +33,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::concept::{Concept, ConceptKind, Text};
+use super::concept::{self, Concept, ConceptKind, Text};
 use super::norm;
 
 /// The lexicon files in `data/lexicon/`, in the order their concepts are
@@ -175,8 +175,13 @@ pub fn encode(files: &[(&str, &str)]) -> Result<Vec<u8>, String> {
     let mut w = Writer::default();
     w.uint(concepts.len());
     for (i, c) in concepts.iter().enumerate() {
-        w.uint(c.kind as usize);
-        w.str(&c.id);
+        // The kind, and whether the id is the one the name gives, in which
+        // case it is left out.
+        let derived = concept::id_of_name(&c.name) == *c.id;
+        w.uint(2 * c.kind as usize + usize::from(derived));
+        if !derived {
+            w.str(&c.id);
+        }
         w.str(&c.name);
         w.opt(c.abbreviation.as_deref());
         w.opt(c.code.as_deref());

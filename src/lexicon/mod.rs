@@ -273,9 +273,13 @@ impl Lexicon {
         // every concept is read.
         let mut links: Vec<(Vec<usize>, Vec<usize>)> = Vec::with_capacity(n);
         for _ in 0..n {
-            let kind = ConceptKind::ALL[r.uint()];
-            let id = string(&mut r);
+            // The kind, and whether the id is left out for the one the
+            // name gives (`load::encode`).
+            let code = r.uint();
+            let kind = ConceptKind::ALL[code / 2];
+            let id = (code % 2 == 0).then(|| string(&mut r));
             let name = string(&mut r);
+            let id = id.unwrap_or_else(|| Cow::Owned(concept::id_of_name(&name)));
             let abbreviation = opt(&mut r);
             let code = opt(&mut r);
             let codes = list(&mut r);
