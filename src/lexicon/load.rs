@@ -186,7 +186,18 @@ pub fn encode(files: &[(&str, &str)]) -> Result<Vec<u8>, String> {
         w.opt(c.abbreviation.as_deref());
         w.opt(c.code.as_deref());
         w.strs(&c.codes);
-        w.strs(&synonyms[i]);
+        // The synonym that is the name's own key (most concepts have one)
+        // is left out, and where it goes is written instead: 1 + its place,
+        // or 0.
+        let mut own = Vec::new();
+        norm::key_into(&c.name, false, &mut own);
+        let at = synonyms[i].iter().position(|s| s.as_bytes() == own);
+        let mut rest = synonyms[i].clone();
+        if let Some(k) = at {
+            rest.remove(k);
+        }
+        w.strs(&rest);
+        w.uint(at.map_or(0, |k| k + 1));
         w.strs(&c.case_sensitive);
         w.opt(c.unit.as_deref());
         w.strs(&c.alt_units);

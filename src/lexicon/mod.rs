@@ -283,7 +283,11 @@ impl Lexicon {
             let abbreviation = opt(&mut r);
             let code = opt(&mut r);
             let codes = list(&mut r);
-            let synonyms = list(&mut r);
+            let mut synonyms = list(&mut r);
+            // The name's own key, left out of the list (`load::encode`).
+            if let Some(k) = r.uint().checked_sub(1) {
+                synonyms.insert(k, Cow::Owned(fold(&name)));
+            }
             let case_sensitive = list(&mut r);
             let unit = opt(&mut r);
             let alt_units = list(&mut r);
