@@ -17,6 +17,18 @@ fn strs<S: AsRef<str>>(list: &[S]) -> String {
     format!("&[{}]", items.join(", "))
 }
 
+/// A Rust string literal of phrases, each ended by a line feed (read back
+/// with `str::lines`): one string instead of a slice of them, whose
+/// pointer and length per entry cost the wasm more than the words do.
+fn lines<S: AsRef<str>>(list: impl IntoIterator<Item = S>) -> String {
+    let mut all = String::new();
+    for s in list {
+        all.push_str(s.as_ref());
+        all.push('\n');
+    }
+    format!("{all:?}")
+}
+
 /// A Rust literal for a number read from JSON: `{:?}` of an `f64` reads back
 /// as the same `f64`.
 fn num(x: f64) -> String {
@@ -110,7 +122,7 @@ pub fn phrases(text: &str) -> Result<String, String> {
     }
     let mut out = String::from("Phrases {\n");
     for (field, list) in &lists {
-        writeln!(out, "    {field}: strings({}),", strs(list)).unwrap();
+        writeln!(out, "    {field}: strings({}),", lines(list.iter())).unwrap();
     }
     let applies: Vec<String> = p.applies_if.iter().map(|a| format!("({:?}, {:?})", a.pattern, a.kind)).collect();
     writeln!(out, "    applies_if: applies(&[{}]),", applies.join(", ")).unwrap();
@@ -159,11 +171,11 @@ pub fn page(sections: &str, facts: &str) -> Result<String, String> {
         ("CHROME_LINES", &s.chrome_lines),
         ("LOCATION_SECTIONS", &s.location_sections),
     ] {
-        writeln!(out, "const {name}: &[&str] = {};", strs(list)).unwrap();
+        writeln!(out, "const {name}: &str = {};", lines(list.iter())).unwrap();
     }
-    out.push_str("const FACTS: &[(Field, &[&str])] = &[\n");
+    out.push_str("const FACTS: &[(Field, &str)] = &[\n");
     for (field, labels) in &by_field {
-        writeln!(out, "    (Field::{field:?}, {}),", strs(labels)).unwrap();
+        writeln!(out, "    (Field::{field:?}, {}),", lines(labels.iter())).unwrap();
     }
     out.push_str("];\n");
     Ok(out)
@@ -348,11 +360,9 @@ pub fn atoms(files: &[(&str, &str)]) -> Result<String, String> {
     }
     longest_first(&mut units);
     once("units.tsv", &units.iter().map(|(p, (u, _))| (p.clone(), u.clone())).collect::<Vec<_>>())?;
-    out.push_str("static UNITS: &[(&str, &str, Dim)] = &[\n");
-    for (p, (u, d)) in &units {
-        writeln!(out, "    ({p:?}, {u:?}, Dim::{d}),").unwrap();
-    }
-    out.push_str("];\n");
+    writeln!(out, "static UNITS: &str = {};", lines(units.iter().map(|u| &u.0))).unwrap();
+    writeln!(out, "static UNIT_CODES: &str = {};", lines(units.iter().map(|u| u.1.0.as_str()))).unwrap();
+    writeln!(out, "static UNIT_DIMS: &[Dim] = &[{}];", units.iter().map(|u| format!("Dim::{}", u.1.1)).collect::<Vec<_>>().join(", ")).unwrap();
 
     const CMPS: [(&str, &str); 5] = [(">=", "Ge"), ("<=", "Le"), (">", "Gt"), ("<", "Lt"), ("=", "Eq")];
     let mut comparators: Vec<(String, (&str, bool))> = Vec::new();
@@ -368,11 +378,8 @@ pub fn atoms(files: &[(&str, &str)]) -> Result<String, String> {
     }
     longest_first(&mut comparators);
     once("comparators.tsv", &comparators.iter().map(|(p, (c, post))| (format!("{p} {post}"), *c)).collect::<Vec<_>>())?;
-    out.push_str("static COMPARATORS: &[(&str, Comparator, bool)] = &[\n");
-    for (p, (c, post)) in &comparators {
-        writeln!(out, "    ({p:?}, Comparator::{c}, {post}),").unwrap();
-    }
-    out.push_str("];\n");
+    writeln!(out, "static COMPARATORS: &str = {};", lines(comparators.iter().map(|c| &c.0))).unwrap();
+    writeln!(out, "static COMPARATOR_KINDS: &[(Comparator, bool)] = &[{}];", comparators.iter().map(|(_, (c, post))| format!("(Comparator::{c}, {post})")).collect::<Vec<_>>().join(", ")).unwrap();
 
     let mut cues: Vec<(String, String)> = Vec::new();
     for (n, cols) in rows("cues.tsv")? {
@@ -382,11 +389,8 @@ pub fn atoms(files: &[(&str, &str)]) -> Result<String, String> {
     }
     longest_first(&mut cues);
     once("cues.tsv", &cues)?;
-    out.push_str("static CUES: &[(&str, Cue)] = &[\n");
-    for (p, c) in &cues {
-        writeln!(out, "    ({p:?}, Cue::{c}),").unwrap();
-    }
-    out.push_str("];\n");
+    writeln!(out, "static CUES: &str = {};", lines(cues.iter().map(|c| &c.0))).unwrap();
+    writeln!(out, "static CUE_KINDS: &[Cue] = &[{}];", cues.iter().map(|(_, c)| format!("Cue::{c}")).collect::<Vec<_>>().join(", ")).unwrap();
 
     let mut uln: Vec<(String, bool)> = Vec::new();
     for (_, cols) in rows("uln.txt")? {
@@ -396,7 +400,8 @@ pub fn atoms(files: &[(&str, &str)]) -> Result<String, String> {
         uln.push((fold(p), !strong));
     }
     longest_first(&mut uln);
-    writeln!(out, "static ULN: &[(&str, bool)] = &[{}];", uln.iter().map(|(p, w)| format!("({p:?}, {w})")).collect::<Vec<_>>().join(", ")).unwrap();
+    writeln!(out, "static ULN: &str = {};", lines(uln.iter().map(|u| &u.0))).unwrap();
+    writeln!(out, "static ULN_WEAK: &[bool] = &[{}];", uln.iter().map(|u| u.1.to_string()).collect::<Vec<_>>().join(", ")).unwrap();
 
     let mut numbers: Vec<(String, f64)> = Vec::new();
     for (n, cols) in rows("numbers.tsv")? {
@@ -405,11 +410,12 @@ pub fn atoms(files: &[(&str, &str)]) -> Result<String, String> {
         numbers.push((fold(cols[0]), v));
     }
     longest_first(&mut numbers);
-    writeln!(out, "static NUMBERS: &[(&str, f64)] = &[{}];", numbers.iter().map(|(p, v)| format!("({p:?}, {})", num(*v))).collect::<Vec<_>>().join(", ")).unwrap();
+    writeln!(out, "static NUMBERS: &str = {};", lines(numbers.iter().map(|n| &n.0))).unwrap();
+    writeln!(out, "static NUMBER_VALUES: &[f64] = &[{}];", numbers.iter().map(|n| num(n.1)).collect::<Vec<_>>().join(", ")).unwrap();
 
     for (name, konst) in [("stopwords.txt", "STOP"), ("function_words.txt", "FUNCTION"), ("counted.txt", "COUNTED"), ("measure_words.txt", "MEASURE_WORDS")] {
         let words: Vec<String> = rows(name)?.iter().map(|(_, cols)| cols[0].trim().to_lowercase()).collect();
-        writeln!(out, "static {konst}: &[&str] = {};", strs(&words)).unwrap();
+        writeln!(out, "static {konst}: &str = {};", lines(&words)).unwrap();
     }
     Ok(out)
 }

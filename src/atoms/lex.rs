@@ -308,9 +308,11 @@ impl Tables {
 }
 
 // The tables of `data/atoms/`, checked, folded and sorted longest first by
-// `build.rs` (`build/tables.rs`): `UNITS`, `COMPARATORS`, `CUES`, `ULN`,
-// `NUMBERS`, and the word lists `STOP`, `FUNCTION`, `COUNTED`,
-// `MEASURE_WORDS`.
+// `build.rs` (`build/tables.rs`): the phrases of `UNITS`, `COMPARATORS`,
+// `CUES`, `ULN` and `NUMBERS`, one per line, each beside a list of what
+// they mean (`UNIT_CODES` and `UNIT_DIMS`, `COMPARATOR_KINDS`, `CUE_KINDS`,
+// `ULN_WEAK`, `NUMBER_VALUES`), and the word lists `STOP`, `FUNCTION`,
+// `COUNTED` and `MEASURE_WORDS`, one word per line.
 include!(concat!(env!("OUT_DIR"), "/atom_tables.rs"));
 
 static TABLES: OnceLock<Tables> = OnceLock::new();
@@ -324,12 +326,12 @@ pub fn get() -> &'static Tables {
 /// sorted here.
 pub fn load() -> Tables {
     let chars = |s: &str| s.chars().collect::<Vec<char>>();
-    let words = |list: &[&str]| list.iter().map(|w| w.to_string()).collect::<WordSet>();
-    let cues: Vec<(Vec<char>, Cue)> = CUES.iter().map(|&(p, c)| (chars(p), c)).collect();
-    let units: Vec<(Vec<char>, String, Dim)> = UNITS.iter().map(|&(p, u, d)| (chars(p), u.to_string(), d)).collect();
-    let comparators: Vec<(Vec<char>, Comparator, bool)> = COMPARATORS.iter().map(|&(p, c, post)| (chars(p), c, post)).collect();
-    let uln: Vec<(Vec<char>, bool)> = ULN.iter().map(|&(p, weak)| (chars(p), weak)).collect();
-    let numbers: Vec<(Vec<char>, f64)> = NUMBERS.iter().map(|&(p, v)| (chars(p), v)).collect();
+    let words = |list: &str| list.lines().map(str::to_string).collect::<WordSet>();
+    let cues: Vec<(Vec<char>, Cue)> = CUES.lines().zip(CUE_KINDS).map(|(p, &c)| (chars(p), c)).collect();
+    let units: Vec<(Vec<char>, String, Dim)> = UNITS.lines().zip(UNIT_CODES.lines()).zip(UNIT_DIMS).map(|((p, u), &d)| (chars(p), u.to_string(), d)).collect();
+    let comparators: Vec<(Vec<char>, Comparator, bool)> = COMPARATORS.lines().zip(COMPARATOR_KINDS).map(|(p, &(c, post))| (chars(p), c, post)).collect();
+    let uln: Vec<(Vec<char>, bool)> = ULN.lines().zip(ULN_WEAK).map(|(p, &weak)| (chars(p), weak)).collect();
+    let numbers: Vec<(Vec<char>, f64)> = NUMBERS.lines().zip(NUMBER_VALUES).map(|(p, &v)| (chars(p), v)).collect();
     let comparator = |post: bool, last: bool| {
         ByChar::new(&mut comparators.iter().map(|(p, _, is_post)| if *is_post != post { None } else if last { p.last().copied() } else { p.first().copied() }))
     };

@@ -18,7 +18,8 @@ use crate::trial::{Age, Diagnostic, Location, Trial};
 
 // The tables, checked and written as Rust source by `build.rs`:
 // `CRITERIA_HEADERS`, `FALLBACK_HEADERS`, `END_SECTIONS`, `CHROME_LINES`,
-// `LOCATION_SECTIONS` and `FACTS` (each field with its labels).
+// `LOCATION_SECTIONS` and `FACTS` (each field with its labels), every list
+// one string with an entry per line.
 include!(concat!(env!("OUT_DIR"), "/page_tables.rs"));
 
 /// Lines are looked up in these sets one by one: a cheaper hash than the
@@ -33,8 +34,9 @@ struct LineSet {
 }
 
 impl LineSet {
-    fn new(lines: &[&str]) -> LineSet {
-        LineSet { set: lines.iter().map(|s| s.to_string()).collect(), longest: lines.iter().map(|s| s.len()).max().unwrap_or(0) }
+    /// The lines of `lines`, one per line.
+    fn new(lines: &str) -> LineSet {
+        LineSet { set: lines.lines().map(str::to_string).collect(), longest: lines.lines().map(str::len).max().unwrap_or(0) }
     }
 
     fn contains(&self, line: &str) -> bool {
@@ -65,7 +67,7 @@ fn tables() -> &'static Tables {
     static TABLES: OnceLock<Tables> = OnceLock::new();
     TABLES.get_or_init(|| {
         let mut labels: Vec<(String, Field)> =
-            FACTS.iter().flat_map(|(field, names)| names.iter().map(move |n| (n.to_string(), *field))).collect();
+            FACTS.iter().flat_map(|(field, names)| names.lines().map(move |n| (n.to_string(), *field))).collect();
         crate::sort::sort_by(&mut labels, |a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
         let mut by_first = vec![Vec::new(); 256];
         for (k, (label, _)) in labels.iter().enumerate() {

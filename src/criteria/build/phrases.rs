@@ -81,7 +81,8 @@ static PHRASES: OnceLock<Phrases> = OnceLock::new();
 /// The embedded phrase lists, loaded on first use.
 pub(crate) fn get() -> &'static Phrases {
     PHRASES.get_or_init(|| {
-        let strings = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        // Each list is one string, a phrase per line.
+        let strings = |list: &str| list.lines().map(str::to_string).collect::<Vec<_>>();
         let applies = |list: &[(&str, &str)]| {
             list.iter().map(|(pattern, kind)| AppliesPattern { pattern: pattern.to_string(), kind: kind.to_string() }).collect()
         };
