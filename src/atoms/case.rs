@@ -7,12 +7,12 @@ include!(concat!(env!("OUT_DIR"), "/case_tables.rs"));
 
 /// The lower case of `c`: one character, or two for `İ` (`i` and a
 /// combining dot above), as `char::to_lowercase` writes it.
-pub fn lower(c: char) -> Lower {
+pub fn lower(c: char) -> Lowered {
     if c.is_ascii() {
-        return Lower([Some(c.to_ascii_lowercase()), None]);
+        return Lowered([Some(c.to_ascii_lowercase()), None]);
     }
     if c == '\u{130}' {
-        return Lower([Some('i'), Some('\u{307}')]);
+        return Lowered([Some('i'), Some('\u{307}')]);
     }
     let n = c as u32;
     let at = LOWER.partition_point(|r| r.0 <= n);
@@ -21,13 +21,13 @@ pub fn lower(c: char) -> Lower {
         let k = n - first;
         (k % step == 0 && k / step < count).then(|| char::from_u32(n.wrapping_add_signed(offset))).flatten()
     });
-    Lower([Some(l.unwrap_or(c)), None])
+    Lowered([Some(l.unwrap_or(c)), None])
 }
 
 /// The characters of a lower case, in order.
-pub struct Lower([Option<char>; 2]);
+pub struct Lowered([Option<char>; 2]);
 
-impl Iterator for Lower {
+impl Iterator for Lowered {
     type Item = char;
 
     fn next(&mut self) -> Option<char> {
