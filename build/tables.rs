@@ -262,24 +262,33 @@ pub fn units(units: &str, analytes: &str) -> Result<String, String> {
     let prefixes: Vec<String> = prefixes.iter().map(|(p, x)| format!("({p:?}, {})", num(**x))).collect();
     writeln!(out, "const PREFIXES: &[(&str, f64)] = &[{}];", prefixes.join(", ")).unwrap();
     let mut codes = HashSet::new();
-    out.push_str("const UNITS: &[UnitDef] = &[\n");
+    // One line per unit: code, its dimension or the value of its
+    // expression, the expression (none for a base), offset, 1 when
+    // prefixable; `src/units/mod.rs` reads it at first use.
+    let mut lines_out = String::new();
     for u in &f.units {
         if !codes.insert(u.code.as_str()) {
             return Err(format!("{UNITS}: {} is listed twice", u.code));
         }
-        let def = match (&u.dim, &u.is) {
-            (Some(d), None) if f.dimensions.contains(d) => format!("Def::Dim({d:?})"),
+        let (what, expr) = match (&u.dim, &u.is) {
+            (Some(d), None) if f.dimensions.contains(d) => (d.clone(), ""),
             (Some(d), None) => return Err(format!("{UNITS}: {}: unknown dimension {d:?}", u.code)),
-            (None, Some((value, expr))) => format!("Def::Is({}, {expr:?})", num(*value)),
+            (None, Some((value, expr))) if !expr.is_empty() => (num(*value), expr.as_str()),
             _ => return Err(format!("{UNITS}: {}: give either dim or is", u.code)),
         };
-        writeln!(out, "    UnitDef {{ code: {:?}, def: {def}, offset: {}, prefixable: {} }},", u.code, num(u.offset), u.prefixable)
-            .unwrap();
+        let fields = [u.code.as_str(), &what, expr, &num(u.offset), if u.prefixable { "1" } else { "0" }];
+        if fields.iter().any(|x| x.contains(['\t', '\n', '\r'])) {
+            return Err(format!("{UNITS}: {}: a tab or a line break in a field", u.code));
+        }
+        lines_out.push_str(&fields.join("\t"));
+        lines_out.push('\n');
     }
-    out.push_str("];\n");
+    writeln!(out, "const UNITS: &str = {lines_out:?};").unwrap();
     let aliases: BTreeMap<_, _> = f.aliases.iter().collect();
-    let aliases: Vec<String> = aliases.iter().map(|(k, v)| format!("({k:?}, {v:?})")).collect();
-    writeln!(out, "const ALIASES: &[(&str, &str)] = &[{}];", aliases.join(", ")).unwrap();
+    if aliases.iter().any(|(k, v)| k.contains(['\t', '\n', '\r']) || v.contains(['\t', '\n', '\r'])) {
+        return Err(format!("{UNITS}: a tab or a line break in an alias"));
+    }
+    writeln!(out, "const ALIASES: &str = {};", lines(aliases.iter().map(|(k, v)| format!("{k}\t{v}")))).unwrap();
     let mut ids = HashSet::new();
     out.push_str("const ANALYTES: &[AnalyteExtra] = &[\n");
     for x in &a.analytes {

@@ -19,7 +19,8 @@ use serde::Deserialize;
 
 // The unit and analyte tables, checked and written as Rust source by
 // `build.rs` from `data/units/units.json` and `data/units/analytes.json`:
-// `DIMENSIONS`, `PREFIXES`, `UNITS`, `ALIASES` and `ANALYTES`.
+// `DIMENSIONS`, `PREFIXES`, `UNITS` and `ALIASES` (lines of tab-separated
+// fields, read by `unit_tables`) and `ANALYTES`.
 include!(concat!(env!("OUT_DIR"), "/unit_tables.rs"));
 
 /// The most dimensions a unit table may name (base dimensions and one per
@@ -87,22 +88,6 @@ impl Unit {
         }
         Some(Unit { factor: self.factor * other.factor.powi(sign as i32), dims, offset: 0.0 })
     }
-}
-
-/// One unit of `data/units/units.json`.
-struct UnitDef {
-    code: &'static str,
-    def: Def,
-    /// To its dimension's zero (temperatures).
-    offset: f64,
-    /// Takes the metric prefixes.
-    prefixable: bool,
-}
-
-/// A base of a dimension, or `value × expression` over units listed before.
-enum Def {
-    Dim(&'static str),
-    Is(f64, &'static str),
 }
 
 /// What the evaluator knows about one measured analyte: the lexicon's molar
@@ -186,25 +171,30 @@ fn unit_tables() -> Result<Tables, String> {
     let mut prefixes: Vec<(String, f64)> = PREFIXES.iter().map(|(p, f)| (p.to_string(), *f)).collect();
     crate::sort::sort_by(&mut prefixes, |x, y| y.0.len().cmp(&x.0.len()).then(x.0.cmp(&y.0)));
     let mut t = Tables { prefixes, units: HashMap::new(), aliases: HashMap::new(), analytes: HashMap::new() };
-    for u in UNITS {
-        let mut unit = match u.def {
-            Def::Dim(d) => {
-                let i = DIMENSIONS.iter().position(|x| *x == d).ok_or_else(|| format!("data/units/units.json: {}: unknown dimension {d:?}", u.code))?;
-                let mut dims = [0i8; CAP];
-                dims[i] = 1;
-                Unit { factor: 1.0, dims, offset: 0.0 }
-            }
-            Def::Is(value, expr) => {
-                let e = parse_ucum(&t, expr, 0).ok_or_else(|| format!("data/units/units.json: {}: cannot read {expr:?}", u.code))?;
-                Unit { factor: value * e.factor, dims: e.dims, offset: 0.0 }
-            }
+    // A line per unit (`build.rs` writes them): code, its dimension or
+    // the value of its expression, the expression (none for a base
+    // unit, one listed before otherwise), offset, 1 when prefixable.
+    for line in UNITS.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        let [code, what, expr, offset, prefixable] = f[..] else {
+            return Err(format!("data/units/units.json: cannot read the line {line:?}"));
         };
-        unit.offset = u.offset;
-        if t.units.insert(u.code.to_string(), (unit, u.prefixable)).is_some() {
-            return Err(format!("data/units/units.json: {} is listed twice", u.code));
+        let number = |x: &str| crate::decimal::parse(x).ok_or_else(|| format!("data/units/units.json: {code}: {x} is not a number"));
+        let mut unit = if expr.is_empty() {
+            let i = DIMENSIONS.iter().position(|x| *x == what).ok_or_else(|| format!("data/units/units.json: {code}: unknown dimension {what:?}"))?;
+            let mut dims = [0i8; CAP];
+            dims[i] = 1;
+            Unit { factor: 1.0, dims, offset: 0.0 }
+        } else {
+            let e = parse_ucum(&t, expr, 0).ok_or_else(|| format!("data/units/units.json: {code}: cannot read {expr:?}"))?;
+            Unit { factor: number(what)? * e.factor, dims: e.dims, offset: 0.0 }
+        };
+        unit.offset = number(offset)?;
+        if t.units.insert(code.to_string(), (unit, prefixable == "1")).is_some() {
+            return Err(format!("data/units/units.json: {code} is listed twice"));
         }
     }
-    t.aliases = ALIASES.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    t.aliases = ALIASES.lines().filter_map(|l| l.split_once('\t')).map(|(k, v)| (k.to_string(), v.to_string())).collect();
     Ok(t)
 }
 
