@@ -275,9 +275,9 @@ impl Lexicon {
         for _ in 0..n {
             // The kind, and whether the id is left out for the one the
             // name gives (`load::encode`).
-            let code = r.uint();
-            let kind = ConceptKind::ALL[code / 2];
-            let id = (code % 2 == 0).then(|| string(&mut r));
+            let head = r.uint();
+            let kind = ConceptKind::ALL[head / 2];
+            let id = (head % 2 == 0).then(|| string(&mut r));
             let name = string(&mut r);
             let id = id.unwrap_or_else(|| Cow::Owned(concept::id_of_name(&name)));
             let abbreviation = opt(&mut r);
