@@ -68,7 +68,9 @@
 // the page's headings and labels) as one string per list, a phrase per
 // line, instead of slices of strings, whose pointers and lengths cost more
 // than the words: 329.0 KB; the unit table as lines of text read at first
-// use rather than structs with strings: 328.1 KB. The budget
+// use rather than structs with strings: 328.1 KB; the ids and keys the
+// lexicon blob leaves out written into one string when read, not one
+// allocation each, for the first verdict's sake: 328.5 KB. The budget
 // holds today's size with a small margin so that growth is caught; bring it
 // down to 300_000 as the module shrinks. Speed for size, measured on the
 // 376 KB build (gzip -9 sizes; parse of 1,500 corpus trials in Node): "z"
@@ -80,7 +82,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-const BUDGET = 328_600;
+const BUDGET = 328_900;
 const TARGET = 300_000;
 const WASM = new URL('../dist/trialsieve_bg.wasm', import.meta.url);
 

@@ -326,12 +326,12 @@ pub fn get() -> &'static Tables {
 /// sorted here.
 pub fn load() -> Tables {
     let chars = |s: &str| s.chars().collect::<Vec<char>>();
-    let words = |list: &str| list.lines().map(str::to_string).collect::<WordSet>();
-    let cues: Vec<(Vec<char>, Cue)> = CUES.lines().zip(CUE_KINDS).map(|(p, &c)| (chars(p), c)).collect();
-    let units: Vec<(Vec<char>, String, Dim)> = UNITS.lines().zip(UNIT_CODES.lines()).zip(UNIT_DIMS).map(|((p, u), &d)| (chars(p), u.to_string(), d)).collect();
-    let comparators: Vec<(Vec<char>, Comparator, bool)> = COMPARATORS.lines().zip(COMPARATOR_KINDS).map(|(p, &(c, post))| (chars(p), c, post)).collect();
-    let uln: Vec<(Vec<char>, bool)> = ULN.lines().zip(ULN_WEAK).map(|(p, &weak)| (chars(p), weak)).collect();
-    let numbers: Vec<(Vec<char>, f64)> = NUMBERS.lines().zip(NUMBER_VALUES).map(|(p, &v)| (chars(p), v)).collect();
+    let words = |list: &str| list.split_terminator('\n').map(str::to_string).collect::<WordSet>();
+    let cues: Vec<(Vec<char>, Cue)> = CUES.split_terminator('\n').zip(CUE_KINDS).map(|(p, &c)| (chars(p), c)).collect();
+    let units: Vec<(Vec<char>, String, Dim)> = UNITS.split_terminator('\n').zip(UNIT_CODES.split_terminator('\n')).zip(UNIT_DIMS).map(|((p, u), &d)| (chars(p), u.to_string(), d)).collect();
+    let comparators: Vec<(Vec<char>, Comparator, bool)> = COMPARATORS.split_terminator('\n').zip(COMPARATOR_KINDS).map(|(p, &(c, post))| (chars(p), c, post)).collect();
+    let uln: Vec<(Vec<char>, bool)> = ULN.split_terminator('\n').zip(ULN_WEAK).map(|(p, &weak)| (chars(p), weak)).collect();
+    let numbers: Vec<(Vec<char>, f64)> = NUMBERS.split_terminator('\n').zip(NUMBER_VALUES).map(|(p, &v)| (chars(p), v)).collect();
     let comparator = |post: bool, last: bool| {
         ByChar::new(&mut comparators.iter().map(|(p, _, is_post)| if *is_post != post { None } else if last { p.last().copied() } else { p.first().copied() }))
     };

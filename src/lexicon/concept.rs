@@ -12,23 +12,22 @@ use serde::Deserialize;
 /// (no allocation at start), owned where read from the JSON files.
 pub type Text = Cow<'static, str>;
 
-/// The id a concept's name gives: its letters and digits in lower case,
+/// Writes to `out` the id a concept's name gives: its letters and digits in lower case,
 /// each run of other characters one `_`, none at the ends ("Pulmonary
 /// function test" → `pulmonary_function_test`). Two concepts in three have
 /// such an id, and the blob leaves it out for them (`load::encode`).
-pub fn id_of_name(name: &str) -> String {
-    let mut id = String::with_capacity(name.len());
-    for c in name.chars() {
-        if c.is_ascii_alphanumeric() {
-            id.push(c.to_ascii_lowercase());
-        } else if !id.is_empty() && !id.ends_with('_') {
-            id.push('_');
+pub fn id_of_name(name: &str, out: &mut Vec<u8>) {
+    let start = out.len();
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() {
+            out.push(b.to_ascii_lowercase());
+        } else if out.len() > start && out.last() != Some(&b'_') {
+            out.push(b'_');
         }
     }
-    if id.ends_with('_') {
-        id.pop();
+    if out.len() > start && out.last() == Some(&b'_') {
+        out.pop();
     }
-    id
 }
 
 /// One concept of the lexicon.

@@ -177,7 +177,9 @@ pub fn encode(files: &[(&str, &str)]) -> Result<Vec<u8>, String> {
     for (i, c) in concepts.iter().enumerate() {
         // The kind, and whether the id is the one the name gives, in which
         // case it is left out.
-        let derived = concept::id_of_name(&c.name) == *c.id;
+        let mut own_id = Vec::new();
+        concept::id_of_name(&c.name, &mut own_id);
+        let derived = own_id == c.id.as_bytes();
         w.uint(2 * c.kind as usize + usize::from(derived));
         if !derived {
             w.str(&c.id);

@@ -272,21 +272,33 @@ impl Lexicon {
         // Parents and `testedBy` are positions; their ids are known once
         // every concept is read.
         let mut links: Vec<(Vec<usize>, Vec<usize>)> = Vec::with_capacity(n);
-        for _ in 0..n {
+        // The ids and the synonyms the blob leaves out (`load::encode`) are
+        // written into one string, kept for the program's life as the blob
+        // is: where each concept's id is, and where its name's key is and
+        // its place among the synonyms.
+        let mut made: Vec<u8> = Vec::new();
+        let mut made_ids: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
+        let mut made_keys: Vec<(usize, usize, std::ops::Range<usize>)> = Vec::new();
+        for i in 0..n {
             // The kind, and whether the id is left out for the one the
             // name gives (`load::encode`).
             let head = r.uint();
             let kind = ConceptKind::ALL[head / 2];
-            let id = (head % 2 == 0).then(|| string(&mut r));
+            let id = if head % 2 == 0 { string(&mut r) } else { Cow::Borrowed("") };
             let name = string(&mut r);
-            let id = id.unwrap_or_else(|| Cow::Owned(concept::id_of_name(&name)));
+            if head % 2 == 1 {
+                let start = made.len();
+                concept::id_of_name(&name, &mut made);
+                made_ids.push((i, start..made.len()));
+            }
             let abbreviation = opt(&mut r);
             let code = opt(&mut r);
             let codes = list(&mut r);
-            let mut synonyms = list(&mut r);
-            // The name's own key, left out of the list (`load::encode`).
+            let synonyms = list(&mut r);
             if let Some(k) = r.uint().checked_sub(1) {
-                synonyms.insert(k, Cow::Owned(fold(&name)));
+                let start = made.len();
+                norm::key_into(&name, false, &mut made);
+                made_keys.push((i, k, start..made.len()));
             }
             let case_sensitive = list(&mut r);
             let unit = opt(&mut r);
@@ -318,6 +330,13 @@ impl Lexicon {
                 tested_by: Vec::new(),
                 note: (),
             });
+        }
+        let made: &'static str = Box::leak(sound(String::from_utf8(made), BAD).into_boxed_str());
+        for (i, at) in made_ids {
+            concepts[i].id = Cow::Borrowed(&made[at]);
+        }
+        for (i, k, at) in made_keys {
+            concepts[i].synonyms.insert(k, Cow::Borrowed(&made[at]));
         }
         let mut children = vec![Vec::new(); n];
         for (i, (parents, tested_by)) in links.into_iter().enumerate() {
