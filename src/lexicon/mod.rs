@@ -157,7 +157,10 @@ impl Names {
 /// stop phrases as the blob holds them, folded. The trie of case-insensitive synonyms is also
 /// the index of folded names. `build.rs` has refused names that mean two
 /// concepts, so each key matched in text has one value.
-fn index_names(concepts: &[Concept], stops: &[&str]) -> (Names, Trie) {
+/// `named[i]`: concept `i`'s name has its key among the concept's synonyms
+/// already, so that the name adds nothing to the trie (the synonym marks
+/// the node as the name would) and is not folded again.
+fn index_names(concepts: &[Concept], stops: &[&str], named: &[bool]) -> (Names, Trie) {
     let count = concepts.iter().map(|c| 1 + c.synonyms.len() + c.case_sensitive.len()).sum::<usize>() + stops.len();
     let bytes = |list: &[concept::Text]| list.iter().map(|s| s.len()).sum::<usize>();
     let size = concepts.iter().map(|c| c.name.len() + bytes(&c.synonyms) + bytes(&c.case_sensitive)).sum::<usize>();
@@ -176,7 +179,9 @@ fn index_names(concepts: &[Concept], stops: &[&str]) -> (Names, Trie) {
     let mut exact: Vec<Entry> = Vec::new();
     for (i, c) in concepts.iter().enumerate() {
         let i = i as u32;
-        add(&mut text, &mut entries, &c.name, false, i, NameKind::Name);
+        if !named.get(i as usize).copied().unwrap_or(false) {
+            add(&mut text, &mut entries, &c.name, false, i, NameKind::Name);
+        }
         c.synonyms.iter().for_each(|s| key(&mut text, &mut entries, s, i, NameKind::Synonym));
         for s in &c.case_sensitive {
             add(&mut text, &mut entries, s, false, i, NameKind::Name);
@@ -335,8 +340,10 @@ impl Lexicon {
         for (i, at) in made_ids {
             concepts[i].id = Cow::Borrowed(&made[at]);
         }
+        let mut named = vec![false; n];
         for (i, k, at) in made_keys {
             concepts[i].synonyms.insert(k, Cow::Borrowed(&made[at]));
+            named[i] = true;
         }
         let mut children = vec![Vec::new(); n];
         for (i, (parents, tested_by)) in links.into_iter().enumerate() {
@@ -349,7 +356,7 @@ impl Lexicon {
         let stops: Vec<&str> = (0..r.uint()).map(|_| r.str()).collect();
         let by_code = (0..r.uint()).map(|_| (r.str(), r.uint() as u32)).collect();
         let by_id = (0..n).map(|_| r.uint() as u32).collect();
-        let (folded, exact) = index_names(&concepts, &stops);
+        let (folded, exact) = index_names(&concepts, &stops, &named);
         Lexicon { concepts, by_id, by_code, children, folded, exact }
     }
 
