@@ -18,15 +18,20 @@ fn strs<S: AsRef<str>>(list: &[S]) -> String {
 }
 
 /// A Rust string literal of phrases, each ended by a line feed (read back
-/// with `str::lines`): one string instead of a slice of them, whose
-/// pointer and length per entry cost the wasm more than the words do.
-fn lines<S: AsRef<str>>(list: impl IntoIterator<Item = S>) -> String {
+/// line by line): one string instead of a slice of them, whose pointer and
+/// length per entry cost the wasm more than the words do. A phrase with a
+/// line break in it would read back as two: refused, naming the file.
+fn lines<S: AsRef<str>>(file: &str, list: impl IntoIterator<Item = S>) -> Result<String, String> {
     let mut all = String::new();
     for s in list {
-        all.push_str(s.as_ref());
+        let s = s.as_ref();
+        if s.contains(['\n', '\r']) {
+            return Err(format!("{file}: {s:?} has a line break"));
+        }
+        all.push_str(s);
         all.push('\n');
     }
-    format!("{all:?}")
+    Ok(format!("{all:?}"))
 }
 
 /// A Rust literal for a number read from JSON: `{:?}` of an `f64` reads back
@@ -122,7 +127,7 @@ pub fn phrases(text: &str) -> Result<String, String> {
     }
     let mut out = String::from("Phrases {\n");
     for (field, list) in &lists {
-        writeln!(out, "    {field}: strings({}),", lines(list.iter())).unwrap();
+        writeln!(out, "    {field}: strings({}),", lines(PHRASES, list.iter())?).unwrap();
     }
     let applies: Vec<String> = p.applies_if.iter().map(|a| format!("({:?}, {:?})", a.pattern, a.kind)).collect();
     writeln!(out, "    applies_if: applies(&[{}]),", applies.join(", ")).unwrap();
@@ -171,11 +176,11 @@ pub fn page(sections: &str, facts: &str) -> Result<String, String> {
         ("CHROME_LINES", &s.chrome_lines),
         ("LOCATION_SECTIONS", &s.location_sections),
     ] {
-        writeln!(out, "const {name}: &str = {};", lines(list.iter())).unwrap();
+        writeln!(out, "const {name}: &str = {};", lines(SECTIONS, list.iter())?).unwrap();
     }
     out.push_str("const FACTS: &[(Field, &str)] = &[\n");
     for (field, labels) in &by_field {
-        writeln!(out, "    (Field::{field:?}, {}),", lines(labels.iter())).unwrap();
+        writeln!(out, "    (Field::{field:?}, {}),", lines(FACTS, labels.iter())?).unwrap();
     }
     out.push_str("];\n");
     Ok(out)
@@ -285,10 +290,10 @@ pub fn units(units: &str, analytes: &str) -> Result<String, String> {
     }
     writeln!(out, "const UNITS: &str = {lines_out:?};").unwrap();
     let aliases: BTreeMap<_, _> = f.aliases.iter().collect();
-    if aliases.iter().any(|(k, v)| k.contains(['\t', '\n', '\r']) || v.contains(['\t', '\n', '\r'])) {
-        return Err(format!("{UNITS}: a tab or a line break in an alias"));
+    if aliases.iter().any(|(k, v)| k.contains('\t') || v.contains('\t')) {
+        return Err(format!("{UNITS}: a tab in an alias"));
     }
-    writeln!(out, "const ALIASES: &str = {};", lines(aliases.iter().map(|(k, v)| format!("{k}\t{v}")))).unwrap();
+    writeln!(out, "const ALIASES: &str = {};", lines(UNITS, aliases.iter().map(|(k, v)| format!("{k}\t{v}")))?).unwrap();
     let mut ids = HashSet::new();
     out.push_str("const ANALYTES: &[AnalyteExtra] = &[\n");
     for x in &a.analytes {
@@ -369,8 +374,8 @@ pub fn atoms(files: &[(&str, &str)]) -> Result<String, String> {
     }
     longest_first(&mut units);
     once("units.tsv", &units.iter().map(|(p, (u, _))| (p.clone(), u.clone())).collect::<Vec<_>>())?;
-    writeln!(out, "static UNITS: &str = {};", lines(units.iter().map(|u| &u.0))).unwrap();
-    writeln!(out, "static UNIT_CODES: &str = {};", lines(units.iter().map(|u| u.1.0.as_str()))).unwrap();
+    writeln!(out, "static UNITS: &str = {};", lines("data/atoms/units.tsv", units.iter().map(|u| &u.0))?).unwrap();
+    writeln!(out, "static UNIT_CODES: &str = {};", lines("data/atoms/units.tsv", units.iter().map(|u| u.1.0.as_str()))?).unwrap();
     writeln!(out, "static UNIT_DIMS: &[Dim] = &[{}];", units.iter().map(|u| format!("Dim::{}", u.1.1)).collect::<Vec<_>>().join(", ")).unwrap();
 
     const CMPS: [(&str, &str); 5] = [(">=", "Ge"), ("<=", "Le"), (">", "Gt"), ("<", "Lt"), ("=", "Eq")];
@@ -387,7 +392,7 @@ pub fn atoms(files: &[(&str, &str)]) -> Result<String, String> {
     }
     longest_first(&mut comparators);
     once("comparators.tsv", &comparators.iter().map(|(p, (c, post))| (format!("{p} {post}"), *c)).collect::<Vec<_>>())?;
-    writeln!(out, "static COMPARATORS: &str = {};", lines(comparators.iter().map(|c| &c.0))).unwrap();
+    writeln!(out, "static COMPARATORS: &str = {};", lines("data/atoms/comparators.tsv", comparators.iter().map(|c| &c.0))?).unwrap();
     writeln!(out, "static COMPARATOR_KINDS: &[(Comparator, bool)] = &[{}];", comparators.iter().map(|(_, (c, post))| format!("(Comparator::{c}, {post})")).collect::<Vec<_>>().join(", ")).unwrap();
 
     let mut cues: Vec<(String, String)> = Vec::new();
@@ -398,7 +403,7 @@ pub fn atoms(files: &[(&str, &str)]) -> Result<String, String> {
     }
     longest_first(&mut cues);
     once("cues.tsv", &cues)?;
-    writeln!(out, "static CUES: &str = {};", lines(cues.iter().map(|c| &c.0))).unwrap();
+    writeln!(out, "static CUES: &str = {};", lines("data/atoms/cues.tsv", cues.iter().map(|c| &c.0))?).unwrap();
     writeln!(out, "static CUE_KINDS: &[Cue] = &[{}];", cues.iter().map(|(_, c)| format!("Cue::{c}")).collect::<Vec<_>>().join(", ")).unwrap();
 
     let mut uln: Vec<(String, bool)> = Vec::new();
@@ -409,7 +414,7 @@ pub fn atoms(files: &[(&str, &str)]) -> Result<String, String> {
         uln.push((fold(p), !strong));
     }
     longest_first(&mut uln);
-    writeln!(out, "static ULN: &str = {};", lines(uln.iter().map(|u| &u.0))).unwrap();
+    writeln!(out, "static ULN: &str = {};", lines("data/atoms/uln.txt", uln.iter().map(|u| &u.0))?).unwrap();
     writeln!(out, "static ULN_WEAK: &[bool] = &[{}];", uln.iter().map(|u| u.1.to_string()).collect::<Vec<_>>().join(", ")).unwrap();
 
     let mut numbers: Vec<(String, f64)> = Vec::new();
@@ -419,12 +424,12 @@ pub fn atoms(files: &[(&str, &str)]) -> Result<String, String> {
         numbers.push((fold(cols[0]), v));
     }
     longest_first(&mut numbers);
-    writeln!(out, "static NUMBERS: &str = {};", lines(numbers.iter().map(|n| &n.0))).unwrap();
+    writeln!(out, "static NUMBERS: &str = {};", lines("data/atoms/numbers.tsv", numbers.iter().map(|n| &n.0))?).unwrap();
     writeln!(out, "static NUMBER_VALUES: &[f64] = &[{}];", numbers.iter().map(|n| num(n.1)).collect::<Vec<_>>().join(", ")).unwrap();
 
     for (name, konst) in [("stopwords.txt", "STOP"), ("function_words.txt", "FUNCTION"), ("counted.txt", "COUNTED"), ("measure_words.txt", "MEASURE_WORDS")] {
         let words: Vec<String> = rows(name)?.iter().map(|(_, cols)| cols[0].trim().to_lowercase()).collect();
-        writeln!(out, "static {konst}: &str = {};", lines(&words)).unwrap();
+        writeln!(out, "static {konst}: &str = {};", lines(&format!("data/atoms/{name}"), &words)?).unwrap();
     }
     Ok(out)
 }
