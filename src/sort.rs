@@ -53,6 +53,31 @@ pub(crate) fn sort_by_key<T, K: Ord>(v: &mut [T], mut key: impl FnMut(&T) -> K) 
     sort_by(v, |a, b| key(a).cmp(&key(b)));
 }
 
+/// Sorts `v` stably by `key`, as `slice::sort_by_key` does, for keys that
+/// are small numbers (a count, a rank): counted, not compared, when the
+/// largest key is at most a few times the length.
+pub(crate) fn sort_by_small_key<T>(v: &mut [T], key: impl Fn(&T) -> usize) {
+    let keys: Vec<usize> = v.iter().map(&key).collect();
+    let top = keys.iter().copied().max().unwrap_or(0);
+    if top > 4 * v.len() + 64 {
+        return sort_by_key(v, key);
+    }
+    // Where each key's run begins, then each position in turn.
+    let mut start = vec![0u32; top + 2];
+    for &k in &keys {
+        start[k + 1] += 1;
+    }
+    for k in 1..start.len() {
+        start[k] += start[k - 1];
+    }
+    let mut at = vec![0u32; v.len()];
+    for (i, &k) in keys.iter().enumerate() {
+        at[start[k] as usize] = i as u32;
+        start[k] += 1;
+    }
+    permute(v, at);
+}
+
 /// Sorts `v`, as `slice::sort` does.
 pub(crate) fn sort<T: Ord>(v: &mut [T]) {
     sort_by(v, T::cmp);
@@ -78,6 +103,13 @@ mod tests {
             sort_by_key(&mut mine, |p| p.0);
             std.sort_by_key(|p| p.0);
             assert_eq!(mine, std, "n = {n}");
+            let mut counted = v.clone();
+            sort_by_small_key(&mut counted, |p| usize::from(p.0));
+            assert_eq!(counted, std, "n = {n}, counted");
+            // Keys too large to count are compared.
+            let mut large = v.clone();
+            sort_by_small_key(&mut large, |p| usize::from(p.0) << 20);
+            assert_eq!(large, std, "n = {n}, large keys");
             let mut mine = v.clone();
             let mut std = v;
             sort_by(&mut mine, |a, b| b.cmp(a));

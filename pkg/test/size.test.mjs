@@ -70,7 +70,11 @@
 // than the words: 329.0 KB; the unit table as lines of text read at first
 // use rather than structs with strings: 328.1 KB; the ids and keys the
 // lexicon blob leaves out written into one string when read, not one
-// allocation each, for the first verdict's sake: 328.5 KB. The budget
+// allocation each, for the first verdict's sake: 328.5 KB. The summary
+// check's lean walk over each trial's nodes laid out in pre-order
+// (src/eval/lean.rs), with the questions numbered as they are met and
+// those about whole criteria kept as their node until shown: about 18%
+// less time per summary check in Node, for 333.4 KB. The budget
 // holds today's size with a small margin so that growth is caught; bring it
 // down to 300_000 as the module shrinks. Speed for size, measured on the
 // 376 KB build (gzip -9 sizes; parse of 1,500 corpus trials in Node): "z"
@@ -82,7 +86,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-const BUDGET = 328_900;
+const BUDGET = 333_800;
 const TARGET = 300_000;
 const WASM = new URL('../dist/trialsieve_bg.wasm', import.meta.url);
 

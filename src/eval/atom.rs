@@ -457,12 +457,16 @@ impl Memo {
     }
 
     /// [`Memo::get`] for an atom whose [`Memo::slot`] is `slot`: an outcome
-    /// judged already is found without reading the atom.
-    pub fn get_at(&mut self, slot: u32, a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, lean: bool) -> &Outcome {
+    /// judged already is found without reading the atom, which `atom`
+    /// gives (with its description) only when it is judged.
+    pub fn get_at<'x>(&mut self, slot: u32, section: Section, ctx: &Ctx, lean: bool, atom: impl FnOnce() -> (&'x Atom, &'x AtomInfo)) -> &Outcome {
         let hit = self.at.get(slot as usize).copied().filter(|&i| i != u32::MAX && (lean || !self.all[i as usize].1));
         match hit {
             Some(i) => &self.all[i as usize].0,
-            None => self.get(a, info, section, ctx, lean),
+            None => {
+                let (a, info) = atom();
+                self.get(a, info, section, ctx, lean)
+            }
         }
     }
 

@@ -64,6 +64,7 @@ use crate::trial::{SexEligibility, Trial};
 
 mod atom;
 mod index;
+mod lean;
 mod scope;
 mod summary;
 mod summary_json;
@@ -429,6 +430,8 @@ struct Walk<'t, 'a, 'b> {
     /// allocated once per walk; and the same for the questions of a node.
     judged: Vec<scope::Judged>,
     asks: Vec<Ask<'t>>,
+    /// The same for a lean node's questions ([`lean`]).
+    copies: Vec<u32>,
     /// The nodes' results, in pre-order.
     res: Vec<Res>,
     /// Their reasons and facts, where there are any ([`Res::note`]).
@@ -495,6 +498,10 @@ pub(crate) struct Walked<'t> {
 struct Buffers<'t> {
     judged: Vec<scope::Judged>,
     asks: Vec<Ask<'t>>,
+    /// A lean walk's criteria in pre-order, and the nodes it has entered.
+    crits: Vec<&'t Criterion>,
+    stack: Vec<usize>,
+    copies: Vec<u32>,
 }
 
 /// Walks `trial`; a lean walk (statuses and questions only) when `merged`
@@ -504,14 +511,26 @@ fn walk_trial<'t>(trial: &'t Trial, prep: &'t Prepared, ctx: &Ctx, memo: &mut at
     w.res = res;
     w.judged = std::mem::take(&mut bufs.judged);
     w.asks = std::mem::take(&mut bufs.asks);
+    w.copies = std::mem::take(&mut bufs.copies);
     let structured = structured(trial, ctx, &mut w);
-    let mut at = 0;
-    for c in &trial.criteria {
-        w.node(c, None, at);
-        at += w.prep.nodes.get(at).map_or(1, |n| n.size);
+    // A lean walk goes over the prepared nodes in order when they fit the
+    // trial's criteria; else, as a full walk, down the tree.
+    let mut crits = std::mem::take(&mut bufs.crits);
+    crits.clear();
+    if w.lean && lean::preorder(&trial.criteria, prep, &mut crits) && crits.len() == prep.ops.len() {
+        w.lean_run(&crits, &mut bufs.stack);
+    } else {
+        let mut at = 0;
+        for c in &trial.criteria {
+            w.node(c, None, at);
+            at += w.prep.nodes.get(at).map_or(1, |n| n.size);
+        }
     }
+    crits.clear();
+    bufs.crits = crits;
     bufs.judged = std::mem::take(&mut w.judged);
     bufs.asks = std::mem::take(&mut w.asks);
+    bufs.copies = std::mem::take(&mut w.copies);
     let res = w.res;
     // The structured limits, the top-level criteria and the cohorts (one of
     // which must hold), counted as they come rather than collected.
@@ -808,6 +827,35 @@ fn combine(logic: Logic, it: impl Iterator<Item = Status>) -> Status {
     s
 }
 
+/// How the sub-items of a node of `kind` in `section`, whose own logic is
+/// `logic`, combine.
+fn group_logic(kind: NodeKind, section: Section, logic: Option<Logic>) -> Logic {
+    match (kind, section) {
+        (NodeKind::Group, Section::Exclusion) | (NodeKind::Section, _) | (NodeKind::Cohort, _) => Logic::All,
+        _ => logic.unwrap_or(Logic::All),
+    }
+}
+
+/// The status of a node of `kind` in `section` with logic `logic` from its
+/// sub-items' `counted` statuses (those not for the study team alone, and
+/// not cohorts).
+fn group_status(kind: NodeKind, section: Section, logic: Option<Logic>, counted: impl Iterator<Item = Status>) -> Status {
+    match logic {
+        // In an exclusion the items hold when they fail: the group
+        // excludes (fails) when at least n fail.
+        Some(Logic::AtLeast(n)) if kind == NodeKind::Group => {
+            let excl = section == Section::Exclusion;
+            let flip = move |s: Status| match s {
+                Status::Pass if excl => Status::Fail,
+                Status::Fail if excl => Status::Pass,
+                s => s,
+            };
+            flip(combine(Logic::AtLeast(n), counted.map(flip)))
+        }
+        _ => combine(group_logic(kind, section, logic), counted),
+    }
+}
+
 /// Combines statuses given as counts: passing, failing and open.
 fn combine3(logic: Logic, pass: usize, fail: usize, open: usize) -> Status {
     let n = pass + fail + open;
@@ -857,6 +905,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
             cohorts: BTreeMap::new(),
             judged: Vec::new(),
             asks: Vec::new(),
+            copies: Vec::new(),
             res: Vec::new(),
             notes: Vec::new(),
         }
@@ -916,25 +965,9 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
                 reason = "not a criterion".into();
             }
         } else if !c.children.is_empty() || matches!(c.kind, NodeKind::Section | NodeKind::Cohort) {
-            let logic = match (c.kind, c.section) {
-                (NodeKind::Group, Section::Exclusion) | (NodeKind::Section, _) | (NodeKind::Cohort, _) => Logic::All,
-                _ => c.logic.unwrap_or(Logic::All),
-            };
+            let logic = group_logic(c.kind, c.section, c.logic);
             let counted = kids(&self.res, slot + 1, end).zip(&c.children).filter(|(x, ch)| !x.to_confirm && ch.kind != NodeKind::Cohort).map(|(x, _)| x.status);
-            status = match c.logic {
-                // In an exclusion the items hold when they fail: the group
-                // excludes (fails) when at least n fail.
-                Some(Logic::AtLeast(n)) if c.kind == NodeKind::Group => {
-                    let excl = c.section == Section::Exclusion;
-                    let flip = move |s: Status| match s {
-                        Status::Pass if excl => Status::Fail,
-                        Status::Fail if excl => Status::Pass,
-                        s => s,
-                    };
-                    flip(combine(Logic::AtLeast(n), counted.map(flip)))
-                }
-                _ => combine(logic, counted),
-            };
+            status = group_status(c.kind, c.section, c.logic, counted);
             // A group's own atoms (a lead-in with a threshold) count too.
             if !c.atoms.is_empty() {
                 let (st, why, fs, confirm) = self.leaf(c, at, &mut qs);
@@ -1189,7 +1222,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
                     owned = o;
                     &owned
                 }
-                None => self.memo.get_at(j.slot, &c.atoms[i], &infos[i], c.section, ctx, lean),
+                None => self.memo.get_at(j.slot, c.section, ctx, lean, || (&c.atoms[i], &infos[i])),
             };
             confirm |= o.confirm;
             // "No X" opening an exclusion: it excludes when X is present.
@@ -1529,7 +1562,7 @@ fn each_walk<'t>(
     for (i, t) in trials.iter().enumerate() {
         let prep = prep_of(i, t);
         if let Some(m) = merged.as_deref_mut() {
-            m.start(&prep.question_key);
+            m.start(t, prep);
         }
         let w = walk_trial(t, prep, &ctx, &mut memo, merged.as_deref_mut(), res, &mut bufs);
         res = each(w, i, merged.as_deref_mut(), &mut Rewalk { trial: t, prep, ctx: &ctx, memo: &mut memo });
@@ -1670,6 +1703,8 @@ fn _uses(_: date::Precision) {}
 pub struct Prepared {
     /// The criteria nodes in pre-order (a node, then its subtrees).
     nodes: Vec<NodePrep>,
+    /// What a lean walk reads of each node, in the same order.
+    ops: Vec<lean::Op>,
     /// The atoms the nodes judge, node after node ([`LeafPlan::judge`]):
     /// one list, so that a check reads a trial's from one place.
     judges: Vec<Judge>,
@@ -1751,7 +1786,7 @@ impl std::fmt::Debug for PreparedCell {
 
 /// Prepares one trial for [`check_prepared`].
 pub fn prepare(trial: &Trial) -> Prepared {
-    fn walk(c: &Criterion, text: &str, key: &str, out: &mut Vec<NodePrep>, judges: &mut Vec<Judge>) {
+    fn walk(c: &Criterion, text: &str, key: &str, out: &mut Vec<NodePrep>, judges: &mut Vec<Judge>, ops: &mut Vec<lean::Op>) {
         let at = out.len();
         let crit = crit_id(key, c);
         let crit_key = id_hash(&crit);
@@ -1759,18 +1794,22 @@ pub fn prepare(trial: &Trial) -> Prepared {
         let scope = scope::scope(text, c);
         let plan = LeafPlan::new(c, &atoms, &scope, judges);
         out.push(NodePrep { label: label(c), size: 1, atoms, scope, crit: crit.into(), crit_key, applies: c.applies_if.as_ref().map_or(Applies::Unread, Applies::of), plan });
+        ops.push(lean::Op::new(c, at, 1, &out[at].plan, crit_key));
         for ch in &c.children {
-            walk(ch, text, key, out, judges);
+            walk(ch, text, key, out, judges, ops);
         }
-        out[at].size = out.len() - at;
+        let size = out.len() - at;
+        out[at].size = size;
+        ops[at] = lean::Op::new(c, at, size, &out[at].plan, crit_key);
     }
     let question_key = trial.id.clone().unwrap_or_else(|| format!("text-{:016x}", id_hash(&trial.eligibility_text)));
     let mut nodes = Vec::new();
     let mut judges = Vec::new();
+    let mut ops = Vec::new();
     for c in &trial.criteria {
-        walk(c, &trial.eligibility_text, &question_key, &mut nodes, &mut judges);
+        walk(c, &trial.eligibility_text, &question_key, &mut nodes, &mut judges, &mut ops);
     }
-    Prepared { nodes, judges, trial_id: trial.id.clone(), top: trial.criteria.len(), question_key, utf16: crate::span::Utf16Map::new(&trial.eligibility_text) }
+    Prepared { nodes, ops, judges, trial_id: trial.id.clone(), top: trial.criteria.len(), question_key, utf16: crate::span::Utf16Map::new(&trial.eligibility_text) }
 }
 
 /// Prepares each trial, in order.

@@ -12,7 +12,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{AnswerKind, Ask, CriterionResult, EvalOptions, Prepared, Res, Status, Verdict, Walked};
+use std::sync::Arc;
+
+use super::{AnswerKind, Ask, CriterionResult, EvalOptions, Prepared, Question, Res, Status, Verdict, Walked};
 use crate::criteria::Criterion;
 use crate::patient::Patient;
 use crate::span::Span;
@@ -227,7 +229,10 @@ fn check_summary_with(trials: &[Trial], prepared: Option<&[Prepared]>, patient: 
         kept.push(s);
         w.res
     });
-    crate::sort::sort_by_key(&mut kept, |s| (s.verdict as u8, s.questions, s.trial_index));
+    // By verdict, then by how many questions are open; `kept` is in the
+    // trials' order already, and the sort is stable.
+    let most = kept.iter().map(|s| s.questions).max().unwrap_or(0);
+    crate::sort::sort_by_small_key(&mut kept, |s| s.verdict as usize * (most + 1) + s.questions);
     let (questions, questions_total) = merged.ranked(options.question_limit.unwrap_or(QUESTION_LIMIT));
     CheckSummary { trials: kept, questions, questions_total, warnings }
 }
@@ -235,24 +240,52 @@ fn check_summary_with(trials: &[Trial], prepared: Option<&[Prepared]>, patient: 
 /// A trial's place in the ranking of trials: verdict, questions, index.
 type Rank = (u8, usize, usize);
 
+/// A question of a summary check as it is shown: one of the shared copies
+/// the check has met ([`Merged::copy`]), or one about a whole criterion.
+#[derive(Clone)]
+enum Shown<'t> {
+    Copy(u32),
+    Ask(Ask<'t>),
+}
+
+/// A question of a summary check: as the first trial in ranking order
+/// asks it, that trial's place in the ranking, and how many criteria and
+/// trials ask it.
+struct Entry<'t> {
+    q: Shown<'t>,
+    rank: Rank,
+    criteria: usize,
+    trials: usize,
+}
+
 /// The questions of the trials of a summary check, merged by id as they
-/// are asked, so that no trial's list is kept: per question, the question
-/// as the first trial in ranking order asks it, that trial's place in the
-/// ranking, and how many criteria and trials ask it.
+/// are asked, so that no trial's list is kept. The questions atoms ask are
+/// shared copies ([`super::atom`] hands one copy to every atom asking the
+/// same question): each copy is numbered the first time it is met, with
+/// the question (the id) it is, so that asking it again costs no hashing.
 #[derive(Default)]
 pub(super) struct Merged<'t> {
-    all: Vec<(Ask<'t>, Rank, usize, usize)>,
+    all: Vec<Entry<'t>>,
     /// `all` by the hash of the id (worked out as the question was asked).
     chains: Chains,
+    /// The shared copies met, with where their question is in `all`; kept
+    /// alive for the check, so that an address names one copy only.
+    copies: Vec<(Arc<Question>, u32)>,
+    /// `copies` by address.
+    copy_at: std::collections::HashMap<u64, u32, std::hash::BuildHasherDefault<Prehashed>>,
     /// Per question: the trial that asked it last (`trial`, counted from
     /// 1) and its place in that trial's `open`.
     seen: Vec<(u32, u32)>,
     /// The questions the trial being walked asks: the question in `all`,
     /// how many of its criteria ask it, the node that asked it last, and
-    /// the trial's own question where `all` holds another trial's.
-    open: Vec<(usize, usize, usize, Option<Ask<'t>>)>,
+    /// the question as the trial asks it (a copy's number, or [`ASKED`]
+    /// and its place in `open_asks`).
+    open: Vec<(u32, u32, u32, u32)>,
+    open_asks: Vec<Ask<'t>>,
     /// Trials closed so far.
     trial: u32,
+    /// The trials walked, in order, with their prepared data.
+    trials: Vec<(&'t Trial, &'t Prepared)>,
     /// The hashes of the trial keys ([`super::Prepared`]'s `question_key`)
     /// that more than one trial of the check has (the same trial added
     /// twice, or two trials without an id and with the same text), sorted.
@@ -261,11 +294,31 @@ pub(super) struct Merged<'t> {
     /// Whether no other trial has the key of the trial being walked: its
     /// questions about whole criteria, whose ids are its key and a
     /// criterion's id, are then its own and each asked once, so they are
-    /// kept apart (`alone_open`, then `alone_kept`) without being merged.
+    /// kept apart without being merged: those of the trial being walked in
+    /// `alone_open`, then with the trial in `alone_kept`.
     alone: bool,
-    alone_open: Vec<Ask<'t>>,
-    alone_kept: Vec<(Ask<'t>, Rank, usize, usize)>,
+    alone_open: Vec<Apart>,
+    alone_kept: Vec<(u32, Apart)>,
+    /// The words not read of the questions kept apart, and those asked as
+    /// an [`Ask`] of their own; what the trial being walked added to
+    /// `alone_asks` begins at `alone_from`.
+    not_read: Vec<String>,
+    alone_asks: Vec<Ask<'t>>,
+    alone_from: usize,
 }
+
+/// A question about a whole criterion kept apart ([`Merged::alone`]): the
+/// node that asks it and the words not read (a place in `not_read`, or
+/// `u32::MAX`), written out only if it is shown; or a place in
+/// `alone_asks`.
+#[derive(Clone, Copy)]
+enum Apart {
+    Node(u32, u32),
+    Asked(u32),
+}
+
+/// In [`Merged::open`], a question asked as an [`Ask`] of its own.
+const ASKED: u32 = 1 << 31;
 
 impl<'t> Merged<'t> {
     /// Takes in the keys of the trials of the check.
@@ -282,38 +335,112 @@ impl<'t> Merged<'t> {
         }
     }
 
-    /// Starts the walk of a trial whose key is `key`.
-    pub(super) fn start(&mut self, key: &str) {
-        self.alone = self.shared.binary_search(&super::id_hash(key)).is_err();
+    /// Starts the walk of trial `t`, prepared as `prep`.
+    pub(super) fn start(&mut self, t: &'t Trial, prep: &'t Prepared) {
+        self.alone = self.shared.binary_search(&super::id_hash(&prep.question_key)).is_err();
+        self.trials.push((t, prep));
+        self.alone_from = self.alone_asks.len();
     }
 
-    /// Takes in question `q`, asked by node `at` of the trial being walked.
-    pub(super) fn ask(&mut self, q: Ask<'t>, at: usize) {
-        if self.alone && matches!(q, Ask::Criterion { .. }) {
-            self.alone_open.push(q);
-            return;
+    /// The id of question `q`.
+    fn id<'s>(copies: &'s [(Arc<Question>, u32)], q: &'s Shown) -> &'s str {
+        match q {
+            Shown::Copy(c) => &copies[*c as usize].0.id,
+            Shown::Ask(a) => a.id(),
         }
-        let trial = self.trial + 1;
-        let all = &self.all;
-        let i = self.chains.find(q.key(), all.len(), |i| all[i].0.same(&q));
+    }
+
+    /// Where the question with id `id` (hashing to `key`) is in `all`: added
+    /// as `q` when it is not there yet.
+    fn entry(&mut self, key: u64, id: &str, q: impl FnOnce() -> Shown<'t>) -> u32 {
+        let (all, copies) = (&self.all, &self.copies);
+        let i = self.chains.find(key, all.len(), |i| Merged::id(copies, &all[i].q) == id);
         if i == self.all.len() {
-            // Asked first here: this question is kept until a trial ranked
-            // higher asks it.
-            self.all.push((q, (u8::MAX, usize::MAX, usize::MAX), 0, 0));
-            self.seen.push((trial, self.open.len() as u32));
-            self.open.push((i, 1, at, None));
-            return;
+            self.all.push(Entry { q: q(), rank: (u8::MAX, usize::MAX, usize::MAX), criteria: 0, trials: 0 });
+            self.seen.push((0, 0));
         }
-        let (t, o) = self.seen[i];
+        i as u32
+    }
+
+    /// The number of the shared copy `q` of a question (whose id hashes to
+    /// `key`), numbered now if it is met for the first time.
+    pub(super) fn copy(&mut self, q: &Arc<Question>, key: u64) -> u32 {
+        // Addresses are aligned: mixed, so that the map's buckets spread.
+        let at = (Arc::as_ptr(q) as usize as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29);
+        if let Some(&c) = self.copy_at.get(&at) {
+            return c;
+        }
+        let c = self.copies.len() as u32;
+        let e = self.entry(key, &q.id, || Shown::Copy(c));
+        self.copies.push((q.clone(), e));
+        self.copy_at.insert(at, c);
+        c
+    }
+
+    /// Takes in the shared copy numbered `c`, asked by node `at` of the
+    /// trial being walked.
+    pub(super) fn ask_copy(&mut self, c: u32, at: usize) {
+        let e = self.copies[c as usize].1;
+        self.open_at(e, at, c);
+    }
+
+    /// Counts question `e` of `all` for node `at` of the trial being
+    /// walked, which asks it as `shown` ([`Merged::open`]).
+    fn open_at(&mut self, e: u32, at: usize, shown: u32) -> bool {
+        let trial = self.trial + 1;
+        let at = at as u32;
+        let (t, o) = self.seen[e as usize];
         if t == trial {
             let x = &mut self.open[o as usize];
             if x.2 != at {
                 x.2 = at;
                 x.1 += 1;
             }
+            false
         } else {
-            self.seen[i] = (trial, self.open.len() as u32);
-            self.open.push((i, 1, at, Some(q)));
+            self.seen[e as usize] = (trial, self.open.len() as u32);
+            self.open.push((e, 1, at, shown));
+            true
+        }
+    }
+
+    /// Takes in the question about the whole of node `at` of the trial
+    /// being walked, with the words not read for a criterion in review;
+    /// `ask` is the question, asked of a trial whose key another trial of
+    /// the check has.
+    pub(super) fn ask_criterion(&mut self, at: usize, not_read: Option<String>, ask: impl FnOnce(Option<String>) -> Ask<'t>) {
+        if self.alone {
+            let nr = match not_read {
+                Some(w) => {
+                    self.not_read.push(w);
+                    (self.not_read.len() - 1) as u32
+                }
+                None => u32::MAX,
+            };
+            self.alone_open.push(Apart::Node(at as u32, nr));
+        } else {
+            self.ask(ask(not_read), at);
+        }
+    }
+
+    /// Takes in question `q`, asked by node `at` of the trial being walked.
+    pub(super) fn ask(&mut self, q: Ask<'t>, at: usize) {
+        match q {
+            Ask::Shared(q, key) => {
+                let c = self.copy(&q, key);
+                self.ask_copy(c, at);
+            }
+            Ask::Criterion { .. } if self.alone => {
+                self.alone_open.push(Apart::Asked(self.alone_asks.len() as u32));
+                self.alone_asks.push(q);
+            }
+            Ask::Criterion { key, .. } => {
+                let e = self.entry(key, q.id(), || Shown::Ask(q.clone()));
+                let shown = ASKED | self.open_asks.len() as u32;
+                if self.open_at(e, at, shown) {
+                    self.open_asks.push(q);
+                }
+            }
         }
     }
 
@@ -324,54 +451,65 @@ impl<'t> Merged<'t> {
         self.trial += 1;
         if !keep {
             self.open.clear();
+            self.open_asks.clear();
             self.alone_open.clear();
+            self.alone_asks.truncate(self.alone_from);
             return 0;
         }
         let n = self.open.len() + self.alone_open.len();
         let rank = rank(n);
-        for q in self.alone_open.drain(..) {
-            self.alone_kept.push((q, rank, 1, 1));
-        }
-        for (i, criteria, _, q) in self.open.drain(..) {
-            let x = &mut self.all[i];
-            x.2 += criteria;
-            x.3 += 1;
-            if rank < x.1 {
-                x.1 = rank;
-                if let Some(q) = q {
-                    x.0 = q;
-                }
+        let trial = self.trial - 1;
+        self.alone_kept.extend(self.alone_open.drain(..).map(|q| (trial, q)));
+        // Rare: only trials whose key another trial has ask these.
+        let mut asks: Vec<Option<Ask>> = self.open_asks.drain(..).map(Some).collect();
+        for (e, criteria, _, shown) in self.open.drain(..) {
+            let x = &mut self.all[e as usize];
+            x.criteria += criteria as usize;
+            x.trials += 1;
+            if rank < x.rank {
+                x.rank = rank;
+                x.q = if shown & ASKED != 0 {
+                    match asks.get_mut((shown & !ASKED) as usize).and_then(Option::take) {
+                        Some(a) => Shown::Ask(a),
+                        None => continue,
+                    }
+                } else {
+                    Shown::Copy(shown)
+                };
             }
         }
         n
+    }
+
+    /// A question of trial number `trial` kept apart ([`Merged::alone`]).
+    fn alone_ask(&self, trial: u32, q: Apart) -> Option<Ask<'t>> {
+        let (at, nr) = match q {
+            Apart::Node(at, nr) => (at, nr),
+            Apart::Asked(k) => return self.alone_asks.get(k as usize).cloned(),
+        };
+        let (t, prep) = *self.trials.get(trial as usize)?;
+        let n = prep.nodes.get(at as usize)?;
+        let mut crits = Vec::new();
+        super::lean::preorder(&t.criteria, prep, &mut crits);
+        let c = *crits.get(at as usize)?;
+        Some(Ask::Criterion { id: std::borrow::Cow::Borrowed(&*n.crit), key: n.crit_key, c, not_read: self.not_read.get(nr as usize).cloned() })
     }
 
     /// The first `limit` questions, ranked as [`super::rank_questions`]
     /// ranks them (the most criteria, then the most trials, then by id),
     /// and how many there are. Counts only: no per-question lists of
     /// criteria or trials are built.
-    fn ranked(self, limit: usize) -> (Vec<RankedQuestion>, usize) {
-        type Entry<'t> = (Ask<'t>, Rank, usize, usize);
+    fn ranked(mut self, limit: usize) -> (Vec<RankedQuestion>, usize) {
         // Questions that only ineligible trials asked do not count.
-        let mut all: Vec<Entry> = self.all;
-        let mut kept = 0;
-        for i in 0..all.len() {
-            if all[i].3 > 0 {
-                if kept != i {
-                    all.swap(kept, i);
-                }
-                kept += 1;
-            }
-        }
-        all.truncate(kept);
-        let mut alone = self.alone_kept;
-        all.append(&mut alone);
-        let total = all.len();
-        let order = |a: &Entry, b: &Entry| b.2.cmp(&a.2).then(b.3.cmp(&a.3)).then_with(|| a.0.id().cmp(b.0.id()));
-        // Ids are distinct, so `order` is total and the first `limit` are the
-        // same whether all are sorted or only the first kept: most checks show
-        // a few dozen of thousands (each trial's criteria ask their own).
-        if limit.saturating_mul(8) < total {
+        let mut all: Vec<Entry> = std::mem::take(&mut self.all);
+        all.retain(|x| x.trials > 0);
+        let total = all.len() + self.alone_kept.len();
+        let copies = &self.copies;
+        let order = |a: &Entry, b: &Entry| b.criteria.cmp(&a.criteria).then(b.trials.cmp(&a.trials)).then_with(|| Merged::id(copies, &a.q).cmp(Merged::id(copies, &b.q)));
+        let top = |all: Vec<Entry<'t>>| -> Vec<Entry<'t>> {
+            // Ids are distinct, so `order` is total and the first `limit` are
+            // the same whether all are sorted or only the first kept: most
+            // checks show a few dozen of thousands.
             let mut top: Vec<Entry> = Vec::with_capacity(limit + 1);
             for x in all {
                 let mut at = top.len();
@@ -383,24 +521,33 @@ impl<'t> Merged<'t> {
                     top.truncate(limit);
                 }
             }
-            all = top;
-        } else {
-            crate::sort::sort_by(&mut all, order);
-            all.truncate(limit);
+            top
+        };
+        let mut all = top(all);
+        // The questions kept apart are each asked by one criterion of one
+        // trial: they are among the first only where fewer than `limit`
+        // questions are asked more.
+        if all.iter().filter(|x| (x.criteria, x.trials) > (1, 1)).count() < limit {
+            let apart: Vec<Entry> = self.alone_kept.iter().filter_map(|&(t, q)| self.alone_ask(t, q)).map(|q| Entry { q: Shown::Ask(q), rank: (0, 0, 0), criteria: 1, trials: 1 }).collect();
+            all.extend(apart);
+            all = top(all);
         }
         let questions = all
             .into_iter()
-            .map(|(ask, _, criterion_count, trial_count)| {
+            .map(|x| {
                 // Written out here, for the questions shown only.
-                let q = ask.question();
+                let q = match &x.q {
+                    Shown::Copy(c) => copies[*c as usize].0.clone(),
+                    Shown::Ask(a) => a.question(),
+                };
                 RankedQuestion {
                     id: q.id.clone(),
                     text: q.text.clone(),
                     answer: q.answer,
                     units: q.units.clone(),
                     choices: q.choices.clone(),
-                    criterion_count,
-                    trial_count,
+                    criterion_count: x.criteria,
+                    trial_count: x.trials,
                 }
             })
             .collect();
