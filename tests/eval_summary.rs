@@ -117,6 +117,40 @@ fn summary_says_what_the_full_check_says() {
     assert_eq!(first.counts.to_confirm, 1, "informed consent is for the study team");
 }
 
+/// Data prepared from another version of a trial (same id, same number
+/// of top-level criteria), given with it or left in the trial after its
+/// criteria were changed in place, gives a summary without a panic; the
+/// trial's own data, prepared anew, gives the full check's.
+#[test]
+fn data_prepared_from_another_version_of_a_trial_does_not_panic() {
+    const GROUP: &str = "Inclusion Criteria:\n- Aged 18-65 years\n- At least two of:\n  - Hemoglobin >= 10 g/dL\n  - Platelets >= 100,000/mm3\n  - Has a dog at home\nExclusion Criteria:\n- Pregnant or breastfeeding\n";
+    let parse = |p: &str| trialsieve::parse(p, &ParseOptions { format: Format::Text }).unwrap().remove(0);
+    let patient = trialsieve::patient::read(r#"{"age": 45, "sex": "female", "observations": [{"name": "hemoglobin", "value": 12, "unit": "g/dL"}]}"#).unwrap();
+    let other = parse(GROUP);
+    // Fewer sub-items, and no sub-items at all, under the same two sections.
+    for cut in [1, 3] {
+        let mut t = parse(GROUP);
+        let items = &mut t.criteria[0].children;
+        let group = items.iter_mut().find(|c| !c.children.is_empty()).unwrap();
+        group.children.truncate(group.children.len() - cut.min(group.children.len()));
+        if cut == 3 {
+            t.criteria[0].children.truncate(1);
+        }
+        let stale = eval::prepare(&other);
+        let sum = eval::check_summary_prepared(std::slice::from_ref(&t), std::slice::from_ref(&stale), &patient, &options());
+        assert_eq!(sum.trials.len(), 1);
+        // Prepared from the trial itself, then changed in place.
+        let mut kept = parse(GROUP);
+        eval::check_summary(std::slice::from_ref(&kept), &patient, &options());
+        kept.criteria = t.criteria.clone();
+        let sum = eval::check_summary(std::slice::from_ref(&kept), &patient, &options());
+        assert_eq!(sum.trials.len(), 1);
+        // A copy starts with nothing prepared: the summary is the full check's.
+        let fresh = vec![kept.clone()];
+        same(&eval::check(&fresh, &patient, &options()), &eval::check_summary(&fresh, &patient, &options()), &fresh, "changed", eval::QUESTION_LIMIT);
+    }
+}
+
 #[test]
 fn summary_matches_the_full_check_over_a_corpus_sample() {
     let Some(dir) = corpus::dir() else {

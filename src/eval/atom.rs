@@ -458,14 +458,15 @@ impl Memo {
 
     /// [`Memo::get`] for an atom whose [`Memo::slot`] is `slot`: an outcome
     /// judged already is found without reading the atom, which `atom`
-    /// gives (with its description) only when it is judged.
-    pub fn get_at<'x>(&mut self, slot: u32, section: Section, ctx: &Ctx, lean: bool, atom: impl FnOnce() -> (&'x Atom, &'x AtomInfo)) -> &Outcome {
+    /// gives (with its description) only when it is judged: `None` when
+    /// it gives none.
+    pub fn get_at<'x>(&mut self, slot: u32, section: Section, ctx: &Ctx, lean: bool, atom: impl FnOnce() -> Option<(&'x Atom, &'x AtomInfo)>) -> Option<&Outcome> {
         let hit = self.at.get(slot as usize).copied().filter(|&i| i != u32::MAX && (lean || !self.all[i as usize].1));
         match hit {
-            Some(i) => &self.all[i as usize].0,
+            Some(i) => Some(&self.all[i as usize].0),
             None => {
-                let (a, info) = atom();
-                self.get(a, info, section, ctx, lean)
+                let (a, info) = atom()?;
+                Some(self.get(a, info, section, ctx, lean))
             }
         }
     }

@@ -26,6 +26,11 @@ pub(super) struct Op {
     judge: (u32, u32),
     /// The hash of the id of the question about the whole criterion.
     crit_key: u64,
+    /// Its parent's place in pre-order (`u32::MAX` for a top-level
+    /// criterion), and its own among its parent's sub-items: where the
+    /// criterion is found ([`crit_at`]).
+    parent: u32,
+    pos: u32,
     /// The node's own `logic`, as written.
     logic: Option<Logic>,
     kind: NodeKind,
@@ -51,13 +56,15 @@ const APPLIES: u8 = 64;
 impl Op {
     /// The op of node `c`, the `at`-th in pre-order, whose subtree has
     /// `size` nodes, judged as `plan` says.
-    pub(super) fn new(c: &Criterion, at: usize, size: usize, plan: &super::LeafPlan, crit_key: u64) -> Op {
+    pub(super) fn new(c: &Criterion, at: usize, size: usize, (parent, pos): (u32, u32), plan: &super::LeafPlan, crit_key: u64) -> Op {
         let understood = c.understood.unwrap_or(if !c.atoms.is_empty() && c.uncovered.is_empty() { Understood::Full } else { Understood::Partial });
         let flag = |on: bool, f: u8| if on { f } else { 0 };
         Op {
             end: (at + size) as u32,
             judge: (plan.judge.start, plan.judge.end),
             crit_key,
+            parent,
+            pos,
             logic: c.logic,
             kind: c.kind,
             section: c.section,
@@ -76,27 +83,30 @@ impl Op {
     }
 }
 
-/// The criteria of `cs` in pre-order added to `out`, each with as many
-/// atoms as the prepared node at its place: `false` when they do not fit
-/// the prepared nodes (data prepared from another version of the trial).
-pub(super) fn preorder<'t>(cs: &'t [Criterion], prep: &super::Prepared, out: &mut Vec<&'t Criterion>) -> bool {
-    for c in cs {
-        match prep.nodes.get(out.len()) {
-            Some(n) if n.atoms.len() == c.atoms.len() => out.push(c),
-            _ => return false,
-        }
-        if !preorder(&c.children, prep, out) {
-            return false;
-        }
-    }
-    true
+/// The criterion of node `i` (in pre-order) among `criteria`, found from
+/// the top through its parents as `ops` place them: reading neither the
+/// criteria before it nor their sub-items. `None` where the prepared nodes
+/// do not fit the criteria (data prepared from another version of them).
+pub(super) fn crit_at<'t>(criteria: &'t [Criterion], ops: &[Op], i: usize) -> Option<&'t Criterion> {
+    let op = ops.get(i)?;
+    let siblings = match op.parent as usize {
+        p if p == u32::MAX as usize => criteria,
+        // A parent comes before its sub-items in pre-order.
+        p if p < i => &crit_at(criteria, ops, p)?.children,
+        _ => return None,
+    };
+    siblings.get(op.pos as usize)
 }
 
 impl<'t> Walk<'t, '_, '_> {
-    /// Walks every node of the trial, lean; `crits` are its criteria in
-    /// pre-order ([`preorder`]). The results go to `res` as
+    /// The criterion of node `i` ([`crit_at`]).
+    fn crit(&self, i: usize) -> Option<&'t Criterion> {
+        crit_at(self.criteria, &self.prep.ops, i)
+    }
+
+    /// Walks every node of the trial, lean. The results go to `res` as
     /// [`Walk::node`]'s do, and the questions to the check's table.
-    pub(super) fn lean_run(&mut self, crits: &[&'t Criterion], stack: &mut Vec<usize>) {
+    pub(super) fn lean_run(&mut self, stack: &mut Vec<usize>) {
         let ops = &self.prep.ops;
         stack.clear();
         // A node is judged once the nodes of its subtree are: when the
@@ -107,22 +117,22 @@ impl<'t> Walk<'t, '_, '_> {
                     break;
                 }
                 stack.pop();
-                self.lean_node(top, crits);
+                self.lean_node(top);
             }
             self.res.push(Res { status: Status::NotApplicable, to_confirm: false, note: NO_NOTE, end: op.end as usize });
             if op.end as usize == i + 1 {
-                self.lean_node(i, crits);
+                self.lean_node(i);
             } else {
                 stack.push(i);
             }
         }
         while let Some(top) = stack.pop() {
-            self.lean_node(top, crits);
+            self.lean_node(top);
         }
     }
 
     /// [`Walk::node`] for node `i`, lean, its sub-items judged already.
-    fn lean_node(&mut self, i: usize, crits: &[&'t Criterion]) {
+    fn lean_node(&mut self, i: usize) {
         let prep = self.prep;
         let op = prep.ops[i];
         let end = op.end as usize;
@@ -138,16 +148,15 @@ impl<'t> Walk<'t, '_, '_> {
             status = group_status(op.kind, op.section, op.logic, counted);
             if op.has(ATOMS) {
                 let (st, confirm);
-                (st, confirm, note) = self.lean_leaf(i, crits, &mut qs);
+                (st, confirm, note) = self.lean_leaf(i, &mut qs);
                 status = combine(Logic::All, [status, st].into_iter());
                 to_confirm = confirm && kids(&self.res, i + 1, end).all(|x| x.to_confirm);
             }
         } else {
-            (status, to_confirm, note) = self.lean_leaf(i, crits, &mut qs);
+            (status, to_confirm, note) = self.lean_leaf(i, &mut qs);
         }
         if op.has(APPLIES) {
-            let c = crits[i];
-            if let Some(ai) = &c.applies_if {
+            if let Some(ai) = self.crit(i).and_then(|c| c.applies_if.as_ref()) {
                 let how = &prep.nodes[i].applies;
                 let (t, _, q) = self.applies(ai, how, op.section);
                 match t {
@@ -171,15 +180,17 @@ impl<'t> Walk<'t, '_, '_> {
                 }
                 if let Some(not_read) = qs.crit.take() {
                     let key = op.crit_key;
-                    m.ask_criterion(i, not_read, |not_read| Ask::Criterion { id: std::borrow::Cow::Borrowed(&*prep.nodes[i].crit), key, c: crits[i], not_read });
+                    let c = crit_at(self.criteria, &prep.ops, i);
+                    m.ask_criterion(i, not_read, |not_read| c.map(|c| Ask::Criterion { id: std::borrow::Cow::Borrowed(&*prep.nodes[i].crit), key, c, not_read }));
                 }
             }
         }
         self.copies = qs.copies;
         if op.kind == NodeKind::Cohort {
-            let c = crits[i];
-            let name = c.cohort.as_deref().unwrap_or(c.id.as_str());
-            self.cohorts.entry(name.to_string()).or_default().push(status);
+            if let Some(c) = self.crit(i) {
+                let name = c.cohort.as_deref().unwrap_or(c.id.as_str());
+                self.cohorts.entry(name.to_string()).or_default().push(status);
+            }
         }
         let note = match note {
             Some(n) => {
@@ -213,7 +224,7 @@ impl<'t> Walk<'t, '_, '_> {
     /// [`Walk::leaf`] for node `i`, lean: its status, whether it is for the
     /// study team, and its reason and facts where a lean walk writes them
     /// (an answer about the whole criterion). Its questions go to `qs`.
-    fn lean_leaf(&mut self, i: usize, crits: &[&'t Criterion], qs: &mut Asks) -> (Status, bool, Option<Note>) {
+    fn lean_leaf(&mut self, i: usize, qs: &mut Asks) -> (Status, bool, Option<Note>) {
         let ctx = self.ctx;
         let prep = self.prep;
         let op = prep.ops[i];
@@ -222,8 +233,9 @@ impl<'t> Walk<'t, '_, '_> {
         // than the atoms' outcomes: the full leaf judges those. Past here
         // no answer about the whole criterion counts.
         if op.has(EXCEPT) || (ctx.crit_answers && ctx.p.answers.contains_key(&*node.crit)) {
+            let Some(c) = self.crit(i) else { return (Status::Unknown, false, None) };
             let mut asked = Vec::new();
-            let (st, reason, facts, confirm) = self.leaf(crits[i], i, &mut asked);
+            let (st, reason, facts, confirm) = self.leaf(c, i, &mut asked);
             self.take_asks(asked, qs);
             let note = (!reason.is_empty() || !facts.is_empty()).then_some(Note { reason, facts });
             return (st, confirm, note);
@@ -249,7 +261,14 @@ impl<'t> Walk<'t, '_, '_> {
         judged.clear();
         for j in prep.judges.get(op.judge.0 as usize..op.judge.1 as usize).unwrap_or(&[]) {
             let a = j.atom as usize;
-            let o = self.memo.get_at(j.slot, section, ctx, true, || (&crits[i].atoms[a], &node.atoms[a]));
+            let criteria = self.criteria;
+            let atom = || crit_at(criteria, &prep.ops, i).and_then(|c| c.atoms.get(a)).zip(node.atoms.get(a));
+            // An atom not found (the prepared nodes do not fit) is unknown.
+            let Some(o) = self.memo.get_at(j.slot, section, ctx, true, atom) else {
+                truth = if logic == Logic::All { truth.and(Truth::Unknown) } else { truth.or(Truth::Unknown) };
+                judged.push(scope::Judged { i: a, t: Truth::Unknown, m: j.m });
+                continue;
+            };
             let t = if j.flip { o.truth.not() } else { o.truth };
             truth = if logic == Logic::All { truth.and(t) } else { truth.or(t) };
             judged.push(scope::Judged { i: a, t, m: j.m });

@@ -406,6 +406,8 @@ struct Walk<'t, 'a, 'b> {
     prep: &'t Prepared,
     /// The trial's eligibility text, which spans point into.
     text: &'t str,
+    /// Its criteria.
+    criteria: &'t [Criterion],
     /// Atom outcomes for this patient, shared by the trials of one check.
     memo: &'a mut atom::Memo,
     /// What the trial's questions about whole criteria name it by
@@ -498,8 +500,7 @@ pub(crate) struct Walked<'t> {
 struct Buffers<'t> {
     judged: Vec<scope::Judged>,
     asks: Vec<Ask<'t>>,
-    /// A lean walk's criteria in pre-order, and the nodes it has entered.
-    crits: Vec<&'t Criterion>,
+    /// The nodes a lean walk has entered.
     stack: Vec<usize>,
     copies: Vec<u32>,
 }
@@ -515,10 +516,8 @@ fn walk_trial<'t>(trial: &'t Trial, prep: &'t Prepared, ctx: &Ctx, memo: &mut at
     let structured = structured(trial, ctx, &mut w);
     // A lean walk goes over the prepared nodes in order when they fit the
     // trial's criteria; else, as a full walk, down the tree.
-    let mut crits = std::mem::take(&mut bufs.crits);
-    crits.clear();
-    if w.lean && lean::preorder(&trial.criteria, prep, &mut crits) && crits.len() == prep.ops.len() {
-        w.lean_run(&crits, &mut bufs.stack);
+    if w.lean {
+        w.lean_run(&mut bufs.stack);
     } else {
         let mut at = 0;
         for c in &trial.criteria {
@@ -526,8 +525,6 @@ fn walk_trial<'t>(trial: &'t Trial, prep: &'t Prepared, ctx: &Ctx, memo: &mut at
             at += w.prep.nodes.get(at).map_or(1, |n| n.size);
         }
     }
-    crits.clear();
-    bufs.crits = crits;
     bufs.judged = std::mem::take(&mut w.judged);
     bufs.asks = std::mem::take(&mut w.asks);
     bufs.copies = std::mem::take(&mut w.copies);
@@ -621,8 +618,11 @@ fn failing(structured: &[CriterionResult], res: &[Res], notes: &[Note], criteria
     fn has_cohort(c: &Criterion) -> bool {
         c.kind == NodeKind::Cohort || c.children.iter().any(has_cohort)
     }
+    // `res.get`: the results of a lean walk are laid out as the trial's
+    // prepared nodes, which fit its criteria but for data prepared from
+    // another version of them.
     fn walk(res: &[Res], notes: &[Note], slot: usize, c: &Criterion, out: &mut Vec<CriterionRef>) {
-        let r = &res[slot];
+        let Some(r) = res.get(slot) else { return };
         if !(r.status == Status::Fail || has_cohort(c)) || r.to_confirm {
             return;
         }
@@ -630,7 +630,7 @@ fn failing(structured: &[CriterionResult], res: &[Res], notes: &[Note], criteria
         let mut k = slot + 1;
         for ch in &c.children {
             walk(res, notes, k, ch, out);
-            k = res[k].end;
+            k = res.get(k).map_or(usize::MAX, |r| r.end);
         }
         if r.status == Status::Fail && out.len() == before {
             out.push(CriterionRef { id: c.id.clone(), text: reason_of(notes, r).to_string(), span: c.span });
@@ -645,7 +645,7 @@ fn failing(structured: &[CriterionResult], res: &[Res], notes: &[Note], criteria
     let mut k = 0;
     for c in criteria {
         walk(res, notes, k, c, &mut out);
-        k = res[k].end;
+        k = res.get(k).map_or(usize::MAX, |r| r.end);
     }
     out
 }
@@ -895,6 +895,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
             ctx,
             prep,
             text: &trial.eligibility_text,
+            criteria: &trial.criteria,
             memo,
             trial_key: &prep.question_key,
             questions: Vec::new(),
@@ -1222,7 +1223,10 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
                     owned = o;
                     &owned
                 }
-                None => self.memo.get_at(j.slot, c.section, ctx, lean, || (&c.atoms[i], &infos[i])),
+                None => match self.memo.get_at(j.slot, c.section, ctx, lean, || c.atoms.get(i).zip(infos.get(i))) {
+                    Some(o) => o,
+                    None => continue,
+                },
             };
             confirm |= o.confirm;
             // "No X" opening an exclusion: it excludes when X is present.
@@ -1786,7 +1790,7 @@ impl std::fmt::Debug for PreparedCell {
 
 /// Prepares one trial for [`check_prepared`].
 pub fn prepare(trial: &Trial) -> Prepared {
-    fn walk(c: &Criterion, text: &str, key: &str, out: &mut Vec<NodePrep>, judges: &mut Vec<Judge>, ops: &mut Vec<lean::Op>) {
+    fn walk(c: &Criterion, place: (u32, u32), text: &str, key: &str, out: &mut Vec<NodePrep>, judges: &mut Vec<Judge>, ops: &mut Vec<lean::Op>) {
         let at = out.len();
         let crit = crit_id(key, c);
         let crit_key = id_hash(&crit);
@@ -1794,20 +1798,20 @@ pub fn prepare(trial: &Trial) -> Prepared {
         let scope = scope::scope(text, c);
         let plan = LeafPlan::new(c, &atoms, &scope, judges);
         out.push(NodePrep { label: label(c), size: 1, atoms, scope, crit: crit.into(), crit_key, applies: c.applies_if.as_ref().map_or(Applies::Unread, Applies::of), plan });
-        ops.push(lean::Op::new(c, at, 1, &out[at].plan, crit_key));
-        for ch in &c.children {
-            walk(ch, text, key, out, judges, ops);
+        ops.push(lean::Op::new(c, at, 1, place, &out[at].plan, crit_key));
+        for (k, ch) in c.children.iter().enumerate() {
+            walk(ch, (at as u32, k as u32), text, key, out, judges, ops);
         }
         let size = out.len() - at;
         out[at].size = size;
-        ops[at] = lean::Op::new(c, at, size, &out[at].plan, crit_key);
+        ops[at] = lean::Op::new(c, at, size, place, &out[at].plan, crit_key);
     }
     let question_key = trial.id.clone().unwrap_or_else(|| format!("text-{:016x}", id_hash(&trial.eligibility_text)));
     let mut nodes = Vec::new();
     let mut judges = Vec::new();
     let mut ops = Vec::new();
-    for c in &trial.criteria {
-        walk(c, &trial.eligibility_text, &question_key, &mut nodes, &mut judges, &mut ops);
+    for (k, c) in trial.criteria.iter().enumerate() {
+        walk(c, (u32::MAX, k as u32), &trial.eligibility_text, &question_key, &mut nodes, &mut judges, &mut ops);
     }
     Prepared { nodes, ops, judges, trial_id: trial.id.clone(), top: trial.criteria.len(), question_key, utf16: crate::span::Utf16Map::new(&trial.eligibility_text) }
 }

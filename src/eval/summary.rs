@@ -180,7 +180,7 @@ fn open(status: Status, to_confirm: bool) -> bool {
 /// `res` are a walk's results, read beside `criteria` from `*at` on.
 fn first_open<'a>(res: &'a [Res], at: &mut usize, criteria: &'a [Criterion]) -> Option<(&'a Res, &'a Criterion)> {
     for c in criteria {
-        let r = &res[*at];
+        let r = res.get(*at)?;
         let end = r.end;
         if c.children.is_empty() {
             if open(r.status, r.to_confirm) {
@@ -408,7 +408,7 @@ impl<'t> Merged<'t> {
     /// being walked, with the words not read for a criterion in review;
     /// `ask` is the question, asked of a trial whose key another trial of
     /// the check has.
-    pub(super) fn ask_criterion(&mut self, at: usize, not_read: Option<String>, ask: impl FnOnce(Option<String>) -> Ask<'t>) {
+    pub(super) fn ask_criterion(&mut self, at: usize, not_read: Option<String>, ask: impl FnOnce(Option<String>) -> Option<Ask<'t>>) {
         if self.alone {
             let nr = match not_read {
                 Some(w) => {
@@ -418,8 +418,8 @@ impl<'t> Merged<'t> {
                 None => u32::MAX,
             };
             self.alone_open.push(Apart::Node(at as u32, nr));
-        } else {
-            self.ask(ask(not_read), at);
+        } else if let Some(q) = ask(not_read) {
+            self.ask(q, at);
         }
     }
 
@@ -489,9 +489,7 @@ impl<'t> Merged<'t> {
         };
         let (t, prep) = *self.trials.get(trial as usize)?;
         let n = prep.nodes.get(at as usize)?;
-        let mut crits = Vec::new();
-        super::lean::preorder(&t.criteria, prep, &mut crits);
-        let c = *crits.get(at as usize)?;
+        let c = super::lean::crit_at(&t.criteria, &prep.ops, at as usize)?;
         Some(Ask::Criterion { id: std::borrow::Cow::Borrowed(&*n.crit), key: n.crit_key, c, not_read: self.not_read.get(nr as usize).cloned() })
     }
 
