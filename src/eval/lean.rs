@@ -180,8 +180,8 @@ impl<'t> Walk<'t, '_, '_> {
                 }
                 if let Some(not_read) = qs.crit.take() {
                     let key = op.crit_key;
-                    let c = crit_at(self.criteria, &prep.ops, i);
-                    m.ask_criterion(i, not_read, |not_read| c.map(|c| Ask::Criterion { id: std::borrow::Cow::Borrowed(&*prep.nodes[i].crit), key, c, not_read }));
+                    let criteria = self.criteria;
+                    m.ask_criterion(i, not_read, |not_read| crit_at(criteria, &prep.ops, i).map(|c| Ask::Criterion { id: std::borrow::Cow::Borrowed(&*prep.nodes[i].crit), key, c, not_read }));
                 }
             }
         }

@@ -691,11 +691,12 @@ fn structured(trial: &Trial, ctx: &Ctx, w: &mut Walk) -> Vec<CriterionResult> {
     };
     for (id, age, is_min) in [("trial.minimumAge", &trial.minimum_age, true), ("trial.maximumAge", &trial.maximum_age, false)] {
         let Some(limit) = age.as_ref().and_then(|a| a.in_years()) else { continue };
-        let shown = age.as_ref().map(|a| format!("{} {}", a.value, atom_unit(&a.unit))).unwrap_or_default();
+        // Written where a reason shows it (not for a limit met in a lean walk).
+        let shown = || age.as_ref().map(|a| format!("{} {}", a.value, atom_unit(&a.unit))).unwrap_or_default();
         let r = match ctx.age() {
             None => {
                 w.ask(shared(atom::age_question()), id, usize::MAX - 3 + usize::from(is_min));
-                mk(id, Status::Unknown, format!("age is not known (the trial takes {} {shown})", if is_min { "from" } else { "up to" }), Vec::new())
+                mk(id, Status::Unknown, format!("age is not known (the trial takes {} {})", if is_min { "from" } else { "up to" }, shown()), Vec::new())
             }
             Some((a, f)) => {
                 // An age limit "65 years" includes the whole 65th year.
@@ -704,9 +705,9 @@ fn structured(trial: &Trial, ctx: &Ctx, w: &mut Walk) -> Vec<CriterionResult> {
                 let reason = if ok && w.lean {
                     String::new()
                 } else if ok {
-                    format!("Age {} meets the trial's {} age of {shown}", a.floor(), if is_min { "minimum" } else { "maximum" })
+                    format!("Age {} meets the trial's {} age of {}", a.floor(), if is_min { "minimum" } else { "maximum" }, shown())
                 } else {
-                    format!("Age {} is {} the trial's {} age of {shown}", a.floor(), if is_min { "below" } else { "above" }, if is_min { "minimum" } else { "maximum" })
+                    format!("Age {} is {} the trial's {} age of {}", a.floor(), if is_min { "below" } else { "above" }, if is_min { "minimum" } else { "maximum" }, shown())
                 };
                 mk(id, if ok { Status::Pass } else { Status::Fail }, reason, w.fact(f))
             }

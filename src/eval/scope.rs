@@ -873,6 +873,11 @@ impl Scope {
     /// The criterion's truth from its atoms' truths (judged atoms only),
     /// combined by the groups.
     pub fn combine(section: Section, judged: &[Judged]) -> Truth {
+        // Most leaves judge one atom: its truth, but for one saying whom an
+        // inclusion concerns, which leaves it to hold.
+        if let [x] = judged {
+            return if x.m.in_scope && section == Section::Inclusion { Truth::Yes } else { x.t };
+        }
         let mut scope = Truth::Yes;
         // The groups' truths combined, each group taken at its first member
         // (a leaf has a handful of atoms: no list of groups is built).
