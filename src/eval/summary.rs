@@ -504,10 +504,15 @@ impl<'t> Merged<'t> {
         let total = all.len() + self.alone_kept.len();
         let copies = &self.copies;
         let order = |a: &Entry, b: &Entry| b.criteria.cmp(&a.criteria).then(b.trials.cmp(&a.trials)).then_with(|| Merged::id(copies, &a.q).cmp(Merged::id(copies, &b.q)));
-        let top = |all: Vec<Entry<'t>>| -> Vec<Entry<'t>> {
+        let top = |mut all: Vec<Entry<'t>>| -> Vec<Entry<'t>> {
             // Ids are distinct, so `order` is total and the first `limit` are
             // the same whether all are sorted or only the first kept: most
             // checks show a few dozen of thousands.
+            if limit.saturating_mul(8) >= all.len() {
+                crate::sort::sort_by(&mut all, &order);
+                all.truncate(limit);
+                return all;
+            }
             let mut top: Vec<Entry> = Vec::with_capacity(limit + 1);
             for x in all {
                 let mut at = top.len();
