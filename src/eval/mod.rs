@@ -1269,7 +1269,11 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
     fn excepted(&mut self, c: &'t Criterion, i: usize, infos: &[atom::AtomInfo], neutral: Truth) -> Option<atom::Outcome> {
         let ctx = self.ctx;
         let lean = self.lean;
-        let a = &c.atoms[i];
+        let a = c.atoms.get(i)?;
+        // Most atoms of such a criterion are no exception's.
+        if !c.atoms.iter().any(|e| e.excepts == Some(i)) {
+            return None;
+        }
         let excepts: Vec<(&crate::atoms::Atom, usize)> = c.atoms.iter().enumerate().filter(|(_, e)| e.excepts == Some(i)).map(|(j, e)| (e, j)).collect();
         // The keys of the exceptions of the same kind, worked out when the
         // trial was prepared: those of the one exception as they are, of
