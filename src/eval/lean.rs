@@ -13,7 +13,7 @@
 //! hold the two walks to the same statuses and questions.
 
 use super::atom::Truth;
-use super::{combine, group_status, kids, scope, to_status, Ask, Note, Res, Status, Walk, NO_NOTE};
+use super::{combine, group_status, kid_slots, kids, scope, to_status, Ask, Note, Res, Status, Walk, NO_NOTE};
 use crate::criteria::{Criterion, Logic, NodeKind, Section, Understood};
 
 /// What a lean walk reads of one node, worked out when the trial is
@@ -44,23 +44,21 @@ const COMPOSITE: u8 = 1;
 const ATOMS: u8 = 2;
 /// They account for the whole criterion.
 const FULL: u8 = 4;
-/// One of them only the study team can judge.
-const CONFIRM: u8 = 8;
-/// All of them are such.
-const ONLY_CONFIRM: u8 = 16;
+/// All of them are such as only the study team can judge.
+const ONLY_CONFIRM: u8 = 8;
 /// One of them is an exception to another.
-const EXCEPT: u8 = 32;
+const EXCEPT: u8 = 16;
 /// It has an appliesIf phrase.
-const APPLIES: u8 = 64;
+const APPLIES: u8 = 32;
 
 impl Op {
-    /// The op of node `c`, the `at`-th in pre-order, whose subtree has
-    /// `size` nodes, judged as `plan` says.
-    pub(super) fn new(c: &Criterion, at: usize, size: usize, (parent, pos): (u32, u32), plan: &super::LeafPlan, crit_key: u64) -> Op {
-        let understood = c.understood.unwrap_or(if !c.atoms.is_empty() && c.uncovered.is_empty() { Understood::Full } else { Understood::Partial });
+    /// The op of node `c`, the `at`-th in pre-order, judged as `plan`
+    /// says; where its subtree ends is set once its sub-items are laid out
+    /// ([`Op::ends`]).
+    pub(super) fn new(c: &Criterion, at: usize, (parent, pos): (u32, u32), plan: &super::LeafPlan, crit_key: u64) -> Op {
         let flag = |on: bool, f: u8| if on { f } else { 0 };
         Op {
-            end: (at + size) as u32,
+            end: (at + 1) as u32,
             judge: (plan.judge.start, plan.judge.end),
             crit_key,
             parent,
@@ -70,12 +68,16 @@ impl Op {
             section: c.section,
             flags: flag(!c.children.is_empty() || matches!(c.kind, NodeKind::Section | NodeKind::Cohort), COMPOSITE)
                 | flag(!c.atoms.is_empty(), ATOMS)
-                | flag(understood == Understood::Full, FULL)
-                | flag(plan.confirm, CONFIRM)
+                | flag(super::understood(c) == Understood::Full, FULL)
                 | flag(plan.only_confirm, ONLY_CONFIRM)
                 | flag(plan.any_except, EXCEPT)
                 | flag(c.applies_if.is_some(), APPLIES),
         }
+    }
+
+    /// Sets where the node's subtree ends: at `end`, in pre-order.
+    pub(super) fn ends(&mut self, end: usize) {
+        self.end = end as u32;
     }
 
     fn has(&self, f: u8) -> bool {
@@ -264,17 +266,13 @@ impl<'t> Walk<'t, '_, '_> {
             let criteria = self.criteria;
             let atom = || crit_at(criteria, &prep.ops, i).and_then(|c| c.atoms.get(a)).zip(node.atoms.get(a));
             // An atom not found (the prepared nodes do not fit) is unknown.
-            let Some(o) = self.memo.get_at(j.slot, section, ctx, true, atom) else {
-                truth = if logic == Logic::All { truth.and(Truth::Unknown) } else { truth.or(Truth::Unknown) };
-                judged.push(scope::Judged { i: a, t: Truth::Unknown, m: j.m });
-                continue;
-            };
-            let t = if j.flip { o.truth.not() } else { o.truth };
+            let o = self.memo.get_at(j.slot, section, ctx, true, atom);
+            let t = o.map_or(Truth::Unknown, |o| if j.flip { o.truth.not() } else { o.truth });
             truth = if logic == Logic::All { truth.and(t) } else { truth.or(t) };
             judged.push(scope::Judged { i: a, t, m: j.m });
             // A question asked twice by one criterion counts once (the
             // check's table counts a question once per node).
-            if let Some(m) = self.merged.as_deref_mut() {
+            if let (Some(o), Some(m)) = (o, self.merged.as_deref_mut()) {
                 for (q, key) in &o.questions {
                     qs.copies.push(m.copy(q, *key));
                 }
@@ -324,17 +322,4 @@ impl<'t> Walk<'t, '_, '_> {
 struct Asks {
     copies: Vec<u32>,
     crit: Option<Option<String>>,
-}
-
-/// The slots of the results side by side from `first` up to `end` among
-/// `res`, as [`kids`] gives the results.
-fn kid_slots(res: &[Res], first: usize, end: usize) -> impl Iterator<Item = usize> + '_ {
-    let mut k = first;
-    std::iter::from_fn(move || {
-        (k < end).then(|| {
-            let at = k;
-            k = res[k].end;
-            at
-        })
-    })
 }

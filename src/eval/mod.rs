@@ -471,14 +471,25 @@ pub(crate) fn reason_of<'n>(notes: &'n [Note], r: &Res) -> &'n str {
 /// `res`: a node's sub-items (from the node's slot + 1 to its subtree's
 /// end), or the top-level criteria (from 0 to the end).
 fn kids(res: &[Res], first: usize, end: usize) -> impl Iterator<Item = &Res> + Clone {
+    kid_slots(res, first, end).map(move |k| &res[k])
+}
+
+/// Where [`kids`]' results are among `res`.
+fn kid_slots(res: &[Res], first: usize, end: usize) -> impl Iterator<Item = usize> + Clone + '_ {
     let mut k = first;
     std::iter::from_fn(move || {
         (k < end).then(|| {
-            let r = &res[k];
-            k = r.end;
-            r
+            let at = k;
+            k = res[k].end;
+            at
         })
     })
+}
+
+/// How far a criterion's atoms account for it: as the extractor says, else
+/// in full when it has atoms and no words left uncovered.
+fn understood(c: &Criterion) -> Understood {
+    c.understood.unwrap_or(if !c.atoms.is_empty() && c.uncovered.is_empty() { Understood::Full } else { Understood::Partial })
 }
 
 /// A trial walked: its verdict and the results of its structured limits
@@ -514,8 +525,8 @@ fn walk_trial<'t>(trial: &'t Trial, prep: &'t Prepared, ctx: &Ctx, memo: &mut at
     w.asks = std::mem::take(&mut bufs.asks);
     w.copies = std::mem::take(&mut bufs.copies);
     let structured = structured(trial, ctx, &mut w);
-    // A lean walk goes over the prepared nodes in order when they fit the
-    // trial's criteria; else, as a full walk, down the tree.
+    // A lean walk goes over the prepared nodes in pre-order; a full one
+    // down the tree.
     if w.lean {
         w.lean_run(&mut bufs.stack);
     } else {
@@ -1078,7 +1089,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
         } else {
             lab
         };
-        let understood = c.understood.unwrap_or(if !c.atoms.is_empty() && c.uncovered.is_empty() { Understood::Full } else { Understood::Partial });
+        let understood = understood(c);
         // The id of the question about the whole criterion, written when
         // the trial was prepared.
         let (crit_q, crit_key): (Cow<'t, str>, u64) = match prep.nodes.get(at) {
@@ -1803,13 +1814,12 @@ pub fn prepare(trial: &Trial) -> Prepared {
         let scope = scope::scope(text, c);
         let plan = LeafPlan::new(c, &atoms, &scope, judges);
         out.push(NodePrep { label: label(c), size: 1, atoms, scope, crit: crit.into(), crit_key, applies: c.applies_if.as_ref().map_or(Applies::Unread, Applies::of), plan });
-        ops.push(lean::Op::new(c, at, 1, place, &out[at].plan, crit_key));
+        ops.push(lean::Op::new(c, at, place, &out[at].plan, crit_key));
         for (k, ch) in c.children.iter().enumerate() {
             walk(ch, (at as u32, k as u32), text, key, out, judges, ops);
         }
-        let size = out.len() - at;
-        out[at].size = size;
-        ops[at] = lean::Op::new(c, at, size, place, &out[at].plan, crit_key);
+        out[at].size = out.len() - at;
+        ops[at].ends(out.len());
     }
     let question_key = trial.id.clone().unwrap_or_else(|| format!("text-{:016x}", id_hash(&trial.eligibility_text)));
     let mut nodes = Vec::new();

@@ -242,7 +242,6 @@ type Rank = (u8, usize, usize);
 
 /// A question of a summary check as it is shown: one of the shared copies
 /// the check has met ([`Merged::copy`]), or one about a whole criterion.
-#[derive(Clone)]
 enum Shown<'t> {
     Copy(u32),
     Ask(Ask<'t>),
