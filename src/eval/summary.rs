@@ -295,25 +295,13 @@ pub(super) struct Merged<'t> {
     /// criterion's id, are then its own and each asked once, so they are
     /// kept apart without being merged: those of the trial being walked in
     /// `alone_open`, then with the trial in `alone_kept`.
+    /// Each is kept as the node that asks it and the words not read (a
+    /// place in `not_read`, or `u32::MAX`), and written out only if it is
+    /// shown.
     alone: bool,
-    alone_open: Vec<Apart>,
-    alone_kept: Vec<(u32, Apart)>,
-    /// The words not read of the questions kept apart, and those asked as
-    /// an [`Ask`] of their own; what the trial being walked added to
-    /// `alone_asks` begins at `alone_from`.
+    alone_open: Vec<(u32, u32)>,
+    alone_kept: Vec<(u32, u32, u32)>,
     not_read: Vec<String>,
-    alone_asks: Vec<Ask<'t>>,
-    alone_from: usize,
-}
-
-/// A question about a whole criterion kept apart ([`Merged::alone`]): the
-/// node that asks it and the words not read (a place in `not_read`, or
-/// `u32::MAX`), written out only if it is shown; or a place in
-/// `alone_asks`.
-#[derive(Clone, Copy)]
-enum Apart {
-    Node(u32, u32),
-    Asked(u32),
 }
 
 /// In [`Merged::open`], a question asked as an [`Ask`] of its own.
@@ -338,7 +326,6 @@ impl<'t> Merged<'t> {
     pub(super) fn start(&mut self, t: &'t Trial, prep: &'t Prepared) {
         self.alone = self.shared.binary_search(&super::id_hash(&prep.question_key)).is_err();
         self.trials.push((t, prep));
-        self.alone_from = self.alone_asks.len();
     }
 
     /// The id of question `q`.
@@ -416,22 +403,20 @@ impl<'t> Merged<'t> {
                 }
                 None => u32::MAX,
             };
-            self.alone_open.push(Apart::Node(at as u32, nr));
+            self.alone_open.push((at as u32, nr));
         } else if let Some(q) = ask(not_read) {
             self.ask(q, at);
         }
     }
 
     /// Takes in question `q`, asked by node `at` of the trial being walked.
+    /// A question about a whole criterion is merged by id here, whoever
+    /// asks it ([`Merged::ask_criterion`] keeps apart those that need not be).
     pub(super) fn ask(&mut self, q: Ask<'t>, at: usize) {
         match q {
             Ask::Shared(q, key) => {
                 let c = self.copy(&q, key);
                 self.ask_copy(c, at);
-            }
-            Ask::Criterion { .. } if self.alone => {
-                self.alone_open.push(Apart::Asked(self.alone_asks.len() as u32));
-                self.alone_asks.push(q);
             }
             Ask::Criterion { key, .. } => {
                 let e = self.entry(key, q.id(), || Shown::Ask(q.clone()));
@@ -452,13 +437,12 @@ impl<'t> Merged<'t> {
             self.open.clear();
             self.open_asks.clear();
             self.alone_open.clear();
-            self.alone_asks.truncate(self.alone_from);
             return 0;
         }
         let n = self.open.len() + self.alone_open.len();
         let rank = rank(n);
         let trial = self.trial - 1;
-        self.alone_kept.extend(self.alone_open.drain(..).map(|q| (trial, q)));
+        self.alone_kept.extend(self.alone_open.drain(..).map(|(at, nr)| (trial, at, nr)));
         // Rare: only trials whose key another trial has ask these.
         let mut asks: Vec<Option<Ask>> = self.open_asks.drain(..).map(Some).collect();
         for (e, criteria, _, shown) in self.open.drain(..) {
@@ -480,12 +464,9 @@ impl<'t> Merged<'t> {
         n
     }
 
-    /// A question of trial number `trial` kept apart ([`Merged::alone`]).
-    fn alone_ask(&self, trial: u32, q: Apart) -> Option<Ask<'t>> {
-        let (at, nr) = match q {
-            Apart::Node(at, nr) => (at, nr),
-            Apart::Asked(k) => return self.alone_asks.get(k as usize).cloned(),
-        };
+    /// The question about the whole of node `at` of trial number `trial`
+    /// kept apart ([`Merged::alone`]), with the words not read at `nr`.
+    fn alone_ask(&self, trial: u32, at: u32, nr: u32) -> Option<Ask<'t>> {
         let (t, prep) = *self.trials.get(trial as usize)?;
         let n = prep.nodes.get(at as usize)?;
         let c = super::lean::crit_at(&t.criteria, &prep.ops, at as usize)?;
@@ -530,7 +511,7 @@ impl<'t> Merged<'t> {
         // trial: they are among the first only where fewer than `limit`
         // questions are asked more.
         if all.iter().filter(|x| (x.criteria, x.trials) > (1, 1)).count() < limit {
-            let apart: Vec<Entry> = self.alone_kept.iter().filter_map(|&(t, q)| self.alone_ask(t, q)).map(|q| Entry { q: Shown::Ask(q), rank: (0, 0, 0), criteria: 1, trials: 1 }).collect();
+            let apart: Vec<Entry> = self.alone_kept.iter().filter_map(|&(t, at, nr)| self.alone_ask(t, at, nr)).map(|q| Entry { q: Shown::Ask(q), rank: (0, 0, 0), criteria: 1, trials: 1 }).collect();
             all.extend(apart);
             all = top(all);
         }
