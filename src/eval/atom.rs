@@ -11,6 +11,7 @@ use crate::criteria::Section;
 use crate::patient::date::{self, Date};
 use crate::patient::{ConditionStatus, MedicationStatus, ObsValue};
 use crate::units;
+use std::sync::{Arc, OnceLock};
 
 /// Three-valued truth of an atom's statement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -120,21 +121,12 @@ impl<'a> IntoIterator for &'a Questions {
 }
 
 /// A reason in words, not written while the atom is judged for a lean walk
-/// (`Ctx::lean`): `why!(ctx, "format", args…)`, as `format!`.
-/// Its arguments are worked out all the same: a reason built from parts
-/// costly to write (a requirement, a window in words) writes them only
-/// when `ctx.lean` is not set.
+/// (`Ctx::lean`): `why!(ctx, "format", args…)`, as `format!`. Its
+/// arguments are worked out only when it is written.
 macro_rules! why {
     ($ctx:expr, $($arg:tt)*) => {
-        reason($ctx, format_args!($($arg)*))
+        if $ctx.lean.get() { String::new() } else { std::fmt::format(format_args!($($arg)*)) }
     };
-}
-
-/// See [`why!`]: one function for every reason, so that each place costs
-/// no more code than a `format!`.
-#[inline(never)]
-fn reason(ctx: &Ctx, args: std::fmt::Arguments) -> String {
-    if ctx.lean.get() { String::new() } else { std::fmt::format(args) }
 }
 
 fn q(id: String, text: String, answer: AnswerKind) -> Question {
@@ -238,12 +230,13 @@ fn is_not_sure(v: &Value) -> bool {
     matches!(v, Value::String(s) if s.trim().eq_ignore_ascii_case("not sure") || s.trim().eq_ignore_ascii_case("unknown"))
 }
 
-/// Judges one atom. `except` are keys of facts that an exception atom takes out.
+/// Judges one atom. `except` are the keys of facts that exception atoms
+/// take out, a list for each.
 ///
 /// Each kind's judgment is a function of its own (`#[inline(never)]`): one
 /// function of them all was 26 KB, compiled whole by a browser's optimizing
 /// tier as soon as any kind was judged often.
-pub(crate) fn judge(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, except: &[String]) -> Outcome {
+pub(crate) fn judge(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, except: &[&[String]]) -> Outcome {
     let mut o = match a.kind {
         AtomKind::Age => age(a, section, ctx),
         AtomKind::Sex => sex(a, ctx),
@@ -251,7 +244,7 @@ pub(crate) fn judge(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, exce
         AtomKind::Condition => condition(a, info, ctx, except),
         AtomKind::Medication => medication(a, info, section, ctx, except),
         AtomKind::Procedure | AtomKind::Immunization => event(a, info, ctx, except),
-        AtomKind::Pregnancy | AtomKind::Breastfeeding | AtomKind::Contraception => reproductive(a, ctx),
+        AtomKind::Pregnancy | AtomKind::Breastfeeding | AtomKind::Contraception => reproductive(a, info, ctx),
         AtomKind::Consent | AtomKind::Judgment | AtomKind::Participation => {
             let mut o = Outcome::new(Truth::Unknown, "for the study team to confirm".into());
             o.confirm = true;
@@ -511,7 +504,8 @@ fn age(a: &Atom, section: Section, ctx: &Ctx) -> Outcome {
     let to_years = |v: f64| if unit == "a" { v } else { units::years(v, unit).unwrap_or(v) };
     let t: Vec<(Comparator, f64)> = thresholds(a.comparator, a.value, a.low, a.high).into_iter().map(|(c, v)| (c, to_years(v))).collect();
     let Some((years, fact)) = ctx.age() else {
-        return Outcome::new(Truth::Unknown, "age is not known".into()).ask(age_question());
+        static AGE: OnceLock<(Arc<Question>, u64)> = OnceLock::new();
+        return Outcome::new(Truth::Unknown, "age is not known".into()).ask_shared(fixed(&AGE, age_question));
     };
     // For the reasons alone.
     let req = if ctx.lean.get() { String::new() } else { requirement(&t, "a") };
@@ -529,8 +523,23 @@ fn sex(a: &Atom, ctx: &Ctx) -> Outcome {
     match ctx.sex() {
         Some((s, f)) => Outcome::new(Truth::from(s == want), why!(ctx, "Sex is {}; {want_s} required", if s == crate::atoms::Sex::Female { "female" } else { "male" }))
             .fact_of(ctx, f),
-        None => Outcome::new(Truth::Unknown, "sex is not known".into()).ask(sex_question()),
+        None => {
+            static SEX: OnceLock<(Arc<Question>, u64)> = OnceLock::new();
+            Outcome::new(Truth::Unknown, "sex is not known".into()).ask_shared(fixed(&SEX, sex_question))
+        }
     }
+}
+
+/// A question asked in the same words wherever it is asked, made once for
+/// the program's life: one shared copy, as [`AtomInfo::question`] keeps one
+/// per atom.
+pub(crate) fn fixed(cell: &'static OnceLock<(Arc<Question>, u64)>, make: fn() -> Question) -> (Arc<Question>, u64) {
+    let (q, key) = cell.get_or_init(|| {
+        let q = make();
+        let key = super::id_hash(&q.id);
+        (Arc::new(q), key)
+    });
+    (q.clone(), *key)
 }
 
 /// The question of the patient's age, asked wherever an age decides.
@@ -1000,7 +1009,7 @@ fn want_active(a: &Atom) -> bool {
 }
 
 #[inline(never)]
-fn condition(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome {
+fn condition(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[&[String]]) -> Outcome {
     let name = concept_name(a);
     // A member of a group concept is met only by a record of that member.
     let member = info.member.as_ref();
@@ -1015,7 +1024,7 @@ fn condition(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome
     let mut absent: Option<usize> = None;
     for (i, c) in ctx.p.conditions.iter().enumerate() {
         let k = &ctx.idx.conditions[i];
-        if !meets(k, keys) || (!except.is_empty() && meets(k, except)) {
+        if !meets(k, keys) || except.iter().any(|e| meets(k, e)) {
             continue;
         }
         if member.as_ref().is_some_and(|m| c.name.as_deref().map(crate::lexicon::fold).as_ref() != Some(m)) {
@@ -1209,7 +1218,7 @@ fn in_prednisone_equivalents(a: &Atom) -> bool {
 }
 
 #[inline(never)]
-fn medication(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, except: &[String]) -> Outcome {
+fn medication(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, except: &[&[String]]) -> Outcome {
     let name = concept_name(a);
     let slug: &str = &info.slug;
     let keys: &[String] = &info.keys;
@@ -1220,7 +1229,7 @@ fn medication(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, except: &[
     let mut never = false;
     for (i, m) in ctx.p.medications.iter().enumerate() {
         let k = &ctx.idx.medications[i];
-        if !meets(k, keys) || (!except.is_empty() && meets(k, except)) {
+        if !meets(k, keys) || except.iter().any(|e| meets(k, e)) {
             continue;
         }
         if m.status == Some(MedicationStatus::Never) {
@@ -1425,7 +1434,7 @@ fn med_q(qid: &str, name: &str, a: &Atom, ever: bool) -> Question {
 // ---- procedures and immunizations ----
 
 #[inline(never)]
-fn event(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome {
+fn event(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[&[String]]) -> Outcome {
     let name = concept_name(a);
     let (list, idx, field, verb) = if a.kind == AtomKind::Procedure {
         (ctx.p.procedures.iter().map(|x| (&x.name, &x.code, &x.date)).collect::<Vec<_>>(), &ctx.idx.procedures, "procedures", "had")
@@ -1440,7 +1449,7 @@ fn event(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome {
     let mut unknown: Option<usize> = None;
     let mut any = None;
     for (i, (n, c, d)) in list.iter().enumerate() {
-        if !meets(&idx[i], keys) || (!except.is_empty() && meets(&idx[i], except)) {
+        if !meets(&idx[i], keys) || except.iter().any(|e| meets(&idx[i], e)) {
             continue;
         }
         any = Some(i);
@@ -1509,7 +1518,7 @@ fn event(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[String]) -> Outcome {
 // ---- pregnancy, breastfeeding, contraception ----
 
 #[inline(never)]
-fn reproductive(a: &Atom, ctx: &Ctx) -> Outcome {
+fn reproductive(a: &Atom, info: &AtomInfo, ctx: &Ctx) -> Outcome {
     let status = a.status.as_deref().unwrap_or("").lower();
     let (qid, what, field): (&str, &str, Option<bool>) = match a.kind {
         AtomKind::Pregnancy if status.contains("plan") => ("pregnancy:planned", "planning a pregnancy", None),
@@ -1531,12 +1540,12 @@ fn reproductive(a: &Atom, ctx: &Ctx) -> Outcome {
         o
     } else {
         let text = match qid {
-            "pregnant" => "Is the patient pregnant?".to_string(),
-            "breastfeeding" => "Is the patient breastfeeding?".to_string(),
-            "pregnancy:planned" => "Is the patient planning a pregnancy during the study?".to_string(),
-            _ => "Will the patient use effective contraception during the study?".to_string(),
+            "pregnant" => "Is the patient pregnant?",
+            "breastfeeding" => "Is the patient breastfeeding?",
+            "pregnancy:planned" => "Is the patient planning a pregnancy during the study?",
+            _ => "Will the patient use effective contraception during the study?",
         };
-        o.ask(q(qid.into(), text, AnswerKind::YesNo))
+        o.ask_shared(info.question(|| q(qid.into(), text.into(), AnswerKind::YesNo)))
     }
 }
 

@@ -50,7 +50,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
@@ -346,6 +346,12 @@ fn shared(q: Question) -> Ask<'static> {
     Ask::Shared(Arc::new(q), key)
 }
 
+/// [`atom::fixed`], asked.
+fn fixed(cell: &'static OnceLock<(Arc<Question>, u64)>, make: fn() -> Question) -> Ask<'static> {
+    let (q, key) = atom::fixed(cell, make);
+    Ask::Shared(q, key)
+}
+
 impl Ask<'_> {
     /// The hash of the id ([`id_hash`]).
     pub fn key(&self) -> u64 {
@@ -514,6 +520,8 @@ struct Buffers<'t> {
     /// The nodes a lean walk has entered.
     stack: Vec<usize>,
     copies: Vec<u32>,
+    /// The results and notes of a [`Rewalk`].
+    again: (Vec<Res>, Vec<Note>),
 }
 
 /// Walks `trial`; a lean walk (statuses and questions only) when `merged`
@@ -1259,6 +1267,10 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
                 reason.push_str("; ");
                 reason.push_str(why);
             }
+            // A walk for the reasons alone keeps neither facts nor questions.
+            if self.quiet {
+                continue;
+            }
             if !self.lean {
                 facts.extend(o.facts.iter().cloned());
             }
@@ -1285,28 +1297,15 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
         if !c.atoms.iter().any(|e| e.excepts == Some(i)) {
             return None;
         }
-        let excepts: Vec<(&crate::atoms::Atom, usize)> = c.atoms.iter().enumerate().filter(|(_, e)| e.excepts == Some(i)).map(|(j, e)| (e, j)).collect();
+        // Its exceptions: those of the same kind take facts out, the others
+        // (waivers) waive it.
+        let excepts = || c.atoms.iter().enumerate().filter(move |(_, e)| e.excepts == Some(i)).map(|(j, e)| (e, j));
+        let same_kind = |e: &crate::atoms::Atom| e.kind == a.kind && a.kind != AtomKind::Measurement;
+        let waivers = || excepts().filter(|(e, _)| !same_kind(e));
         // The keys of the exceptions of the same kind, worked out when the
-        // trial was prepared: those of the one exception as they are, of
-        // several together (their order does not matter).
-        let mut one: &[String] = &[];
-        let mut several: Vec<String> = Vec::new();
-        let mut waivers = Vec::new();
-        for &(e, j) in &excepts {
-            if e.kind == a.kind && a.kind != AtomKind::Measurement {
-                if !one.is_empty() || !several.is_empty() {
-                    several.extend(one.iter().cloned());
-                    several.extend(infos[j].keys().iter().cloned());
-                    one = &[];
-                } else {
-                    one = infos[j].keys();
-                }
-            } else {
-                waivers.push((e, j));
-            }
-        }
-        let except_keys: &[String] = if several.is_empty() { one } else { &several };
-        if except_keys.is_empty() && waivers.is_empty() {
+        // trial was prepared, borrowed: one list for each.
+        let except_keys: Vec<&[String]> = excepts().filter(|(e, _)| same_kind(e)).map(|(_, j)| infos[j].keys()).filter(|k| !k.is_empty()).collect();
+        if except_keys.is_empty() && waivers().next().is_none() {
             // None of them bears on this atom: the memo's outcome stands.
             return None;
         }
@@ -1316,11 +1315,11 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
             // Judged here, not through the memo: its reason is written
             // only when kept, as the memo's outcomes' are.
             ctx.lean.set(lean);
-            let o = atom::judge(a, &infos[i], c.section, ctx, except_keys);
+            let o = atom::judge(a, &infos[i], c.section, ctx, &except_keys);
             ctx.lean.set(false);
             o
         };
-        for (e, ei) in waivers {
+        for (e, ei) in waivers() {
             let eo = self.memo.get(e, &infos[ei], c.section, ctx, lean);
             match eo.truth {
                 Truth::Yes => {
@@ -1343,7 +1342,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
             }
         }
         if !except_keys.is_empty() && !lean {
-            let names: Vec<String> = excepts.iter().filter(|(e, _)| e.kind == a.kind).map(|(e, _)| atom::concept_name(e).to_string()).collect();
+            let names: Vec<String> = excepts().filter(|(e, _)| e.kind == a.kind).map(|(e, _)| atom::concept_name(e).to_string()).collect();
             o.reason = format!("{} (not counting {})", o.reason, names.join(", "));
         }
         Some(o)
@@ -1381,8 +1380,9 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
                         _ => Truth::Unknown,
                     };
                     let t = sex_t.and(t);
+                    static CHILDBEARING: OnceLock<(Arc<Question>, u64)> = OnceLock::new();
                     let qs = if t == Truth::Unknown && sex_t != Truth::Unknown {
-                        vec![shared(Question {
+                        vec![fixed(&CHILDBEARING, || Question {
                             id: "childbearing".into(),
                             text: "Could the patient become pregnant (of childbearing potential)?".into(),
                             answer: AnswerKind::YesNo,
@@ -1392,13 +1392,14 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
                             trials: Vec::new(),
                         })]
                     } else if sex_t == Truth::Unknown {
-                        vec![shared(atom::sex_question())]
+                        vec![fixed(&SEX, atom::sex_question)]
                     } else {
                         Vec::new()
                     };
                     return (t, why(true), qs);
                 }
-                let qs = if sex_t == Truth::Unknown { vec![shared(atom::sex_question())] } else { Vec::new() };
+                static SEX: OnceLock<(Arc<Question>, u64)> = OnceLock::new();
+                let qs = if sex_t == Truth::Unknown { vec![fixed(&SEX, atom::sex_question)] } else { Vec::new() };
                 // "Menstruating women", "postmenopausal women": some of that sex only.
                 if *subset && sex_t == Truth::Yes {
                     let why = if lean { String::new() } else { format!("applies to \"{}\" (whether the patient is among them is not known)", ai.text) };
@@ -1561,7 +1562,7 @@ fn each_walk<'t>(
     patient: &Patient,
     options: &EvalOptions,
     mut merged: Option<&mut summary::Merged<'t>>,
-    mut each: impl FnMut(Walked<'t>, usize, Option<&mut summary::Merged<'t>>, &mut Rewalk) -> Vec<Res>,
+    mut each: impl FnMut(Walked<'t>, usize, Option<&mut summary::Merged<'t>>, &mut Rewalk<'_, '_, 't>) -> Vec<Res>,
 ) -> Vec<String> {
     let idx = index::PatientIndex::new(patient);
     let (as_of, warnings) = as_of(patient, options);
@@ -1585,7 +1586,7 @@ fn each_walk<'t>(
             m.start(t, prep);
         }
         let w = walk_trial(t, prep, &ctx, &mut memo, merged.as_deref_mut(), res, &mut bufs);
-        res = each(w, i, merged.as_deref_mut(), &mut Rewalk { trial: t, prep, ctx: &ctx, memo: &mut memo });
+        res = each(w, i, merged.as_deref_mut(), &mut Rewalk { trial: t, prep, ctx: &ctx, memo: &mut memo, bufs: &mut bufs });
         res.clear();
     }
     warnings
@@ -1599,14 +1600,16 @@ fn id_hash(id: &str) -> u64 {
 /// One trial of a check, ready to judge one of its criteria again in full:
 /// a lean evaluation (statuses and questions only) asks it for the reason
 /// of the criterion that decides the verdict.
-pub(crate) struct Rewalk<'a, 'b> {
-    trial: &'a Trial,
-    prep: &'a Prepared,
+pub(crate) struct Rewalk<'a, 'b, 't> {
+    trial: &'t Trial,
+    prep: &'t Prepared,
     ctx: &'a Ctx<'b>,
     memo: &'a mut atom::Memo,
+    /// The check's buffers, free between trials.
+    bufs: &'a mut Buffers<'t>,
 }
 
-impl Rewalk<'_, '_> {
+impl Rewalk<'_, '_, '_> {
     /// The reason the full evaluation gives the criterion `id` of the
     /// trial's tree: that node judged again, in full (a node's result
     /// depends on it and its sub-items only).
@@ -1628,9 +1631,19 @@ impl Rewalk<'_, '_> {
         let (c, at) = find(&self.trial.criteria, 0, id, self.prep)?;
         let mut w = Walk::new(self.trial, self.prep, self.ctx, &mut *self.memo, None);
         w.quiet = true;
+        let b = &mut *self.bufs;
+        (w.res, w.notes) = std::mem::take(&mut b.again);
+        w.judged = std::mem::take(&mut b.judged);
+        w.asks = std::mem::take(&mut b.asks);
         let slot = w.node(c, None, at);
         let note = w.res[slot].note as usize;
-        Some(w.notes.get_mut(note).map(|n| std::mem::take(&mut n.reason)).unwrap_or_default())
+        let reason = w.notes.get_mut(note).map(|n| std::mem::take(&mut n.reason)).unwrap_or_default();
+        w.res.clear();
+        w.notes.clear();
+        b.again = (std::mem::take(&mut w.res), std::mem::take(&mut w.notes));
+        b.judged = std::mem::take(&mut w.judged);
+        b.asks = std::mem::take(&mut w.asks);
+        Some(reason)
     }
 }
 
