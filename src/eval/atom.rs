@@ -125,8 +125,15 @@ impl<'a> IntoIterator for &'a Questions {
 /// arguments are worked out only when it is written.
 macro_rules! why {
     ($ctx:expr, $($arg:tt)*) => {
-        if $ctx.lean.get() { String::new() } else { std::fmt::format(format_args!($($arg)*)) }
+        reason($ctx, format_args!($($arg)*))
     };
+}
+
+/// See [`why!`]: one function for every reason, so that each place costs
+/// no more code than a `format!`.
+#[inline(never)]
+fn reason(ctx: &Ctx, args: std::fmt::Arguments) -> String {
+    if ctx.lean.get() { String::new() } else { std::fmt::format(args) }
 }
 
 fn q(id: String, text: String, answer: AnswerKind) -> Question {
@@ -303,8 +310,9 @@ pub(crate) struct AtomInfo {
 }
 
 impl AtomInfo {
-    /// The atom's question, written by `make` the first time.
-    fn question(&self, make: impl FnOnce() -> Question) -> (std::sync::Arc<Question>, u64) {
+    /// The atom's question, written by `make` the first time. (`make` is
+    /// called through `dyn`: one copy of this code for every caller.)
+    fn question(&self, make: &dyn Fn() -> Question) -> (std::sync::Arc<Question>, u64) {
         self.question
             .get_or_init(|| {
                 let q = make();
@@ -395,8 +403,12 @@ fn intern(s: String) -> u32 {
         return NO_ID;
     }
     seen.insert(s, id);
+    NUMBERED.store(id + 1, std::sync::atomic::Ordering::Relaxed);
     id
 }
+
+/// How many atom descriptions [`intern`] has numbered.
+static NUMBERED: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
 
 /// The one copy of question `q` (whose id hashes to `key`) that every atom
 /// asking the same question shares, across trials: the same atom in two
@@ -440,6 +452,15 @@ pub(crate) struct Memo {
 }
 
 impl Memo {
+    /// A memo for one check, its table laid out for every atom numbered so
+    /// far (the trials checked are prepared, so theirs are), and room for
+    /// the outcomes of a few thousand: grown a step at a time, the two
+    /// were copied over and over.
+    pub fn for_check() -> Memo {
+        let n = NUMBERED.load(std::sync::atomic::Ordering::Relaxed) as usize;
+        Memo { all: Vec::with_capacity(n.min(4096)), at: vec![u32::MAX; 2 * n] }
+    }
+
     /// Where the outcome of the atom described by `info` in `section` is
     /// found ([`Memo::get_at`]): `u32::MAX` for an atom not numbered.
     pub fn slot(info: &AtomInfo, section: Section) -> u32 {
@@ -508,10 +529,10 @@ fn age(a: &Atom, section: Section, ctx: &Ctx) -> Outcome {
         return Outcome::new(Truth::Unknown, "age is not known".into()).ask_shared(fixed(&AGE, age_question));
     };
     // For the reasons alone.
-    let req = if ctx.lean.get() { String::new() } else { requirement(&t, "a") };
+    let (req, shown) = if ctx.lean.get() { (String::new(), String::new()) } else { (requirement(&t, "a"), fmt(years.floor())) };
     let out = match test(years, &t) {
-        None => Outcome::new(Truth::Yes, why!(ctx, "Age {} years meets {req}", fmt(years.floor()))),
-        Some((c, _)) => Outcome::new(Truth::No, why!(ctx, "Age {} years is {}", fmt(years.floor()), miss(section, c, &req))),
+        None => Outcome::new(Truth::Yes, why!(ctx, "Age {shown} years meets {req}")),
+        Some((c, _)) => Outcome::new(Truth::No, why!(ctx, "Age {shown} years is {}", miss(section, c, &req))),
     };
     out.fact_of(ctx, fact)
 }
@@ -813,7 +834,7 @@ fn measurement(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx) -> Outcom
         if ctx.p.answers.get(qid).is_some_and(is_not_sure) {
             return o;
         }
-        o.ask_shared(info.question(|| {
+        o.ask_shared(info.question(&|| {
             let mut question = if qualitative_only {
                 Question {
                     choices: vec!["positive".into(), "negative".into()],
@@ -1111,8 +1132,10 @@ fn condition(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[&[String]]) -> Outc
     };
     let yes: Vec<usize> = found.iter().filter(|f| f.1 == Truth::Yes).map(|f| f.0).collect();
     let unk: Vec<usize> = found.iter().filter(|f| f.1 == Truth::Unknown).map(|f| f.0).collect();
-    let what: std::borrow::Cow<str> = if active { format!("active {name}").into() } else { name.into() };
+    // Written only where a reason or a question shows it.
+    let what_of = || -> std::borrow::Cow<str> { if active { format!("active {name}").into() } else { name.into() } };
     if !yes.is_empty() {
+        let what = what_of();
         let mut o = facts(Outcome::new(Truth::Yes, why!(ctx, "has {what}")), &yes);
         // A qualifier (a class, a grade, a target) must be in the record to count.
         if let Some(ql) = &a.qualifier {
@@ -1144,19 +1167,20 @@ fn condition(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[&[String]]) -> Outc
     }
     if let Some(v) = ctx.p.answers.get(qid).and_then(answer_bool) {
         if v != Truth::Unknown {
+            let what = what_of();
             return Outcome::new(v, format!("{} {what} (answer)", if v == Truth::Yes { "has" } else { "does not have" }))
                 .fact(format!("answers.{qid}"), format!("{what}: {}", if v == Truth::Yes { "yes" } else { "no" }));
         }
     }
     // `cond:x` = no also settles `cond:x:active`.
-    if active {
+    if active && !ctx.p.answers.is_empty() {
         if let Some(Truth::No) = ctx.p.answers.get(&format!("cond:{slug}")).and_then(answer_bool) {
             return Outcome::new(Truth::No, why!(ctx, "does not have {name} (answer)")).fact(format!("answers.cond:{slug}"), format!("{name}: no"));
         }
     }
     if !unk.is_empty() {
         let o = facts(Outcome::new(Truth::Unknown, why!(ctx, "has {name}, but whether it meets \"{}\" is not known", a_text(a))), &unk);
-        return if ctx.p.answers.contains_key(qid) { o } else { o.ask_shared(info.question(|| cond_q(qid, &what, a))) };
+        return if ctx.p.answers.contains_key(qid) { o } else { o.ask_shared(info.question(&|| cond_q(qid, &what_of(), a))) };
     }
     if !found.is_empty() {
         let idx: Vec<usize> = found.iter().map(|f| f.0).collect();
@@ -1176,8 +1200,8 @@ fn condition(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[&[String]]) -> Outc
     if ctx.opts.closed_world {
         return Outcome::new(Truth::No, why!(ctx, "no {name} in the record (complete record assumed)"));
     }
-    let o = Outcome::new(Truth::Unknown, why!(ctx, "{what} is not in the record"));
-    if ctx.p.answers.contains_key(qid) { o } else { o.ask_shared(info.question(|| cond_q(qid, &what, a))) }
+    let o = Outcome::new(Truth::Unknown, if ctx.lean.get() { String::new() } else { format!("{} is not in the record", what_of()) });
+    if ctx.p.answers.contains_key(qid) { o } else { o.ask_shared(info.question(&|| cond_q(qid, &what_of(), a))) }
 }
 
 fn a_text(a: &Atom) -> String {
@@ -1403,7 +1427,7 @@ fn medication(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, except: &[
     }
     if let Some(&(i, _)) = matched.iter().find(|m| m.1 == Truth::Unknown) {
         let o = med_fact(Outcome::new(Truth::Unknown, why!(ctx, "whether {name} was taken{when} is not known")), i);
-        return if ctx.p.answers.contains_key(qid) { o } else { o.ask_shared(info.question(|| med_q(qid, &name, a, ever))) };
+        return if ctx.p.answers.contains_key(qid) { o } else { o.ask_shared(info.question(&|| med_q(qid, &name, a, ever))) };
     }
     if let Some(&(i, _)) = matched.first() {
         return med_fact(Outcome::new(Truth::No, why!(ctx, "did not take {name}{when}")), i);
@@ -1412,7 +1436,7 @@ fn medication(a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, except: &[
         return Outcome::new(Truth::No, why!(ctx, "no {name} in the record{}", if never { "" } else { " (complete record assumed)" }));
     }
     let o = Outcome::new(Truth::Unknown, why!(ctx, "{name}{when} is not in the record"));
-    if ctx.p.answers.contains_key(qid) { o } else { o.ask_shared(info.question(|| med_q(qid, &name, a, ever))) }
+    if ctx.p.answers.contains_key(qid) { o } else { o.ask_shared(info.question(&|| med_q(qid, &name, a, ever))) }
 }
 
 fn dose_q(qid: &str, name: &str, unit: &str) -> Question {
@@ -1495,7 +1519,7 @@ fn event(a: &Atom, info: &AtomInfo, ctx: &Ctx, except: &[&[String]]) -> Outcome 
         if ctx.p.answers.contains_key(qid) {
             return o;
         }
-        o.ask_shared(info.question(|| {
+        o.ask_shared(info.question(&|| {
             if a.window.is_some() {
                 q(qid.to_string(), format!("When did the patient last have {name}? (a date, or no if never)"), AnswerKind::Date)
             } else {
@@ -1545,7 +1569,7 @@ fn reproductive(a: &Atom, info: &AtomInfo, ctx: &Ctx) -> Outcome {
             "pregnancy:planned" => "Is the patient planning a pregnancy during the study?",
             _ => "Will the patient use effective contraception during the study?",
         };
-        o.ask_shared(info.question(|| q(qid.into(), text.into(), AnswerKind::YesNo)))
+        o.ask_shared(info.question(&|| q(qid.into(), text.into(), AnswerKind::YesNo)))
     }
 }
 

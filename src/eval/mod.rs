@@ -1293,19 +1293,22 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
         let ctx = self.ctx;
         let lean = self.lean;
         let a = c.atoms.get(i)?;
-        // Most atoms of such a criterion are no exception's.
-        if !c.atoms.iter().any(|e| e.excepts == Some(i)) {
-            return None;
-        }
-        // Its exceptions: those of the same kind take facts out, the others
-        // (waivers) waive it.
-        let excepts = || c.atoms.iter().enumerate().filter(move |(_, e)| e.excepts == Some(i)).map(|(j, e)| (e, j));
+        // Its exceptions: those of the same kind take facts out (their keys,
+        // worked out when the trial was prepared, borrowed: one list for
+        // each); the others waive it. Most atoms of such a criterion are no
+        // exception's.
         let same_kind = |e: &crate::atoms::Atom| e.kind == a.kind && a.kind != AtomKind::Measurement;
-        let waivers = || excepts().filter(|(e, _)| !same_kind(e));
-        // The keys of the exceptions of the same kind, worked out when the
-        // trial was prepared, borrowed: one list for each.
-        let except_keys: Vec<&[String]> = excepts().filter(|(e, _)| same_kind(e)).map(|(_, j)| infos[j].keys()).filter(|k| !k.is_empty()).collect();
-        if except_keys.is_empty() && waivers().next().is_none() {
+        let mut except_keys: Vec<&[String]> = Vec::new();
+        let mut waived = false;
+        for (j, e) in c.atoms.iter().enumerate() {
+            if e.excepts != Some(i) {
+            } else if !same_kind(e) {
+                waived = true;
+            } else if let Some(k) = infos.get(j).map(|x| x.keys()).filter(|k| !k.is_empty()) {
+                except_keys.push(k);
+            }
+        }
+        if except_keys.is_empty() && !waived {
             // None of them bears on this atom: the memo's outcome stands.
             return None;
         }
@@ -1319,7 +1322,10 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
             ctx.lean.set(false);
             o
         };
-        for (e, ei) in waivers() {
+        for (ei, e) in c.atoms.iter().enumerate() {
+            if e.excepts != Some(i) || same_kind(e) {
+                continue;
+            }
             let eo = self.memo.get(e, &infos[ei], c.section, ctx, lean);
             match eo.truth {
                 Truth::Yes => {
@@ -1342,7 +1348,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
             }
         }
         if !except_keys.is_empty() && !lean {
-            let names: Vec<String> = excepts().filter(|(e, _)| e.kind == a.kind).map(|(e, _)| atom::concept_name(e).to_string()).collect();
+            let names: Vec<&str> = c.atoms.iter().filter(|e| e.excepts == Some(i) && e.kind == a.kind).map(atom::concept_name).collect();
             o.reason = format!("{} (not counting {})", o.reason, names.join(", "));
         }
         Some(o)
@@ -1567,7 +1573,7 @@ fn each_walk<'t>(
     let idx = index::PatientIndex::new(patient);
     let (as_of, warnings) = as_of(patient, options);
     let ctx = Ctx::new(patient, &idx, as_of, options);
-    let mut memo = atom::Memo::default();
+    let mut memo = atom::Memo::for_check();
     let mut res = Vec::new();
     let mut bufs = Buffers::default();
     // Prepared data given and fitting, else the trial's own, kept for the
@@ -1632,17 +1638,17 @@ impl Rewalk<'_, '_, '_> {
         let mut w = Walk::new(self.trial, self.prep, self.ctx, &mut *self.memo, None);
         w.quiet = true;
         let b = &mut *self.bufs;
-        (w.res, w.notes) = std::mem::take(&mut b.again);
-        w.judged = std::mem::take(&mut b.judged);
-        w.asks = std::mem::take(&mut b.asks);
+        std::mem::swap(&mut w.res, &mut b.again.0);
+        std::mem::swap(&mut w.notes, &mut b.again.1);
+        std::mem::swap(&mut w.judged, &mut b.judged);
         let slot = w.node(c, None, at);
         let note = w.res[slot].note as usize;
         let reason = w.notes.get_mut(note).map(|n| std::mem::take(&mut n.reason)).unwrap_or_default();
         w.res.clear();
         w.notes.clear();
-        b.again = (std::mem::take(&mut w.res), std::mem::take(&mut w.notes));
-        b.judged = std::mem::take(&mut w.judged);
-        b.asks = std::mem::take(&mut w.asks);
+        std::mem::swap(&mut w.res, &mut b.again.0);
+        std::mem::swap(&mut w.notes, &mut b.again.1);
+        std::mem::swap(&mut w.judged, &mut b.judged);
         Some(reason)
     }
 }
