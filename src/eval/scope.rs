@@ -829,8 +829,13 @@ fn reads(a: &Atom, names: &Names, w: &str) -> bool {
     if a.concept.is_none() || !names.known {
         return true;
     }
-    // Word for word, hyphenated or not ("anti-inflammatory").
+    // Word for word, hyphenated or not ("anti-inflammatory"). A name that
+    // does not hold the word, or each of its parts, is passed over first.
+    let hyphenated = w.contains('-');
     let has = |f: &String| {
+        if !(f.contains(w) || hyphenated && w.split('-').all(|part| f.contains(part))) {
+            return false;
+        }
         f.split(|c: char| !c.is_alphanumeric() && c != '-').any(|x| x == w) || w.split('-').all(|part| part.is_empty() || f.split(|c: char| !c.is_alphanumeric()).any(|x| x == part))
     };
     names.folded.iter().any(has)
