@@ -452,13 +452,13 @@ pub(crate) struct Memo {
 }
 
 impl Memo {
-    /// A memo for one check, its table laid out for every atom numbered so
-    /// far (the trials checked are prepared, so theirs are), and room for
-    /// the outcomes of a few thousand: grown a step at a time, the two
+    /// A memo for one check, with room in its table for every atom
+    /// numbered so far (the trials checked are prepared, so theirs are) and
+    /// for the outcomes of a few thousand: grown a step at a time, the two
     /// were copied over and over.
     pub fn for_check() -> Memo {
         let n = NUMBERED.load(std::sync::atomic::Ordering::Relaxed) as usize;
-        Memo { all: Vec::with_capacity(n.min(4096)), at: vec![u32::MAX; 2 * n] }
+        Memo { all: Vec::with_capacity(n.min(4096)), at: Vec::with_capacity(2 * n) }
     }
 
     /// Where the outcome of the atom described by `info` in `section` is
