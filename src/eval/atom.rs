@@ -64,6 +64,7 @@ pub(crate) struct Outcome {
 }
 
 impl Outcome {
+    #[inline(always)]
     fn new(truth: Truth, reason: String) -> Outcome {
         Outcome { truth, reason, facts: Vec::new(), questions: Questions::default(), confirm: false }
     }
@@ -73,6 +74,7 @@ impl Outcome {
     }
     /// With the patient's fact `f`, but for a lean judgment, whose facts
     /// nothing reads.
+    #[inline(always)]
     fn fact_of(mut self, ctx: &Ctx, f: &Fact) -> Outcome {
         if !ctx.lean.get() {
             self.facts.push(f.clone());
@@ -84,6 +86,7 @@ impl Outcome {
         self.questions.push((std::sync::Arc::new(q), key));
         self
     }
+    #[inline(always)]
     fn ask_shared(mut self, q: (std::sync::Arc<Question>, u64)) -> Outcome {
         self.questions.push(q);
         self
