@@ -124,8 +124,10 @@ impl<'a> IntoIterator for &'a Questions {
 }
 
 /// A reason in words, not written while the atom is judged for a lean walk
-/// (`Ctx::lean`): `why!(ctx, "format", args…)`, as `format!`. Its
-/// arguments are worked out only when it is written.
+/// (`Ctx::lean`): `why!(ctx, "format", args…)`, as `format!`.
+/// Its arguments are worked out all the same: a reason built from parts
+/// costly to write (a requirement, an age or a name in words) writes them
+/// only when `ctx.lean` is not set.
 macro_rules! why {
     ($ctx:expr, $($arg:tt)*) => {
         reason($ctx, format_args!($($arg)*))
@@ -528,8 +530,7 @@ fn age(a: &Atom, section: Section, ctx: &Ctx) -> Outcome {
     let to_years = |v: f64| if unit == "a" { v } else { units::years(v, unit).unwrap_or(v) };
     let t: Vec<(Comparator, f64)> = thresholds(a.comparator, a.value, a.low, a.high).into_iter().map(|(c, v)| (c, to_years(v))).collect();
     let Some((years, fact)) = ctx.age() else {
-        static AGE: OnceLock<(Arc<Question>, u64)> = OnceLock::new();
-        return Outcome::new(Truth::Unknown, "age is not known".into()).ask_shared(fixed(&AGE, age_question));
+        return Outcome::new(Truth::Unknown, "age is not known".into()).ask_shared(age_question());
     };
     // For the reasons alone.
     let (req, shown) = if ctx.lean.get() { (String::new(), String::new()) } else { (requirement(&t, "a"), fmt(years.floor())) };
@@ -547,17 +548,14 @@ fn sex(a: &Atom, ctx: &Ctx) -> Outcome {
     match ctx.sex() {
         Some((s, f)) => Outcome::new(Truth::from(s == want), why!(ctx, "Sex is {}; {want_s} required", if s == crate::atoms::Sex::Female { "female" } else { "male" }))
             .fact_of(ctx, f),
-        None => {
-            static SEX: OnceLock<(Arc<Question>, u64)> = OnceLock::new();
-            Outcome::new(Truth::Unknown, "sex is not known".into()).ask_shared(fixed(&SEX, sex_question))
-        }
+        None => Outcome::new(Truth::Unknown, "sex is not known".into()).ask_shared(sex_question()),
     }
 }
 
 /// A question asked in the same words wherever it is asked, made once for
 /// the program's life: one shared copy, as [`AtomInfo::question`] keeps one
 /// per atom.
-pub(crate) fn fixed(cell: &'static OnceLock<(Arc<Question>, u64)>, make: fn() -> Question) -> (Arc<Question>, u64) {
+fn fixed(cell: &'static OnceLock<(Arc<Question>, u64)>, make: fn() -> Question) -> (Arc<Question>, u64) {
     let (q, key) = cell.get_or_init(|| {
         let q = make();
         let key = super::id_hash(&q.id);
@@ -567,15 +565,22 @@ pub(crate) fn fixed(cell: &'static OnceLock<(Arc<Question>, u64)>, make: fn() ->
 }
 
 /// The question of the patient's age, asked wherever an age decides.
-#[inline(never)]
-pub(crate) fn age_question() -> Question {
-    q("age".into(), "How old is the patient (years)?".into(), AnswerKind::Number).with_units(&["a"])
+pub(crate) fn age_question() -> (Arc<Question>, u64) {
+    static AGE: OnceLock<(Arc<Question>, u64)> = OnceLock::new();
+    fixed(&AGE, || q("age".into(), "How old is the patient (years)?".into(), AnswerKind::Number).with_units(&["a"]))
 }
 
 /// The question of the patient's sex.
-#[inline(never)]
-pub(crate) fn sex_question() -> Question {
-    Question { choices: vec!["female".into(), "male".into()], ..q("sex".into(), "What is the patient's sex?".into(), AnswerKind::Choice) }
+pub(crate) fn sex_question() -> (Arc<Question>, u64) {
+    static SEX: OnceLock<(Arc<Question>, u64)> = OnceLock::new();
+    fixed(&SEX, || Question { choices: vec!["female".into(), "male".into()], ..q("sex".into(), "What is the patient's sex?".into(), AnswerKind::Choice) })
+}
+
+/// Whether the patient could become pregnant, asked where an appliesIf
+/// phrase says "of childbearing potential".
+pub(crate) fn childbearing_question() -> (Arc<Question>, u64) {
+    static CHILDBEARING: OnceLock<(Arc<Question>, u64)> = OnceLock::new();
+    fixed(&CHILDBEARING, || q("childbearing".into(), "Could the patient become pregnant (of childbearing potential)?".into(), AnswerKind::YesNo))
 }
 
 // ---- measurements ----

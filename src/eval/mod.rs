@@ -50,7 +50,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -346,9 +346,8 @@ fn shared(q: Question) -> Ask<'static> {
     Ask::Shared(Arc::new(q), key)
 }
 
-/// [`atom::fixed`], asked.
-fn fixed(cell: &'static OnceLock<(Arc<Question>, u64)>, make: fn() -> Question) -> Ask<'static> {
-    let (q, key) = atom::fixed(cell, make);
+/// A shared copy of a question ([`atom::age_question`] and the like), asked.
+fn asked((q, key): (Arc<Question>, u64)) -> Ask<'static> {
     Ask::Shared(q, key)
 }
 
@@ -714,7 +713,7 @@ fn structured(trial: &Trial, ctx: &Ctx, w: &mut Walk) -> Vec<CriterionResult> {
         let shown = || age.as_ref().map(|a| format!("{} {}", a.value, atom_unit(&a.unit))).unwrap_or_default();
         let r = match ctx.age() {
             None => {
-                w.ask(shared(atom::age_question()), id, usize::MAX - 3 + usize::from(is_min));
+                w.ask(asked(atom::age_question()), id, usize::MAX - 3 + usize::from(is_min));
                 mk(id, Status::Unknown, format!("age is not known (the trial takes {} {})", if is_min { "from" } else { "up to" }, shown()), Vec::new())
             }
             Some((a, f)) => {
@@ -738,7 +737,7 @@ fn structured(trial: &Trial, ctx: &Ctx, w: &mut Walk) -> Vec<CriterionResult> {
         let name = |x: Sex| if x == Sex::Female { "female" } else { "male" };
         let r = match ctx.sex() {
             None => {
-                w.ask(shared(atom::sex_question()), "trial.sex", usize::MAX);
+                w.ask(asked(atom::sex_question()), "trial.sex", usize::MAX);
                 mk("trial.sex", Status::Unknown, format!("sex is not known (the trial takes {} patients only)", name(want)), Vec::new())
             }
             Some((x, f)) if x == want => mk("trial.sex", Status::Pass, if w.lean { String::new() } else { format!("Sex {} matches the trial's sex", name(x)) }, w.fact(f)),
@@ -1386,26 +1385,16 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
                         _ => Truth::Unknown,
                     };
                     let t = sex_t.and(t);
-                    static CHILDBEARING: OnceLock<(Arc<Question>, u64)> = OnceLock::new();
                     let qs = if t == Truth::Unknown && sex_t != Truth::Unknown {
-                        vec![fixed(&CHILDBEARING, || Question {
-                            id: "childbearing".into(),
-                            text: "Could the patient become pregnant (of childbearing potential)?".into(),
-                            answer: AnswerKind::YesNo,
-                            units: Vec::new(),
-                            choices: Vec::new(),
-                            criteria: Vec::new(),
-                            trials: Vec::new(),
-                        })]
+                        vec![asked(atom::childbearing_question())]
                     } else if sex_t == Truth::Unknown {
-                        vec![fixed(&SEX, atom::sex_question)]
+                        vec![asked(atom::sex_question())]
                     } else {
                         Vec::new()
                     };
                     return (t, why(true), qs);
                 }
-                static SEX: OnceLock<(Arc<Question>, u64)> = OnceLock::new();
-                let qs = if sex_t == Truth::Unknown { vec![fixed(&SEX, atom::sex_question)] } else { Vec::new() };
+                let qs = if sex_t == Truth::Unknown { vec![asked(atom::sex_question())] } else { Vec::new() };
                 // "Menstruating women", "postmenopausal women": some of that sex only.
                 if *subset && sex_t == Truth::Yes {
                     let why = if lean { String::new() } else { format!("applies to \"{}\" (whether the patient is among them is not known)", ai.text) };
