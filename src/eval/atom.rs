@@ -113,6 +113,11 @@ impl Questions {
     pub fn iter(&self) -> impl Iterator<Item = &(std::sync::Arc<Question>, u64)> {
         self.into_iter()
     }
+
+    /// The first question, and the others.
+    pub fn split(&self) -> (Option<&(std::sync::Arc<Question>, u64)>, &[(std::sync::Arc<Question>, u64)]) {
+        (self.first.as_ref(), &self.rest)
+    }
 }
 
 impl<'a> IntoIterator for &'a Questions {
@@ -447,9 +452,11 @@ const NO_ID: u32 = u32::MAX;
 /// clone, not a judgment.
 #[derive(Default)]
 pub(crate) struct Memo {
-    /// Per atom judged: the outcome, and whether it is lean (its reason
-    /// not written). One list for all: no allocation per atom.
-    all: Vec<(Outcome, bool)>,
+    /// Per atom judged: the outcome, whether it is lean (its reason not
+    /// written), and the number the check's question table gave its first
+    /// question ([`Memo::lean_at`]; `u32::MAX` until it is asked). One
+    /// list for all: no allocation per atom.
+    all: Vec<(Outcome, bool, u32)>,
     /// Where in `all` the outcome of the atom numbered `n` ([`intern`]) is:
     /// at `2 n` for an inclusion, `2 n + 1` for an exclusion; `u32::MAX`
     /// while it is not judged.
@@ -480,12 +487,27 @@ impl Memo {
     /// gives (with its description) only when it is judged: `None` when
     /// it gives none.
     pub fn get_at<'x>(&mut self, slot: u32, section: Section, ctx: &Ctx, lean: bool, atom: impl FnOnce() -> Option<(&'x Atom, &'x AtomInfo)>) -> Option<&Outcome> {
+        let i = self.find_at(slot, section, ctx, lean, atom)?;
+        Some(&self.all[i].0)
+    }
+
+    /// [`Memo::get_at`] for a lean walk, with the place where the check's
+    /// question table keeps the number of the outcome's first question
+    /// (`u32::MAX` until it is asked), so that an outcome asked for by many
+    /// criteria has its question numbered once.
+    pub fn lean_at<'x>(&mut self, slot: u32, section: Section, ctx: &Ctx, atom: impl FnOnce() -> Option<(&'x Atom, &'x AtomInfo)>) -> Option<(&Outcome, &mut u32)> {
+        let i = self.find_at(slot, section, ctx, true, atom)?;
+        let (o, _, n) = &mut self.all[i];
+        Some((o, n))
+    }
+
+    fn find_at<'x>(&mut self, slot: u32, section: Section, ctx: &Ctx, lean: bool, atom: impl FnOnce() -> Option<(&'x Atom, &'x AtomInfo)>) -> Option<usize> {
         let hit = self.at.get(slot as usize).copied().filter(|&i| i != u32::MAX && (lean || !self.all[i as usize].1));
         match hit {
-            Some(i) => Some(&self.all[i as usize].0),
+            Some(i) => Some(i as usize),
             None => {
                 let (a, info) = atom()?;
-                Some(self.get(a, info, section, ctx, lean))
+                Some(self.find(a, info, section, ctx, lean))
             }
         }
     }
@@ -494,6 +516,11 @@ impl Memo {
     /// `lean`: its reason is not needed (a lean outcome is judged again,
     /// in full, when a full one is asked for).
     pub fn get(&mut self, a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, lean: bool) -> &Outcome {
+        let i = self.find(a, info, section, ctx, lean);
+        &self.all[i].0
+    }
+
+    fn find(&mut self, a: &Atom, info: &AtomInfo, section: Section, ctx: &Ctx, lean: bool) -> usize {
         let judged = |lean: bool| {
             ctx.lean.set(lean);
             let o = judge(a, info, section, ctx, &[]);
@@ -510,14 +537,16 @@ impl Memo {
                     }
                     self.at[k] = self.all.len() as u32;
                 }
-                self.all.push((judged(lean), lean));
-                return &self.all[self.all.len() - 1].0;
+                self.all.push((judged(lean), lean, u32::MAX));
+                return self.all.len() - 1;
             }
         };
         if self.all[i].1 && !lean {
-            self.all[i] = (judged(false), false);
+            // Judged again in full: its questions are the same, but the
+            // table numbers them anew.
+            self.all[i] = (judged(false), false, u32::MAX);
         }
-        &self.all[i].0
+        i
     }
 }
 

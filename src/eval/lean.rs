@@ -266,14 +266,21 @@ impl<'t> Walk<'t, '_, '_> {
             let criteria = self.criteria;
             let atom = || crit_at(criteria, &prep.ops, i).and_then(|c| c.atoms.get(a)).zip(node.atoms.get(a));
             // An atom not found (the prepared nodes do not fit) is unknown.
-            let o = self.memo.get_at(j.slot, section, ctx, true, atom);
-            let t = o.map_or(Truth::Unknown, |o| if j.flip { o.truth.not() } else { o.truth });
+            let o = self.memo.lean_at(j.slot, section, ctx, atom);
+            let t = o.as_ref().map_or(Truth::Unknown, |(o, _)| if j.flip { o.truth.not() } else { o.truth });
             truth = if logic == Logic::All { truth.and(t) } else { truth.or(t) };
             judged.push(scope::Judged { i: a, t, m: j.m });
             // A question asked twice by one criterion counts once (the
             // check's table counts a question once per node).
-            if let (Some(o), Some(m)) = (o, self.merged.as_deref_mut()) {
-                for (q, key) in &o.questions {
+            if let (Some((o, first)), Some(m)) = (o, self.merged.as_deref_mut()) {
+                let (q, rest) = o.questions.split();
+                if let Some((q, key)) = q {
+                    if *first == u32::MAX {
+                        *first = m.copy(q, *key);
+                    }
+                    qs.copies.push(*first);
+                }
+                for (q, key) in rest {
                     qs.copies.push(m.copy(q, *key));
                 }
             }
