@@ -71,7 +71,28 @@ fn main() {
     // The scope table as the library reads it: its comments, a third of
     // the file, stay out of the wasm.
     let scope: String = data("data/eval/scope.tsv").lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).map(|l| format!("{}\n", l.trim_end())).collect();
-    write_out("scope.tsv", Ok(scope));
+    write_out("scope.tsv", scope_checked(scope));
+}
+
+/// The scope table (its lines without comments), refused when a line has
+/// no tab-separated category and words, or a category `src/eval/scope.rs`
+/// does not read; written as each category's phrases one a line after a
+/// line `@category`, in the order the categories first come, so that the
+/// category is not repeated on every line.
+fn scope_checked(table: String) -> Result<String, String> {
+    const CATEGORIES: &[&str] = &["global", "qualifier", "continuation", "relation", "therapy", "allergy", "definition", "neutral", "age_anchor", "distributes", "list_relation", "procedure"];
+    let mut groups: Vec<(&str, String)> = Vec::new();
+    for line in table.lines() {
+        let (cat, words) = match line.split_once('\t') {
+            Some((cat, words)) if CATEGORIES.contains(&cat) && !words.trim().is_empty() => (cat, words.trim()),
+            _ => return Err(format!("data/eval/scope.tsv: {line:?} is not a category ({}) and words", CATEGORIES.join(", "))),
+        };
+        match groups.iter_mut().find(|g| g.0 == cat) {
+            Some(g) => g.1.push_str(&format!("{words}\n")),
+            None => groups.push((cat, format!("{words}\n"))),
+        }
+    }
+    Ok(groups.iter().map(|(cat, words)| format!("@{cat}\n{words}")).collect())
 }
 
 /// The text of a data file, which the build then reruns on.

@@ -227,3 +227,47 @@ fn groups_of_the_lexicon_hold_only_their_members() {
         ("exc", "HbA1c above 48 mmol/mol", r#"{"observations": [{"name": "HbA1c", "value": 7.0, "unit": "%"}]}"#, Fail),
     ]);
 }
+
+/// The reason of the one criterion `text` in `section` (the patient is
+/// the same for each: the criteria are the study team's).
+fn reason(section: &str, text: &str) -> String {
+    status(section, text, r#"{"age": 40, "sex": "female"}"#).1
+}
+
+#[test]
+fn study_team_criteria_with_unread_content_are_checked_by_hand() {
+    // Consent, compliance and the investigator's judgment, in words of
+    // consent and of the study's own procedures: the team's to confirm.
+    for (section, text, label) in [
+        ("inc", "Patient is willing and able to comply with scheduled visits and procedures.", "Inclusion 1"),
+        ("inc", "Able and willing to provide written informed consent", "Inclusion 1"),
+        ("exc", "Any medical condition that, in the opinion of the investigator, would preclude safe participation in the study", "Exclusion 1"),
+        ("exc", "Unwillingness or inability to comply with the study follow up schedule", "Exclusion 1"),
+    ] {
+        assert_eq!(reason(section, text), format!("For the study team to confirm ({label})"), "{text}");
+    }
+    // Beside them, words that may narrow who qualifies: not understood,
+    // so a person checks the criterion; the unread words are shown.
+    for (section, text, unread) in [
+        ("exc", "Patients with compromised medical history, lack of compliance, severe or active periodontal disease", "periodontal disease"),
+        ("inc", "Employees who click on the link inviting them to participate in an activity", "Employees who click on the link inviting"),
+        ("inc", "Able to read and understand Norwegian", "Norwegian"),
+    ] {
+        let (st, why) = status(section, text, r#"{"age": 40, "sex": "female"}"#);
+        assert_eq!(st, Unknown, "{text}: {why}");
+        assert!(why.starts_with("For the study team to confirm, but \"") && why.contains(unread) && why.contains("is not understood: to check by hand"), "{text}: {why}");
+    }
+}
+
+#[test]
+fn a_trial_of_study_team_criteria_with_unread_content_is_not_eligible() {
+    let page = "Inclusion Criteria:\n- patients with badly broken vital teeth\n- Signed informed consent\n\nExclusion Criteria:\n- severe or active periodontal disease, lack of compliance\n";
+    let trials = trialsieve::parse(page, &Default::default()).unwrap();
+    let p = trialsieve::patient::read(r#"{"age": 40}"#).unwrap();
+    let e = eval::evaluate(&trials[0], &p, &EvalOptions { today: Some("2026-11-22".into()), ..Default::default() });
+    assert_eq!(e.verdict, eval::Verdict::Undetermined);
+    let asked: Vec<&str> = e.questions.iter().map(|q| q.id.as_str()).collect();
+    assert!(asked.iter().any(|id| id.ends_with(":exc.1")), "{asked:?}");
+    // Consent alone stays the team's to confirm.
+    assert_eq!(e.to_confirm.iter().map(|c| c.text.as_str()).collect::<Vec<_>>(), ["Signed informed consent"]);
+}

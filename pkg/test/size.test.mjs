@@ -81,7 +81,13 @@
 // to 47.8M instructions under callgrind): 333.9 KB; a branch at each of the
 // 46 places a reason is written, so that none of its arguments is worked
 // out for a lean judgment, was tried and left out (0.8M fewer instructions
-// for 486 bytes more). The budget
+// for 486 bytes more). Criteria for the study team to confirm that leave
+// words unread which may narrow who qualifies ("severe or active periodontal
+// disease" beside "lack of compliance") checked by hand instead, with the
+// words of consent, compliance and the study's own procedures that do not
+// (478 of them, in data/eval/scope.tsv; the table written a category a
+// block rather than a category a line, which took 0.8 KB off): 336.0 KB,
+// a trade made on purpose. The budget
 // holds today's size with a small margin so that growth is caught; bring it
 // down to 300_000 as the module shrinks. Speed for size, measured on the
 // 376 KB build (gzip -9 sizes; parse of 1,500 corpus trials in Node): "z"
@@ -93,7 +99,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-const BUDGET = 334_100;
+const BUDGET = 336_300;
 const TARGET = 300_000;
 const WASM = new URL('../dist/trialsieve_bg.wasm', import.meta.url);
 

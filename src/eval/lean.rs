@@ -50,6 +50,9 @@ const ONLY_CONFIRM: u8 = 8;
 const EXCEPT: u8 = 16;
 /// It has an appliesIf phrase.
 const APPLIES: u8 = 32;
+/// All its atoms are for the study team, but words no atom reads may
+/// narrow who qualifies.
+const CONFIRM_UNREAD: u8 = 64;
 
 impl Op {
     /// The op of node `c`, the `at`-th in pre-order, judged as `plan`
@@ -70,6 +73,7 @@ impl Op {
                 | flag(!c.atoms.is_empty(), ATOMS)
                 | flag(super::understood(c) == Understood::Full, FULL)
                 | flag(plan.only_confirm, ONLY_CONFIRM)
+                | flag(plan.confirm_unread, CONFIRM_UNREAD)
                 | flag(plan.any_except, EXCEPT)
                 | flag(c.applies_if.is_some(), APPLIES),
         }
@@ -253,6 +257,10 @@ impl<'t> Walk<'t, '_, '_> {
             return (Status::Unknown, false, None);
         }
         if op.has(ONLY_CONFIRM) {
+            if op.has(CONFIRM_UNREAD) {
+                ask_crit(qs, None);
+                return (Status::Unknown, false, None);
+            }
             return (Status::Unknown, true, None);
         }
         let section = op.section;

@@ -1150,6 +1150,10 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
             }
         };
         if plan.only_confirm {
+            if let Some(words) = sc.confirm_unread.as_deref().filter(|_| plan.confirm_unread) {
+                ask_crit(qs);
+                return (Status::Unknown, if lean { String::new() } else { format!("For the study team to confirm, but \"{words}\" is not understood: to check by hand ({lab})") }, Vec::new(), false);
+            }
             return (Status::Unknown, if lean { String::new() } else { format!("For the study team to confirm ({lab})") }, Vec::new(), true);
         }
         let logic = c.logic.unwrap_or(if c.section == Section::Exclusion { Logic::Any } else { Logic::All });
@@ -1428,6 +1432,10 @@ struct LeafPlan {
     confirm: bool,
     /// Every atom is such.
     only_confirm: bool,
+    /// Every atom is such, but the criterion has words no atom reads that
+    /// may narrow who qualifies ([`scope::Scope::confirm_unread`]): not
+    /// understood, rather than the study team's to confirm.
+    confirm_unread: bool,
     /// An atom is an exception to another.
     any_except: bool,
 }
@@ -1459,6 +1467,7 @@ impl LeafPlan {
             judge: start..judges.len() as u32,
             confirm: c.atoms.iter().any(confirms),
             only_confirm: c.atoms.iter().all(confirms),
+            confirm_unread: sc.confirm_unread.is_some(),
             any_except: c.atoms.iter().any(|a| a.excepts.is_some()),
         }
     }

@@ -39,7 +39,8 @@ use crate::atoms::{Atom, AtomKind};
 use crate::criteria::{Criterion, Section};
 use crate::span::Span;
 
-/// `data/eval/scope.tsv` without its comments, as `build.rs` writes it.
+/// `data/eval/scope.tsv` as `build.rs` writes it: without its comments,
+/// each category's phrases one a line after a line `@category`.
 const SCOPE: &str = include_str!(concat!(env!("OUT_DIR"), "/scope.tsv"));
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -55,6 +56,7 @@ enum Cat {
     AgeAnchor,
     Distributes,
     ListRelation,
+    Procedure,
 }
 
 impl Cat {
@@ -76,28 +78,15 @@ fn words() -> &'static Words {
     W.get_or_init(|| {
         let mut single: HashMap<&'static str, u16, std::hash::BuildHasherDefault<crate::atoms::lex::Fnv>> = HashMap::default();
         let mut phrases = Vec::new();
+        // Each category's phrases follow its `@name` line.
+        let mut cat = None;
         for line in SCOPE.lines() {
-            let line = line.trim_end();
-            if line.is_empty() || line.starts_with('#') {
+            if let Some(name) = line.strip_prefix('@') {
+                cat = category(name);
                 continue;
             }
-            let Some((cat, w)) = line.split_once('\t') else { continue };
-            let cat = match cat {
-                "global" => Cat::Global,
-                "qualifier" => Cat::Qualifier,
-                "continuation" => Cat::Continuation,
-                "relation" => Cat::Relation,
-                "therapy" => Cat::Therapy,
-                "allergy" => Cat::Allergy,
-                "definition" => Cat::Definition,
-                "neutral" => Cat::Neutral,
-                "age_anchor" => Cat::AgeAnchor,
-                "distributes" => Cat::Distributes,
-                "list_relation" => Cat::ListRelation,
-                // Checked by the test that loads every data file.
-                _ => continue,
-            };
-            let ws: Vec<&'static str> = w.split(' ').filter(|x| !x.is_empty()).collect();
+            let Some(cat) = cat else { continue };
+            let ws: Vec<&'static str> = line.split(' ').filter(|x| !x.is_empty()).collect();
             if ws.len() == 1 {
                 *single.entry(ws[0]).or_default() |= cat.bit();
             } else if !ws.is_empty() {
@@ -108,13 +97,38 @@ fn words() -> &'static Words {
     })
 }
 
-/// The categories the scope table gives, for the test of the data files.
+/// The category of a name in the scope table; build.rs refuses any other.
+fn category(name: &str) -> Option<Cat> {
+    Some(match name {
+        "global" => Cat::Global,
+        "qualifier" => Cat::Qualifier,
+        "continuation" => Cat::Continuation,
+        "relation" => Cat::Relation,
+        "therapy" => Cat::Therapy,
+        "allergy" => Cat::Allergy,
+        "definition" => Cat::Definition,
+        "neutral" => Cat::Neutral,
+        "age_anchor" => Cat::AgeAnchor,
+        "distributes" => Cat::Distributes,
+        "list_relation" => Cat::ListRelation,
+        "procedure" => Cat::Procedure,
+        _ => return None,
+    })
+}
+
+/// The category of each phrase of the scope table, in the table's order
+/// by category.
 pub fn table_categories() -> Vec<String> {
-    SCOPE
-        .lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .filter_map(|l| l.split_once('\t').map(|x| x.0.to_string()))
-        .collect()
+    let mut cat = "";
+    let mut out = Vec::new();
+    for line in SCOPE.lines() {
+        match line.strip_prefix('@') {
+            Some(name) => cat = name,
+            None if !line.is_empty() => out.push(cat.to_string()),
+            None => {}
+        }
+    }
+    out
 }
 
 /// The categories of word `w` as bits ([`Cat::bit`]).
@@ -157,6 +171,13 @@ pub(crate) struct Scope {
     pub global: Option<String>,
     /// An alternative no atom reads (holds every atom in an inclusion).
     pub unread_alternative: Option<String>,
+    /// For a criterion whose atoms only the study team can judge: the words
+    /// no atom reads that are neither stop words nor of consent, compliance
+    /// or the study's own procedures (`procedure` in the scope table). They
+    /// may narrow who qualifies ("severe or active periodontal disease"
+    /// beside "lack of compliance"), so the criterion is not the team's
+    /// alone to confirm.
+    pub confirm_unread: Option<String>,
 }
 
 /// What combining an atom's truth reads of the scope ([`Scope::member`]).
@@ -202,12 +223,42 @@ pub(crate) fn judged(a: &Atom) -> bool {
     a.excepts.is_none() && !matches!(a.kind, AtomKind::Consent | AtomKind::Judgment | AtomKind::Participation)
 }
 
+/// The runs of `uncovered` (spans of `text`) that hold a word other than a
+/// stop word or a `procedure` word, joined: what a criterion the study team
+/// confirms leaves unread that may narrow who qualifies ([`Scope::confirm_unread`]).
+fn confirm_unread(text: &str, uncovered: &[Span]) -> Option<String> {
+    let stop = &crate::atoms::lex::get().stop;
+    let mut out = String::new();
+    for sp in uncovered {
+        let Some(run) = text.get(sp.start..sp.end) else { continue };
+        let content = run
+            .split(|ch: char| !(ch.is_alphanumeric() || ch == '-' || ch == '\'' || ch == '’'))
+            .map(|w| w.trim_matches(|ch: char| !ch.is_alphanumeric()).lower())
+            .any(|w| w.chars().nth(1).is_some() && !w.bytes().all(|b| b.is_ascii_digit()) && !stop.contains(w.as_str()) && !is(&w, Cat::Procedure));
+        if content {
+            for w in run.split_whitespace() {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(w);
+            }
+            out.push_str(" …");
+        }
+    }
+    out.pop();
+    out.pop();
+    (!out.is_empty()).then_some(out)
+}
+
 /// Reads the scope of criterion `c`'s atoms in `text` (the eligibility text).
 pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
     let n = c.atoms.len();
-    let mut s = Scope { held: vec![None; n], skip: vec![false; n], group: vec![0; n], scope: vec![false; n], flip: vec![false; n], ambiguous: vec![false; n], global: None, unread_alternative: None };
+    let mut s = Scope { held: vec![None; n], skip: vec![false; n], group: vec![0; n], scope: vec![false; n], flip: vec![false; n], ambiguous: vec![false; n], global: None, unread_alternative: None, confirm_unread: None };
     if n == 0 {
         return s;
+    }
+    if !c.uncovered.is_empty() && c.atoms.iter().all(|a| matches!(a.kind, AtomKind::Consent | AtomKind::Judgment | AtomKind::Participation)) {
+        s.confirm_unread = confirm_unread(text, &c.uncovered);
     }
     let start = c.span.start.min(text.len());
     let end = c.children.first().map_or(c.span.end, |ch| ch.span.start).clamp(start, text.len());
