@@ -92,6 +92,17 @@ fn scope_checked(table: String) -> Result<String, String> {
             None => groups.push((cat, format!("{words}\n"))),
         }
     }
+    // The procedure words are searched by halves (src/eval/scope.rs,
+    // `is_procedure`): sorted by byte, each once, in lower-case ASCII.
+    for (cat, words) in groups.iter_mut().filter(|g| g.0 == "procedure") {
+        let mut ws: Vec<&str> = words.lines().collect();
+        if let Some(w) = ws.iter().find(|w| w.contains(' ') || w.bytes().any(|b| !b.is_ascii() || b.is_ascii_uppercase())) {
+            return Err(format!("data/eval/scope.tsv: {cat} {w:?} is not one lower-case ASCII word"));
+        }
+        ws.sort_unstable();
+        ws.dedup();
+        *words = ws.iter().map(|w| format!("{w}\n")).collect();
+    }
     Ok(groups.iter().map(|(cat, words)| format!("@{cat}\n{words}")).collect())
 }
 

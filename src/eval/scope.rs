@@ -85,7 +85,9 @@ fn words() -> &'static Words {
                 cat = category(name);
                 continue;
             }
-            let Some(cat) = cat else { continue };
+            // The procedure words are looked up in the table's text
+            // ([`is_procedure`]): no map of them is built.
+            let Some(cat) = cat.filter(|&c| c != Cat::Procedure) else { continue };
             let ws: Vec<&'static str> = line.split(' ').filter(|x| !x.is_empty()).collect();
             if ws.len() == 1 {
                 *single.entry(ws[0]).or_default() |= cat.bit();
@@ -223,6 +225,33 @@ pub(crate) fn judged(a: &Atom) -> bool {
     a.excepts.is_none() && !matches!(a.kind, AtomKind::Consent | AtomKind::Judgment | AtomKind::Participation)
 }
 
+/// Whether `w` is a `procedure` word of the scope table: a search by
+/// halves of their block, one word a line in byte order (build.rs sorts
+/// it), so that nothing is built for the few criteria that ask.
+fn is_procedure(w: &str) -> bool {
+    static BLOCK: OnceLock<&str> = OnceLock::new();
+    let block = BLOCK
+        .get_or_init(|| {
+            let Some(at) = SCOPE.find("@procedure\n") else { return "" };
+            let rest = &SCOPE[at + "@procedure\n".len()..];
+            &rest[..rest.find("\n@").map_or(rest.len(), |i| i + 1)]
+        })
+        .as_bytes();
+    let w = w.as_bytes();
+    let (mut lo, mut hi) = (0, block.len());
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        let start = block[..mid].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1).max(lo);
+        let end = block[start..].iter().position(|&b| b == b'\n').map_or(block.len(), |i| start + i);
+        match block[start..end].cmp(w) {
+            std::cmp::Ordering::Equal => return true,
+            std::cmp::Ordering::Less => lo = end + 1,
+            std::cmp::Ordering::Greater => hi = start,
+        }
+    }
+    false
+}
+
 /// The runs of `uncovered` (spans of `text`) that hold a word other than a
 /// stop word or a `procedure` word, joined: what a criterion the study team
 /// confirms leaves unread that may narrow who qualifies ([`Scope::confirm_unread`]).
@@ -234,7 +263,7 @@ fn confirm_unread(text: &str, uncovered: &[Span]) -> Option<String> {
         let content = run
             .split(|ch: char| !(ch.is_alphanumeric() || ch == '-' || ch == '\'' || ch == '’'))
             .map(|w| w.trim_matches(|ch: char| !ch.is_alphanumeric()).lower())
-            .any(|w| w.chars().nth(1).is_some() && !w.bytes().all(|b| b.is_ascii_digit()) && !stop.contains(w.as_str()) && !is(&w, Cat::Procedure));
+            .any(|w| w.chars().nth(1).is_some() && !w.bytes().all(|b| b.is_ascii_digit()) && !stop.contains(w.as_str()) && !is_procedure(&w));
         if content {
             for w in run.split_whitespace() {
                 if !out.is_empty() {
@@ -1011,5 +1040,23 @@ impl Scope {
             }
         }
         Some(if why.is_empty() { "the rest of the criterion".into() } else { why.join("; ") })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn procedure_words_are_found_by_halves() {
+        // Every word of the block is found, the first and the last among
+        // them, and no word between or beyond them.
+        let block: Vec<&str> = super::SCOPE.split("@procedure\n").nth(1).unwrap_or("").split('@').next().unwrap_or("").lines().collect();
+        assert!(block.len() > 100, "{}", block.len());
+        for w in &block {
+            assert!(super::is_procedure(w), "{w}");
+            assert!(!super::is_procedure(&format!("{w}x")) || block.contains(&format!("{w}x").as_str()), "{w}x");
+        }
+        for w in ["", "a", "zzzz", "periodontal", "employees", "norwegian", "procedure "] {
+            assert!(!super::is_procedure(w), "{w:?}");
+        }
     }
 }
