@@ -85,8 +85,8 @@
 // words unread which may narrow who qualifies ("severe or active periodontal
 // disease" beside "lack of compliance") checked by hand instead, with the
 // words of consent, compliance and the study's own procedures that do not
-// (478 of them, in data/eval/scope.tsv; the table written a category a
-// block rather than a category a line, which took 0.8 KB off): 336.0 KB,
+// (555 of them, in data/eval/scope.tsv; the table written a category a
+// block rather than a category a line, which took 0.8 KB off): 336.3 KB,
 // a trade made on purpose. The budget
 // holds today's size with a small margin so that growth is caught; bring it
 // down to 300_000 as the module shrinks. Speed for size, measured on the
@@ -99,7 +99,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-const BUDGET = 336_300;
+const BUDGET = 336_600;
 const TARGET = 300_000;
 const WASM = new URL('../dist/trialsieve_bg.wasm', import.meta.url);
 
