@@ -90,7 +90,7 @@ impl Reader {
             return self.strings[reference - 1];
         }
         let rest = &self.text[self.next..];
-        let s = &rest[..rest.bytes().position(|b| b == 0).expect("strings end with NUL")];
+        let s = &rest[..nul(rest.as_bytes()).expect("strings end with NUL")];
         self.next += s.len() + 1;
         self.strings.push(s);
         s
@@ -115,6 +115,25 @@ impl Reader {
         self.at += 8;
         f64::from_le_bytes(sound(b.try_into(), "8 bytes"))
     }
+}
+
+/// Where the first NUL byte of `b` is: eight bytes at a time (a word has
+/// a zero byte where subtracting one from each byte borrows), as the
+/// blob's 24,000 strings are read on first use.
+fn nul(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let mut i = 0;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let mut w = [0; 8];
+        w.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(w);
+        let zero = w.wrapping_sub(ONES) & !w & (ONES << 7);
+        if zero != 0 {
+            return Some(i + (zero.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    b[i..].iter().position(|&x| x == 0).map(|p| i + p)
 }
 
 /// A concept found in a text.
@@ -513,6 +532,22 @@ mod tests {
 
     fn ids(text: &str) -> Vec<String> {
         get().find_all(text).iter().map(|m| m.concept.id.to_string()).collect()
+    }
+
+    #[test]
+    fn the_first_nul_is_found_wherever_it_is() {
+        for len in 0..20 {
+            assert_eq!(nul(&vec![7u8; len]), None, "{len}");
+            for at in 0..len {
+                // Bytes that borrow or wrap when one is taken from them, after it too.
+                let mut b: Vec<u8> = (0..len).map(|i| [1, 0x80, 0xff, 0x01, b'a'][i % 5]).collect();
+                b[at] = 0;
+                if at + 1 < len {
+                    b[at + 1] = 0;
+                }
+                assert_eq!(nul(&b), Some(at), "{b:?}");
+            }
+        }
     }
 
     #[test]
