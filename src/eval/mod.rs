@@ -1150,7 +1150,7 @@ impl<'t, 'a, 'b> Walk<'t, 'a, 'b> {
             }
         };
         if plan.only_confirm {
-            if let Some(words) = sc.confirm_unread.as_deref().filter(|_| plan.confirm_unread) {
+            if let Some(words) = sc.confirm_unread.as_deref() {
                 ask_crit(qs);
                 return (Status::Unknown, if lean { String::new() } else { format!("For the study team to confirm, but \"{words}\" is not understood: to check by hand ({lab})") }, Vec::new(), false);
             }
@@ -1455,7 +1455,6 @@ struct Judge {
 impl LeafPlan {
     /// The plan of leaf `c`, its atoms judged added to `judges`.
     fn new(c: &Criterion, infos: &[atom::AtomInfo], sc: &scope::Scope, judges: &mut Vec<Judge>) -> LeafPlan {
-        let confirms = |a: &crate::atoms::Atom| matches!(a.kind, AtomKind::Consent | AtomKind::Judgment | AtomKind::Participation);
         let start = judges.len() as u32;
         judges.extend(c.atoms.iter().enumerate().filter(|&(i, a)| scope::judged(a) && !sc.skip.get(i).copied().unwrap_or(false)).map(|(i, _)| Judge {
             atom: i as u32,
@@ -1465,8 +1464,8 @@ impl LeafPlan {
         }));
         LeafPlan {
             judge: start..judges.len() as u32,
-            confirm: c.atoms.iter().any(confirms),
-            only_confirm: c.atoms.iter().all(confirms),
+            confirm: c.atoms.iter().any(scope::for_study_team),
+            only_confirm: c.atoms.iter().all(scope::for_study_team),
             confirm_unread: sc.confirm_unread.is_some(),
             any_except: c.atoms.iter().any(|a| a.excepts.is_some()),
         }

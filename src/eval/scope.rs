@@ -56,7 +56,6 @@ enum Cat {
     AgeAnchor,
     Distributes,
     ListRelation,
-    Procedure,
 }
 
 impl Cat {
@@ -85,9 +84,7 @@ fn words() -> &'static Words {
                 cat = category(name);
                 continue;
             }
-            // The procedure words are looked up in the table's text
-            // ([`is_procedure`]): no map of them is built.
-            let Some(cat) = cat.filter(|&c| c != Cat::Procedure) else { continue };
+            let Some(cat) = cat else { continue };
             let ws: Vec<&'static str> = line.split(' ').filter(|x| !x.is_empty()).collect();
             if ws.len() == 1 {
                 *single.entry(ws[0]).or_default() |= cat.bit();
@@ -99,7 +96,9 @@ fn words() -> &'static Words {
     })
 }
 
-/// The category of a name in the scope table; build.rs refuses any other.
+/// The category of a name in the scope table (build.rs refuses any other
+/// name); `None` for `procedure`, whose words are looked up in the table's
+/// text ([`is_procedure`]) rather than put in the map of words.
 fn category(name: &str) -> Option<Cat> {
     Some(match name {
         "global" => Cat::Global,
@@ -113,7 +112,6 @@ fn category(name: &str) -> Option<Cat> {
         "age_anchor" => Cat::AgeAnchor,
         "distributes" => Cat::Distributes,
         "list_relation" => Cat::ListRelation,
-        "procedure" => Cat::Procedure,
         _ => return None,
     })
 }
@@ -222,7 +220,13 @@ impl Tok {
 /// Whether atom `a` is judged against the record: not an exception to
 /// another, and not for the study team alone.
 pub(crate) fn judged(a: &Atom) -> bool {
-    a.excepts.is_none() && !matches!(a.kind, AtomKind::Consent | AtomKind::Judgment | AtomKind::Participation)
+    a.excepts.is_none() && !for_study_team(a)
+}
+
+/// Whether atom `a` is for the study team alone to judge: consent, the
+/// investigator's judgment, participation.
+pub(crate) fn for_study_team(a: &Atom) -> bool {
+    matches!(a.kind, AtomKind::Consent | AtomKind::Judgment | AtomKind::Participation)
 }
 
 /// Whether `w` is a `procedure` word of the scope table: a search by
@@ -286,7 +290,7 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
     if n == 0 {
         return s;
     }
-    if !c.uncovered.is_empty() && c.atoms.iter().all(|a| matches!(a.kind, AtomKind::Consent | AtomKind::Judgment | AtomKind::Participation)) {
+    if !c.uncovered.is_empty() && c.atoms.iter().all(for_study_team) {
         s.confirm_unread = confirm_unread(text, &c.uncovered);
     }
     let start = c.span.start.min(text.len());
