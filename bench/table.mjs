@@ -80,10 +80,12 @@ const parts = sections(bytes);
 const rows = [];
 const row = (what, value, target, ok) => rows.push([what, value, target, ok === undefined ? '' : ok ? 'met' : 'MISSED']);
 const f = (x, d = 1) => x.toFixed(d);
-row('parse, native (MB/s)', f(parseNative.mbs), '', undefined);
+row('parse, native, opt-level 3 (MB/s)', f(parseNative.mbs), '', undefined);
 row('parse, wasm in Node (MB/s)', f(wasm.parseMBs), '≥ 20', wasm.parseMBs >= 20);
 row('parse, wasm in Node, by CPU time (MB/s)', f(wasm.parseCpuMBs), '≥ 20', wasm.parseCpuMBs >= 20);
-if (parseNativeCpu) row('parse, native, by CPU time (MB/s)', f(parseNativeCpu), '', undefined);
+if (parseNativeCpu) row('parse, native, opt-level 3, by CPU time (MB/s)', f(parseNativeCpu), '', undefined);
+// The wasm is built for size (opt-level "z"), the native benches for speed
+// (opt-level 3): the ratio holds both the wasm's cost and that choice's.
 row('wasm parse time / native', f(parseNative.mbs / wasm.parseMBs, 2) + '×', '≤ 1.5×', parseNative.mbs / wasm.parseMBs <= 1.5);
 if (parseNativeCpu) row('wasm parse time / native, by CPU time', f(parseNativeCpu / wasm.parseCpuMBs, 2) + '×', '≤ 1.5×', parseNativeCpu / wasm.parseCpuMBs <= 1.5);
 // The peer is timed as a whole process, once, its start and its file I/O
@@ -147,7 +149,7 @@ if (wasm.checkMedianMs > 10) {
   notes.push(`check 1 × 1,000: the evaluation alone takes ${f(evalOnly.ms)} ms native; writing the result as JSON text adds ${f(evalJson.ms - evalUtf16.ms)} ms native, and JS parses its ${f(wasm.parts.jsonTextBytes / 1e6)} MB in ${f(wasm.parts.jsonParse?.median ?? NaN)} ms`);
 }
 if (wasm.summaryMedianMs !== undefined && wasm.summaryMedianMs > 10) {
-  notes.push(`check summary 1 × 1,000: the lean evaluation takes ${f(summaryEval.ms)} ms native, its JSON text ${f(summaryJson.ms - summaryEval.ms)} ms more; under callgrind (benches/profile.rs summary, 46.5M instructions in all; 69M before the lean walk over prepared nodes in pre-order and the numbered questions, 51M before the reason-only walk kept its buffers and dropped facts and questions and the fixed questions were shared, 47.7M before the memo kept the number of each outcome's question), the lean walks are about 32M, of which judging the 5,600 distinct atoms the trials name is 7.7M and the leaves with exceptions, judged by the full walk's code, 2M; judging each deciding criterion again in full for its reason is about 4M, the JSON text about 3M (written directly, in ASCII, eight bytes at a time where nothing needs escaping), and merging, ranking and counting the questions and trials most of the rest; the walk's own time is spread over the 21,000 nodes and 27,000 atom look-ups (about 1,100 instructions a node), so a further large step is to judge each leaf from a compact table of the check's atom truths rather than through the memo's outcomes`);
+  notes.push(`check summary 1 × 1,000: the lean evaluation takes ${f(summaryEval.ms)} ms native, its JSON text ${f(summaryJson.ms - summaryEval.ms)} ms more; under callgrind (benches/profile.rs summary built as the wasm is, opt-level z: 46.5M instructions in all, 30.1M at opt-level 3; 69M before the lean walk over prepared nodes in pre-order and the numbered questions, 51M before the reason-only walk kept its buffers and dropped facts and questions and the fixed questions were shared, 47.7M before the memo kept the number of each outcome's question), the lean walks are about 32M, of which judging the 5,600 distinct atoms the trials name is 7.7M and the leaves with exceptions, judged by the full walk's code, 2M; judging each deciding criterion again in full for its reason is about 4M, the JSON text about 3M (written directly, in ASCII, eight bytes at a time where nothing needs escaping), and merging, ranking and counting the questions and trials most of the rest; the walk's own time is spread over the 21,000 nodes and 27,000 atom look-ups (about 1,100 instructions a node), so a further large step is to judge each leaf from a compact table of the check's atom truths rather than through the memo's outcomes`);
 }
 if (gz > 300_000) {
   notes.push(`size: code ${parts.code} bytes gzipped alone, data ${parts.data} (the lexicon blob built by build.rs, the tables of data/, string literals)`);
@@ -162,7 +164,7 @@ if (browser && browser.firstVerdictMedianMs > 100) {
   notes.push(`first verdict: most of it is ${what}, ${f(ms)} ms; a page's first parse and check are mostly once-only work (compiling each function on its first call, about 390 KB of the 560 KB of code; building the lexicon, 16M instructions natively; the tables): the same page parsed again takes about 4 ms`);
 }
 if (wasm.parseMBs < 20) {
-  notes.push(`parse: ${f(parseNative.mbs)} MB/s native too; under callgrind (benches/profile.rs corpus 300: 957M instructions for 534 KB, 17M of them the lexicon's start) the atoms take 58% (the scanner 28%: thresholds 7%, the lexicon's names 9%, cue phrases 2%; placing and attaching atoms 19%; coverage 5%), laying out the tree 14%, its post-processing 13% (appliesIf 9%, each word compared with about 13 phrase words) and reading the text as a page 9%; no one function takes more than 3% of the instructions, so a large step needs fewer passes over the text rather than faster ones`);
+  notes.push(`parse: ${f(parseNative.mbs)} MB/s native too; under callgrind (benches/profile.rs corpus 300 built as the wasm is, opt-level z: 894M instructions for 534 KB, 16M of them the lexicon's start; 529M at opt-level 3) the atoms take 48% (the scanner, which finds the thresholds, the lexicon's names and the cue phrases, 30%; placing and attaching atoms and coverage the rest), reading the text as a page 9%, appliesIf 6% and laying out the tree most of the rest; no one function takes more than 3% of the instructions, and a seventh of them are allocations (glibc's malloc and free natively, about 75M of 529M), so a large step needs fewer passes over the text and fewer short-lived vectors rather than faster loops`);
 }
 if (peer && !peer.error && parseNative.mbs / peer.mbPerS < 10) {
   notes.push(`native / peer: the peer took ${f(peer.wallMs / 1000, 2)} s wall${peer.cpuMs === null ? '' : ` (${f(peer.cpuMs / 1000, 2)} s CPU)`} for ${f(peer.bytes / 1e6)} MB, its start and file I/O included; our native parse of the same texts ${f(parseNative.ms / 1000, 2)} s`);

@@ -15,6 +15,11 @@
 //! parsed with its format detected, one patient checked, the result in
 //! UTF-16 as JSON).
 //! `cargo bench` runs it with no workload, which does nothing.
+//!
+//! `cargo bench` builds at opt-level 3 (`[profile.bench]`), as native code
+//! is built for speed; the wasm is built for size ("z"). To count the
+//! instructions of the code as the wasm's is laid out, build the binary
+//! with `CARGO_PROFILE_BENCH_OPT_LEVEL=z`.
 
 #[path = "../tests/common/corpus.rs"]
 mod corpus_path;

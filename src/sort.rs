@@ -11,16 +11,21 @@
 use std::cmp::Ordering;
 
 /// The positions `0..n` in stable order by `cmp` over positions: the one
-/// place the standard sort is compiled.
+/// place the standard sort is compiled. Empty when they are in order
+/// already, as most lists sorted here are (spans, atoms, hits), so that
+/// those cost no allocation.
 #[inline(never)]
 fn order(n: usize, cmp: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<u32> {
+    if (1..n).all(|i| cmp(i - 1, i) != Ordering::Greater) {
+        return Vec::new();
+    }
     let mut at: Vec<u32> = (0..n as u32).collect();
     at.sort_by(|&a, &b| cmp(a as usize, b as usize));
     at
 }
 
 /// Puts `v` in the order `at` gives (`v[k]` becomes the old `v[at[k]]`),
-/// following each cycle of the permutation with swaps.
+/// following each cycle of the permutation with swaps; none for an empty `at`.
 fn permute<T>(v: &mut [T], mut at: Vec<u32>) {
     for i in 0..at.len() {
         let mut cur = i;

@@ -87,7 +87,11 @@
 // words of consent, compliance and the study's own procedures that do not
 // (555 of them, in data/eval/scope.tsv; the table written a category a
 // block rather than a category a line, which took 0.8 KB off): 336.3 KB,
-// a trade made on purpose. The budget
+// a trade made on purpose. Six parse changes that took 6% off its
+// instructions (no string made to compare a word with a literal or look it
+// up in a word list, buffers kept over a trial's criteria, sorting skipped
+// for lists already in order, each word's phrase lists found once among the
+// words of its length) cost 0.7 KB: 337.1 KB. The budget
 // holds today's size with a small margin so that growth is caught; bring it
 // down to 300_000 as the module shrinks. Speed for size, measured on the
 // 376 KB build (gzip -9 sizes; parse of 1,500 corpus trials in Node): "z"
@@ -99,7 +103,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-const BUDGET = 336_600;
+const BUDGET = 337_400;
 const TARGET = 300_000;
 const WASM = new URL('../dist/trialsieve_bg.wasm', import.meta.url);
 

@@ -8,8 +8,8 @@ use crate::criteria::Understood;
 use crate::span::Span;
 
 /// Every span an atom accounts for: the atom itself and its parts.
-fn covered(atoms: &[Atom]) -> Vec<Span> {
-    let mut out: Vec<Span> = atoms.iter().flat_map(Atom::spans).collect();
+fn covered(atoms: &[Atom], accounted: &[Span]) -> Vec<Span> {
+    let mut out: Vec<Span> = atoms.iter().flat_map(Atom::spans).chain(accounted.iter().copied()).collect();
     crate::sort::sort(&mut out);
     out
 }
@@ -18,9 +18,7 @@ fn covered(atoms: &[Atom]) -> Vec<Span> {
 /// in `accounted`), `none` when there is no atom, else `partial`; with the
 /// uncovered runs of content words.
 pub fn judge(text: &str, spans: &[Span], atoms: &[Atom], accounted: &[Span]) -> (Understood, Vec<Span>) {
-    let mut cov = covered(atoms);
-    cov.extend_from_slice(accounted);
-    crate::sort::sort(&mut cov);
+    let cov = covered(atoms, accounted);
     // Words come in text order: a sweep over the covering spans sorted by
     // start keeps the furthest end reached so far, so each word is tested in
     // constant time (a scan of every span per word was quadratic).
@@ -29,9 +27,13 @@ pub fn judge(text: &str, spans: &[Span], atoms: &[Atom], accounted: &[Span]) -> 
     let stop = &get().stop;
     let mut uncovered: Vec<Span> = Vec::new();
     let mut content = 0usize;
+    let mut words: Vec<(usize, usize)> = Vec::new();
+    // One buffer for every word's lower case: most words are ASCII and
+    // need no allocation of their own.
+    let mut lower = String::new();
     for s in spans {
         let own = s.slice(text);
-        let mut words: Vec<(usize, usize)> = Vec::new();
+        words.clear();
         let mut start = None;
         for (i, c) in own.char_indices().chain(std::iter::once((own.len(), ' '))) {
             let alnum = if c.is_ascii() { c.is_ascii_alphanumeric() } else { c.is_alphanumeric() };
@@ -46,9 +48,6 @@ pub fn judge(text: &str, spans: &[Span], atoms: &[Atom], accounted: &[Span]) -> 
             }
         }
         let mut run: Option<Span> = None;
-        // One buffer for every word's lower case: most words are ASCII and
-        // need no allocation of their own.
-        let mut lower = String::new();
         for (k, &(ws, we)) in words.iter().enumerate() {
             // Trailing hyphens and apostrophes off (ASCII: byte by byte).
             let mut end = we;

@@ -36,14 +36,23 @@ pub fn annotate(trial: &mut Trial) {
             let mut accounted = Vec::new();
             for s in &spans {
                 let (mut found, cues) = extract_parts(&text, *s);
-                accounted.extend(cues);
                 let base = atoms.len();
                 for a in &mut found {
                     if let Some(e) = a.excepts.as_mut() {
                         *e += base;
                     }
                 }
-                atoms.extend(found);
+                // Most criteria are one span: their lists are taken as they are.
+                if atoms.is_empty() {
+                    atoms = found;
+                } else {
+                    atoms.extend(found);
+                }
+                if accounted.is_empty() {
+                    accounted = cues;
+                } else {
+                    accounted.extend(cues);
+                }
             }
             let (understood, uncovered) = super::coverage::judge(&text, &spans, &atoms, &accounted);
             if c.kind == NodeKind::Group && atoms.is_empty() {
@@ -187,6 +196,9 @@ struct Extractor<'t> {
     exprs: Vec<Expr>,
     /// Folded index of the clause each character belongs to (split at ; . newline).
     clause: Vec<u32>,
+    /// A word looked up in a word set (`word_in`), written here rather than
+    /// in a string of its own.
+    buf: std::cell::Cell<String>,
 }
 
 impl<'t> Extractor<'t> {
@@ -211,7 +223,22 @@ impl<'t> Extractor<'t> {
                 n += 1;
             }
         }
-        Extractor { text, f, hits, cues, exprs, clause }
+        Extractor { text, f, hits, cues, exprs, clause, buf: std::cell::Cell::new(String::new()) }
+    }
+
+    /// Whether the folded text `a..b` is a word of `set`.
+    fn word_in(&self, set: &super::lex::WordSet, a: usize, b: usize) -> bool {
+        let mut buf = self.buf.take();
+        buf.clear();
+        buf.extend(&self.f.c[a.min(self.f.len())..b.min(self.f.len())]);
+        let found = set.contains(buf.as_str());
+        self.buf.set(buf);
+        found
+    }
+
+    /// Whether the folded text `a..b` is one of `words`.
+    fn word_is(&self, a: usize, b: usize, words: &[&str]) -> bool {
+        words.iter().any(|w| self.f.is(a, b, w))
     }
 
     fn same_clause(&self, a: usize, b: usize) -> bool {
@@ -304,8 +331,12 @@ impl<'t> Extractor<'t> {
         for (k, h) in self.hits.iter().enumerate() {
             if k > 0 {
                 let p = &self.hits[k - 1];
-                let gap = if p.b <= h.a { self.f.string(p.b, h.a) } else { String::from("x") };
-                if p.concept.id == h.concept.id && matches!(gap.trim(), "(" | "[") {
+                // Nothing but an opening bracket between them, spaces aside.
+                let bracket = || p.b <= h.a && {
+                    let mut inner = (p.b..h.a).map(|i| self.f.get(i)).filter(|c| !c.is_whitespace());
+                    matches!((inner.next(), inner.next()), (Some('(' | '['), None))
+                };
+                if p.concept.id == h.concept.id && bracket() {
                     if let Some(j) = draft_of_hit[k - 1] {
                         let close = self.f.skip_spaces(h.b);
                         let end = if matches!(self.f.get(close), ')' | ']') { close + 1 } else { h.b };
@@ -370,7 +401,8 @@ impl<'t> Extractor<'t> {
             // One member of a group concept ("celiac disease" in
             // "gastrointestinal disease") is named as written, so that it is
             // judged as that member.
-            if let (Some(m), Some(c)) = (h.concept.member_named(&self.f.string(h.a, h.b)), atom.concept.as_mut()) {
+            let member = if h.concept.group.is_empty() { None } else { h.concept.member_named(&self.f.string(h.a, h.b)) };
+            if let (Some(m), Some(c)) = (member, atom.concept.as_mut()) {
                 c.name = m;
             }
             let mut a = h.a;
@@ -392,7 +424,7 @@ impl<'t> Extractor<'t> {
                 while e < h.b && self.f.is_word(e) {
                     e += 1;
                 }
-                matches!(self.f.string(h.a, e).as_str(), "prior" | "previous" | "past")
+                ["prior", "previous", "past"].iter().any(|w| self.f.is(h.a, e, w))
             };
             if kind == AtomKind::Medication && (first_word_past || self.history_before(h.a)) {
                 atom.status = Some("history".into());
@@ -440,7 +472,7 @@ impl<'t> Extractor<'t> {
             return None;
         }
         // Up to five words back, within the clause, not past punctuation or a number.
-        let mut words: Vec<String> = Vec::new();
+        let mut words: Vec<(usize, usize)> = Vec::new();
         let mut i = x.a;
         while i > 0 && words.len() < 5 {
             let ch = self.f.get(i - 1);
@@ -449,11 +481,10 @@ impl<'t> Extractor<'t> {
                 while i > 0 && (self.f.is_word(i - 1) || self.f.get(i - 1) == '\'') {
                     i -= 1;
                 }
-                let w = self.f.string(i, e);
-                if w.chars().any(|c| c.is_ascii_digit()) {
+                if self.f.c[i..e].iter().any(|c| c.is_ascii_digit()) {
                     break;
                 }
-                words.push(w);
+                words.push((i, e));
             } else if ch == ' ' || ch == '-' {
                 i -= 1;
             } else {
@@ -462,8 +493,8 @@ impl<'t> Extractor<'t> {
         }
         const NEG: &[&str] = &["not", "cannot", "can't", "unable", "never", "failed", "fail", "inability", "incapable"];
         const REDUCE: &[&str] = &["reduce", "reduced", "reducing", "taper", "tapered", "tapering", "decrease", "decreased", "lower", "lowered", "wean", "weaned"];
-        let neg = words.iter().position(|w| NEG.contains(&w.as_str()))?;
-        if words.iter().any(|w| REDUCE.contains(&w.as_str())) {
+        let neg = words.iter().position(|w| self.word_is(w.0, w.1, NEG))?;
+        if words.iter().any(|w| self.word_is(w.0, w.1, REDUCE)) {
             return Some(match c {
                 Comparator::Lt => Some(Comparator::Ge),
                 Comparator::Le => Some(Comparator::Gt),
@@ -474,7 +505,7 @@ impl<'t> Extractor<'t> {
         }
         // "is not < 50", "cannot be > 2": only linking words between the
         // negation and the comparator.
-        let linking = words[..neg].iter().all(|w| matches!(w.as_str(), "be" | "been" | "is" | "are" | "was" | "were" | "to" | "have" | "has"));
+        let linking = words[..neg].iter().all(|w| self.word_is(w.0, w.1, &["be", "been", "is", "are", "was", "were", "to", "have", "has"]));
         if linking {
             return Some(None);
         }
@@ -483,7 +514,7 @@ impl<'t> Extractor<'t> {
 
     /// Whether the concept is written "non-X" before another noun.
     fn non_prefixed(&self, h: &Hit) -> bool {
-        if h.a < 4 || self.f.string(h.a - 4, h.a) != "non-" && self.f.string(h.a - 4, h.a) != "non " {
+        if h.a < 4 || !self.f.is(h.a - 4, h.a, "non-") && !self.f.is(h.a - 4, h.a, "non ") {
             return false;
         }
         if h.a > 4 && self.f.is_word(h.a - 5) {
@@ -722,7 +753,7 @@ impl<'t> Extractor<'t> {
         while i > 0 && words.len() < 6 {
             let c = self.f.get(i - 1);
             // "Diarrhea, grade 1 or greater": a level word alone reaches past the comma.
-            let levels_so_far = !words.is_empty() && words.iter().all(|w: &(usize, usize)| matches!(self.f.string(w.0, w.1).as_str(), "stage" | "grade" | "class" | "level"));
+            let levels_so_far = !words.is_empty() && words.iter().all(|w: &(usize, usize)| self.word_is(w.0, w.1, &["stage", "grade", "class", "level"]));
             if c == ',' && levels_so_far {
                 i -= 1;
                 continue;
@@ -765,8 +796,7 @@ impl<'t> Extractor<'t> {
             while self.f.is_word(i) || (self.f.get(i) == '-' && self.f.is_word(i + 1)) {
                 i += 1;
             }
-            let w = self.f.string(s, i);
-            if super::lex::get().function.contains(&w) || super::lex::get().stop.contains(&w) {
+            if self.word_in(&super::lex::get().function, s, i) || self.word_in(&super::lex::get().stop, s, i) {
                 break;
             }
             words.push((s, i));
@@ -778,17 +808,17 @@ impl<'t> Extractor<'t> {
     /// nothing that could name a concept is left.
     fn clean_name(&self, mut words: Vec<(usize, usize)>) -> Option<(usize, usize)> {
         let t = super::lex::get();
-        let func = |w: &(usize, usize)| t.function.contains(&self.f.string(w.0, w.1));
+        let func = |w: &(usize, usize)| self.word_in(&t.function, w.0, w.1);
         while words.last().is_some_and(&func) {
             words.pop();
         }
         // Keep the words after the last function word that is not "of"/"in"
         // ("of Karnofsky score" -> "Karnofsky score", but "duration of symptoms" stays).
-        if let Some(cut) = words.iter().rposition(|w| func(w) && !matches!(self.f.string(w.0, w.1).as_str(), "of" | "in" | "on" | "at")) {
+        if let Some(cut) = words.iter().rposition(|w| func(w) && !self.word_is(w.0, w.1, &["of", "in", "on", "at"])) {
             words.drain(..=cut);
         }
         // Leading filler goes too ("at least one focal lesion" -> "focal lesion").
-        while words.first().is_some_and(|w| func(w) || (words.len() > 1 && t.stop.contains(&self.f.string(w.0, w.1)))) {
+        while words.first().is_some_and(|w| func(w) || (words.len() > 1 && self.word_in(&t.stop, w.0, w.1))) {
             words.remove(0);
         }
         while words.last().is_some_and(&func) {
@@ -796,12 +826,11 @@ impl<'t> Extractor<'t> {
         }
         // A unit ("cm on the 10 cm") or a cue word names nothing.
         let named = words.iter().any(|w| {
-            let s = self.f.string(w.0, w.1);
             let unit = t.units_from(self.f.get(w.0)).any(|(p, _, _)| w.0 < w.1 && p.as_slice() == &self.f.c[w.0..w.1]);
-            !t.stop.contains(&s) && !unit && !self.cues.iter().any(|c| c.a <= w.0 && w.1 <= c.b)
+            !self.word_in(&t.stop, w.0, w.1) && !unit && !self.cues.iter().any(|c| c.a <= w.0 && w.1 <= c.b)
         });
         // A level word alone ("Grade 2 or 3") names nothing either.
-        let levels_only = words.iter().all(|w| matches!(self.f.string(w.0, w.1).as_str(), "stage" | "grade" | "class" | "level" | "score"));
+        let levels_only = words.iter().all(|w| self.word_is(w.0, w.1, &["stage", "grade", "class", "level", "score"]));
         if !named || levels_only {
             return None;
         }

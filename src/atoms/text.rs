@@ -235,6 +235,13 @@ impl Folded {
     pub fn string(&self, a: usize, b: usize) -> String {
         self.c[a.min(self.c.len())..b.min(self.c.len())].iter().collect()
     }
+
+    /// Whether the folded text `a..b` is `s`, without making a string of it.
+    pub fn is(&self, a: usize, b: usize, s: &str) -> bool {
+        let chars = &self.c[a.min(self.c.len())..b.min(self.c.len())];
+        // As many characters as bytes in `s` when it is ASCII: a cheap no first.
+        (!s.is_ascii() || chars.len() == s.len()) && chars.iter().copied().eq(s.chars())
+    }
 }
 
 #[cfg(test)]

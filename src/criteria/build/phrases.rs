@@ -55,12 +55,11 @@ pub(crate) struct Phrases {
     pub childbearing_words: Vec<Vec<String>>,
     /// Derived on load: each `appliesIf` pattern as (words before, words after, kind).
     pub applies_words: Vec<(Vec<String>, Vec<String>, String)>,
-    /// Derived on load: the first words of `childbearing` and of the `appliesIf` patterns.
-    pub childbearing_first: Vec<String>,
-    pub applies_first: Vec<String>,
-    /// Derived on load: the first words of `sex_leading` and of `sex_anywhere`.
-    pub sex_leading_first: Vec<String>,
-    pub sex_anywhere_first: Vec<String>,
+    /// Derived on load: the first words of the phrases of `childbearing`,
+    /// the `appliesIf` patterns, `sex_leading` and `sex_anywhere`, by their
+    /// length in bytes, each with the lists whose phrases it starts (the
+    /// bits `STARTS_*`): a word is looked up once, among the few of its length.
+    pub firsts_by_len: Vec<Vec<(String, u8)>>,
     /// Derived on load: `sex_leading` and `sex_anywhere` split at spaces, so
     /// matching them word by word allocates nothing.
     pub sex_leading_words: Vec<Vec<String>>,
@@ -74,6 +73,19 @@ pub(crate) struct Phrases {
 pub(crate) struct AppliesPattern {
     pub pattern: String,
     pub kind: String,
+}
+
+/// The lists whose phrases a word starts ([`Phrases::starts`]).
+pub const STARTS_CHILDBEARING: u8 = 1;
+pub const STARTS_APPLIES: u8 = 2;
+pub const STARTS_SEX_LEADING: u8 = 4;
+pub const STARTS_SEX_ANYWHERE: u8 = 8;
+
+impl Phrases {
+    /// The lists (`STARTS_*` bits) with a phrase that starts with `word`, in any case.
+    pub fn starts(&self, word: &str) -> u8 {
+        self.firsts_by_len.get(word.len()).and_then(|b| b.iter().find(|(f, _)| word.eq_ignore_ascii_case(f))).map_or(0, |(_, bits)| *bits)
+    }
 }
 
 static PHRASES: OnceLock<Phrases> = OnceLock::new();
@@ -110,10 +122,24 @@ pub(crate) fn get() -> &'static Phrases {
             f.dedup();
             f
         };
-        p.childbearing_first = firsts(p.childbearing_words.iter().collect());
-        p.applies_first = firsts(p.applies_words.iter().map(|(b, _, _)| b).collect());
-        p.sex_leading_first = firsts(p.sex_leading_words.iter().collect());
-        p.sex_anywhere_first = firsts(p.sex_anywhere_words.iter().collect());
+        let lists = [
+            (STARTS_CHILDBEARING, firsts(p.childbearing_words.iter().collect())),
+            (STARTS_APPLIES, firsts(p.applies_words.iter().map(|(b, _, _)| b).collect())),
+            (STARTS_SEX_LEADING, firsts(p.sex_leading_words.iter().collect())),
+            (STARTS_SEX_ANYWHERE, firsts(p.sex_anywhere_words.iter().collect())),
+        ];
+        for (bit, list) in lists {
+            for w in list {
+                if p.firsts_by_len.len() <= w.len() {
+                    p.firsts_by_len.resize(w.len() + 1, Vec::new());
+                }
+                let bucket = &mut p.firsts_by_len[w.len()];
+                match bucket.iter_mut().find(|(f, _)| *f == w) {
+                    Some((_, bits)) => *bits |= bit,
+                    None => bucket.push((w, bit)),
+                }
+            }
+        }
         let mut first: Vec<String> = [&p.inclusion_headers, &p.exclusion_headers, &p.general_headers, &p.header_qualifiers]
             .into_iter()
             .flatten()

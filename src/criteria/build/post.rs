@@ -17,7 +17,7 @@ pub(super) fn finish(text: &str, section: &mut Criterion, id: String) {
     }
     close_or_runs(text, section);
     logic(text, section);
-    applies_if(text, section);
+    applies_if(text, section, &mut Vec::new());
     ids(section, id);
 }
 
@@ -308,6 +308,8 @@ struct Word<'t> {
     core: &'t str,
     span: Span,
     raw: &'t str,
+    /// The lists with a phrase this word starts (`phrases::STARTS_*`).
+    starts: u8,
 }
 
 impl Word<'_> {
@@ -319,10 +321,12 @@ impl Word<'_> {
     }
 }
 
-fn words(text: &str, span: Span, max: usize) -> Vec<Word<'_>> {
+/// The first `max` words of `span`, into `out` (cleared first).
+fn words<'t>(text: &'t str, span: Span, max: usize, out: &mut Vec<Word<'t>>) {
+    out.clear();
+    let p = phrases::get();
     let s = span.slice(text);
     let bytes = s.as_bytes();
-    let mut out = Vec::new();
     let mut start = None;
     let mut i = 0;
     loop {
@@ -340,7 +344,7 @@ fn words(text: &str, span: Span, max: usize) -> Vec<Word<'_>> {
                 let w = &s[b..i];
                 let core = w.trim_end_matches([',', ';', ':', '.', '；', '，', '：', '。', ')']);
                 let at = span.start + b;
-                out.push(Word { core, span: Span::new(at, at + core.len()), raw: w });
+                out.push(Word { core, span: Span::new(at, at + core.len()), raw: w, starts: p.starts(core) });
                 if out.len() >= max {
                     break;
                 }
@@ -352,19 +356,19 @@ fn words(text: &str, span: Span, max: usize) -> Vec<Word<'_>> {
         }
         i += len;
     }
-    out
 }
 
-fn applies_if(text: &str, node: &mut Criterion) {
+/// `ws` is a buffer for each node's words, kept over the whole tree.
+fn applies_if<'t>(text: &'t str, node: &mut Criterion, ws: &mut Vec<Word<'t>>) {
     for c in &mut node.children {
-        applies_if(text, c);
+        applies_if(text, c, ws);
     }
     if !matches!(node.kind, NodeKind::Criterion | NodeKind::Group) {
         return;
     }
     let own_end = node.children.first().map_or(node.span.end, |c| c.span.start);
-    let ws = words(text, Span::new(node.span.start, own_end), 60);
-    node.applies_if = childbearing(&ws).or_else(|| sex(&ws, node.section)).or_else(|| condition(&ws));
+    words(text, Span::new(node.span.start, own_end), 60, ws);
+    node.applies_if = childbearing(ws).or_else(|| sex(ws, node.section)).or_else(|| condition(ws));
 }
 
 /// "Female patients must …", "Menstruating women should …", "… for
@@ -390,7 +394,7 @@ fn sex(ws: &[Word], section: crate::criteria::Section) -> Option<AppliesIf> {
     let lead = ws.iter().position(|w| w.core.chars().any(char::is_alphabetic) && !(w.core.len() <= 3 && w.raw.ends_with(['.', ')']))).unwrap_or(0);
     let mut best: Option<usize> = None;
     // Most criteria start with no such word: one comparison of first words.
-    let leading = if ws.get(lead).is_some_and(|w| p.sex_leading_first.iter().any(|f| w.is(f))) { p.sex_leading_words.as_slice() } else { &[] };
+    let leading = if ws.get(lead).is_some_and(|w| w.starts & phrases::STARTS_SEX_LEADING != 0) { p.sex_leading_words.as_slice() } else { &[] };
     for ph in leading {
         let n = ph.len();
         if matches_at(lead, ph) && best.is_none_or(|b| n > b) {
@@ -407,7 +411,7 @@ fn sex(ws: &[Word], section: crate::criteria::Section) -> Option<AppliesIf> {
     }
     for i in 0..ws.len() {
         // Most words start no phrase: one comparison of first words each.
-        if !p.sex_anywhere_first.iter().any(|f| ws[i].is(f)) {
+        if ws[i].starts & phrases::STARTS_SEX_ANYWHERE == 0 {
             continue;
         }
         for ph in &p.sex_anywhere_words {
@@ -428,7 +432,7 @@ fn sex(ws: &[Word], section: crate::criteria::Section) -> Option<AppliesIf> {
 fn childbearing(ws: &[Word]) -> Option<AppliesIf> {
     let p = phrases::get();
     for i in 0..ws.len() {
-        if !p.childbearing_first.iter().any(|f| ws[i].is(f)) {
+        if ws[i].starts & phrases::STARTS_CHILDBEARING == 0 {
             continue;
         }
         for pw in &p.childbearing_words {
@@ -451,13 +455,13 @@ fn condition(ws: &[Word]) -> Option<AppliesIf> {
     let p = phrases::get();
     // Which words start some phrase: every phrase's first word is among
     // `applies_first`, so the others need no comparison below.
-    let starts: Vec<bool> = ws.iter().map(|w| p.applies_first.iter().any(|f| w.is(f))).collect();
-    if !starts.contains(&true) {
+    // One bit a word: `applies_if` reads at most 60 of them.
+    if !ws.iter().any(|w| w.starts & phrases::STARTS_APPLIES != 0) {
         return None;
     }
     for (before, after, kind) in &p.applies_words {
         for i in 0..ws.len() {
-            if !before.is_empty() && !starts[i] {
+            if !before.is_empty() && ws[i].starts & phrases::STARTS_APPLIES == 0 {
                 continue;
             }
             if before.first().is_some_and(|b| !ws[i].is(b)) {
