@@ -64,6 +64,10 @@ impl Cat {
     }
 }
 
+/// The bit, beside the categories' ([`Cat::bit`]), of a word that starts
+/// one of the table's phrases: only at such a word are they tried.
+const PHRASE_START: u16 = 1 << 15;
+
 struct Words {
     /// word → its categories as bits ([`Cat::bit`]; a word can be in
     /// several); hashed with FNV. Looked up once per word of a criterion.
@@ -89,6 +93,7 @@ fn words() -> &'static Words {
             if ws.len() == 1 {
                 *single.entry(ws[0]).or_default() |= cat.bit();
             } else if !ws.is_empty() {
+                *single.entry(ws[0]).or_default() |= PHRASE_START;
                 phrases.push((ws, cat));
             }
         }
@@ -201,17 +206,18 @@ pub struct Judged {
     pub m: Member,
 }
 
-struct Tok {
+struct Tok<'a> {
     start: usize,
     end: usize,
-    lower: String,
+    /// The word in lower case (in the criterion's buffer of them).
+    lower: &'a str,
     /// Inside an atom or the applicability phrase.
     covered: bool,
     /// The word's categories ([`cats`]).
     cats: u16,
 }
 
-impl Tok {
+impl Tok<'_> {
     fn is(&self, cat: Cat) -> bool {
         self.cats & cat.bit() != 0
     }
@@ -305,8 +311,11 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
     }
     let covered = |p: usize| cov.iter().any(|x| x.start <= p && p < x.end);
 
-    // Tokens: words, and the separators that end a clause.
-    let mut toks: Vec<Tok> = Vec::new();
+    // Tokens: words, and the separators that end a clause. Each word's
+    // lower case goes into one buffer (`lows`), its place in it beside the
+    // word's: (start, end, place in `lows`, covered).
+    let mut lows = String::new();
+    let mut words_at: Vec<(usize, usize, usize, usize, bool)> = Vec::new();
     // Byte offsets (absolute) where a clause may end.
     let mut breaks: Vec<usize> = Vec::new();
     // Whether an "or" or a "/" outside the atoms joins alternatives.
@@ -329,13 +338,21 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
                 }
             }
             let abs = start + w0;
-            let lower = region[w0..j].lower();
+            let at = lows.len();
+            let word = &region[w0..j];
+            if word.is_ascii() {
+                lows.push_str(word);
+                lows[at..].make_ascii_lowercase();
+            } else {
+                lows.push_str(&word.lower());
+            }
+            let lower = &lows[at..];
             let cv = covered(abs);
-            if !cv && matches!(lower.as_str(), "or" | "nor" | "either") {
+            if !cv && matches!(lower, "or" | "nor" | "either") {
                 breaks.push(abs);
                 has_or |= lower != "nor";
             }
-            toks.push(Tok { start: abs, end: start + j, cats: cats(&lower), lower, covered: cv });
+            words_at.push((abs, start + j, at, lows.len(), cv));
             i = j;
             continue;
         }
@@ -359,6 +376,8 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
         i += len;
     }
 
+    let toks: Vec<Tok> = words_at.iter().map(|&(start, end, a, b, covered)| Tok { start, end, lower: &lows[a..b], cats: cats(&lows[a..b]), covered }).collect();
+
     // Clause of each token and each atom: a break opens a new clause unless
     // the next word is a continuation word.
     let mut clause_of_tok = vec![0usize; toks.len()];
@@ -381,7 +400,7 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
                 list &= matches!(text.as_bytes().get(breaks[bi]), Some(b',' | b'/' | b'o' | b'O' | b'n' | b'N' | b'e' | b'E'));
                 bi += 1;
             }
-            let is_break_word = !t.covered && matches!(t.lower.as_str(), "or" | "nor" | "either");
+            let is_break_word = !t.covered && matches!(t.lower, "or" | "nor" | "either");
             if pending && !is_break_word {
                 if t.covered || !t.is(Cat::Continuation) {
                     clause += 1;
@@ -422,7 +441,7 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
         if t.covered {
             continue;
         }
-        let w = t.lower.as_str();
+        let w = t.lower;
         // A list marker ("1.", "b)") at the start reads nothing.
         let marker = k == 0 && t.end - t.start <= 3 && text[t.end..].starts_with(['.', ')']);
         if marker {
@@ -432,6 +451,9 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
             clause_has_content[cl] = true;
         }
         let phrase_at = |cat: Cat| {
+            if t.cats & PHRASE_START == 0 {
+                return None;
+            }
             words().phrases.iter().find(|(ws, pc)| *pc == cat && toks.len() >= k + ws.len() && ws.iter().zip(&toks[k..]).all(|(p, t)| *p == t.lower && !t.covered))
         };
         if let Some((ws, _)) = phrase_at(Cat::Definition) {
@@ -480,14 +502,15 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
         let mine = &mut held[ai];
         // The concept's names folded, once per atom and only if a word asks.
         let mut names: Option<Names> = None;
+        let mut enc: Option<Encoded> = None;
         for t in toks.iter().filter(|t| t.start < a.span.end && t.end > a.span.start) {
             if a.value_span.is_some_and(|v| v.start <= t.start && t.end <= v.end) {
                 continue;
             }
-            if t.is(Cat::Qualifier) && !encodes(a, &t.lower) {
+            if t.is(Cat::Qualifier) && !enc.get_or_insert_with(|| Encoded::of(a)).has(&t.lower) {
                 mine.push(Span::new(t.start, t.end));
                 lead[ai].push(Span::new(t.start, t.end));
-            } else if matches!(a.kind, AtomKind::Condition | AtomKind::Medication | AtomKind::Procedure | AtomKind::Immunization) && !reads(a, names.get_or_insert_with(|| Names::of(a)), &t.lower) {
+            } else if matches!(a.kind, AtomKind::Condition | AtomKind::Medication | AtomKind::Procedure | AtomKind::Immunization) && !reads(a, names.get_or_insert_with(|| Names::of(a)), enc.get_or_insert_with(|| Encoded::of(a)), &t.lower) {
                 // A word inside the atom's span that neither its concept
                 // nor a cue accounts for ("No uncont rolled hypertension").
                 mine.push(Span::new(t.start, t.end));
@@ -601,7 +624,7 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
         // Only a short item takes a phrase for the whole list ("inflammation
         // in the eyes"), not one with words of its own ("planning to become
         // pregnant within 2 years after reinfusion of the trial drug").
-        let before = toks.iter().enumerate().filter(|&(ti, t)| clause_of_tok[ti] == k && t.start < p && !matches!(t.lower.as_str(), "or" | "nor" | "either" | "and")).count();
+        let before = toks.iter().enumerate().filter(|&(ti, t)| clause_of_tok[ti] == k && t.start < p && !matches!(t.lower, "or" | "nor" | "either" | "and")).count();
         let tail: Vec<Span> = blockers[k].iter().filter(|&&(b, kind)| kind == Block::Unread && b.start > p).map(|x| x.0).collect();
         if tail.is_empty() || before > 3 {
             continue;
@@ -625,8 +648,8 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
     // concerns. The condition is not itself required, and what follows is
     // required only of those patients: it does not decide alone.
     for (wi, w) in toks.iter().enumerate() {
-        let obliged = toks.get(wi + 1).is_some_and(|m| matches!(m.lower.as_str(), "must" | "should" | "need" | "needs"));
-        if w.covered || !obliged || !matches!(w.lower.as_str(), "patients" | "patient" | "subjects" | "participants" | "those" | "people" | "persons") {
+        let obliged = toks.get(wi + 1).is_some_and(|m| matches!(m.lower, "must" | "should" | "need" | "needs"));
+        if w.covered || !obliged || !matches!(w.lower, "patients" | "patient" | "subjects" | "participants" | "those" | "people" | "persons") {
             continue;
         }
         let k = clause_of_tok[wi];
@@ -712,7 +735,7 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
     // smoke, so the atom after the word of abstention is flipped; a smoker
     // may still be willing, so the word keeps holding it back from a fail.
     for (k, t) in toks.iter().enumerate() {
-        if t.covered || !matches!(t.lower.as_str(), "abstain" | "abstaining" | "refrain" | "refraining" | "abstinence") {
+        if t.covered || !matches!(t.lower, "abstain" | "abstaining" | "refrain" | "refraining" | "abstinence") {
             continue;
         }
         let cl = clause_of_tok[k];
@@ -729,7 +752,7 @@ pub(crate) fn scope(text: &str, c: &Criterion) -> Scope {
     // criterion that no window of the atom reads ("over the past year",
     // "within 14 days"): the time may be the history's, so it does not
     // decide alone.
-    let timed = toks.iter().any(|t| matches!(t.lower.as_str(), "within" | "past" | "last" | "recent" | "recently" | "during" | "since"));
+    let timed = toks.iter().any(|t| matches!(t.lower, "within" | "past" | "last" | "recent" | "recently" | "during" | "since"));
     for (ai, a) in c.atoms.iter().enumerate() {
         if timed && a.kind == AtomKind::Medication && a.window.is_none() && a.status.as_deref() == Some("history") && s.held[ai].is_none() {
             s.held[ai] = Some("when it was taken".into());
@@ -859,7 +882,7 @@ fn gap_class(text: &str, gap: Span, toks: &[Tok]) -> Gap {
     }
     let mut rel = false;
     for t in toks.iter().filter(|t| t.start >= gap.start && t.end <= gap.end && !t.covered) {
-        match t.lower.as_str() {
+        match t.lower {
             "or" | "nor" | "either" => return Gap::Or,
             _ if t.is(Cat::Relation) => rel = true,
             _ => {}
@@ -876,39 +899,62 @@ fn gap_class(text: &str, gap: Span, toks: &[Tok]) -> Gap {
 /// false for a concept the lexicon does not have (a name read from the
 /// text), which is its own account.
 struct Names {
-    folded: Vec<String>,
+    folded: Vec<std::borrow::Cow<'static, str>>,
     known: bool,
 }
 
 impl Names {
     fn of(a: &Atom) -> Names {
+        use std::borrow::Cow;
         let Some(concept) = a.concept.as_ref() else { return Names { folded: Vec::new(), known: false } };
-        let mut folded = vec![crate::lexicon::fold(&concept.name)];
+        let mut folded = vec![Cow::Owned(crate::lexicon::fold(&concept.name))];
         let entry = concept.id.as_deref().and_then(|id| crate::lexicon::get().by_id(id));
         if let Some(c) = entry {
-            // Synonyms are read folded; case-sensitive ones as written.
-            folded.extend(c.synonyms.iter().map(|s| s.to_string()));
-            folded.extend(c.case_sensitive.iter().map(|s| crate::lexicon::fold(s)));
-            folded.extend(c.abbreviation.as_deref().map(crate::lexicon::fold));
+            // Synonyms are read folded (borrowed from the lexicon); case-sensitive ones as written.
+            folded.extend(c.synonyms.iter().map(|s| Cow::Borrowed(&**s)));
+            folded.extend(c.case_sensitive.iter().map(|s| Cow::Owned(crate::lexicon::fold(s))));
+            folded.extend(c.abbreviation.as_deref().map(|s| Cow::Owned(crate::lexicon::fold(s))));
         }
         Names { folded, known: entry.is_some() }
     }
 }
 
+/// What an atom says beyond its concept ([`Encoded::has`]): its status,
+/// qualifier and classification and its concept's own name, in lower case,
+/// worked out once per atom and only if a word asks.
+struct Encoded(Vec<String>);
+
+impl Encoded {
+    fn of(a: &Atom) -> Encoded {
+        // The concept's own name says it ("chronic kidney disease", "acute
+        // myeloid leukaemia"). Not its synonyms: some fold a qualifier into
+        // the broader concept ("poorly controlled diabetes" is matched as
+        // diabetes), which is exactly what must not decide alone.
+        let concept = a.concept.as_ref().and_then(|c| c.id.as_deref()).and_then(|id| crate::lexicon::get().by_id(id));
+        let texts = [a.status.as_deref(), a.qualifier.as_deref(), a.classification.as_deref(), concept.map(|c| &*c.name)];
+        Encoded(texts.into_iter().flatten().map(Lower::lower).collect())
+    }
+
+    /// Whether the atom encodes the word `w` (lower case).
+    fn has(&self, w: &str) -> bool {
+        self.0.iter().any(|s| s.split(|c: char| !c.is_alphanumeric()).any(|x| x == w))
+    }
+}
+
 /// Whether a word inside an atom's span is read: a filler or cue word, a
 /// word of the concept's names (`names`, see [`Names`]), or one the atom
-/// encodes.
-fn reads(a: &Atom, names: &Names, w: &str) -> bool {
+/// encodes (`enc`, see [`Encoded`]).
+fn reads(a: &Atom, names: &Names, enc: &Encoded, w: &str) -> bool {
     const CUES: &[&str] = &["no", "not", "non", "without", "never", "none", "history", "prior", "previous", "previously", "past", "known", "active", "current", "currently", "ongoing", "positive", "negative", "suspected", "confirmed", "documented", "diagnosed", "diagnosis", "evidence", "presence", "present", "recent", "treated", "treatment", "therapy", "use", "using", "taking", "received", "receiving"];
     if crate::atoms::is_filler(w) || CUES.contains(&w) || is(w, Cat::Neutral) || w.chars().all(|c| c.is_ascii_digit()) {
         return true;
     }
-    if encodes(a, w) {
+    if enc.has(w) {
         return true;
     }
     // "non-smoker": the prefix is the atom's negation.
     if let Some(rest) = w.strip_prefix("non-").filter(|_| a.negated) {
-        return reads(a, names, rest);
+        return reads(a, names, enc, rest);
     }
     if a.concept.is_none() || !names.known {
         return true;
@@ -916,28 +962,13 @@ fn reads(a: &Atom, names: &Names, w: &str) -> bool {
     // Word for word, hyphenated or not ("anti-inflammatory"). A name that
     // does not hold the word, or each of its parts, is passed over first.
     let hyphenated = w.contains('-');
-    let has = |f: &String| {
+    let has = |f: &std::borrow::Cow<'static, str>| {
         if !(f.contains(w) || hyphenated && w.split('-').all(|part| f.contains(part))) {
             return false;
         }
         f.split(|c: char| !c.is_alphanumeric() && c != '-').any(|x| x == w) || w.split('-').all(|part| part.is_empty() || f.split(|c: char| !c.is_alphanumeric()).any(|x| x == part))
     };
     names.folded.iter().any(has)
-}
-
-/// Whether the atom carries the qualifier word `w` (its status, qualifier
-/// or classification says it).
-fn encodes(a: &Atom, w: &str) -> bool {
-    let has = |s: &str| s.lower().split(|c: char| !c.is_alphanumeric()).any(|x| x == w);
-    if [a.status.as_deref(), a.qualifier.as_deref(), a.classification.as_deref()].into_iter().flatten().any(has) {
-        return true;
-    }
-    // The concept's own name says it ("chronic kidney disease", "acute
-    // myeloid leukaemia"). Not its synonyms: some fold a qualifier into
-    // the broader concept ("poorly controlled diabetes" is matched as
-    // diabetes), which is exactly what must not decide alone.
-    let concept = a.concept.as_ref().and_then(|c| c.id.as_deref()).and_then(|id| crate::lexicon::get().by_id(id));
-    concept.is_some_and(|c| has(&c.name))
 }
 
 fn floor(text: &str, mut i: usize) -> usize {
