@@ -108,6 +108,19 @@ mod tests {
             sort_by_key(&mut mine, |p| p.0);
             std.sort_by_key(|p| p.0);
             assert_eq!(mine, std, "n = {n}");
+            // A list in order already, ties and all, is left as it is; one
+            // pair out of order at its end is not.
+            let mut again = std.clone();
+            sort_by_key(&mut again, |p| p.0);
+            assert_eq!(again, std, "n = {n}, in order");
+            if let Some(k) = (1..n).rev().find(|&k| std[k - 1].0 != std[k].0) {
+                let mut swapped = std.clone();
+                swapped.swap(k - 1, k);
+                let mut reference = swapped.clone();
+                reference.sort_by_key(|p| p.0);
+                sort_by_key(&mut swapped, |p| p.0);
+                assert_eq!(swapped, reference, "n = {n}, one pair swapped");
+            }
             let mut counted = v.clone();
             sort_by_small_key(&mut counted, |p| usize::from(p.0));
             assert_eq!(counted, std, "n = {n}, counted");

@@ -453,9 +453,8 @@ fn childbearing(ws: &[Word]) -> Option<AppliesIf> {
 
 fn condition(ws: &[Word]) -> Option<AppliesIf> {
     let p = phrases::get();
-    // Which words start some phrase: every phrase's first word is among
-    // `applies_first`, so the others need no comparison below.
-    // One bit a word: `applies_if` reads at most 60 of them.
+    // Only a word that starts one of the patterns (`Word::starts`) needs
+    // comparing below.
     if !ws.iter().any(|w| w.starts & phrases::STARTS_APPLIES != 0) {
         return None;
     }
